@@ -1,0 +1,57 @@
+"""The Flask-Admin back office: a menu built from the live catalog, generic record views."""
+
+from flask import url_for
+from flask_admin import Admin, AdminIndexView, expose
+from flask_admin.menu import MenuCategory, MenuLink
+from flask_admin.theme import Bootstrap4Theme
+
+from ..catalog import catalog
+from ..i18n import current_locale
+from ..i18n import gettext as _
+from .views import RecordsRouter
+
+
+class EntityLink(MenuLink):
+    def __init__(self, entity, locale):
+        super().__init__(entity.plural(locale))
+        self.entity = entity.name
+
+    def get_url(self):
+        return url_for("records.index_view", entity=self.entity)
+
+    def is_active(self, view):
+        return getattr(getattr(view, "entity", None), "name", None) == self.entity
+
+
+class GrowbaseAdmin(Admin):
+    def menu(self):
+        """Entities grouped and labelled in the user's language, as defined right now."""
+        locale = current_locale()
+        items, groups = list(self._menu), {}
+        for entity in catalog().entities():
+            group = entity.group(locale)
+            if not group:
+                items.append(EntityLink(entity, locale))
+                continue
+            if group not in groups:
+                groups[group] = MenuCategory(group)
+                items.append(groups[group])
+            groups[group].add_child(EntityLink(entity, locale))
+        return items
+
+
+class HomeView(AdminIndexView):
+    @expose("/")
+    def index(self):
+        from ..queries import select
+        cards = [{"entity": e, "label": e.plural(), "count": select(e, limit=1)[0]}
+                 for e in catalog().entities()]
+        return self.render("admin/home.html", cards=cards)
+
+
+def init_admin(app):
+    admin = GrowbaseAdmin(app, name="growbase", index_view=HomeView(name=_("Home"), url="/admin"),
+                          theme=Bootstrap4Theme(base_template="admin/growbase_base.html",
+                                                swatch="flatly"))
+    admin.add_view(RecordsRouter())
+    return admin

@@ -1,0 +1,247 @@
+"""Flask-Admin views over entities defined at runtime.
+
+WARNING: Flask-Admin registers a blueprint per view and Flask refuses new ones once
+the app has served a request; views also cache columns and forms when built. So one
+router is registered at /admin/records/<entity>/ and hands each request to an
+EntityView built for the entity's current definition version (cached per version
+and locale). Pinned to flask-admin 2.2.*; tests/test_admin.py would catch a break.
+"""
+
+import threading
+
+from flask import abort, flash, g
+from flask_admin import BaseView, expose
+from flask_admin.model import BaseModelView
+from flask_login import current_user
+from markupsafe import Markup
+
+from ..catalog import UnknownEntity, catalog
+from ..i18n import current_locale
+from ..i18n import gettext as _
+from ..queries import QueryError, link_titles, select
+from ..records import Actor, Conflict, RecordService, ValidationFailed
+from ..tables import Audit
+from .filters import filters_for
+from .forms import build_form_class, fill_pick_lists, form_data, show_errors, submitted
+
+
+class EntityView(BaseModelView):
+    """List, create, edit, details and delete for one version of one entity."""
+    can_view_details = True
+    can_set_page_size = True
+    page_size = 50
+    details_template = "admin/records/details.html"
+    extra_js = ["/static/vendor/imask/imask.min.js", "/static/growbase.js"]
+
+    def __init__(self, entity, locale, router):
+        self.entity = entity
+        self.locale = locale
+        self.column_labels = {f.name: f.label(locale) for f in entity.fields}
+        self.column_descriptions = {f.name: f.help(locale) for f in entity.fields if f.help(locale)}
+        self.column_formatters = {f.name: self._formatter(f) for f in entity.fields}
+        super().__init__(entity.model, name=entity.plural(locale), endpoint=router.endpoint)
+        self.admin, self.blueprint, self.url = router.admin, router.blueprint, router.url
+
+    # -- columns ---------------------------------------------------------
+    def get_pk_value(self, model):
+        return model.id
+
+    def scaffold_list_columns(self):
+        return [f.name for f in self.entity.visible_fields if f.type.listed][:8]
+
+    def get_details_columns(self):
+        return [(f.name, f.label(self.locale)) for f in self.entity.visible_fields]
+
+    def scaffold_sortable_columns(self):
+        return {f.name: f.name for f in self.entity.visible_fields if f.type.sortable}
+
+    def init_search(self):
+        return any(f.type.searchable for f in self.entity.active_fields)
+
+    def search_placeholder(self):
+        return _("Search")
+
+    def get_filters(self):
+        return [flt for f in self.entity.visible_fields for flt in filters_for(f, self.locale)] or None
+
+    def _formatter(self, field):
+        def format_value(view, context, model, name):
+            value = getattr(model, name)
+            titles = g.get("gb_titles", {}).get(name)
+            if titles is not None and value is not None:
+                return titles.get(value, f"#{value}")
+            text = field.type.display(value, field, self.locale)
+            color = next((o.get("color") for o in field.options if o["value"] == value), None) \
+                if field.options and value is not None else None
+            if color:
+                return Markup('<span class="badge" style="background:{};color:#fff">{}</span>'
+                              ).format(color, text)
+            return text
+        return format_value
+
+    # -- forms -----------------------------------------------------------
+    def scaffold_form(self):
+        return build_form_class(self.entity, self.locale)
+
+    def create_form(self, obj=None):
+        form = self._create_form_class(self._formdata(), data=form_data(self.entity, None, self.locale))
+        fill_pick_lists(form, self.entity)
+        return form
+
+    def edit_form(self, obj=None):
+        form = self._edit_form_class(self._formdata(), data=form_data(self.entity, obj, self.locale))
+        fill_pick_lists(form, self.entity)
+        return form
+
+    @staticmethod
+    def _formdata():
+        from flask_admin.helpers import get_form_data
+        return get_form_data()
+
+    # -- data ------------------------------------------------------------
+    def get_list(self, page, sort_field, sort_desc, search, filters, page_size=None):
+        page_size = page_size or self.page_size
+        nodes = [self._filters[index].node(value) for index, _name, value in filters or []]
+        sort = f"{'-' if sort_desc else ''}{sort_field}" if sort_field else "-id"
+        try:
+            total, rows = select(self.entity, {"all": nodes} if nodes else None, search, sort,
+                                 page_size, (page or 0) * page_size)
+        except QueryError as exc:
+            flash("; ".join(exc.errors.values()), "error")
+            total, rows = select(self.entity, None, None, "-id", page_size, 0)
+        g.gb_titles = link_titles(self.entity, rows)
+        return total, rows
+
+    def get_one(self, id):
+        model = self.entity.model
+        return model.get_or_none(model.id == int(id)) if str(id).isdigit() else None
+
+    def service(self):
+        return RecordService(Actor.for_user(current_user, "ui"), locale=self.locale)
+
+    def create_model(self, form):
+        try:
+            return self.service().create(self.entity.name, submitted(self.entity, form))
+        except ValidationFailed as exc:
+            self._refused(form, exc.errors)
+            return False
+
+    def update_model(self, form, model):
+        try:
+            self.service().update(self.entity.name, model.id, submitted(self.entity, form),
+                                  version=form.gb_version.data)
+            return True
+        except ValidationFailed as exc:
+            self._refused(form, exc.errors)
+        except Conflict as exc:
+            for name, change in exc.fields.items():
+                field = self.entity.field(name)
+                theirs = field.type.display(field.type.parse(change["theirs"], field), field,
+                                            self.locale)
+                form[name].errors = list(form[name].errors or []) + [_(
+                    "%(by)s changed this to \"%(value)s\" at %(at)s.", by=change["by"],
+                    value=theirs, at=change["at"])]
+            form.gb_version.data = exc.version
+            flash(str(exc), "error")
+        return False
+
+    def delete_model(self, model):
+        try:
+            self.service().delete(self.entity.name, model.id)
+            return True
+        except ValidationFailed as exc:
+            flash("; ".join(exc.errors.values()), "error")
+            return False
+
+    def _refused(self, form, errors):
+        rest = show_errors(form, errors)
+        flash(_("Not saved: check the highlighted fields.") + (
+            " " + "; ".join(rest.values()) if rest else ""), "error")
+
+    def history(self, model):
+        """The record's audit trail, newest first, with old -> new per field."""
+        rows = Audit.select().where((Audit.entity == self.entity.name) &
+                                    (Audit.record_id == model.id)).order_by(Audit.id.desc())
+        out = []
+        for audit in rows.limit(200):
+            changes = []
+            for name, (old, new) in audit.changes.items():
+                field = self.entity.by_name.get(name)
+                if field is None:
+                    continue
+                changes.append((field.label(self.locale), self._show(field, old),
+                                self._show(field, new)))
+            out.append({"at": audit.at, "who": audit.username, "source": audit.source,
+                        "action": audit.action, "changes": changes})
+        return out
+
+    def _show(self, field, json_value):
+        if json_value is None:
+            return ""
+        return field.type.display(field.type.parse(json_value, field), field, self.locale)
+
+
+class RecordsRouter(BaseView):
+    """The one registered view: /admin/records/<entity>/... dispatched to an EntityView."""
+
+    def __init__(self):
+        super().__init__(name="Records", endpoint="records", url="/admin/records/<entity>")
+        self._views = {}
+        self._lock = threading.Lock()
+
+    def is_visible(self):
+        return False
+
+    def create_blueprint(self, admin):
+        blueprint = super().create_blueprint(admin)
+
+        @blueprint.url_value_preprocessor
+        def take_entity(endpoint, values):
+            g.gb_entity = values.pop("entity", None) if values else None
+
+        @blueprint.url_defaults
+        def keep_entity(endpoint, values):
+            if "entity" not in values and g.get("gb_entity"):
+                values["entity"] = g.gb_entity
+
+        return blueprint
+
+    def view(self):
+        try:
+            entity = catalog().entity(g.gb_entity)
+        except UnknownEntity:
+            abort(404)
+        key = (entity.name, entity.version, current_locale())
+        view = self._views.get(key)
+        if view is None:
+            with self._lock:
+                view = self._views.get(key) or EntityView(entity, key[2], self)
+                self._views = {k: v for k, v in self._views.items() if k[0] != entity.name or
+                               k[1] == entity.version}
+                self._views[key] = view
+        return view
+
+    @expose("/")
+    def index_view(self):
+        return self.view().index_view()
+
+    @expose("/new/", methods=("GET", "POST"))
+    def create_view(self):
+        return self.view().create_view()
+
+    @expose("/edit/", methods=("GET", "POST"))
+    def edit_view(self):
+        return self.view().edit_view()
+
+    @expose("/details/")
+    def details_view(self):
+        return self.view().details_view()
+
+    @expose("/delete/", methods=("POST",))
+    def delete_view(self):
+        return self.view().delete_view()
+
+    @expose("/action/", methods=("POST",))
+    def action_view(self):
+        return self.view().action_view()
+

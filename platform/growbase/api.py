@@ -1,0 +1,139 @@
+"""The JSON API: every entity under /api/<entity>, the same validation as the forms."""
+
+import json
+from decimal import Decimal
+
+from flask import Blueprint, abort, jsonify, make_response, request
+from flask_login import current_user
+
+from .catalog import UnknownEntity, catalog
+from .i18n import gettext as _
+from .queries import QueryError, select, to_json
+from .records import Actor, Conflict, RecordError, RecordService, ValidationFailed
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+RESERVED_PARAMS = {"filter", "sort", "limit", "offset", "q"}
+
+
+def service():
+    token = getattr(current_user, "token_name", None)
+    source = f"api:{token}" if token else "api:session"
+    return RecordService(Actor.for_user(current_user, source), locale=current_user.locale)
+
+
+def refuse(status, **errors):
+    abort(make_response(jsonify(errors=errors), status))
+
+
+def entity_or_404(name):
+    try:
+        return catalog().entity(name)
+    except UnknownEntity as exc:
+        refuse(404, _entity=str(exc))
+
+
+def body():
+    """The request's JSON object; decimals stay exact (no float on the way in)."""
+    try:
+        data = json.loads(request.get_data(as_text=True) or "{}", parse_float=Decimal)
+    except ValueError as exc:
+        refuse(400, _body=_("Not valid JSON: %(msg)s", msg=str(exc)))
+    if not isinstance(data, dict):
+        refuse(400, _body=_("Send a JSON object {\"field\": value}."))
+    return data
+
+
+@bp.before_request
+def protect_session_writes():
+    """Cookie sessions need the CSRF token on writes; bearer tokens cannot be forged by a page."""
+    if request.method in ("POST", "PATCH", "PUT", "DELETE") and \
+            not request.headers.get("Authorization", "").startswith("Bearer "):
+        from flask import current_app
+        current_app.extensions["csrf"].protect()
+
+
+@bp.errorhandler(RecordError)
+def record_error(exc):
+    if isinstance(exc, ValidationFailed):
+        return jsonify(errors=exc.errors), 422
+    if isinstance(exc, Conflict):
+        return jsonify(errors={name: _("Changed by %(by)s at %(at)s.", by=c["by"], at=c["at"])
+                               for name, c in exc.fields.items()},
+                       conflict=exc.fields, current_version=exc.version,
+                       message=str(exc)), 409
+    return jsonify(errors={"_record": str(exc)}), exc.status
+
+
+@bp.errorhandler(QueryError)
+def query_error(exc):
+    return jsonify(errors=exc.errors), 400
+
+
+def describe(entity):
+    locale = current_user.locale
+    return {"name": entity.name, "label": entity.label(locale), "version": entity.version,
+            "fields": [dict({"name": f.name, "type": f.type.name, "label": f.label(locale),
+                             "required": bool(f.get("required")),
+                             "operators": list(f.type.operators)},
+                            **{k: v for k, v in f.type.client_spec(f).items()},
+                            **({"to": f.get("to")} if f.get("to") else {}))
+                       for f in entity.active_fields]}
+
+
+@bp.get("")
+def index():
+    return jsonify(entities=[describe(e) for e in catalog().entities()])
+
+
+@bp.get("/<name>")
+def list_records(name):
+    entity = entity_or_404(name)
+    args = request.args
+    condition = None
+    if args.get("filter"):
+        try:
+            condition = json.loads(args["filter"])
+        except ValueError:
+            raise QueryError({"filter": _("Not valid JSON.")}) from None
+    equals = [{"field": k, "eq": v} for k, v in args.items() if k not in RESERVED_PARAMS]
+    if equals:
+        condition = {"all": equals + ([condition] if condition else [])}
+    try:
+        limit, offset = int(args.get("limit", 50)), int(args.get("offset", 0))
+    except ValueError:
+        raise QueryError({"limit": _("limit and offset are whole numbers.")}) from None
+    if limit < 1 or offset < 0:
+        raise QueryError({"limit": _("limit must be positive and offset not negative.")})
+    total, rows = select(entity, condition, args.get("q"), args.get("sort"), limit, offset)
+    return jsonify(items=to_json(entity, rows), total=total, limit=limit, offset=offset)
+
+
+@bp.get("/<name>/<int:record_id>")
+def get_record(name, record_id):
+    entity = entity_or_404(name)
+    _entity, row = service().get(name, record_id)
+    return jsonify(to_json(entity, [row])[0])
+
+
+@bp.post("/<name>")
+def create_record(name):
+    entity = entity_or_404(name)
+    row = service().create(name, body())
+    return jsonify(to_json(entity, [row])[0]), 201
+
+
+@bp.route("/<name>/<int:record_id>", methods=["PATCH"])
+def update_record(name, record_id):
+    entity = entity_or_404(name)
+    data = body()
+    version = data.pop("_version", None) or request.headers.get("If-Match")
+    row = service().update(name, record_id, data, version=version)
+    return jsonify(to_json(entity, [row])[0])
+
+
+@bp.delete("/<name>/<int:record_id>")
+def delete_record(name, record_id):
+    entity_or_404(name)
+    service().delete(name, record_id, version=request.args.get("_version"))
+    return "", 204
+

@@ -1,0 +1,102 @@
+"""create_app(): configuration, database, accounts, admin, API and health check."""
+
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Blueprint, Flask, jsonify, request
+from flask_babel import Babel
+from flask_login import current_user
+from flask_wtf.csrf import CSRFProtect
+
+from .config import load_settings
+from .db import database, open_database
+from .i18n import LANGUAGES, current_locale
+from .tables import ConfigState, Heartbeat, create_system_tables, utcnow
+
+PACKAGE = Path(__file__).resolve().parent
+WORKER_FRESH = timedelta(seconds=90)  # the worker beats every minute
+health = Blueprint("health", __name__)
+
+
+def select_locale():
+    wanted = request.args.get("lang")
+    if wanted in LANGUAGES:
+        return wanted
+    if current_user and current_user.is_authenticated:
+        return current_user.locale
+    return request.accept_languages.best_match(LANGUAGES) or "en"
+
+
+@health.get("/healthz")
+def healthz():
+    """Database and worker state, no login needed (for monitors and start-up scripts)."""
+    try:
+        version = ConfigState.get_by_id(1).version
+        beat = Heartbeat.get_or_none(Heartbeat.name == "worker")
+    except Exception as exc:  # the point of a health check is to report, not to raise
+        return jsonify(status="error", database=f"error: {exc.__class__.__name__}"), 503
+    worker = "unknown" if beat is None else (
+        "ok" if utcnow() - beat.at < WORKER_FRESH else "stale")
+    return jsonify(status="ok", database="ok", worker=worker, config_version=version)
+
+
+def security_headers(response):
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
+def create_app(settings=None):
+    from . import api, auth
+    from .admin import init_admin
+
+    settings = settings or load_settings()
+    app = Flask("growbase", root_path=str(PACKAGE), static_folder="static",
+                template_folder=str(settings.root / "templates"))
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        REMEMBER_COOKIE_HTTPONLY=True,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        BABEL_TRANSLATION_DIRECTORIES=str(PACKAGE / "translations"),
+        GROWBASE=settings,
+    )
+    if database.obj is None:
+        open_database(settings.database_url)
+    database.connect(reuse_if_open=True)
+    create_system_tables()
+    database.close()
+
+    Babel(app, locale_selector=select_locale)
+    app.jinja_env.globals["current_locale"] = current_locale
+    csrf = CSRFProtect(app)
+    csrf.exempt(api.bp)  # the API checks CSRF itself, for cookie sessions only
+    auth.login_manager.init_app(app)
+    auth.login_manager.login_view = "auth.login"
+
+    @app.before_request
+    def open_connection():
+        database.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def close_connection(exc):
+        if not database.is_closed():
+            database.close()
+
+    app.before_request(auth.require_login)
+    app.after_request(security_headers)
+    app.register_blueprint(health)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(api.bp)
+    init_admin(app)
+
+    @app.route("/")
+    def root():
+        from flask import redirect, url_for
+        return redirect(url_for("admin.index"))
+
+    return app

@@ -1,0 +1,120 @@
+"""Accounts: users with a role, hashed passwords, sessions for people, tokens for programs."""
+
+import hashlib
+import secrets
+
+from flask import (Blueprint, flash, jsonify, redirect, render_template, request, session,
+                   url_for)
+from flask_login import LoginManager, current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from werkzeug.security import check_password_hash, generate_password_hash
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired
+
+from .i18n import gettext as _
+from .tables import ApiToken, User, utcnow
+
+ROLES = ("owner", "manager", "logistics", "accountant")
+MIN_PASSWORD = 8
+PUBLIC_ENDPOINTS = {"auth.login", "health.healthz", "static", "admin.static", "auth.static"}
+
+login_manager = LoginManager()
+bp = Blueprint("auth", __name__)
+
+
+class AccountError(ValueError):
+    pass
+
+
+def create_user(username, password, role="manager", full_name="", email="", locale="en"):
+    if role not in ROLES:
+        raise AccountError(_("Unknown role %(role)s; use one of: %(roles)s.", role=role,
+                             roles=", ".join(ROLES)))
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(_("The password needs at least %(n)s characters.", n=MIN_PASSWORD))
+    if User.select().where(User.username == username).exists():
+        raise AccountError(_("The user %(name)s exists already.", name=username))
+    return User.create(username=username, password_hash=generate_password_hash(password),
+                       role=role, full_name=full_name, email=email, locale=locale)
+
+
+def _digest(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(user, name="cli"):
+    """Return a new API token; only its hash is stored, so it is shown once."""
+    token = "gb_" + secrets.token_urlsafe(32)
+    ApiToken.create(user=user, name=name, token_hash=_digest(token))
+    return token
+
+
+def user_for_token(token):
+    found = (ApiToken.select(ApiToken, User).join(User)
+             .where((ApiToken.token_hash == _digest(token)) & (User.active == True))  # noqa: E712
+             .first())
+    if found is None:
+        return None
+    ApiToken.update(last_used_at=utcnow()).where(ApiToken.id == found.id).execute()
+    found.user.token_name = found.name
+    return found.user
+
+
+@login_manager.user_loader
+def load_user(user_id):
+    return User.get_or_none((User.id == int(user_id)) & (User.active == True))  # noqa: E712
+
+
+@login_manager.request_loader
+def load_user_from_request(req):
+    header = req.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        return user_for_token(header[7:].strip())
+    return None
+
+
+def require_login():
+    """Every page and API call needs a login; /login, /healthz and static files do not."""
+    if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
+        return None
+    if request.path.startswith("/api"):
+        return jsonify(errors={"_auth": _("Log in, or send Authorization: Bearer <token>.")}), 401
+    return redirect(url_for("auth.login", next=request.full_path))
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired()])
+    password = PasswordField("Password", validators=[DataRequired()])
+
+
+def _safe_next(target):
+    return target if target and target.startswith("/") and not target.startswith("//") else None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = User.get_or_none(User.username == form.username.data.strip())
+        if user and user.active and check_password_hash(user.password_hash, form.password.data):
+            session.clear()
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")) or url_for("admin.index"))
+        flash(_("Wrong username or password."), "error")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    session.clear()
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/language/<code>", methods=["POST"])
+def language(code):
+    """Switch the UI language and remember it on the user."""
+    from .i18n import LANGUAGES
+    if code in LANGUAGES:
+        User.update(locale=code).where(User.id == current_user.id).execute()
+    return redirect(_safe_next(request.form.get("next")) or url_for("admin.index"))

@@ -1,0 +1,235 @@
+"""`python run.py ...`: serve, worker, users, tokens, schema — one entry point."""
+
+import argparse
+import secrets
+import subprocess
+import sys
+import time
+
+from .config import load_settings
+from .db import database, open_database
+from .definitions.errors import DefinitionError
+
+
+def out(text=""):
+    print(text, flush=True)
+
+
+def open_store(settings):
+    from .tables import create_system_tables
+    if database.obj is None:
+        open_database(settings.database_url)
+    create_system_tables()
+
+
+def first_run(settings):
+    """Apply the starter definitions, create the owner, load demo data: only when empty."""
+    from .auth import create_user
+    from .definitions.store import apply_definitions, load_files
+    from .tables import Definition, User
+    notes = []
+    if not Definition.select().exists():
+        apply_definitions(load_files(settings.schemas_dir), author="starter")
+        notes.append("Applied the starter definitions from schemas/.")
+    if not User.select().exists():
+        password = secrets.token_urlsafe(9)
+        create_user("owner", password, role="owner", full_name="Owner")
+        notes.append(f"Created the owner account: log in as  owner / {password}")
+        if settings.demo:
+            from .demo import load_demo
+            staff_password = secrets.token_urlsafe(9)
+            counts = load_demo(settings.seed_dir, staff_password)
+            notes.append(f"Loaded demo data: {counts}. Staff (manager1, manager2, logistics, "
+                         f"accountant) log in with password {staff_password}")
+    return notes
+
+
+def cmd_serve(args, settings):
+    from .app import create_app
+    open_store(settings)
+    notes = first_run(settings)
+    worker = Supervisor([sys.executable, str(settings.root / "run.py"), "worker"])
+    worker.start()
+    url = f"http://{args.host}:{args.port}/"
+    for note in notes:
+        out(note)
+    out(f"growbase is running at {url}  (worker pid {worker.process.pid}; Ctrl+C stops both)")
+    app = create_app(settings)
+    try:
+        app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
+    finally:
+        worker.stop()
+
+
+class Supervisor:
+    """Keep the worker process alive beside the web server; restart it if it dies."""
+
+    def __init__(self, command):
+        self.command = command
+        self.process = None
+        self.stopping = False
+
+    def start(self):
+        import threading
+        self.process = subprocess.Popen(self.command)
+        threading.Thread(target=self._watch, daemon=True).start()
+
+    def _watch(self):
+        while not self.stopping:
+            if self.process.poll() is not None and not self.stopping:
+                out(f"worker exited with {self.process.returncode}; restarting")
+                time.sleep(1)
+                self.process = subprocess.Popen(self.command)
+            time.sleep(1)
+
+    def stop(self):
+        self.stopping = True
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def cmd_worker(args, settings):
+    from .worker import run_consumer
+    open_store(settings)
+    run_consumer()
+
+
+def cmd_user_create(args, settings):
+    from .auth import AccountError, create_user
+    open_store(settings)
+    password = args.password or secrets.token_urlsafe(9)
+    try:
+        create_user(args.name, password, role=args.role, full_name=args.full_name or "")
+    except AccountError as exc:
+        raise SystemExit(f"error: {exc}")
+    out(f"Created {args.name} ({args.role}). Password: {password}")
+
+
+def cmd_token_create(args, settings):
+    from .auth import create_token
+    from .tables import User
+    open_store(settings)
+    user = User.get_or_none(User.username == args.user)
+    if user is None:
+        raise SystemExit(f"error: no user called {args.user}; create one with "
+                         f"`python run.py user create {args.user} --role manager`")
+    out(f"API token for {user.username} ({args.name}); send it as 'Authorization: Bearer <token>':")
+    out(create_token(user, args.name))
+
+
+def cmd_schema_apply(args, settings):
+    from .definitions.store import NeedsConfirmation, apply_definitions, load_files
+    open_store(settings)
+    try:
+        plans = apply_definitions(load_files(args.path), author="cli", confirm=args.yes)
+    except NeedsConfirmation as exc:
+        for plan in exc.plans:
+            for line in plan.lines():
+                out(line)
+        loses = any(p.loses_values for p in exc.plans)
+        raise SystemExit("Nothing applied. This change converts stored values"
+                         + (" and some would not convert (they stay in a backup column)" if loses
+                            else "") + ". Run again with --yes to apply it.")
+    if not plans:
+        out("Nothing to change: the definitions are already live.")
+    for plan in plans:
+        out(f"{plan.entity}:")
+        for line in plan.lines():
+            out(f"  {line}")
+
+
+def cmd_schema_export(args, settings):
+    from .definitions.store import export
+    open_store(settings)
+    for path in export(args.dir):
+        out(str(path))
+
+
+def cmd_schema_history(args, settings):
+    from .definitions.store import history
+    open_store(settings)
+    rows = history(args.entity)
+    if not rows:
+        raise SystemExit(f"error: no entity called {args.entity}")
+    for row in rows:
+        out(f"v{row.version}  {row.created_at:%Y-%m-%d %H:%M:%S}  {row.author}  "
+            f"{len(row.body['fields'])} fields  {row.note}")
+
+
+def cmd_schema_purge(args, settings):
+    from .catalog import catalog
+    from .definitions.store import purge_field
+    open_store(settings)
+    entity = catalog().entity(args.entity)
+    field = entity.by_name.get(args.field)
+    if not args.yes and field is not None and field.retired:
+        count = entity.model.select().where(getattr(entity.model, field.name).is_null(False)).count()
+        raise SystemExit(f"{count} stored values of {args.entity}.{args.field} would be deleted "
+                         f"for good. Run again with --yes to purge.")
+    purge_field(args.entity, args.field, author="cli")
+    out(f"Purged {args.entity}.{args.field}.")
+
+
+def parser():
+    p = argparse.ArgumentParser(prog="run.py", description="growbase: run the platform, or manage it.")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="web server and worker (the default)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=5000)
+    serve.set_defaults(run=cmd_serve)
+
+    sub.add_parser("worker", help="run one worker alone").set_defaults(run=cmd_worker)
+
+    user = sub.add_parser("user", help="manage users").add_subparsers(dest="action", required=True)
+    create = user.add_parser("create", help="create a user")
+    create.add_argument("name")
+    create.add_argument("--role", default="manager")
+    create.add_argument("--password")
+    create.add_argument("--full-name")
+    create.set_defaults(run=cmd_user_create)
+
+    token = sub.add_parser("token", help="API tokens").add_subparsers(dest="action", required=True)
+    tcreate = token.add_parser("create", help="create a token for USER (printed on the last line)")
+    tcreate.add_argument("user")
+    tcreate.add_argument("--name", default="cli")
+    tcreate.set_defaults(run=cmd_token_create)
+
+    schema = sub.add_parser("schema", help="entity definitions").add_subparsers(dest="action",
+                                                                               required=True)
+    apply_ = schema.add_parser("apply", help="apply a definition file or folder")
+    apply_.add_argument("path")
+    apply_.add_argument("--yes", action="store_true", help="confirm conversions")
+    apply_.set_defaults(run=cmd_schema_apply)
+    export = schema.add_parser("export", help="write the live definitions as JSON files")
+    export.add_argument("dir")
+    export.set_defaults(run=cmd_schema_export)
+    hist = schema.add_parser("history", help="versions of an entity")
+    hist.add_argument("entity")
+    hist.set_defaults(run=cmd_schema_history)
+    purge = schema.add_parser("purge", help="drop a retired field's data for good")
+    purge.add_argument("entity")
+    purge.add_argument("field")
+    purge.add_argument("--yes", action="store_true")
+    purge.set_defaults(run=cmd_schema_purge)
+    return p
+
+
+def main(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+        argv.insert(0, "serve")  # `python run.py --port 8000` means serve
+    args = parser().parse_args(argv)
+    settings = load_settings()
+    try:
+        args.run(args, settings)
+    except DefinitionError as exc:
+        out("The definition was refused; nothing changed:")
+        out(exc.report())
+        raise SystemExit(2)
+    except KeyboardInterrupt:
+        pass

@@ -1,0 +1,146 @@
+"""Condition trees: one JSON language for automations, required_when, filters and checks.
+
+    {"all": [...]} | {"any": [...]} | {"not": {...}}
+    {"field": "status", "in": ["new", "confirmed"]}
+    {"field": "amount", "gt": 0}
+    {"field": "due", "lt": {"today": 0}}          relative dates: today / ago / ahead
+    {"field": "status", "changed_to": "shipped"}  only where a change is known
+
+Two back ends that must agree: evaluate() on one record in Python, compile() to a
+peewee expression for many. Nothing user-written is ever passed to eval.
+"""
+
+from functools import reduce
+from operator import and_, or_
+
+from .fields import FieldError
+from .i18n import gettext as _
+
+CHANGE_OPERATORS = ("changed", "changed_to", "changed_from")
+
+
+class ConditionError(ValueError):
+    def __init__(self, problems):
+        self.problems = problems  # [(path, sentence)]
+        super().__init__("; ".join(f"{p}: {t}" for p, t in problems))
+
+
+def _leaf(node, entity, path):
+    """Return (field, op, arg) of a leaf, or raise ConditionError naming the problem."""
+    name = node.get("field")
+    if name not in entity.by_name or entity.by_name[name].retired:
+        names = ", ".join(f.name for f in entity.active_fields)
+        raise ConditionError([(f"{path}.field", _(
+            "No field \"%(name)s\" in %(entity)s; use one of: %(names)s.",
+            name=name, entity=entity.name, names=names))])
+    field = entity.by_name[name]
+    ops = [k for k in node if k != "field"]
+    allowed = field.type.operators + CHANGE_OPERATORS
+    if len(ops) != 1 or ops[0] not in allowed:
+        raise ConditionError([(path, _(
+            "Give exactly one test for %(name)s: %(ops)s.", name=name, ops=", ".join(allowed)))])
+    op = ops[0]
+    raw = node[op]
+    try:
+        if op == "changed":
+            arg = bool(raw)
+        elif op in ("changed_to", "changed_from"):
+            arg = field.type.parse(raw, field)
+        else:
+            if op in ("in", "not_in") and not isinstance(raw, list):
+                raise FieldError(_("Give a list of values [...]."))
+            arg = field.type.condition_arg(op, raw, field)
+    except FieldError as exc:
+        raise ConditionError([(f"{path}.{op}", str(exc))]) from None
+    return field, op, arg
+
+
+def _children(node, key, path):
+    children = node[key]
+    if key == "not":
+        return [(children, f"{path}.not")]
+    if not isinstance(children, list):
+        raise ConditionError([(f"{path}.{key}", _("Give a list of conditions [...]."))])
+    return [(child, f"{path}.{key}[{i}]") for i, child in enumerate(children)]
+
+
+def _walk(node, entity, path, on_leaf, on_group):
+    if not isinstance(node, dict):
+        raise ConditionError([(path, _("A condition is an object like {\"field\": ..., \"eq\": ...}."))])
+    for key in ("all", "any", "not"):
+        if key in node:
+            if len(node) != 1:
+                raise ConditionError([(path, _("\"%(key)s\" stands alone in its object.", key=key))])
+            parts = [_walk(child, entity, p, on_leaf, on_group)
+                     for child, p in _children(node, key, path)]
+            return on_group(key, parts)
+    return on_leaf(*_leaf(node, entity, path))
+
+
+def validate(condition, entity, path="$"):
+    """Return every problem of a condition against an entity ([] when it is sound)."""
+    problems = []
+
+    def leaf(field, op, arg):
+        return None
+
+    def group(key, parts):
+        return None
+
+    def visit(node, p):
+        try:
+            if isinstance(node, dict) and any(k in node for k in ("all", "any", "not")) and len(node) == 1:
+                key = next(iter(node))
+                for child, cp in _children(node, key, p):
+                    visit(child, cp)
+            else:
+                _walk(node, entity, p, leaf, group)
+        except ConditionError as exc:
+            problems.extend(exc.problems)
+
+    visit(condition, path)
+    return problems
+
+
+def evaluate(condition, entity, record, before=None):
+    """Evaluate on one record: `record` maps field names to python values.
+
+    `before` (the values before a change) enables changed / changed_to / changed_from.
+    """
+    def leaf(field, op, arg):
+        value = record.get(field.name)
+        if op in CHANGE_OPERATORS:
+            if before is None:
+                return False
+            old = before.get(field.name)
+            if op == "changed":
+                return (old != value) == arg
+            return old != value and (value if op == "changed_to" else old) == arg
+        return field.type.match(op, value, arg)
+
+    def group(key, parts):
+        if key == "all":
+            return all(parts)
+        if key == "any":
+            return any(parts)
+        return not parts[0]
+
+    return _walk(condition, entity, "$", leaf, group)
+
+
+def compile(condition, entity, model):
+    """Compile to a peewee expression over `model` (the entity's table)."""
+    def leaf(field, op, arg):
+        if op in CHANGE_OPERATORS:
+            raise ConditionError([("$", _("\"%(op)s\" needs a change; it cannot filter stored records.",
+                                          op=op))])
+        return field.type.compile(op, getattr(model, field.name), arg)
+
+    def group(key, parts):
+        if key == "not":
+            return ~parts[0]
+        if not parts:  # all([]) is true, any([]) is false, as in Python
+            return model.id == model.id if key == "all" else model.id != model.id
+        return reduce(and_ if key == "all" else or_, parts)
+
+    return _walk(condition, entity, "$", leaf, group)

@@ -1,0 +1,107 @@
+"""Entity and Field: a validated definition, read by every layer."""
+
+import re
+from functools import cached_property
+
+from ..fields import field_types
+from ..i18n import pick
+
+SYSTEM_COLUMNS = ("id", "_version", "_created_at", "_updated_at", "_created_by", "_updated_by")
+
+
+def prettify(name):
+    return name.replace("_", " ").capitalize()
+
+
+def normalise_option(option):
+    if isinstance(option, str):
+        return {"value": option, "label": {"en": prettify(option)}}
+    label = option.get("label", prettify(option["value"]))
+    return dict(option, label=label if isinstance(label, dict) else {"en": label})
+
+
+class Field:
+    def __init__(self, spec, entity):
+        self.spec = spec
+        self.entity = entity
+        self.id = spec["id"]
+        self.name = spec["name"]
+        self.type = field_types[spec["type"]]
+
+    def __repr__(self):
+        return f"<Field {self.entity.name}.{self.name} {self.spec['type']}>"
+
+    def get(self, key, default=None):
+        return self.spec.get(key, default)
+
+    @property
+    def column(self):
+        return self.id
+
+    @property
+    def retired(self):
+        return bool(self.spec.get("retired"))
+
+    @property
+    def hidden(self):
+        return self.retired or bool(self.spec.get("hidden"))
+
+    def label(self, locale=None):
+        return pick(self.spec.get("label"), locale, prettify(self.name))
+
+    def help(self, locale=None):
+        return pick(self.spec.get("help"), locale, "")
+
+    def message(self, rule, locale=None):
+        """The owner's own wording for a broken rule (e.g. `pattern_message`), if any."""
+        return pick(self.spec.get(f"{rule}_message"), locale, "") or None
+
+    @cached_property
+    def options(self):
+        return [normalise_option(o) for o in self.spec.get("options", [])]
+
+
+class Entity:
+    def __init__(self, spec, version=0):
+        self.spec = spec
+        self.name = spec["entity"]
+        self.version = version
+        self.fields = [Field(f, self) for f in spec["fields"]]
+        self.by_name = {f.name: f for f in self.fields}
+        self.model = None  # set by the catalog (models.build_model)
+
+    def __repr__(self):
+        return f"<Entity {self.name} v{self.version}>"
+
+    @property
+    def table_name(self):
+        return f"e_{self.name}"
+
+    @property
+    def active_fields(self):
+        return [f for f in self.fields if not f.retired]
+
+    @property
+    def visible_fields(self):
+        return [f for f in self.fields if not f.hidden]
+
+    def field(self, name):
+        return self.by_name[name]
+
+    def label(self, locale=None):
+        return pick(self.spec.get("label"), locale, prettify(self.name))
+
+    def plural(self, locale=None):
+        return pick(self.spec.get("plural"), locale, "") or self.label(locale)
+
+    def group(self, locale=None):
+        return pick(self.spec.get("group"), locale, "")
+
+    @property
+    def title_template(self):
+        return self.spec.get("title") or "{%s}" % self.active_fields[0].name
+
+    @property
+    def title_fields(self):
+        return [self.by_name[n] for n in re.findall(r"{(\w+)}", self.title_template)
+                if n in self.by_name]

@@ -1,0 +1,215 @@
+"""Apply, version, export and read back entity definitions; the last good version keeps running."""
+
+import json
+import re
+from pathlib import Path
+
+from ..db import ddl
+from ..fields import FieldError
+from ..i18n import gettext as _
+from ..models import build_model
+from ..tables import ConfigState, Definition
+from .entity import Entity
+from .errors import DefinitionError
+from .schema import RESERVED_NAMES, json_path, schema_problems
+
+
+class NeedsConfirmation(Exception):
+    """The change converts or may lose values: show the plans and ask first."""
+
+    def __init__(self, plans):
+        self.plans = plans
+        super().__init__("confirmation needed")
+
+
+def normalise(spec, old):
+    """Give new fields stable ids and keep removed fields as retired (data is never dropped)."""
+    spec = json.loads(json.dumps(spec))  # a private copy
+    old_fields = old.fields if old else []
+    by_name = {f.name: f.id for f in old_fields}
+    taken = {f.id for f in old_fields} | {f["id"] for f in spec["fields"] if "id" in f}
+    counter = 1
+    for field in spec["fields"]:
+        if "id" not in field:
+            if field["name"] in by_name and by_name[field["name"]] not in \
+                    {f.get("id") for f in spec["fields"]}:
+                field["id"] = by_name[field["name"]]
+            else:
+                while f"f{counter}" in taken:
+                    counter += 1
+                field["id"] = f"f{counter}"
+                taken.add(field["id"])
+    present = {f["id"] for f in spec["fields"]}
+    for field in old_fields:
+        if field.id not in present:
+            spec["fields"].append(dict(field.spec, retired=True))
+    return spec
+
+
+def semantic_problems(spec, known_entities):
+    """Problems the meta-schema cannot see: duplicates, dangling links, bad defaults, rules."""
+    from ..conditions import validate
+    problems = []
+    seen_names, seen_ids = {}, {}
+    for i, field in enumerate(spec["fields"]):
+        path = json_path(["fields", i])
+        name = field["name"]
+        if name in RESERVED_NAMES or name.startswith("gb_"):
+            problems.append((f"{path}.name", _("\"%(name)s\" is reserved; choose another name.",
+                                               name=name)))
+        if name in seen_names:
+            problems.append((f"{path}.name", _(
+                "Two fields are called \"%(name)s\" (also field %(other)s); names must differ.",
+                name=name, other=seen_names[name])))
+        seen_names[name] = i
+        if field.get("id") in seen_ids:
+            problems.append((f"{path}.id", _("Field id \"%(id)s\" is used twice.", id=field["id"])))
+        seen_ids[field.get("id")] = i
+        if field["type"] == "link" and field.get("to") not in known_entities:
+            problems.append((f"{path}.to", _(
+                "Links to \"%(to)s\", which is not an entity; use one of: %(names)s.",
+                to=field.get("to"), names=", ".join(sorted(known_entities)))))
+        for low, high in (("min", "max"), ("min_length", "max_length")):
+            if field.get(low) is not None and field.get(high) is not None \
+                    and field[low] > field[high]:
+                problems.append((f"{path}.{low}", _("%(low)s is larger than %(high)s.",
+                                                   low=low, high=high)))
+        values = [o if isinstance(o, str) else o.get("value") for o in field.get("options", [])]
+        if len(values) != len(set(values)):
+            problems.append((f"{path}.options", _("Each choice must appear once.")))
+    entity = Entity(spec)
+    for i, field in enumerate(entity.fields):
+        path = json_path(["fields", i])
+        if field.get("default") is not None and field.type.name != "link":
+            try:
+                value = field.type.parse(field.get("default"), field)
+                for message in field.type.check(value, field) if value is not None else []:
+                    problems.append((f"{path}.default", message))
+            except FieldError as exc:
+                problems.append((f"{path}.default", str(exc)))
+        if field.get("required_when") is not None:
+            problems += validate(field.get("required_when"), entity, f"{path}.required_when")
+    for name in re.findall(r"{(\w+)}", spec.get("title", "")):
+        if name not in entity.by_name:
+            problems.append(("$.title", _("The title uses {%(name)s}, which is not a field.",
+                                          name=name)))
+    return problems
+
+
+def check(specs, current):
+    """Validate a batch of entity definitions; raise DefinitionError listing every problem."""
+    problems = []
+    valid = []
+    for index, spec in enumerate(specs):
+        where = (spec.get("entity") if isinstance(spec, dict) else None) or f"#{index + 1}"
+        found = schema_problems(spec)
+        if found:
+            problems += [(f"{where}: {path}", text) for path, text in found]
+        else:
+            valid.append(spec)
+    known = set(current.names()) | {s["entity"] for s in valid}
+    names = [s["entity"] for s in valid]
+    for name in {n for n in names if names.count(n) > 1}:
+        problems.append((name, _("Defined twice in one batch.")))
+    normalised = []
+    for spec in valid:
+        spec = normalise(spec, current.entity(spec["entity"]) if spec["entity"] in current else None)
+        problems += [(f"{spec['entity']}: {p}", t) for p, t in semantic_problems(spec, known)]
+        normalised.append(spec)
+    if problems:
+        raise DefinitionError(problems)
+    return normalised
+
+
+def apply_definitions(specs, author="system", confirm=False, note=""):
+    """Validate, plan and apply entity definitions in one transaction; return the plans.
+
+    Unchanged definitions are skipped. Conversions need `confirm`; the plans come back
+    in NeedsConfirmation otherwise.
+    """
+    from .. import migrate
+    from ..catalog import catalog, forget
+    current = catalog()
+    normalised = check(specs, current)
+    changes = []
+    for spec in normalised:
+        old = current.entity(spec["entity"]) if spec["entity"] in current else None
+        if old is not None and old.spec == spec:
+            continue
+        new = Entity(spec, (old.version if old else 0) + 1)
+        new.model = build_model(new)
+        changes.append((old, new, migrate.plan(old, new)))
+    blockers = [(f"{new.name}: {p}", t) for _o, new, plan in changes for p, t in plan.blockers]
+    if blockers:
+        raise DefinitionError(blockers)
+    plans = [plan for _o, _n, plan in changes]
+    if any(plan.needs_confirmation for plan in plans) and not confirm:
+        raise NeedsConfirmation(plans)
+    if not changes:
+        return []
+    with ddl():
+        for old, new, plan in changes:
+            migrate.apply(old, new, plan, new.version)
+            save_version(new, author, note)
+    forget()
+    return plans
+
+
+def save_version(entity, author, note):
+    """Store a new live version and move config_version, so every process rebuilds."""
+    Definition.create(kind="entity", name=entity.name, version=entity.version, body=entity.spec,
+                      author=author, note=note)
+    ConfigState.update(version=ConfigState.version + 1).where(ConfigState.id == 1).execute()
+
+
+def purge_field(entity_name, field_name, author="system"):
+    """Drop a retired field and its column for good (the caller has asked twice)."""
+    from .. import migrate
+    from ..catalog import catalog, forget
+    current = catalog().entity(entity_name)
+    field = current.by_name.get(field_name)
+    if field is None or not field.retired:
+        raise DefinitionError([(f"{entity_name}.{field_name}", _(
+            "Only a retired field can be purged: remove it from the definition first "
+            "(it is then retired, its data kept)."))])
+    spec = dict(current.spec, fields=[f for f in current.spec["fields"] if f["id"] != field.id])
+    with ddl():
+        migrate.drop_column(current, field)
+        save_version(Entity(spec, current.version + 1), author, f"purged {field_name}")
+    forget()
+
+
+def load_files(path):
+    """Read one JSON file or every *.json in a folder; a malformed file names its line."""
+    path = Path(path)
+    files = sorted(path.glob("*.json")) if path.is_dir() else [path]
+    specs, problems = [], []
+    for file in files:
+        try:
+            specs.append(json.loads(file.read_text(encoding="utf-8")))
+        except json.JSONDecodeError as exc:
+            problems.append((file.name, _("Not valid JSON at line %(line)s, column %(col)s: %(msg)s.",
+                                          line=exc.lineno, col=exc.colno, msg=exc.msg)))
+        except OSError as exc:
+            problems.append((str(file), str(exc)))
+    if problems:
+        raise DefinitionError(problems)
+    return specs
+
+
+def export(directory):
+    from ..catalog import catalog
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for entity in catalog().entities():
+        target = directory / f"{entity.name}.json"
+        target.write_text(json.dumps(entity.spec, ensure_ascii=False, indent=2) + "\n",
+                          encoding="utf-8")
+        written.append(target)
+    return written
+
+
+def history(name):
+    return list(Definition.select().where((Definition.kind == "entity") & (Definition.name == name))
+                .order_by(Definition.version.desc()))

@@ -1,0 +1,93 @@
+"""Demo data for an online tea and coffee shop, loaded through the record service.
+
+Deterministic (a fixed random seed), so every fresh install shows the same shop.
+"""
+
+import json
+import random
+from datetime import datetime, timedelta
+
+from .auth import create_user
+from .records import Actor, RecordService
+
+STAFF = [("manager1", "manager", "Анна Соколова"), ("manager2", "manager", "Oliver Brown"),
+         ("logistics", "logistics", "Павел Морозов"), ("accountant", "accountant", "Елена Волкова")]
+COUNTS = {"customer": 80, "order": 120, "task": 30, "contact_log": 40}
+
+
+def phone(rng):
+    return f"+7 9{rng.randint(10, 99)} {rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}"
+
+
+def load_demo(seed_dir, staff_password):
+    data = json.loads((seed_dir / "demo.json").read_text(encoding="utf-8"))
+    rng = random.Random(20261122)
+    users = {login: create_user(login, staff_password, role, full_name) for login, role, full_name
+             in STAFF}
+    managers = [users["manager1"].id, users["manager2"].id]
+    service = RecordService(Actor(None, "demo", "demo", trusted=True), locale="en", silent=True)
+    now = datetime(2026, 11, 20, 12, 0)
+    made = {k: 0 for k in ("customer", "product", "order", "task", "contact_log")}
+
+    customers, phones = [], set()
+    for i in range(COUNTS["customer"]):
+        number = phone(rng)
+        while number in phones:
+            number = phone(rng)
+        phones.add(number)
+        if i % 10 == 9:
+            record = {"name": data["companies"][(i // 10) % len(data["companies"])], "kind": "company",
+                      "inn": str(7700000000 + rng.randint(0, 99999999)), "tags": ["wholesale"]}
+        elif i % 4 == 3:
+            en = data["people_en"]
+            record = {"name": f"{rng.choice(en['first'])} {rng.choice(en['last'])}"}
+        else:
+            ru = data["people_ru"]
+            first = rng.choice(ru["first"])
+            last = rng.choice(ru["last_f"] if first in ru["female"] else ru["last_m"])
+            record = {"name": f"{first} {last}"}
+        record.update(phone=number, email=f"client{i + 1}@example.com", city=rng.choice(data["cities"]),
+                      manager=rng.choice(managers))
+        if i % 13 == 0:
+            record["tags"] = ["vip"]
+        customers.append(service.create("customer", record).id)
+        made["customer"] += 1
+
+    for sku, name, price, category in data["products"]:
+        service.create("product", {"sku": sku, "name": name, "price": price, "category": category,
+                                   "purchase_price": str(int(price) * 6 // 10),
+                                   "stock": rng.randint(0, 60),
+                                   "discount": rng.choice([None, None, "5", "10"])})
+        made["product"] += 1
+
+    stages = ["new", "confirmed", "awaiting_supply", "ready_to_ship", "shipping", "delivered",
+              "delivered", "delivered", "cancelled"]
+    orders = []
+    for i in range(COUNTS["order"]):
+        status = rng.choice(stages)
+        ordered = now - timedelta(days=rng.randint(0, 90), minutes=rng.randint(0, 600))
+        record = {"number": f"ORD-{i + 1:05d}", "customer": rng.choice(customers), "status": status,
+                  "amount": str(rng.randint(3, 400) * 50), "ordered_at": ordered,
+                  "deliver_by": (ordered + timedelta(days=rng.randint(2, 10))).date(),
+                  "manager": rng.choice(managers)}
+        if status in ("shipping", "delivered"):
+            record.update(courier=rng.choice(["cdek", "post", "own"]),
+                          tracking=f"{rng.randint(10**9, 10**10 - 1)}")
+        orders.append(service.create("order", record).id)
+        made["order"] += 1
+
+    for i in range(COUNTS["task"]):
+        service.create("task", {"title": rng.choice(data["tasks"]), "order": rng.choice(orders),
+                                "assignee": rng.choice(managers + [users["logistics"].id]),
+                                "due": now + timedelta(hours=rng.randint(-48, 96)),
+                                "state": rng.choice(["open", "open", "in_progress", "done"])})
+        made["task"] += 1
+
+    for i in range(COUNTS["contact_log"]):
+        service.create("contact_log", {"customer": rng.choice(customers),
+                                       "channel": rng.choice(["call", "email", "messenger", "visit"]),
+                                       "at": now - timedelta(hours=rng.randint(1, 900)),
+                                       "summary": rng.choice(data["summaries"]),
+                                       "user": rng.choice(managers)})
+        made["contact_log"] += 1
+    return made

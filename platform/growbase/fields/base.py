@@ -1,0 +1,217 @@
+"""The field-type registry: one class per type answers for every layer.
+
+Forms, grid, import, API and conditions ask the type; nothing else switches on
+type names. A type's values live in three shapes: *python* (what the record
+service and conditions work with), *stored* (peewee's column, via db_value), and
+*json* (API, audit, events).
+"""
+
+import re
+
+from peewee import fn
+from wtforms import StringField
+
+from ..db import is_postgres, lower
+from ..i18n import gettext as _
+
+field_types = {}
+
+
+def register(cls):
+    """Register a field type under its `name`; a name registered twice is a bug."""
+    if cls.name in field_types:
+        raise ValueError(f"field type {cls.name!r} is registered twice")
+    field_types[cls.name] = cls()
+    return cls
+
+
+class FieldError(ValueError):
+    """A value a field refuses; the message says what is wrong and how to fix it."""
+
+
+def position(haystack, needle):
+    """SQL: 1-based position of `needle` in `haystack`, 0 when absent."""
+    return fn.STRPOS(haystack, needle) if is_postgres() else fn.INSTR(haystack, needle)
+
+
+class FieldType:
+    name = ""
+    operators = ("eq", "ne", "in", "not_in", "is_empty")
+    options_schema = {}  # JSON-schema properties this type adds to a field definition
+    indexed = False  # index the column: filters and sorts on it are common
+    sortable = True
+    listed = True  # shown among the list's default columns
+    searchable = False  # included in the list's free-text search
+    mask = None  # default input mask (IMask pattern) for the browser
+    filter_widget = None  # Flask-Admin filter input: None, "datepicker", "datetimepicker"
+
+    # -- storage ---------------------------------------------------------
+    def column(self, field):
+        """Return the peewee field that stores this type."""
+        raise NotImplementedError
+
+    # -- input -----------------------------------------------------------
+    def parse(self, raw, field, locale="en"):
+        """Turn typed text, a JSON value or an Excel cell into the python value (None = empty)."""
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return None
+        return self.parse_value(raw.strip() if isinstance(raw, str) else raw, field, locale)
+
+    def parse_value(self, raw, field, locale):
+        raise NotImplementedError
+
+    def check(self, value, field):
+        """Return the messages for a parsed, non-empty value breaking the field's rules."""
+        return []
+
+    def verify(self, value, field):
+        """Like check(), for rules that need the database (a linked record exists)."""
+        return []
+
+    def titles(self, field, ids, depth=0):
+        """{id: title} for reference types; None for the rest."""
+        return None
+
+    def filter_options(self, field, locale):
+        """[(value, label)] for a filter's drop-down; None means a free text input."""
+        return None
+
+    def pick_list(self, field, limit=500):
+        """[(id, title)] a form offers; None for types whose choices are fixed."""
+        return None
+
+    def refers_to(self, field):
+        """The entity whose records this field points at, if any."""
+        return None
+
+    # -- output ----------------------------------------------------------
+    def to_json(self, value, field):
+        return value
+
+    def display(self, value, field, locale="en"):
+        return "" if value is None else str(value)
+
+    def form_text(self, value, field, locale="en"):
+        """The value as the form's input shows it (parse() reads it back)."""
+        return self.display(value, field, locale)
+
+    def form_field(self, field, locale):
+        return StringField(field.label(locale), description=field.help(locale),
+                           render_kw=self.input_attrs(field))
+
+    def input_attrs(self, field):
+        attrs = {}
+        mask = field.get("mask", self.mask)
+        if mask:
+            attrs["data-mask"] = mask
+        if field.get("read_only"):
+            attrs["readonly"] = True
+        return attrs
+
+    def client_spec(self, field):
+        """What the browser needs to edit the field (mask, options), from the one definition."""
+        return {k: v for k, v in (("mask", field.get("mask", self.mask)),) if v}
+
+    # -- conditions ------------------------------------------------------
+    def condition_arg(self, op, raw, field):
+        """Parse an operator's argument into the python domain."""
+        if op in ("in", "not_in"):
+            return [self.parse(item, field) for item in raw]
+        if op in ("is_empty",):
+            return bool(raw)
+        return self.parse(raw, field)
+
+    def match(self, op, value, arg):
+        """Evaluate one operator on a python value."""
+        if op == "is_empty":
+            return (value is None) == arg
+        if op == "ne":
+            return not self.match("eq", value, arg)
+        if op == "not_in":
+            return not self.match("in", value, arg)
+        if value is None:
+            return arg is None if op == "eq" else False
+        if op == "eq":
+            return value == arg
+        if op == "in":
+            return value in arg
+        if arg is None:
+            return False
+        if op == "gt":
+            return value > arg
+        if op == "gte":
+            return value >= arg
+        if op == "lt":
+            return value < arg
+        if op == "lte":
+            return value <= arg
+        raise ValueError(op)
+
+    def compile(self, op, column, arg):
+        """Compile one operator to a two-valued SQL expression (never NULL)."""
+        if op == "is_empty":
+            return column.is_null(arg)
+        if op == "ne":
+            return ~self.compile("eq", column, arg)
+        if op == "not_in":
+            return ~self.compile("in", column, arg)
+        if op == "eq" and arg is None:
+            return column.is_null()
+        known = column.is_null(False)
+        if op == "eq":
+            return known & (column == arg)
+        if op == "in":
+            values = [a for a in arg if a is not None]
+            return known & column.in_(values) if values else known & (column != column)
+        if arg is None:
+            return known & (column != column)
+        compare = {"gt": column > arg, "gte": column >= arg, "lt": column < arg,
+                   "lte": column <= arg}
+        return known & compare[op]
+
+
+class TextLike(FieldType):
+    """Text stored as text: adds the case-insensitive text operators."""
+    operators = ("eq", "ne", "in", "not_in", "contains", "not_contains", "starts_with",
+                 "is_empty")
+    searchable = True
+
+    def condition_arg(self, op, raw, field):
+        if op in ("contains", "not_contains", "starts_with"):
+            if not isinstance(raw, str):
+                raise FieldError(_("Give text to search for."))
+            return raw
+        return super().condition_arg(op, raw, field)
+
+    def match(self, op, value, arg):
+        if op == "not_contains":
+            return not self.match("contains", value, arg)
+        if op == "contains":
+            return value is not None and arg.lower() in value.lower()
+        if op == "starts_with":
+            return value is not None and value.lower().startswith(arg.lower())
+        return super().match(op, value, arg)
+
+    def compile(self, op, column, arg):
+        if op == "not_contains":
+            return ~self.compile("contains", column, arg)
+        if op == "contains":
+            return column.is_null(False) & (position(lower(column), arg.lower()) > 0)
+        if op == "starts_with":
+            return column.is_null(False) & (fn.SUBSTR(lower(column), 1, len(arg)) == arg.lower())
+        return super().compile(op, column, arg)
+
+
+def check_length_and_pattern(value, field):
+    """Shared rules for text-like values: min/max length and a regular expression."""
+    errors = []
+    if field.get("min_length") is not None and len(value) < field.get("min_length"):
+        errors.append(_("Use at least %(n)s characters.", n=field.get("min_length")))
+    if field.get("max_length") is not None and len(value) > field.get("max_length"):
+        errors.append(_("Use at most %(n)s characters (this has %(len)s).",
+                        n=field.get("max_length"), len=len(value)))
+    pattern = field.get("pattern")
+    if pattern and not re.search(pattern, value):
+        errors.append(field.message("pattern") or
+                      _("Does not match the expected format %(pattern)s.", pattern=pattern))
+    return errors

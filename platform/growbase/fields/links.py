@@ -1,0 +1,119 @@
+"""References: link (to a record of another entity) and user (an account)."""
+
+from peewee import BigIntegerField
+from wtforms import SelectField
+
+from ..i18n import gettext as _
+from .base import FieldError, FieldType, register
+
+LINK_OPERATORS = ("eq", "ne", "in", "not_in", "is_empty")
+
+
+class Reference(FieldType):
+    operators = LINK_OPERATORS
+    indexed = True
+
+    def column(self, field):
+        # WARNING: no database foreign key. SQLite rebuilds on ALTER would null
+        # children, and retired entities keep their rows; the record service checks links.
+        return BigIntegerField(null=True)
+
+    def parse_value(self, raw, field, locale):
+        if isinstance(raw, dict) and "id" in raw:
+            raw = raw["id"]
+        if isinstance(raw, float) and raw.is_integer():
+            raw = int(raw)
+        if isinstance(raw, str) and raw.strip().lstrip("#").isdigit():
+            raw = int(raw.strip().lstrip("#"))
+        if isinstance(raw, int) and not isinstance(raw, bool) and raw > 0:
+            return raw
+        raise FieldError(_("Pick a record from the list (or give its number)."))
+
+    def to_json(self, value, field):
+        return value
+
+    def display(self, value, field, locale="en", titles=None):
+        if value is None:
+            return ""
+        titles = titles if titles is not None else self.titles(field, [value])
+        return titles.get(value, f"#{value}")
+
+    def form_text(self, value, field, locale="en"):
+        return "" if value is None else str(value)
+
+    def form_field(self, field, locale):
+        # choices are filled per request by the form builder (they change with the data)
+        return SelectField(field.label(locale), description=field.help(locale), choices=[],
+                           validate_choice=False, render_kw=self.input_attrs(field))
+
+    def pick_list(self, field, limit=500):
+        raise NotImplementedError
+
+    def filter_options(self, field, locale):
+        return [(str(i), title) for i, title in self.pick_list(field)]
+
+
+@register
+class Link(Reference):
+    name = "link"
+    options_schema = {"to": {"type": "string"}}
+
+    def target(self, field):
+        from ..catalog import catalog
+        return catalog().entity(field.get("to"))
+
+    def titles(self, field, ids, depth=0):
+        from ..records import titles
+        return titles(self.target(field), ids, depth)
+
+    def refers_to(self, field):
+        return field.get("to")
+
+    def verify(self, value, field):
+        model = self.target(field).model
+        if not model.select(model.id).where(model.id == value).exists():
+            return [_("There is no %(entity)s #%(id)s; pick an existing one.",
+                      entity=self.target(field).label(), id=value)]
+        return []
+
+    def pick_list(self, field, limit=500):
+        from ..records import titles
+        target = self.target(field)
+        ids = [row.id for row in target.model.select(target.model.id)
+               .order_by(target.model.id.desc()).limit(limit)]
+        return sorted(titles(target, ids).items(), key=lambda item: item[1].casefold())
+
+
+@register
+class UserRef(Reference):
+    name = "user"
+    options_schema = {"role": {"type": "string"}}
+
+    def _users(self, field):
+        from ..tables import User
+        query = User.select().where(User.active == True)  # noqa: E712 (peewee expression)
+        if field.get("role"):
+            query = query.where(User.role.in_([field.get("role"), "owner"]))
+        return query
+
+    def titles(self, field, ids, depth=0):
+        from ..tables import User
+        return {u.id: u.display_name for u in User.select().where(User.id.in_(list(ids)))}
+
+    def verify(self, value, field):
+        if not self._users(field).where(self._users(field).model.id == value).exists():
+            return [_("No active user #%(id)s with role %(role)s.", id=value,
+                      role=field.get("role") or "-")]
+        return []
+
+    def pick_list(self, field, limit=500):
+        return [(u.id, u.display_name) for u in self._users(field).limit(limit)]
+
+    def parse_value(self, raw, field, locale):
+        if isinstance(raw, str) and not raw.strip().lstrip("#").isdigit():
+            from ..tables import User
+            user = User.get_or_none(User.username == raw.strip())
+            if user is None:
+                raise FieldError(_("No user called %(name)s.", name=raw))
+            return user.id
+        return super().parse_value(raw, field, locale)

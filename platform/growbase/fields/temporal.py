@@ -1,0 +1,141 @@
+"""Dates and date-times, typed in the user's locale or ISO, relative in conditions."""
+
+import re
+from datetime import date, datetime, timedelta
+
+from babel.dates import format_date, format_datetime
+from peewee import DateField, DateTimeField
+
+from ..i18n import gettext as _
+from .base import FieldError, FieldType, register
+
+DATE_OPERATORS = ("eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "is_empty")
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DOTS = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})$")  # 28.02.2024 (ru, de, ...)
+_SLASHES = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")  # 02/28/2024 (en-US)
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+_SPAN = re.compile(r"^(\d+)\s*(m|min|h|d|w)$")
+_UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def _year(text):
+    year = int(text)
+    return year + 2000 if len(text) == 2 else year
+
+
+def parse_date_text(text, locale):
+    """Read ISO, day.month.year, or month/day/year (day/month/year outside English)."""
+    for pattern, order in ((_ISO, "ymd"), (_DOTS, "dmy"),
+                           (_SLASHES, "mdy" if locale == "en" else "dmy")):
+        found = pattern.match(text)
+        if found:
+            parts = dict(zip(order, found.groups()))
+            try:
+                return date(_year(parts["y"]), int(parts["m"]), int(parts["d"]))
+            except ValueError:
+                raise FieldError(_("%(text)s is not a day in the calendar; check the day and month.",
+                                   text=text)) from None
+    example = "28.02.2026" if locale != "en" else "02/28/2026"
+    raise FieldError(_("%(text)s is not a date; write it like %(example)s or 2026-02-28.",
+                       text=text, example=example))
+
+
+def span(text):
+    """Parse "2d", "3h", "45m", "1w" into a timedelta."""
+    found = _SPAN.match(str(text).strip())
+    if not found:
+        raise FieldError(_("Write a time span like 30m, 3h, 2d or 1w."))
+    return timedelta(**{_UNITS[found.group(2)]: int(found.group(1))})
+
+
+def relative(spec, now):
+    """Resolve {"today": N}, {"ago": "2d"} or {"ahead": "3h"} against `now`."""
+    if "today" in spec:
+        return datetime.combine(now.date() + timedelta(days=int(spec["today"])), datetime.min.time())
+    if "ago" in spec:
+        return now - span(spec["ago"])
+    if "ahead" in spec:
+        return now + span(spec["ahead"])
+    raise FieldError(_("A relative date is {\"today\": 0}, {\"ago\": \"2d\"} or {\"ahead\": \"3h\"}."))
+
+
+class Temporal(FieldType):
+    operators = DATE_OPERATORS
+    indexed = True
+
+    def condition_arg(self, op, raw, field):
+        if isinstance(raw, dict):
+            return self.parse(relative(raw, datetime.now()), field)
+        return super().condition_arg(op, raw, field)
+
+
+@register
+class Date(Temporal):
+    name = "date"
+    filter_widget = "datepicker"
+
+    def column(self, field):
+        return DateField(null=True)
+
+    def parse_value(self, raw, field, locale):
+        if isinstance(raw, datetime):
+            return raw.date()
+        if isinstance(raw, date):
+            return raw
+        if isinstance(raw, str):
+            return parse_date_text(raw.split("T")[0] if _ISO.match(raw.split("T")[0]) else raw,
+                                   locale)
+        raise FieldError(_("Enter a date."))
+
+    def to_json(self, value, field):
+        return None if value is None else value.isoformat()
+
+    def display(self, value, field, locale="en"):
+        return "" if value is None else format_date(value, "medium", locale=locale)
+
+    def form_text(self, value, field, locale="en"):
+        return "" if value is None else value.isoformat()
+
+    def input_attrs(self, field):
+        return dict(super().input_attrs(field), type="date")
+
+
+@register
+class DateTime(Temporal):
+    name = "datetime"
+    filter_widget = "datetimepicker"
+
+    def column(self, field):
+        return DateTimeField(null=True)
+
+    def parse_value(self, raw, field, locale):
+        if isinstance(raw, datetime):
+            return raw.replace(microsecond=0, tzinfo=None)
+        if isinstance(raw, date):
+            return datetime.combine(raw, datetime.min.time())
+        if not isinstance(raw, str):
+            raise FieldError(_("Enter a date and time."))
+        text = raw.replace("T", " ").strip()
+        day_text, _sep, time_text = text.partition(" ")
+        day = parse_date_text(day_text, locale)
+        time_text = time_text.strip()
+        if not time_text:
+            return datetime.combine(day, datetime.min.time())
+        found = _TIME.match(time_text[:8])
+        if not found or int(found.group(1)) > 23 or int(found.group(2)) > 59:
+            raise FieldError(_("%(text)s: write the time like 14:30.", text=raw))
+        return datetime(day.year, day.month, day.day, int(found.group(1)), int(found.group(2)),
+                        int(found.group(3) or 0))
+
+    def to_json(self, value, field):
+        return None if value is None else value.isoformat(timespec="seconds")
+
+    def display(self, value, field, locale="en"):
+        return "" if value is None else format_datetime(value, "short", locale=locale)
+
+    def form_text(self, value, field, locale="en"):
+        return "" if value is None else value.isoformat(timespec="minutes")
+
+    def input_attrs(self, field):
+        return dict(super().input_attrs(field), type="datetime-local")

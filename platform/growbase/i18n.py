@@ -1,0 +1,78 @@
+"""Locale helpers: translated text, labels per language, numbers in the user's locale."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from babel.numbers import NumberFormatError, format_decimal, get_currency_symbol, parse_decimal
+from flask import has_request_context
+
+LANGUAGES = ("en", "ru")
+DEFAULT_LOCALE = "en"
+
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
+_PLAIN_NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")
+
+
+def gettext(string, /, **params):
+    """Translate within a request, or return the English text (CLI, worker)."""
+    if has_request_context():
+        from flask_babel import gettext as babel_gettext
+        return babel_gettext(string, **params)
+    return string % params if params else string
+
+
+def current_locale() -> str:
+    if has_request_context():
+        from flask_babel import get_locale
+        locale = get_locale()
+        if locale is not None:
+            return str(locale.language)
+    return DEFAULT_LOCALE
+
+
+def pick(label, locale=None, fallback=""):
+    """Return the text of a label given as a string or as {"en": ..., "ru": ...}."""
+    if label is None:
+        return fallback
+    if isinstance(label, str):
+        return label
+    locale = locale or current_locale()
+    return label.get(locale) or label.get(DEFAULT_LOCALE) or next(iter(label.values()), fallback)
+
+
+def parse_number(text: str, locale: str, strip=()) -> Decimal:
+    """Parse a number typed in `locale` ("12 900,50" in ru, "12,900.50" in en) or plain "12900.50".
+
+    `strip` lists signs the field allows around the number (a currency symbol, "%").
+    Raises ValueError when the text is not a number in that locale.
+    """
+    cleaned = text.strip()
+    for sign in sorted(strip, key=len, reverse=True):
+        if cleaned.endswith(sign):
+            cleaned = cleaned[: -len(sign)]
+        elif cleaned.startswith(sign):
+            cleaned = cleaned[len(sign):]
+    cleaned = cleaned.strip()
+    compact = _SPACES.sub("", cleaned)
+    if _PLAIN_NUMBER.match(compact):
+        return Decimal(compact)
+    try:
+        # babel expects the locale's own group separator; a typed space stands for it
+        group = {"ru": "\u00a0"}.get(locale)
+        candidate = _SPACES.sub(group, cleaned) if group else compact
+        return parse_decimal(candidate, locale=locale, strict=True)
+    except (NumberFormatError, InvalidOperation, ValueError):
+        raise ValueError(text) from None
+
+
+def format_number(value, locale: str, scale=None) -> str:
+    if value is None:
+        return ""
+    fmt = None
+    if scale is not None:
+        fmt = "#,##0" + ("." + "0" * scale if scale else "")
+    return format_decimal(value, format=fmt, locale=locale, decimal_quantization=False)
+
+
+def currency_symbol(code: str, locale: str) -> str:
+    return get_currency_symbol(code, locale=locale)

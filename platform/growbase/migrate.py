@@ -1,0 +1,216 @@
+"""Plan and apply the schema change between two versions of an entity, losing nothing.
+
+Add = ADD COLUMN (no table rebuild). Rename = label only. Remove = retire (hidden,
+column kept) until purged. Type change = a dry run first: how many values convert,
+which do not; applied only when confirmed, the old column kept as a backup.
+"""
+
+from dataclasses import dataclass, field as dc_field
+
+from playhouse.migrate import SchemaMigrator
+
+from .db import database
+from .fields import FieldError
+from .i18n import gettext as _
+from peewee import Table
+
+from .models import build_column, index_kind, index_name
+
+SAMPLES = 5
+
+
+@dataclass
+class Conversion:
+    field: str
+    old_type: str
+    new_type: str
+    total: int = 0
+    converted: int = 0
+    failed: list = dc_field(default_factory=list)  # [(record id, value, reason)] samples
+    failed_count: int = 0
+
+
+@dataclass
+class Plan:
+    entity: str
+    create: bool = False
+    added: list = dc_field(default_factory=list)
+    retired: list = dc_field(default_factory=list)
+    restored: list = dc_field(default_factory=list)
+    renamed: list = dc_field(default_factory=list)  # [(old name, new name)]
+    conversions: list = dc_field(default_factory=list)
+    indexes_added: list = dc_field(default_factory=list)
+    indexes_dropped: list = dc_field(default_factory=list)
+    blockers: list = dc_field(default_factory=list)  # [(path, sentence)] that stop the change
+    warnings: list = dc_field(default_factory=list)
+
+    @property
+    def loses_values(self):
+        return any(c.failed_count for c in self.conversions)
+
+    @property
+    def needs_confirmation(self):
+        return bool(self.conversions)
+
+    def lines(self):
+        out = []
+        if self.create:
+            out.append(_("create table for %(e)s", e=self.entity))
+        out += [_("add field %(f)s", f=f) for f in self.added]
+        out += [_("rename field %(a)s -> %(b)s (label only, data stays)", a=a, b=b)
+                for a, b in self.renamed]
+        out += [_("retire field %(f)s (hidden, data kept)", f=f) for f in self.retired]
+        out += [_("restore field %(f)s", f=f) for f in self.restored]
+        for c in self.conversions:
+            out.append(_("convert %(f)s from %(a)s to %(b)s: %(ok)s of %(n)s values convert, "
+                         "%(bad)s do not", f=c.field, a=c.old_type, b=c.new_type, ok=c.converted,
+                         n=c.total, bad=c.failed_count))
+            out += [f"    #{rid}: {value!r} - {why}" for rid, value, why in c.failed]
+        out += [f"  ! {text}" for _path, text in self.warnings]
+        return out
+
+
+def storage_key(field):
+    """Two field versions share a column unchanged when these match."""
+    return (field.get("type"), field.get("scale"))
+
+
+def plan(old, new):
+    """Compare two Entity objects (old may be None) and dry-run what the change does."""
+    result = Plan(entity=new.name, create=old is None)
+    old_by_id = {f.id: f for f in old.fields} if old else {}
+    for index, field in enumerate(new.fields):
+        before = old_by_id.get(field.id)
+        if before is None:
+            if old is not None:
+                result.added.append(field.name)
+            continue
+        if before.name != field.name:
+            result.renamed.append((before.name, field.name))
+        if field.retired and not before.retired:
+            result.retired.append(field.name)
+        if before.retired and not field.retired:
+            result.restored.append(field.name)
+        if storage_key(before.spec) != storage_key(field.spec):
+            result.conversions.append(dry_run(old, before, field))
+        was_unique, is_unique = bool(before.get("unique")), bool(field.get("unique"))
+        if is_unique and not was_unique:
+            dupes = duplicates(old, before)
+            if dupes:
+                result.blockers.append((f"$.fields[{index}].unique", _(
+                    "%(n)s values of %(f)s appear more than once (e.g. %(sample)s); "
+                    "fix them before making it unique.", n=len(dupes), f=field.name,
+                    sample=", ".join(map(str, dupes[:3])))))
+        if field.get("required") and not before.get("required") and old.model is not None:
+            empty = old.model.select().where(getattr(old.model, before.name).is_null()).count()
+            if empty:
+                result.warnings.append((f"$.fields[{index}].required", _(
+                    "%(n)s existing records have no %(f)s; they keep it empty until edited.",
+                    n=empty, f=field.name)))
+    return result
+
+
+def duplicates(entity, field):
+    from peewee import fn
+    model, column = entity.model, getattr(entity.model, field.name)
+    rows = (model.select(column).where(column.is_null(False)).group_by(column)
+            .having(fn.COUNT(model.id) > 1).limit(10))
+    return [getattr(row, field.name) for row in rows]
+
+
+def dry_run(entity, old_field, new_field):
+    """Try every stored value through the new type; nothing is written."""
+    model = entity.model
+    column = getattr(model, old_field.name)
+    report = Conversion(old_field.name, old_field.get("type"), new_field.get("type"))
+    for row in model.select(model.id, column).where(column.is_null(False)).iterator():
+        report.total += 1
+        value = getattr(row, old_field.name)
+        try:
+            converted = new_field.type.parse(old_field.type.to_json(value, old_field), new_field)
+            problems = new_field.type.check(converted, new_field) if converted is not None else []
+            if problems:
+                raise FieldError(problems[0])
+            report.converted += 1
+        except FieldError as exc:
+            report.failed_count += 1
+            if len(report.failed) < SAMPLES:
+                report.failed.append((row.id, old_field.type.display(value, old_field), str(exc)))
+    return report
+
+
+def _quote(name):
+    """Quote an identifier we generated (entity and field ids match ^[a-z][a-z0-9_]*$)."""
+    return '"%s"' % name
+
+
+def apply(old, new, plan_, version):
+    """Apply a planned change inside the caller's ddl() transaction."""
+    db = database.obj
+    migrator = SchemaMigrator.from_database(db)
+    model = new.model
+    table = new.table_name
+    if plan_.create:
+        db.create_tables([model])
+        for field in new.fields:
+            ensure_indexes(new, field)
+        return
+    old_by_id = {f.id: f for f in old.fields}
+    for field in new.fields:
+        before = old_by_id.get(field.id)
+        if before is None:
+            migrator.add_column(table, field.column, build_column(field)).run()
+            ensure_indexes(new, field)
+        elif storage_key(before.spec) != storage_key(field.spec):
+            convert(old, before, new, field, version, migrator)
+        elif index_kind(before) != index_kind(field):
+            drop_indexes(new, before)
+            ensure_indexes(new, field)
+
+
+def convert(old, before, new, field, version, migrator):
+    """Write converted values to a new column; keep the old one as a backup column."""
+    table = new.table_name
+    temp = f"{field.column}__new"
+    column = build_column(field)
+    migrator.add_column(table, temp, column).run()
+    target = Table(table, ("id", temp)).bind(database.obj)
+    new_col = getattr(target, temp)
+    old_col = getattr(old.model, before.name)
+    rows = list(old.model.select(old.model.id, old_col).where(old_col.is_null(False)).tuples())
+    for record_id, value in rows:
+        try:
+            converted = field.type.parse(before.type.to_json(value, before), field)
+        except FieldError:
+            continue  # stays empty here; the backup column keeps the original
+        if converted is not None:
+            target.update({new_col: column.db_value(converted)}).where(
+                target.id == record_id).execute()
+    drop_indexes(new, before)
+    backup = f"{field.column}__v{version - 1}"
+    database.obj.execute_sql(
+        f"ALTER TABLE {_quote(table)} RENAME COLUMN {_quote(field.column)} TO {_quote(backup)}")
+    database.obj.execute_sql(
+        f"ALTER TABLE {_quote(table)} RENAME COLUMN {_quote(temp)} TO {_quote(field.column)}")
+    ensure_indexes(new, field)
+
+
+def ensure_indexes(entity, field):
+    kind = index_kind(field)
+    if kind and not field.retired:
+        database.obj.execute_sql(
+            f"CREATE {'UNIQUE ' if kind == 'unique' else ''}INDEX IF NOT EXISTS "
+            f"{_quote(index_name(entity, field, kind))} "
+            f"ON {_quote(entity.table_name)} ({_quote(field.column)})")
+
+
+def drop_indexes(entity, field):
+    for kind in ("index", "unique"):
+        database.obj.execute_sql(f"DROP INDEX IF EXISTS {_quote(index_name(entity, field, kind))}")
+
+
+def drop_column(entity, field):
+    """Drop a retired field's column for good, inside the caller's ddl() transaction."""
+    drop_indexes(entity, field)
+    database.obj.execute_sql(
+        f"ALTER TABLE {_quote(entity.table_name)} DROP COLUMN {_quote(field.column)}")

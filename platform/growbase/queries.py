@@ -1,0 +1,99 @@
+"""Reading many records: conditions compiled to SQL, free-text search, sort, paging.
+
+Filters and sort keys arrive as field names and condition trees, never as SQL text.
+"""
+
+from functools import reduce
+from operator import or_
+
+from .conditions import ConditionError, compile
+from .i18n import gettext as _
+from .records import json_values, titles, values_of
+
+MAX_PAGE = 1000
+
+
+class QueryError(ValueError):
+    def __init__(self, errors):
+        self.errors = errors  # {parameter: message}
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+
+
+def order_by(entity, sort):
+    """Turn "-amount,name" into peewee ordering; the id breaks ties so pages are stable."""
+    model = entity.model
+    keys = []
+    for part in [p.strip() for p in (sort or "").split(",") if p.strip()]:
+        name = part.lstrip("-+")
+        if name in ("id", "_updated_at", "_created_at"):
+            column = {"id": model.id, "_updated_at": model.gb_updated_at,
+                      "_created_at": model.gb_created_at}[name]
+        elif name in entity.by_name and entity.by_name[name].type.sortable \
+                and not entity.by_name[name].retired:
+            column = getattr(model, name)
+        else:
+            raise QueryError({"sort": _("Cannot sort by \"%(name)s\"; use a field name, "
+                                        "with - for descending.", name=name)})
+        keys.append(column.desc() if part.startswith("-") else column.asc())
+    tiebreak_desc = bool(keys) and str(sort).strip().startswith("-")
+    keys.append(model.id.desc() if tiebreak_desc or not keys else model.id.asc())
+    return keys
+
+
+def search_expression(entity, text):
+    fields = [f for f in entity.active_fields if f.type.searchable]
+    if not fields or not text:
+        return None
+    return reduce(or_, [f.type.compile("contains", getattr(entity.model, f.name), text)
+                        for f in fields])
+
+
+def select(entity, condition=None, search=None, sort=None, limit=50, offset=0, count=True):
+    """Return (total, rows) of the records matching, sorted and paged."""
+    model = entity.model
+    query = model.select()
+    if condition:
+        try:
+            query = query.where(compile(condition, entity, model))
+        except ConditionError as exc:
+            raise QueryError({"filter": "; ".join(f"{p}: {t}" for p, t in exc.problems)}) from None
+    expression = search_expression(entity, search)
+    if expression is not None:
+        query = query.where(expression)
+    total = query.count() if count else None
+    rows = list(query.order_by(*order_by(entity, sort)).limit(min(int(limit), MAX_PAGE))
+                .offset(int(offset)))
+    return total, rows
+
+
+def link_titles(entity, rows):
+    """{field name: {id: title}} for every reference field, one query per field."""
+    found = {}
+    for field in entity.active_fields:
+        ids = [getattr(r, field.name) for r in rows]
+        result = field.type.titles(field, [i for i in ids if i is not None])
+        if result is not None:
+            found[field.name] = result
+    return found
+
+
+def to_json(entity, rows):
+    """Records as the API shows them: values, version, and linked titles beside ids."""
+    linked = link_titles(entity, rows)
+    out = []
+    for row in rows:
+        data = {"id": row.id, "_version": row.gb_version,
+                "_created_at": row.gb_created_at.isoformat(timespec="seconds"),
+                "_updated_at": row.gb_updated_at.isoformat(timespec="seconds")}
+        values = json_values(entity, values_of(entity, row),
+                             {f.name for f in entity.active_fields})
+        for name, value in values.items():
+            if name in linked and value is not None:
+                value = {"id": value, "title": linked[name].get(value, f"#{value}")}
+            data[name] = value
+        out.append(data)
+    return out
+
+
+def record_title(entity, row):
+    return titles(entity, [row.id]).get(row.id, f"#{row.id}")

@@ -1,0 +1,302 @@
+"""The record service: the one write path for forms, grid, API, import and automations.
+
+validate -> save -> audit -> event, in one transaction. An edit based on an old
+version that touches a field someone else changed meanwhile is refused with a
+conflict naming the fields; edits to other fields merge. Nothing is overwritten silently.
+"""
+
+import re
+from dataclasses import dataclass
+
+from peewee import IntegrityError
+
+from .catalog import catalog
+from .conditions import evaluate
+from .db import database, is_postgres
+from .fields import FieldError
+from .i18n import current_locale
+from .i18n import gettext as _
+from .tables import Audit, Event, utcnow
+
+
+class RecordError(Exception):
+    status = 400
+
+
+class ValidationFailed(RecordError):
+    status = 422
+
+    def __init__(self, errors):
+        self.errors = errors  # {field name: message}
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+
+
+class Conflict(RecordError):
+    status = 409
+
+    def __init__(self, fields, version):
+        self.fields = fields  # {name: {"theirs": ..., "yours": ..., "by": ..., "at": ...}}
+        self.version = version
+        names = ", ".join(fields)
+        super().__init__(_("Someone else changed %(names)s after you opened this record. "
+                           "Reload it, or keep your values and save again.", names=names))
+
+
+class NotFound(RecordError):
+    status = 404
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who writes, and through which door (kept in the audit and on events)."""
+    user_id: int | None
+    username: str
+    source: str
+    trusted: bool = False  # may write read-only fields (system, automations)
+
+    @classmethod
+    def for_user(cls, user, source):
+        return cls(user.id, user.username, source)
+
+
+SYSTEM = Actor(None, "system", "system", trusted=True)
+
+
+def values_of(entity, row):
+    return {f.name: getattr(row, f.name) for f in entity.fields}
+
+
+def json_values(entity, values, names=None):
+    return {f.name: f.type.to_json(values.get(f.name), f) for f in entity.fields
+            if names is None or f.name in names}
+
+
+def titles(entity, ids, depth=0):
+    """Return {id: title} rendered from the entity's title template, in one query."""
+    ids = [i for i in set(ids) if i is not None]
+    if not ids:
+        return {}
+    model = entity.model
+    fields = entity.title_fields
+    rows = list(model.select(model.id, *[getattr(model, f.name) for f in fields])
+                .where(model.id.in_(ids)))
+    nested = {}
+    if depth == 0:  # one level of linked titles; deeper links show their number
+        for field in fields:
+            found = field.type.titles(field, [getattr(r, field.name) for r in rows], depth + 1)
+            if found is not None:
+                nested[field.name] = found
+    locale = current_locale()
+    result = {}
+    for row in rows:
+        def show(match):
+            field = entity.by_name[match.group(1)]
+            value = getattr(row, field.name)
+            if field.name in nested:
+                return nested[field.name].get(value, "" if value is None else f"#{value}")
+            return field.type.display(value, field, locale)
+        text = re.sub(r"{(\w+)}", lambda m: show(m) if m.group(1) in entity.by_name else m.group(0),
+                      entity.title_template).strip()
+        result[row.id] = text or f"#{row.id}"
+    return result
+
+
+class RecordService:
+    def __init__(self, actor=SYSTEM, locale=None, depth=0, silent=False):
+        self.actor = actor
+        self.locale = locale or current_locale()
+        self.depth = depth  # how deep in a chain of automations this write is
+        self.silent = silent  # events are recorded but do not trigger automations
+
+    # -- reading ---------------------------------------------------------
+    def get(self, entity_name, record_id, for_update=False):
+        entity = catalog().entity(entity_name)
+        query = entity.model.select().where(entity.model.id == record_id)
+        if for_update and is_postgres():
+            query = query.for_update()
+        row = query.first()
+        if row is None:
+            raise NotFound(_("%(entity)s #%(id)s does not exist (it may have been deleted).",
+                             entity=entity.label(), id=record_id))
+        return entity, row
+
+    # -- writing ---------------------------------------------------------
+    def create(self, entity_name, data):
+        entity = catalog().entity(entity_name)
+        values, errors = self._parse(entity, data, current=None)
+        for field in entity.active_fields:
+            if field.name not in values and field.get("default") is not None:
+                values[field.name] = field.type.parse(field.get("default"), field)
+        merged = {f.name: values.get(f.name) for f in entity.fields}
+        changed = [n for n, v in values.items() if v is not None]
+        with database.atomic():
+            errors.update(self._validate(entity, merged, changed, None, errors))
+            if errors:
+                raise ValidationFailed(errors)
+            now = utcnow()
+            row_values = {entity.model._meta.fields[n]: v for n, v in values.items()}
+            row_values.update({entity.model.gb_created_by: self.actor.user_id,
+                               entity.model.gb_updated_by: self.actor.user_id,
+                               entity.model.gb_created_at: now, entity.model.gb_updated_at: now})
+            record_id = self._write(entity, lambda: entity.model.insert(row_values).execute())
+            after = json_values(entity, merged)
+            self._record(entity, record_id, 1, "create", "created",
+                         {n: [None, after[n]] for n in changed}, changed, None, after)
+        return self.get(entity_name, record_id)[1]
+
+    def update(self, entity_name, record_id, data, version=None):
+        version = self._version(version)
+        with database.atomic():
+            entity, row = self.get(entity_name, record_id, for_update=True)
+            current = values_of(entity, row)
+            values, errors = self._parse(entity, data, current)
+            changed = [n for n, v in values.items() if v != current[n]]
+            if version is not None and version != row.gb_version:
+                self._check_conflict(entity, row, version, changed, values, current)
+            if not changed and not errors:
+                return row
+            merged = dict(current, **values)
+            errors.update(self._validate(entity, merged, changed, record_id, errors))
+            if errors:
+                raise ValidationFailed(errors)
+            model = entity.model
+            updates = {model._meta.fields[n]: values[n] for n in changed}
+            updates.update({model.gb_version: model.gb_version + 1,
+                            model.gb_updated_at: utcnow(), model.gb_updated_by: self.actor.user_id})
+            self._write(entity, lambda: model.update(updates).where(
+                (model.id == record_id) & (model.gb_version == row.gb_version)).execute())
+            before_json = json_values(entity, current, changed)
+            after_json = json_values(entity, merged, changed)
+            self._record(entity, record_id, row.gb_version + 1, "update", "updated",
+                         {n: [before_json[n], after_json[n]] for n in changed}, changed,
+                         before_json, json_values(entity, merged))
+        return self.get(entity_name, record_id)[1]
+
+    def delete(self, entity_name, record_id, version=None):
+        version = self._version(version)
+        with database.atomic():
+            entity, row = self.get(entity_name, record_id, for_update=True)
+            if version is not None and version != row.gb_version:
+                raise Conflict(self._changed_since(entity, row, version), row.gb_version)
+            blockers = self._references(entity, record_id)
+            if blockers:
+                raise ValidationFailed({"_record": _(
+                    "Still used by %(uses)s; change or delete those first.", uses=", ".join(blockers))})
+            before = json_values(entity, values_of(entity, row))
+            entity.model.delete().where(entity.model.id == record_id).execute()
+            changed = [n for n, v in before.items() if v is not None]
+            self._record(entity, record_id, row.gb_version + 1, "delete", "deleted",
+                         {n: [before[n], None] for n in changed}, changed, before, None)
+
+    # -- steps -----------------------------------------------------------
+    @staticmethod
+    def _version(version):
+        if version is None or version == "":
+            return None
+        try:
+            return int(str(version).strip('"W/ '))
+        except ValueError:
+            raise ValidationFailed({"_version": _(
+                "The version must be the whole number the record was read with.")}) from None
+
+    def _parse(self, entity, data, current):
+        values, errors = {}, {}
+        if not isinstance(data, dict):
+            raise ValidationFailed({"_record": _("Send the record as an object {\"field\": value}.")})
+        for name, raw in data.items():
+            if name in ("id",) or name.startswith("_"):
+                continue
+            field = entity.by_name.get(name)
+            if field is None or field.retired:
+                errors[name] = _("There is no field \"%(name)s\" in %(entity)s.",
+                                 name=name, entity=entity.label())
+                continue
+            try:
+                value = field.type.parse(raw, field, self.locale)
+            except FieldError as exc:
+                errors[name] = str(exc)
+                continue
+            if field.get("read_only") and not self.actor.trusted and \
+                    value != (current or {}).get(name):
+                errors[name] = _("This field is read-only.")
+                continue
+            values[name] = value
+        return values, errors
+
+    def _validate(self, entity, merged, changed, record_id, known):
+        errors = {}
+        for field in entity.active_fields:
+            name = field.name
+            if name in known:
+                continue
+            value = merged.get(name)
+            required = field.get("required") or (
+                field.get("required_when") is not None
+                and evaluate(field.get("required_when"), entity, merged))
+            if value is None:
+                if required:
+                    errors[name] = _("Fill this in.") if field.get("required") else _(
+                        "Fill this in: it is required in this situation.")
+                continue
+            if name not in changed:
+                continue
+            problems = field.type.check(value, field) or field.type.verify(value, field)
+            if problems:
+                errors[name] = problems[0]
+            elif field.get("unique") and self._taken(entity, field, value, record_id):
+                errors[name] = _("%(value)s is already used by another record; it must be unique.",
+                                 value=field.type.display(value, field, self.locale))
+        return errors
+
+    def _taken(self, entity, field, value, record_id):
+        model = entity.model
+        query = model.select(model.id).where(getattr(model, field.name) == value)
+        if record_id is not None:
+            query = query.where(model.id != record_id)
+        return query.exists()
+
+    def _write(self, entity, run):
+        """Run the statement; a unique index that catches a race names its field."""
+        try:
+            with database.atomic():
+                return run()
+        except IntegrityError:
+            unique = [f.name for f in entity.active_fields if f.get("unique")]
+            raise ValidationFailed({name: _("Already used by another record; it must be unique.")
+                                    for name in unique} or {"_record": _("Could not save.")})
+
+    def _changed_since(self, entity, row, version):
+        changes = {}
+        for audit in (Audit.select().where((Audit.entity == entity.name) &
+                                           (Audit.record_id == row.id) &
+                                           (Audit.record_version > version)).order_by(Audit.id)):
+            for name, (_old, new) in audit.changes.items():
+                changes[name] = {"theirs": new, "by": audit.username,
+                                 "at": audit.at.isoformat(timespec="seconds")}
+        return changes
+
+    def _check_conflict(self, entity, row, version, changed, values, current):
+        since = self._changed_since(entity, row, version)
+        clash = {n: dict(since[n], yours=entity.by_name[n].type.to_json(values[n], entity.by_name[n]))
+                 for n in changed if n in since}
+        if clash:
+            raise Conflict(clash, row.gb_version)
+
+    def _references(self, entity, record_id):
+        uses = []
+        for other in catalog().entities():
+            for field in other.active_fields:
+                if field.type.refers_to(field) == entity.name:
+                    count = other.model.select().where(
+                        getattr(other.model, field.name) == record_id).count()
+                    if count:
+                        uses.append(f"{count} × {other.label()} ({field.label()})")
+        return uses
+
+    def _record(self, entity, record_id, version, action, kind, changes, changed, before, after):
+        Audit.insert(entity=entity.name, record_id=record_id, record_version=version,
+                     action=action, changes=changes, user_id=self.actor.user_id,
+                     username=self.actor.username, source=self.actor.source).execute()
+        Event.insert(entity=entity.name, record_id=record_id, kind=kind, changed=changed,
+                     before=before, after=after, user_id=self.actor.user_id,
+                     source=self.actor.source, silent=self.silent, depth=self.depth).execute()

@@ -1,0 +1,61 @@
+"""The Huey worker: SqliteHuey beside the SQLite file by default, Redis by HUEY_URL.
+
+WARNING: the consumer installs signal handlers, so it must own its process's main
+thread; `python run.py` starts it as a supervised child process. Task arguments are
+plain values: a model class built at runtime cannot be pickled.
+"""
+
+import os
+import threading
+from pathlib import Path
+
+from huey import RedisHuey, SqliteHuey, crontab
+
+from .config import load_settings
+from .db import database, open_database
+from .tables import Heartbeat, utcnow
+
+# SqliteHuey polls; a short ceiling keeps a change's effects well under a second away.
+CONSUMER_OPTIONS = dict(workers=2, worker_type="thread", initial_delay=0.05, backoff=1.2,
+                        max_delay=0.5, periodic=True, check_worker_health=True)
+
+
+def build_huey(url):
+    if url.startswith("redis://"):
+        return RedisHuey("growbase", url=url)
+    path = Path(url.removeprefix("sqlite:///"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("growbase", filename=str(path))
+
+
+def _huey_url():
+    data = Path(os.environ.get("GROWBASE_DATA", load_settings().data_dir))
+    return os.environ.get("HUEY_URL", f"sqlite:///{data / 'huey.db'}")
+
+
+huey = build_huey(_huey_url())
+_open_lock = threading.Lock()
+
+
+def beat():
+    now = utcnow()
+    Heartbeat.insert(name="worker", at=now).on_conflict(
+        conflict_target=[Heartbeat.name], update={Heartbeat.at: now}).execute()
+
+
+@huey.on_startup()
+def connect():
+    with _open_lock:
+        if database.obj is None:
+            open_database(load_settings().database_url)
+    beat()
+
+
+@huey.periodic_task(crontab(minute="*"))
+def heartbeat():
+    beat()
+
+
+def run_consumer():
+    """Run the consumer in this process's main thread until it is stopped."""
+    huey.create_consumer(**CONSUMER_OPTIONS).run()

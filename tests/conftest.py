@@ -1,0 +1,128 @@
+"""One app fixture; every storage test runs on SQLite and on PostgreSQL (GROWBASE_TEST_BACKENDS)."""
+
+import os
+import re
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "platform"))
+
+from growbase import catalog as catalog_module  # noqa: E402
+from growbase.db import database, open_database  # noqa: E402
+
+BACKENDS = [b for b in os.environ.get("GROWBASE_TEST_BACKENDS", "sqlite,postgres").split(",") if b]
+PG_URL = os.environ.get("GROWBASE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def pg_admin():
+    import psycopg2
+    conn = psycopg2.connect(PG_URL)
+    conn.autocommit = True
+    return conn
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path):
+    """A fresh, empty database: a SQLite file, or a PostgreSQL schema of its own."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'growbase.db'}"
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with pg_admin() as conn, conn.cursor() as cur:
+        cur.execute(f'CREATE SCHEMA "{schema}"')
+    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    with pg_admin() as conn, conn.cursor() as cur:
+        cur.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture
+def db(database_url):
+    from growbase.tables import create_system_tables
+    real = open_database(database_url)
+    catalog_module.forget()
+    create_system_tables()
+    yield real
+    if hasattr(real, "close_all"):
+        real.close_all()
+    else:
+        real.close()
+    database.initialize(None)
+    catalog_module.forget()
+
+
+@pytest.fixture
+def store(db):
+    """The database with the starter (online shop) definitions applied."""
+    from growbase.definitions.store import apply_definitions, load_files
+    apply_definitions(load_files(ROOT / "schemas"), author="test")
+    return db
+
+
+@pytest.fixture
+def service(store):
+    from growbase.records import RecordService
+    return RecordService(locale="en")
+
+
+@pytest.fixture
+def settings(tmp_path, database_url):
+    from growbase.config import load_settings
+    return load_settings(data_dir=tmp_path, database_url=database_url, secret_key="test-secret",
+                         demo=False)
+
+
+@pytest.fixture
+def app(store, settings):
+    from growbase.app import create_app
+    application = create_app(settings)
+    application.config["TESTING"] = True
+    return application
+
+
+@pytest.fixture
+def owner(store):
+    from growbase.auth import create_user
+    return create_user("owner", "owner-password", role="owner", full_name="Olga Owner")
+
+
+def csrf_token(html):
+    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or \
+        re.search(r'value="([^"]+)"[^>]*name="csrf_token"', html)
+    return found.group(1)
+
+
+def log_in(client, username, password):
+    page = client.get("/login").get_data(as_text=True)
+    return client.post("/login", data={"username": username, "password": password,
+                                       "csrf_token": csrf_token(page)})
+
+
+@pytest.fixture
+def client(app, owner):
+    """A browser-like client, logged in as the owner."""
+    test_client = app.test_client()
+    response = log_in(test_client, "owner", "owner-password")
+    assert response.status_code == 302
+    return test_client
+
+
+class Api:
+    """The JSON API as a program uses it: bearer token, JSON bodies."""
+
+    def __init__(self, client, token):
+        self.client, self.headers = client, {"Authorization": f"Bearer {token}"}
+
+    def __getattr__(self, method):
+        def call(path, json=None, **kwargs):
+            return getattr(self.client, method)(path, json=json, headers=self.headers, **kwargs)
+        return call
+
+
+@pytest.fixture
+def api(app, owner):
+    from growbase.auth import create_token
+    return Api(app.test_client(), create_token(owner, "tests"))

@@ -1,0 +1,133 @@
+"""The Flask-Admin back office: entities from definitions, forms with masks, errors on fields.
+
+These also guard the Flask-Admin internals the generic views lean on (flask-admin 2.2.*).
+"""
+
+import re
+from html import unescape
+
+from conftest import csrf_token, log_in
+
+from growbase.definitions.store import apply_definitions
+
+
+def page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.get_data(as_text=True)
+
+
+def post_form(client, url, data):
+    token = csrf_token(page(client, url))
+    return client.post(url, data=dict(data, csrf_token=token))
+
+
+def field_errors(html):
+    return [unescape(re.sub(r"\s+", " ", e).strip()) for e in
+            re.findall(r'(?s)<ul class="form-text text-danger ">(.*?)</ul>', html)]
+
+
+def test_pages_need_a_login(app, owner):
+    anonymous = app.test_client()
+    for url in ("/admin/", "/admin/records/order/", "/admin/records/order/new/"):
+        response = anonymous.get(url)
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert anonymous.get("/healthz").status_code == 200
+
+
+def test_wrong_password_is_refused(app, owner):
+    anonymous = app.test_client()
+    response = log_in(anonymous, "owner", "wrong-password")
+    assert response.status_code == 200 and "Wrong username or password" in response.get_data(as_text=True)
+
+
+def test_menu_groups_entities_with_translated_labels(client):
+    html = page(client, "/admin/")
+    assert "Sales" in html and "Orders" in html and "Customers" in html
+    html_ru = page(client, "/admin/?lang=ru")
+    assert "Продажи" in html_ru and "Заказы" in html_ru
+
+
+def test_create_form_has_masks_and_shows_server_errors_on_fields(client):
+    form = page(client, "/admin/records/customer/new/")
+    assert 'data-mask="+{7} (000) 000-00-00"' in form and "imask.min.js" in form
+    response = post_form(client, "/admin/records/customer/new/",
+                         {"name": "ООО Ромашка", "phone": "+7 000 000-00-00", "kind": "company"})
+    errors = field_errors(response.get_data(as_text=True))
+    assert any("does not exist" in e for e in errors)
+    assert any("required in this situation" in e for e in errors)
+
+
+def test_create_list_edit_details_delete(client):
+    response = post_form(client, "/admin/records/customer/new/",
+                         {"name": "Пётр Сидоров", "phone": "+7 (912) 345-67-89", "kind": "person"})
+    assert response.status_code == 302
+    listing = page(client, "/admin/records/customer/")
+    assert "Пётр Сидоров" in listing and "+7 912 345-67-89" in listing
+    response = post_form(client, "/admin/records/customer/edit/?id=1",
+                         {"name": "Пётр Сидоров", "phone": "+79123456789", "kind": "person",
+                          "city": "Казань", "gb_version": "1"})
+    assert response.status_code == 302
+    details = page(client, "/admin/records/customer/details/?id=1")
+    assert "History" in details and "Казань" in details and "owner" in details
+    token = csrf_token(page(client, "/admin/records/customer/"))
+    response = client.post("/admin/records/customer/delete/", data={"id": "1", "csrf_token": token})
+    assert response.status_code == 302
+    assert "Пётр Сидоров" not in page(client, "/admin/records/customer/")
+
+
+def test_stale_form_shows_who_changed_what(client, service):
+    service.create("customer", {"name": "Анна", "phone": "+79123456789"})
+    service.update("customer", 1, {"city": "Самара"})
+    response = post_form(client, "/admin/records/customer/edit/?id=1",
+                         {"name": "Анна", "phone": "+79123456789", "kind": "person",
+                          "city": "Казань", "gb_version": "1"})
+    html = response.get_data(as_text=True)
+    assert any("changed this to \"Самара\"" in e for e in field_errors(html))
+    assert service.get("customer", 1)[1].city == "Самара"
+
+
+def test_forms_need_the_csrf_token(client):
+    response = client.post("/admin/records/customer/new/", data={"name": "X"})
+    assert response.status_code == 400
+
+
+def test_list_filters_and_search(client, service):
+    c = service.create("customer", {"name": "Анна", "phone": "+79123456789"})
+    for number, status in (("ORD-00001", "new"), ("ORD-00002", "confirmed")):
+        service.create("order", {"number": number, "customer": c.id, "status": status})
+    html = page(client, "/admin/records/order/?search=00002")
+    assert "ORD-00002" in html and "ORD-00001" not in html
+    view = client.application.extensions["admin"][0]._views[1]  # the records router
+    with client.application.test_request_context("/admin/records/order/"):
+        from flask import g
+        g.gb_entity = "order"
+        filters = view.view()._filter_args
+    status_eq = next(arg for arg, (_i, f) in filters.items()
+                     if f.field.name == "status" and f.op == "eq")
+    html = page(client, f"/admin/records/order/?flt0_{status_eq}=confirmed")
+    assert "ORD-00002" in html and "ORD-00001" not in html
+
+
+def test_an_entity_defined_while_running_appears_at_once(client):
+    client.get("/admin/")  # the app has served requests: Flask-Admin cannot add views now
+    apply_definitions([{"entity": "supplier", "label": {"en": "Supplier", "ru": "Поставщик"},
+                        "plural": {"en": "Suppliers"}, "group": {"en": "Catalogue"},
+                        "fields": [{"name": "name", "type": "text", "required": True},
+                                   {"name": "phone", "type": "phone", "mask": "+{7} 000 000-00-00"}]}])
+    assert "Suppliers" in page(client, "/admin/")
+    response = post_form(client, "/admin/records/supplier/new/", {"name": "Чайная ферма",
+                                                                  "phone": "89123456789"})
+    assert response.status_code == 302
+    assert "Чайная ферма" in page(client, "/admin/records/supplier/")
+
+
+def test_money_and_dates_follow_the_users_locale(client, service):
+    c = service.create("customer", {"name": "Анна", "phone": "+79123456789"})
+    service.create("order", {"number": "ORD-00001", "customer": c.id, "amount": "12900.5",
+                             "deliver_by": "2026-02-28"})
+    english = page(client, "/admin/records/order/")
+    assert "RUB12,900.50" in english or "₽12,900.50" in english
+    client.post("/language/ru", data={"csrf_token": csrf_token(english)})
+    russian = page(client, "/admin/records/order/")
+    assert "12\u00a0900,50\u00a0₽" in russian and "Сумма" in russian

@@ -1,0 +1,98 @@
+"""The JSON API: same validation and errors as the UI, tokens, conflicts, filters, paging."""
+
+import json
+
+
+def make_customer(api, **extra):
+    response = api.post("/api/customer", json=dict({"name": "Мария Иванова",
+                                                     "phone": "8 912 345-67-89"}, **extra))
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def test_every_call_needs_a_login(app, owner):
+    anonymous = app.test_client()
+    assert anonymous.get("/api/order").status_code == 401
+    bad = anonymous.get("/api/order", headers={"Authorization": "Bearer nope"})
+    assert bad.status_code == 401 and "Bearer" in bad.get_json()["errors"]["_auth"]
+
+
+def test_index_lists_entities_with_fields(api):
+    entities = {e["name"]: e for e in api.get("/api").get_json()["entities"]}
+    assert {"customer", "order", "product", "task", "contact_log"} <= set(entities)
+    status = next(f for f in entities["order"]["fields"] if f["name"] == "status")
+    assert status["type"] == "status" and status["options"][0]["value"] == "new"
+
+
+def test_create_get_update_delete(api):
+    created = make_customer(api)
+    assert created["phone"] == "+79123456789" and created["_version"] == 1
+    raw = '{"number": "ORD-00007", "customer": %d, "amount": 1234567890123456.78}' % created["id"]
+    order = api.client.post("/api/order", data=raw, headers=dict(
+        api.headers, **{"Content-Type": "application/json"})).get_json()
+    assert order["amount"] == "1234567890123456.78"  # exact: no float on the way
+    assert order["customer"] == {"id": created["id"], "title": "Мария Иванова"}
+    got = api.get(f"/api/order/{order['id']}").get_json()
+    assert got["number"] == "ORD-00007"
+    patched = api.patch(f"/api/order/{order['id']}", json={"status": "confirmed", "_version": 1})
+    assert patched.status_code == 200 and patched.get_json()["status"] == "confirmed"
+    assert patched.get_json()["amount"] == "1234567890123456.78"  # partial: others untouched
+    assert api.delete(f"/api/order/{order['id']}").status_code == 204
+    assert api.get(f"/api/order/{order['id']}").status_code == 404
+
+
+def test_validation_errors_name_each_field(api):
+    response = api.post("/api/order", json={"number": "42", "amount": "12 900%", "customer": 5,
+                                            "deliver_by": "31.02.2024", "nope": 1})
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]
+    assert set(errors) == {"number", "amount", "customer", "deliver_by", "nope"}
+    assert "ORD-00042" in errors["number"]
+
+
+def test_malformed_json_is_a_clear_400(api):
+    response = api.client.post("/api/customer", data="{oops", headers=dict(
+        api.headers, **{"Content-Type": "application/json"}))
+    assert response.status_code == 400 and "Not valid JSON" in response.get_json()["errors"]["_body"]
+
+
+def test_stale_version_is_a_409_naming_the_field(api):
+    c = make_customer(api)
+    api.patch(f"/api/customer/{c['id']}", json={"city": "Казань", "_version": 1})
+    response = api.patch(f"/api/customer/{c['id']}", json={"city": "Самара", "_version": 1})
+    assert response.status_code == 409
+    body = response.get_json()
+    assert "city" in body["errors"] and body["conflict"]["city"]["theirs"] == "Казань"
+    assert api.get(f"/api/customer/{c['id']}").get_json()["city"] == "Казань"
+
+
+def test_list_filters_sorts_and_pages(api):
+    c = make_customer(api)
+    for i, (status, amount) in enumerate([("new", 300), ("confirmed", 100), ("new", 200),
+                                          ("new", 50)]):
+        api.post("/api/order", json={"number": f"ORD-0000{i}", "customer": c["id"],
+                                     "status": status, "amount": amount})
+    page = api.get("/api/order?status=new&sort=-amount&limit=2").get_json()
+    assert page["total"] == 3 and [o["amount"] for o in page["items"]] == ["300.00", "200.00"]
+    rest = api.get("/api/order?status=new&sort=-amount&limit=2&offset=2").get_json()
+    assert [o["amount"] for o in rest["items"]] == ["50.00"]
+    condition = json.dumps({"any": [{"field": "amount", "lt": 60}, {"field": "status", "eq": "confirmed"}]})
+    found = api.get(f"/api/order?filter={condition}&sort=amount").get_json()
+    assert [o["amount"] for o in found["items"]] == ["50.00", "100.00"]
+
+
+def test_bad_filters_and_sorts_never_reach_sql(api):
+    response = api.get("/api/order?sort=amount;DROP TABLE e_order")
+    assert response.status_code == 400 and "Cannot sort" in response.get_json()["errors"]["sort"]
+    response = api.get('/api/order?filter={"field":"amount","gt":"1 OR 1=1"}')
+    assert response.status_code == 400 and "not a number" in response.get_json()["errors"]["filter"]
+    assert api.get("/api/order?number=' OR '1'='1").get_json()["total"] == 0
+
+
+def test_session_writes_need_the_csrf_token(client):
+    response = client.post("/api/customer", json={"name": "X"})
+    assert response.status_code == 400  # a cookie alone cannot write
+
+
+def test_unknown_entity_is_404(api):
+    assert api.get("/api/nothing").status_code == 404

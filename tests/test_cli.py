@@ -1,0 +1,72 @@
+"""`python run.py ...` as an owner or a script uses it, against the test database."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+
+@pytest.fixture
+def run(database_url, tmp_path):
+    env = dict(os.environ, DATABASE_URL=database_url, GROWBASE_DATA=str(tmp_path),
+               HUEY_URL=f"sqlite:///{tmp_path / 'huey.db'}", GROWBASE_DEMO="0")
+
+    def call(*args, ok=True):
+        result = subprocess.run([sys.executable, str(ROOT / "run.py"), *args], env=env,
+                                capture_output=True, text=True, timeout=120)
+        if ok:
+            assert result.returncode == 0, result.stdout + result.stderr
+        return result
+    return call
+
+
+def test_help_lists_the_commands(run):
+    out = run("--help").stdout
+    for command in ("serve", "worker", "user", "token", "schema"):
+        assert command in out
+
+
+def test_schema_apply_export_history(run, tmp_path):
+    first = run("schema", "apply", str(ROOT / "schemas")).stdout
+    assert "create table for order" in first
+    spec = json.loads((ROOT / "schemas" / "product.json").read_text())
+    spec["fields"].append({"name": "weight_g", "type": "integer", "label": {"en": "Weight, g"}})
+    path = tmp_path / "product.json"
+    path.write_text(json.dumps(spec))
+    assert "add field weight_g" in run("schema", "apply", str(path)).stdout
+    history = run("schema", "history", "product").stdout.splitlines()
+    assert history[0].startswith("v2") and history[1].startswith("v1")
+    run("schema", "export", str(tmp_path / "out"))
+    exported = json.loads((tmp_path / "out" / "product.json").read_text())
+    assert exported["fields"][-1]["name"] == "weight_g"
+
+
+def test_bad_definition_file_is_refused_with_reasons(run, tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"entity": "x", "fields": [{"name": "a", "type": "nope"}]}))
+    result = run("schema", "apply", str(path), ok=False)
+    assert result.returncode == 2
+    assert "$.fields[0].type" in result.stdout and "Unknown field type" in result.stdout
+
+
+def test_user_and_token_create(run, app):
+    run("schema", "apply", str(ROOT / "schemas"))
+    assert "Created olga (manager)" in run("user", "create", "olga", "--role", "manager").stdout
+    token = run("token", "create", "olga").stdout.strip().splitlines()[-1]
+    response = app.test_client().get("/api/order", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    refused = run("user", "create", "bob", "--role", "wizard", ok=False)
+    assert "Unknown role wizard" in refused.stderr
+
+
+def test_a_change_from_another_process_is_seen_without_restart(run, api, tmp_path):
+    assert api.get("/api/supplier").status_code == 404
+    path = tmp_path / "supplier.json"
+    path.write_text(json.dumps({"entity": "supplier", "fields": [{"name": "name", "type": "text"}]}))
+    run("schema", "apply", str(path))
+    created = api.post("/api/supplier", json={"name": "Чайная ферма"})
+    assert created.status_code == 201

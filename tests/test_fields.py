@@ -1,0 +1,111 @@
+"""Field types parse what people type, in their locale, and refuse the rest with a fix."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+
+from growbase.definitions import Entity
+from growbase.fields import FieldError
+
+
+def field(type_, **options):
+    entity = Entity({"entity": "t", "fields": [dict({"id": "f1", "name": "x", "type": type_}, **options)]})
+    return entity.fields[0]
+
+
+def parse(type_, raw, locale="en", **options):
+    f = field(type_, **options)
+    return f.type.parse(raw, f, locale)
+
+
+def refused(type_, raw, locale="en", **options):
+    with pytest.raises(FieldError) as err:
+        parse(type_, raw, locale, **options)
+    return str(err.value)
+
+
+@pytest.mark.parametrize("typed", ["8 (912) 345-67-89", "+7 912 345 67 89", "9123456789",
+                                   "+79123456789", 79123456789])
+def test_phone_any_spelling_is_stored_as_e164(typed):
+    assert parse("phone", typed, region="RU") == "+79123456789"
+
+
+def test_phone_that_does_not_exist_is_refused_with_an_example():
+    message = refused("phone", "+7 000 000-00-00", region="RU")
+    assert "does not exist" in message and "+7 912" in message
+    assert "Not a phone number" in refused("phone", "call me", region="RU")
+
+
+def test_money_in_russian_and_english_notation():
+    assert parse("money", "12 900,50 ₽", "ru", currency="RUB") == Decimal("12900.50")
+    assert parse("money", "12\u00a0900,50", "ru", currency="RUB") == Decimal("12900.50")
+    assert parse("money", "12,900.50", "en", currency="RUB") == Decimal("12900.50")
+    assert parse("money", "$12,900.50", "en", currency="USD") == Decimal("12900.50")
+    assert parse("money", "12900.5", "ru", currency="RUB") == Decimal("12900.50")
+
+
+def test_percent_sign_in_a_money_field_is_refused():
+    assert "not a number" in refused("money", "12 900%", "ru", currency="RUB")
+    assert parse("percent", "12,5 %", "ru") == Decimal("12.50")
+
+
+def test_money_keeps_the_declared_scale_exactly():
+    assert parse("money", "1234567890123456.78") == Decimal("1234567890123456.78")
+    assert "2 digits after" in refused("money", "10.005")
+    assert parse("money", 10.005) == Decimal("10.01")  # an Excel float is rounded, not refused
+
+
+def test_text_in_a_number_field_names_an_example():
+    message = refused("integer", "twelve")
+    assert "twelve is not a number" in message
+    assert "whole number" in refused("integer", "1.5")
+
+
+@pytest.mark.parametrize("typed,locale,expected", [
+    ("28.02.2026", "ru", date(2026, 2, 28)), ("2026-02-28", "en", date(2026, 2, 28)),
+    ("02/28/2026", "en", date(2026, 2, 28)), ("28/02/2026", "ru", date(2026, 2, 28)),
+    (datetime(2026, 2, 28, 10, 30), "en", date(2026, 2, 28))])
+def test_dates_in_each_locale(typed, locale, expected):
+    assert parse("date", typed, locale) == expected
+
+
+def test_a_day_not_in_the_calendar_is_refused():
+    assert "not a day in the calendar" in refused("date", "31.02.2024", "ru")
+    assert "not a date" in refused("date", "yesterday", "ru")
+
+
+def test_datetime_from_a_browser_input():
+    assert parse("datetime", "2026-02-28T14:30") == datetime(2026, 2, 28, 14, 30)
+    assert "14:30" in refused("datetime", "2026-02-28 25:99")
+
+
+@pytest.mark.parametrize("typed,expected", [("да", True), ("Нет", False), ("yes", True), (0, False),
+                                            ("1", True), (True, True), ("", None)])
+def test_booleans_in_both_languages(typed, expected):
+    assert parse("boolean", typed) is expected
+
+
+def test_choices_match_value_or_label_in_any_language():
+    options = [{"value": "new", "label": {"en": "New", "ru": "Новый"}}, "shipped"]
+    assert parse("status", "Новый", options=options) == "new"
+    assert parse("status", "SHIPPED", options=options) == "shipped"
+    assert "not one of the choices" in refused("status", "lost", options=options)
+    assert parse("multi_choice", "shipped, Новый", options=options) == ["new", "shipped"]
+
+
+def test_email_and_url_are_normalised():
+    assert parse("email", "Ivan@Example.COM") == "Ivan@example.com"
+    assert "Not an email" in refused("email", "ivan@")
+    assert parse("url", "example.com/offer") == "https://example.com/offer"
+    assert "web address" in refused("url", "javascript:alert(1)")
+
+
+def test_a_huge_string_is_refused_not_truncated():
+    assert "Too long" in refused("text", "x" * 5000)
+
+
+def test_pattern_uses_the_owners_own_message():
+    f = field("text", pattern="^ORD-\\d{5}$", pattern_message={"en": "Write it like ORD-00042."})
+    assert f.type.check("ORD-1", f) == ["Write it like ORD-00042."]
+    assert f.type.check("ORD-00001", f) == []

@@ -1,0 +1,115 @@
+"""The record service: one write path that validates, saves, audits and emits an event together."""
+
+from decimal import Decimal
+
+import pytest
+
+from growbase.records import Actor, Conflict, RecordService, ValidationFailed
+from growbase.tables import Audit, Event
+
+
+def customer(service, **extra):
+    return service.create("customer", dict({"name": "Иван Петров", "phone": "8 912 345-67-89"}, **extra))
+
+
+def errors_of(call):
+    with pytest.raises(ValidationFailed) as err:
+        call()
+    return err.value.errors
+
+
+def test_create_writes_record_audit_and_event_together(service):
+    row = customer(service)
+    assert row.phone == "+79123456789" and row.kind == "person"  # the default applies
+    audit = Audit.get(Audit.record_id == row.id, Audit.entity == "customer")
+    assert audit.action == "create" and audit.changes["phone"] == [None, "+79123456789"]
+    event = Event.get(Event.record_id == row.id, Event.entity == "customer")
+    assert event.kind == "created" and "phone" in event.changed and event.state == "pending"
+
+
+def test_refused_write_leaves_no_trace(service):
+    errors = errors_of(lambda: service.create("customer", {"name": "", "phone": "123", "bogus": 1}))
+    assert set(errors) == {"name", "phone", "bogus"}
+    assert Audit.select().count() == 0 and Event.select().count() == 0
+
+
+def test_required_when_follows_the_condition(service):
+    errors = errors_of(lambda: customer(service, kind="company"))
+    assert "required in this situation" in errors["inn"]
+    row = customer(service, kind="company", inn="7701234567")
+    assert row.inn == "7701234567"
+
+
+def test_unique_is_checked_with_the_typed_spelling(service):
+    customer(service)
+    errors = errors_of(lambda: service.create("customer", {"name": "B", "phone": "+7 (912) 345 67 89"}))
+    assert "already used" in errors["phone"]
+
+
+def test_link_must_point_at_an_existing_record(service):
+    errors = errors_of(lambda: service.create("order", {"number": "ORD-00001", "customer": 999}))
+    assert "no Customer #999" in errors["customer"]
+
+
+def test_money_round_trips_exactly(service):
+    c = customer(service)
+    row = service.create("order", {"number": "ORD-00001", "customer": c.id,
+                                   "amount": "1234567890123456.78"})
+    assert service.get("order", row.id)[1].amount == Decimal("1234567890123456.78")
+
+
+def test_update_records_old_and_new_per_field(service):
+    c = customer(service)
+    order = service.create("order", {"number": "ORD-00001", "customer": c.id, "amount": "100"})
+    service.update("order", order.id, {"status": "confirmed", "amount": "150"}, version=1)
+    audit = Audit.select().where(Audit.action == "update").get()
+    assert audit.changes == {"amount": ["100.00", "150.00"], "status": ["new", "confirmed"]}
+    event = Event.select().where(Event.kind == "updated").get()
+    assert sorted(event.changed) == ["amount", "status"]
+    assert event.before["status"] == "new" and event.after["status"] == "confirmed"
+
+
+def test_stale_edit_of_the_same_field_is_a_conflict_naming_it(service):
+    c = customer(service)
+    order = service.create("order", {"number": "ORD-00001", "customer": c.id, "amount": "100"})
+    anna = RecordService(Actor(7, "anna", "ui"))
+    anna.update("order", order.id, {"amount": "200"}, version=1)
+    with pytest.raises(Conflict) as err:
+        service.update("order", order.id, {"amount": "300"}, version=1)
+    assert err.value.fields["amount"]["theirs"] == "200.00"
+    assert err.value.fields["amount"]["by"] == "anna"
+    assert service.get("order", order.id)[1].amount == Decimal("200.00")
+
+
+def test_stale_edit_of_another_field_merges(service):
+    c = customer(service)
+    order = service.create("order", {"number": "ORD-00001", "customer": c.id, "amount": "100"})
+    service.update("order", order.id, {"amount": "200"}, version=1)
+    row = service.update("order", order.id, {"tracking": "123"}, version=1)
+    assert row.amount == Decimal("200.00") and row.tracking == "123" and row.gb_version == 3
+
+
+def test_delete_is_refused_while_records_link_here(service):
+    c = customer(service)
+    service.create("order", {"number": "ORD-00001", "customer": c.id})
+    errors = errors_of(lambda: service.delete("customer", c.id))
+    assert "Still used by 1" in errors["_record"]
+
+
+def test_delete_keeps_the_values_in_the_audit(service):
+    c = customer(service)
+    service.delete("customer", c.id)
+    audit = Audit.get(Audit.action == "delete")
+    assert audit.changes["name"] == ["Иван Петров", None]
+    assert Event.get(Event.kind == "deleted").before["phone"] == "+79123456789"
+
+
+def test_read_only_fields_refuse_people_but_not_the_system(store):
+    from growbase.definitions.store import apply_definitions
+    apply_definitions([{"entity": "memo", "fields": [{"name": "code", "type": "text", "read_only": True},
+                                                     {"name": "body", "type": "text"}]}])
+    system = RecordService()
+    row = system.create("memo", {"code": "A1"})
+    person = RecordService(Actor(1, "olga", "ui"))
+    assert "read-only" in errors_of(lambda: person.update("memo", row.id, {"code": "B2"}))["code"]
+    assert person.update("memo", row.id, {"code": "A1", "body": "ok"}).body == "ok"

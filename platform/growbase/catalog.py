@@ -5,6 +5,7 @@ so a definition applied by any process is seen by all without a restart.
 """
 
 import threading
+import time
 
 from flask import g, has_request_context
 from peewee import fn
@@ -12,7 +13,8 @@ from peewee import fn
 from .definitions import Entity
 from .i18n import gettext as _
 from .models import build_model
-from .tables import ConfigState, Definition
+from .db import database
+from .tables import Definition
 
 
 class UnknownEntity(LookupError):
@@ -40,8 +42,11 @@ class Catalog:
         return list(self._entities)
 
 
+RECHECK = 0.5
+CONFIG_SQL = 'SELECT "version" FROM "gb_config" WHERE "id" = 1'
 _lock = threading.Lock()
 _current = Catalog(-1, {})
+_checked_at = float("-inf")
 
 
 def live_definitions():
@@ -68,24 +73,32 @@ def build(version, previous):
 
 
 def catalog():
-    """Return the current catalog, rebuilt if another process changed a definition."""
-    global _current
-    if has_request_context() and "gb_catalog" in g:
+    """Return the current catalog, rebuilt if another process changed a definition.
+
+    A request checks once; outside requests (worker, CLI, batches) the check is made
+    at most every RECHECK seconds, so a 10,000-row import does not ask 10,000 times.
+    """
+    global _current, _checked_at
+    in_request = has_request_context()
+    if in_request and "gb_catalog" in g:
         return g.gb_catalog
-    state = ConfigState.get_or_none(ConfigState.id == 1)
-    version = state.version if state else 0
-    if version != _current.version:
-        with _lock:
-            if version != _current.version:
-                _current = build(version, _current)
-    if has_request_context():
+    if in_request or time.monotonic() - _checked_at > RECHECK:
+        row = database.execute_sql(CONFIG_SQL).fetchone()
+        version = row[0] if row else 0
+        _checked_at = time.monotonic()
+        if version != _current.version:
+            with _lock:
+                if version != _current.version:
+                    _current = build(version, _current)
+    if in_request:
         g.gb_catalog = _current
     return _current
 
 
 def forget():
     """Drop the cache (a new database was opened)."""
-    global _current
+    global _current, _checked_at
     _current = Catalog(-1, {})
+    _checked_at = float("-inf")
     if has_request_context():
         g.pop("gb_catalog", None)

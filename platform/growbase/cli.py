@@ -56,7 +56,10 @@ def cmd_serve(args, settings):
     out(f"growbase is running at {url}  (worker pid {worker.process.pid}; Ctrl+C stops both)")
     app = create_app(settings)
     try:
-        app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
+        # waitress: a production WSGI server in pure Python (keep-alive, a thread pool),
+        # so the embedded install is not served by Werkzeug's development server
+        from waitress import serve
+        serve(app, host=args.host, port=args.port, threads=8, ident="growbase")
     finally:
         worker.stop()
 

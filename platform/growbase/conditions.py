@@ -10,7 +10,8 @@ Two back ends that must agree: evaluate() on one record in Python, compile() to 
 peewee expression for many. Nothing user-written is ever passed to eval.
 """
 
-from functools import reduce
+import json
+from functools import lru_cache, reduce
 from operator import and_, or_
 
 from .fields import FieldError
@@ -26,7 +27,22 @@ class ConditionError(ValueError):
 
 
 def _leaf(node, entity, path):
-    """Return (field, op, arg) of a leaf, or raise ConditionError naming the problem."""
+    """Return (field, op, arg) of a leaf, or raise ConditionError naming the problem.
+
+    Parsed leaves are cached per entity version; relative dates ({"today": 0}) are not.
+    """
+    if any(isinstance(v, dict) for v in node.values()):
+        return _parse_leaf(node, entity, path)
+    key = json.dumps(node, sort_keys=True, default=str)
+    return _cached_leaf(key, entity, path)
+
+
+@lru_cache(maxsize=2048)
+def _cached_leaf(key, entity, path):
+    return _parse_leaf(json.loads(key), entity, path)
+
+
+def _parse_leaf(node, entity, path):
     name = node.get("field")
     if name not in entity.by_name or entity.by_name[name].retired:
         names = ", ".join(f.name for f in entity.active_fields)

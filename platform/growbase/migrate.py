@@ -14,7 +14,7 @@ from .fields import FieldError
 from .i18n import gettext as _
 from peewee import Table
 
-from .models import build_column, index_kind, index_name
+from .models import build_column, index_specs
 
 SAMPLES = 5
 
@@ -152,20 +152,15 @@ def apply(old, new, plan_, version):
     table = new.table_name
     if plan_.create:
         db.create_tables([model])
+    else:
+        old_by_id = {f.id: f for f in old.fields}
         for field in new.fields:
-            ensure_indexes(new, field)
-        return
-    old_by_id = {f.id: f for f in old.fields}
-    for field in new.fields:
-        before = old_by_id.get(field.id)
-        if before is None:
-            migrator.add_column(table, field.column, build_column(field)).run()
-            ensure_indexes(new, field)
-        elif storage_key(before.spec) != storage_key(field.spec):
-            convert(old, before, new, field, version, migrator)
-        elif index_kind(before) != index_kind(field):
-            drop_indexes(new, before)
-            ensure_indexes(new, field)
+            before = old_by_id.get(field.id)
+            if before is None:
+                migrator.add_column(table, field.column, build_column(field)).run()
+            elif storage_key(before.spec) != storage_key(field.spec):
+                convert(old, before, new, field, version, migrator)
+    sync_indexes(old, new)
 
 
 def convert(old, before, new, field, version, migrator):
@@ -186,31 +181,35 @@ def convert(old, before, new, field, version, migrator):
         if converted is not None:
             target.update({new_col: column.db_value(converted)}).where(
                 target.id == record_id).execute()
-    drop_indexes(new, before)
+    for name, (columns, _unique) in index_specs(old).items():
+        if before.column in columns:  # they would follow the old column to its backup
+            drop_index(name)
     backup = f"{field.column}__v{version - 1}"
     database.obj.execute_sql(
         f"ALTER TABLE {_quote(table)} RENAME COLUMN {_quote(field.column)} TO {_quote(backup)}")
     database.obj.execute_sql(
         f"ALTER TABLE {_quote(table)} RENAME COLUMN {_quote(temp)} TO {_quote(field.column)}")
-    ensure_indexes(new, field)
 
 
-def ensure_indexes(entity, field):
-    kind = index_kind(field)
-    if kind and not field.retired:
+def sync_indexes(old, new):
+    """Create the indexes the new version calls for; drop those only the old one did."""
+    wanted = index_specs(new)
+    for name in set(index_specs(old)) - set(wanted) if old else ():
+        drop_index(name)
+    for name, (columns, unique) in wanted.items():
         database.obj.execute_sql(
-            f"CREATE {'UNIQUE ' if kind == 'unique' else ''}INDEX IF NOT EXISTS "
-            f"{_quote(index_name(entity, field, kind))} "
-            f"ON {_quote(entity.table_name)} ({_quote(field.column)})")
+            f"CREATE {'UNIQUE ' if unique else ''}INDEX IF NOT EXISTS {_quote(name)} "
+            f"ON {_quote(new.table_name)} ({', '.join(map(_quote, columns))})")
 
 
-def drop_indexes(entity, field):
-    for kind in ("index", "unique"):
-        database.obj.execute_sql(f"DROP INDEX IF EXISTS {_quote(index_name(entity, field, kind))}")
+def drop_index(name):
+    database.obj.execute_sql(f"DROP INDEX IF EXISTS {_quote(name)}")
 
 
 def drop_column(entity, field):
     """Drop a retired field's column for good, inside the caller's ddl() transaction."""
-    drop_indexes(entity, field)
+    for name, (columns, _unique) in index_specs(entity).items():
+        if field.column in columns:
+            drop_index(name)
     database.obj.execute_sql(
         f"ALTER TABLE {_quote(entity.table_name)} DROP COLUMN {_quote(field.column)}")

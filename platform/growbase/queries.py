@@ -35,8 +35,9 @@ def order_by(entity, sort):
             raise QueryError({"sort": _("Cannot sort by \"%(name)s\"; use a field name, "
                                         "with - for descending.", name=name)})
         keys.append(column.desc() if part.startswith("-") else column.asc())
-    tiebreak_desc = bool(keys) and str(sort).strip().startswith("-")
-    keys.append(model.id.desc() if tiebreak_desc or not keys else model.id.asc())
+    if not any(part.strip().lstrip("-+") == "id" for part in (sort or "").split(",")):
+        descending = not keys or str(sort).strip().startswith("-")
+        keys.append(model.id.desc() if descending else model.id.asc())
     return keys
 
 
@@ -61,7 +62,7 @@ def select(entity, condition=None, search=None, sort=None, limit=50, offset=0, c
     if expression is not None:
         query = query.where(expression)
     total = query.count() if count else None
-    rows = list(query.order_by(*order_by(entity, sort)).limit(min(int(limit), MAX_PAGE))
+    rows = list(query.order_by(*order_by(entity, sort or entity.default_sort)).limit(min(int(limit), MAX_PAGE))
                 .offset(int(offset)))
     return total, rows
 

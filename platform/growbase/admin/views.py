@@ -102,7 +102,7 @@ class EntityView(BaseModelView):
     def get_list(self, page, sort_field, sort_desc, search, filters, page_size=None):
         page_size = page_size or self.page_size
         nodes = [self._filters[index].node(value) for index, _name, value in filters or []]
-        sort = f"{'-' if sort_desc else ''}{sort_field}" if sort_field else "-id"
+        sort = f"{'-' if sort_desc else ''}{sort_field}" if sort_field else None
         try:
             total, rows = select(self.entity, {"all": nodes} if nodes else None, search, sort,
                                  page_size, (page or 0) * page_size)

@@ -77,11 +77,11 @@ class Entity:
     def table_name(self):
         return f"e_{self.name}"
 
-    @property
+    @cached_property
     def active_fields(self):
         return [f for f in self.fields if not f.retired]
 
-    @property
+    @cached_property
     def visible_fields(self):
         return [f for f in self.fields if not f.hidden]
 
@@ -96,6 +96,15 @@ class Entity:
 
     def group(self, locale=None):
         return pick(self.spec.get("group"), locale, "")
+
+    @property
+    def sort_fields(self):
+        """The fields lists are usually sorted by (`sorts`); the first is the default order."""
+        return [self.by_name[s.lstrip("-")] for s in self.spec.get("sorts", [])]
+
+    @property
+    def default_sort(self):
+        return (self.spec.get("sorts") or ["-id"])[0]
 
     @property
     def title_template(self):

@@ -55,6 +55,8 @@ def meta_schema():
             "title": {"type": "string", "maxLength": 200},
             "icon": {"type": "string", "maxLength": 40},
             "layout": {"type": "array"},
+            "sorts": {"type": "array", "maxItems": 5, "items": {
+                "type": "string", "pattern": "^-?[a-z][a-z0-9_]{0,39}$"}},
             "fields": {"type": "array", "minItems": 1, "maxItems": 500, "items": {
                 "type": "object", "required": ["name", "type"], "additionalProperties": False,
                 "properties": field_props,

@@ -89,6 +89,12 @@ def semantic_problems(spec, known_entities):
                 problems.append((f"{path}.default", str(exc)))
         if field.get("required_when") is not None:
             problems += validate(field.get("required_when"), entity, f"{path}.required_when")
+    for i, sort in enumerate(spec.get("sorts", [])):
+        field = entity.by_name.get(sort.lstrip("-"))
+        if field is None or not field.type.sortable:
+            problems.append((f"$.sorts[{i}]", _(
+                "Lists cannot be sorted by \"%(name)s\"; name a field that can be sorted.",
+                name=sort.lstrip("-"))))
     for name in re.findall(r"{(\w+)}", spec.get("title", "")):
         if name not in entity.by_name:
             problems.append(("$.title", _("The title uses {%(name)s}, which is not a field.",

@@ -39,6 +39,7 @@ class FieldType:
     operators = ("eq", "ne", "in", "not_in", "is_empty")
     options_schema = {}  # JSON-schema properties this type adds to a field definition
     indexed = False  # index the column: filters and sorts on it are common
+    filter_key = False  # few distinct values, filtered on: paired with each declared sort
     sortable = True
     listed = True  # shown among the list's default columns
     searchable = False  # included in the list's free-text search
@@ -67,6 +68,10 @@ class FieldType:
     def verify(self, value, field):
         """Like check(), for rules that need the database (a linked record exists)."""
         return []
+
+    def verify_many(self, values, field):
+        """verify() for a batch: {value: messages}. Types that query override it with one query."""
+        return {value: self.verify(value, field) for value in values}
 
     def titles(self, field, ids, depth=0):
         """{id: title} for reference types; None for the rest."""

@@ -31,6 +31,7 @@ def _key(text):
 class Boolean(FieldType):
     name = "boolean"
     operators = ("eq", "ne", "is_empty")
+    filter_key = True
 
     def column(self, field):
         return BoolColumn(null=True)
@@ -94,6 +95,7 @@ class Options(FieldType):
 class Choice(Options):
     name = "choice"
     indexed = True
+    filter_key = True
 
     def column(self, field):
         return CharField(max_length=100, null=True)

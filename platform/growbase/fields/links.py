@@ -3,6 +3,7 @@
 from peewee import BigIntegerField
 from wtforms import SelectField
 
+from ..db import existing_values, row_exists
 from ..i18n import gettext as _
 from .base import FieldError, FieldType, register
 
@@ -12,6 +13,7 @@ LINK_OPERATORS = ("eq", "ne", "in", "not_in", "is_empty")
 class Reference(FieldType):
     operators = LINK_OPERATORS
     indexed = True
+    filter_key = True
 
     def column(self, field):
         # WARNING: no database foreign key. SQLite rebuilds on ALTER would null
@@ -70,11 +72,15 @@ class Link(Reference):
         return field.get("to")
 
     def verify(self, value, field):
-        model = self.target(field).model
-        if not model.select(model.id).where(model.id == value).exists():
-            return [_("There is no %(entity)s #%(id)s; pick an existing one.",
-                      entity=self.target(field).label(), id=value)]
-        return []
+        return [] if row_exists(self.target(field).model, "id", value) else self.missing(value, field)
+
+    def verify_many(self, values, field):
+        found = existing_values(self.target(field).model, "id", values)
+        return {value: [] if value in found else self.missing(value, field) for value in values}
+
+    def missing(self, value, field):
+        return [_("There is no %(entity)s #%(id)s; pick an existing one.",
+                  entity=self.target(field).label(), id=value)]
 
     def pick_list(self, field, limit=500):
         from ..records import titles

@@ -5,6 +5,7 @@ money and percent are stored as integers scaled by 10**scale on both back ends.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from babel.numbers import format_currency
 from peewee import BigIntegerField
@@ -128,6 +129,13 @@ class DecimalType(Number):
         return "" if value is None else format_number(value, locale, self.scale(field))
 
 
+@lru_cache(maxsize=256)
+def currency_signs(code, locale):
+    """What may stand around an amount in this currency: RUB, ₽, руб. ..."""
+    return frozenset({code, currency_symbol(code, locale), currency_symbol(code, "en"),
+                      *({"руб.", "руб", "р.", "р"} if code == "RUB" else ())})
+
+
 @register
 class Money(DecimalType):
     name = "money"
@@ -138,9 +146,7 @@ class Money(DecimalType):
         return field.get("currency", "RUB")
 
     def signs(self, field, locale):
-        code = self.currency(field)
-        return {code, currency_symbol(code, locale), currency_symbol(code, "en"),
-                *({"руб.", "руб", "р.", "р"} if code == "RUB" else ())}
+        return currency_signs(self.currency(field), locale)
 
     def display(self, value, field, locale="en"):
         if value is None:

@@ -1,0 +1,67 @@
+"""Shared helpers for the benchmarks: a throw-away database with N orders, timing, output."""
+
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "platform"))
+
+STATUSES = ["new", "confirmed", "awaiting_supply", "ready_to_ship", "shipping", "delivered",
+            "cancelled"]
+
+
+def report(name, value, unit, target, ok):
+    print(f"{name:<58} {value:>10.2f} {unit:<8} target {target:<14} {'OK' if ok else 'MISSED'}")
+
+
+def median_ms(fn, repeat=200, warmup=20):
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def fresh_database(url=None):
+    """Open an empty database (a temp SQLite file unless DATABASE_URL is given) with the shop."""
+    from growbase import catalog as catalog_module
+    from growbase.db import open_database
+    from growbase.definitions.store import apply_definitions, load_files
+    from growbase.tables import create_system_tables
+    url = url or os.environ.get("DATABASE_URL") or \
+        f"sqlite:///{tempfile.mkdtemp(prefix='gb-bench-')}/bench.db"
+    db = open_database(url)
+    if url.startswith("postgres"):
+        for table in db.get_tables():
+            db.execute_sql(f'DROP TABLE "{table}" CASCADE')
+    catalog_module.forget()
+    create_system_tables()
+    apply_definitions(load_files(ROOT / "schemas"), author="bench")
+    return url, db
+
+
+def fill_orders(n, batch=5000):
+    """Bulk-insert n orders (setup only: the benchmark measures the paths users take)."""
+    from growbase.catalog import catalog
+    from growbase.records import RecordService
+    customer = RecordService().create("customer", {"name": "Bench", "phone": "+79123456789"})
+    model = catalog().entity("order").model
+    rng = random.Random(1)
+    start = datetime(2025, 1, 1)
+    with model._meta.database.atomic():
+        for offset in range(0, n, batch):
+            rows = [{"number": f"ORD-{i:07d}", "customer": customer.id,
+                     "status": rng.choice(STATUSES), "amount": rng.randint(100, 100000),
+                     "ordered_at": start + timedelta(minutes=i)}
+                    for i in range(offset, min(n, offset + batch))]
+            model.insert_many(rows).execute()
+    return customer

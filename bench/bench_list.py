@@ -7,7 +7,7 @@ on SQLite and PostgreSQL. Usage: python bench/bench_list.py [ROWS ...]
 
 import sys
 
-from common import fill_orders, fresh_database, median_ms, report
+from common import backend, fill_orders, fresh_database, median_ms, report
 
 
 def main(sizes):
@@ -26,8 +26,7 @@ def main(sizes):
         assert client.get(path, headers=headers).status_code == 200
         ms = median_ms(lambda: client.get(path, headers=headers), repeat=100)
         target = 10 if rows <= 100_000 else 25
-        backend = "PostgreSQL" if url.startswith("postgres") else "SQLite"
-        report(f"API list 50 of {rows:,} (status filter, sort -amount) {backend}", ms, "ms",
+        report(f"API list 50 of {rows:,} (status filter, sort -amount) {backend()}", ms, "ms",
                f"< {target} ms", ms < target)
         db.close()
 

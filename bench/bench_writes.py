@@ -11,11 +11,12 @@ import time
 
 import requests
 
-from common import fresh_database, report
-from server import Server
+from common import backend, fresh_database, report, reset_postgres
+from helpers import Server
 
 
 def api_updates():
+    reset_postgres()
     server = Server()
     server.start()
     try:
@@ -34,7 +35,8 @@ def api_updates():
             times.append((time.perf_counter() - start) * 1000)
             assert response.status_code == 200, response.text
         median = statistics.median(times[50:])
-        report("API single update (validate+audit+event), median", median, "ms", "< 5 ms", median < 5)
+        report(f"API single update (validate+audit+event), median ({backend()})", median, "ms",
+               "< 5 ms", median < 5)
 
         done, stop = [0] * 4, time.perf_counter() + 5
 
@@ -54,7 +56,8 @@ def api_updates():
         for t in threads:
             t.join()
         rate = sum(done) / (time.perf_counter() - started)
-        report("API updates/s with 4 concurrent clients", rate, "upd/s", ">= 250/s", rate >= 250)
+        report(f"API updates/s with 4 concurrent clients ({backend()})", rate, "upd/s",
+               ">= 250/s", rate >= 250)
     finally:
         server.stop()
 
@@ -70,7 +73,7 @@ def service_creates(n=10_000):
     started = time.perf_counter()
     service.create_many("order", rows)
     rate = n / (time.perf_counter() - started)
-    report(f"create {n:,} orders through the record service, one batch (SQLite)", rate,
+    report(f"create {n:,} orders through the record service, one batch ({backend()})", rate,
            "rec/s", ">= 5000/s", rate >= 5000)
     started = time.perf_counter()
     with database.atomic():
@@ -78,7 +81,7 @@ def service_creates(n=10_000):
             service.create("order", {"number": f"ORD-{20000 + i:05d}", "customer": customer.id,
                                      "amount": "1290.50", "status": "new"})
     rate = 1000 / (time.perf_counter() - started)
-    report("create 1,000 orders one call each, one transaction (SQLite)", rate, "rec/s",
+    report(f"create 1,000 orders one call each, one transaction ({backend()})", rate, "rec/s",
            "(for comparison)", True)
 
 

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "platform"))
+sys.path[:0] = [str(ROOT / "platform"), str(ROOT / "tests")]
 
 STATUSES = ["new", "confirmed", "awaiting_supply", "ready_to_ship", "shipping", "delivered",
             "cancelled"]
@@ -31,6 +31,19 @@ def median_ms(fn, repeat=200, warmup=20):
     return statistics.median(times)
 
 
+def backend():
+    return "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
+
+
+def reset_postgres():
+    """Empty the PostgreSQL database named by DATABASE_URL (the benchmarks own it)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        import psycopg2
+        with psycopg2.connect(url) as conn, conn.cursor() as cur:
+            cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+
+
 def fresh_database(url=None):
     """Open an empty database (a temp SQLite file unless DATABASE_URL is given) with the shop."""
     from growbase import catalog as catalog_module
@@ -39,10 +52,8 @@ def fresh_database(url=None):
     from growbase.tables import create_system_tables
     url = url or os.environ.get("DATABASE_URL") or \
         f"sqlite:///{tempfile.mkdtemp(prefix='gb-bench-')}/bench.db"
+    reset_postgres()
     db = open_database(url)
-    if url.startswith("postgres"):
-        for table in db.get_tables():
-            db.execute_sql(f'DROP TABLE "{table}" CASCADE')
     catalog_module.forget()
     create_system_tables()
     apply_definitions(load_files(ROOT / "schemas"), author="bench")

@@ -1,7 +1,6 @@
 """One app fixture; every storage test runs on SQLite and on PostgreSQL (GROWBASE_TEST_BACKENDS)."""
 
 import os
-import re
 import sys
 import uuid
 from pathlib import Path
@@ -10,6 +9,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "platform"))
+
+from helpers import log_in  # noqa: E402
 
 from growbase import catalog as catalog_module  # noqa: E402
 from growbase.db import database, open_database  # noqa: E402
@@ -87,18 +88,6 @@ def app(store, settings):
 def owner(store):
     from growbase.auth import create_user
     return create_user("owner", "owner-password", role="owner", full_name="Olga Owner")
-
-
-def csrf_token(html):
-    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or \
-        re.search(r'value="([^"]+)"[^>]*name="csrf_token"', html)
-    return found.group(1)
-
-
-def log_in(client, username, password):
-    page = client.get("/login").get_data(as_text=True)
-    return client.post("/login", data={"username": username, "password": password,
-                                       "csrf_token": csrf_token(page)})
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ These also guard the Flask-Admin internals the generic views lean on (flask-admi
 import re
 from html import unescape
 
-from conftest import csrf_token, log_in
+from helpers import csrf_token, log_in
 
 from growbase.definitions.store import apply_definitions
 

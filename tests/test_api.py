@@ -96,3 +96,41 @@ def test_session_writes_need_the_csrf_token(client):
 
 def test_unknown_entity_is_404(api):
     assert api.get("/api/nothing").status_code == 404
+
+
+def test_bulk_create_is_all_or_nothing_with_errors_per_row(api):
+    c = make_customer(api)
+    rows = [{"number": f"ORD-1000{i}", "customer": c["id"], "amount": "10"} for i in range(3)]
+    rows.append({"number": "ORD-10000", "customer": c["id"]})  # a duplicate inside the batch
+    rows.append({"number": "bad", "customer": 999})
+    response = api.post("/api/order", json=rows)
+    assert response.status_code == 422
+    refused = response.get_json()["rows"]
+    assert set(refused) == {"3", "4"} and "already used" in refused["3"]["number"]
+    assert "no Customer #999" in refused["4"]["customer"]
+    assert api.get("/api/order").get_json()["total"] == 0
+    created = api.post("/api/order", json=rows[:3])
+    assert created.status_code == 201 and created.get_json()["total"] == 3
+    assert api.get("/api/order").get_json()["total"] == 3
+
+
+def test_a_body_over_the_limit_is_a_clear_413(api):
+    big = '{"name": "' + "x" * (17 * 1024 * 1024) + '"}'
+    response = api.client.post("/api/customer", data=big, headers=dict(
+        api.headers, **{"Content-Type": "application/json"}))
+    assert response.status_code == 413 and "16 MB" in response.get_json()["errors"]["_body"]
+
+
+def test_large_totals_are_estimated_on_postgres_unless_asked(api, monkeypatch):
+    from growbase import db, queries
+    monkeypatch.setattr(queries, "COUNT_CAP", 3)
+    c = make_customer(api)
+    api.post("/api/order", json=[{"number": f"ORD-2000{i}", "customer": c["id"]} for i in range(6)])
+    page = api.get("/api/order?limit=2").get_json()
+    assert len(page["items"]) == 2
+    if db.is_postgres():
+        assert page["total_exact"] is False and page["total"] >= 4
+    else:
+        assert page["total_exact"] is True and page["total"] == 6
+    exact = api.get("/api/order?limit=2&count=exact").get_json()
+    assert exact["total"] == 6 and exact["total_exact"] is True

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
-from conftest import csrf_token
+from helpers import csrf_token
 
 from growbase.tables import User
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from conftest import ROOT
+from helpers import ROOT
 
 from growbase.tables import Heartbeat
 

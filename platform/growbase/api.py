@@ -9,10 +9,12 @@ from flask_login import current_user
 from .catalog import UnknownEntity, catalog
 from .i18n import gettext as _
 from .queries import QueryError, select, to_json
-from .records import Actor, Conflict, RecordError, RecordService, ValidationFailed
+from .records import (Actor, BatchValidationFailed, Conflict, RecordError, RecordService,
+                      ValidationFailed)
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-RESERVED_PARAMS = {"filter", "sort", "limit", "offset", "q"}
+RESERVED_PARAMS = {"filter", "sort", "limit", "offset", "q", "count"}
+MAX_BATCH = 10_000
 
 
 def service():
@@ -32,15 +34,20 @@ def entity_or_404(name):
         refuse(404, _entity=str(exc))
 
 
-def body():
-    """The request's JSON object; decimals stay exact (no float on the way in)."""
+def body(many=False):
+    """The request's JSON object (or list of objects); decimals stay exact (no float)."""
     try:
         data = json.loads(request.get_data(as_text=True) or "{}", parse_float=Decimal)
     except ValueError as exc:
         refuse(400, _body=_("Not valid JSON: %(msg)s", msg=str(exc)))
-    if not isinstance(data, dict):
-        refuse(400, _body=_("Send a JSON object {\"field\": value}."))
-    return data
+    if isinstance(data, list) and many:
+        if len(data) > MAX_BATCH:
+            refuse(413, _body=_("At most %(n)s records per request.", n=MAX_BATCH))
+        if all(isinstance(item, dict) for item in data):
+            return data
+    elif isinstance(data, dict):
+        return data
+    refuse(400, _body=_("Send a JSON object {\"field\": value} (or a list of them to create many)."))
 
 
 @bp.before_request
@@ -56,6 +63,9 @@ def protect_session_writes():
 def record_error(exc):
     if isinstance(exc, ValidationFailed):
         return jsonify(errors=exc.errors), 422
+    if isinstance(exc, BatchValidationFailed):
+        return jsonify(errors={"_batch": str(exc)},
+                       rows={str(index): errors for index, errors in exc.rows.items()}), 422
     if isinstance(exc, Conflict):
         return jsonify(errors={name: _("Changed by %(by)s at %(at)s.", by=c["by"], at=c["at"])
                                for name, c in exc.fields.items()},
@@ -104,8 +114,10 @@ def list_records(name):
         raise QueryError({"limit": _("limit and offset are whole numbers.")}) from None
     if limit < 1 or offset < 0:
         raise QueryError({"limit": _("limit must be positive and offset not negative.")})
-    total, rows = select(entity, condition, args.get("q"), args.get("sort"), limit, offset)
-    return jsonify(items=to_json(entity, rows), total=total, limit=limit, offset=offset)
+    total, exact, rows = select(entity, condition, args.get("q"), args.get("sort"), limit, offset,
+                                exact=args.get("count") == "exact")
+    return jsonify(items=to_json(entity, rows), total=total, total_exact=exact, limit=limit,
+                   offset=offset)
 
 
 @bp.get("/<name>/<int:record_id>")
@@ -117,8 +129,14 @@ def get_record(name, record_id):
 
 @bp.post("/<name>")
 def create_record(name):
+    """One object creates one record; a list creates them all or none (422 per row)."""
     entity = entity_or_404(name)
-    row = service().create(name, body())
+    data = body(many=True)
+    if isinstance(data, list):
+        rows = service().create_many(name, data)
+        return jsonify(items=[{"id": row.id, "_version": row.gb_version} for row in rows],
+                       total=len(rows)), 201
+    row = service().create(name, data)
     return jsonify(to_json(entity, [row])[0]), 201
 
 

@@ -40,6 +40,13 @@ def healthz():
     return jsonify(status="ok", database="ok", worker=worker, config_version=version)
 
 
+def too_large(exc):
+    if request.path.startswith("/api"):
+        return jsonify(errors={"_body": "The request is larger than 16 MB; send fewer records "
+                                        "per request."}), 413
+    return exc
+
+
 def security_headers(response):
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -89,6 +96,7 @@ def create_app(settings=None):
 
     app.before_request(auth.require_login)
     app.after_request(security_headers)
+    app.register_error_handler(413, too_large)
     app.register_blueprint(health)
     app.register_blueprint(auth.bp)
     app.register_blueprint(api.bp)

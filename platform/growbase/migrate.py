@@ -181,7 +181,7 @@ def convert(old, before, new, field, version, migrator):
         if converted is not None:
             target.update({new_col: column.db_value(converted)}).where(
                 target.id == record_id).execute()
-    for name, (columns, _unique) in index_specs(old).items():
+    for name, (columns, *_kind) in index_specs(old).items():
         if before.column in columns:  # they would follow the old column to its backup
             drop_index(name)
     backup = f"{field.column}__v{version - 1}"
@@ -196,10 +196,11 @@ def sync_indexes(old, new):
     wanted = index_specs(new)
     for name in set(index_specs(old)) - set(wanted) if old else ():
         drop_index(name)
-    for name, (columns, unique) in wanted.items():
+    for name, (columns, unique, partial) in wanted.items():
         database.obj.execute_sql(
             f"CREATE {'UNIQUE ' if unique else ''}INDEX IF NOT EXISTS {_quote(name)} "
-            f"ON {_quote(new.table_name)} ({', '.join(map(_quote, columns))})")
+            f"ON {_quote(new.table_name)} ({', '.join(map(_quote, columns))})"
+            + (f" WHERE {_quote(columns[0])} IS NOT NULL" if partial else ""))
 
 
 def drop_index(name):
@@ -208,7 +209,7 @@ def drop_index(name):
 
 def drop_column(entity, field):
     """Drop a retired field's column for good, inside the caller's ddl() transaction."""
-    for name, (columns, _unique) in index_specs(entity).items():
+    for name, (columns, *_kind) in index_specs(entity).items():
         if field.column in columns:
             drop_index(name)
     database.obj.execute_sql(

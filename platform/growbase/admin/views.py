@@ -104,11 +104,11 @@ class EntityView(BaseModelView):
         nodes = [self._filters[index].node(value) for index, _name, value in filters or []]
         sort = f"{'-' if sort_desc else ''}{sort_field}" if sort_field else None
         try:
-            total, rows = select(self.entity, {"all": nodes} if nodes else None, search, sort,
-                                 page_size, (page or 0) * page_size)
+            total, _exact, rows = select(self.entity, {"all": nodes} if nodes else None, search,
+                                         sort, page_size, (page or 0) * page_size)
         except QueryError as exc:
             flash("; ".join(exc.errors.values()), "error")
-            total, rows = select(self.entity, None, None, "-id", page_size, 0)
+            total, _exact, rows = select(self.entity, None, None, None, page_size, 0)
         g.gb_titles = link_titles(self.entity, rows)
         return total, rows
 

@@ -1,0 +1,53 @@
+"""A real Chromium (Debian's, driven by Playwright) against a real `python run.py`."""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helpers import ARTIFACTS, Server
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def pytest_collection_modifyitems(items):
+    missing = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                 reason="Debian's chromium is not installed (apt-get install chromium)")
+    for item in items:
+        if "browser" in item.nodeid:
+            item.add_marker(missing)
+
+
+@pytest.fixture(scope="session")
+def shop(tmp_path_factory):
+    """A fresh install with the demo shop."""
+    server = Server(demo=True, data=tmp_path_factory.mktemp("shop"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, shop):
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(base_url=shop.base, locale="en-US")
+    page = context.new_page()
+    page.goto("/login")
+    page.fill("#username", "owner")
+    page.fill("#password", shop.owner_password())
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/"))
+    yield page
+    context.close()

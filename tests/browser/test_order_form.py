@@ -1,0 +1,36 @@
+"""An owner creates an order in the browser, typing a phone through the live mask."""
+
+import re
+
+from helpers import ARTIFACTS
+
+
+def test_create_order_with_masked_phone(page):
+    page.goto("/admin/records/order/new/")
+    phone = page.locator("input[name=phone]")
+    phone.click()
+    page.keyboard.type("9123456789")  # the mask puts in +7, brackets and dashes
+    assert phone.input_value() == "+7 (912) 345-67-89"
+    page.keyboard.type("55")  # the mask refuses digits past the end
+    assert phone.input_value() == "+7 (912) 345-67-89"
+    page.fill("input[name=number]", "ORD-77777")
+    page.select_option("select[name=customer]", index=1)
+    page.fill("input[name=amount]", "12,900.50")
+    page.screenshot(path=str(ARTIFACTS / "order-form.png"), full_page=True)
+    page.click("input[type=submit][value=Save]")
+    page.wait_for_url(re.compile(r"/admin/records/order/(\?.*)?$"))
+    page.goto("/admin/records/order/?search=ORD-77777")
+    row = page.locator("table tbody tr").first
+    assert "+7 912 345-67-89" in row.inner_text()
+    assert "12,900.50" in row.inner_text()
+
+
+def test_server_error_is_shown_on_the_field(page):
+    page.goto("/admin/records/order/new/")
+    page.fill("input[name=number]", "42")
+    page.select_option("select[name=customer]", index=1)
+    page.click("input[type=submit][value=Save]")
+    error = page.locator(".form-group:has(input[name=number]) .text-danger")
+    assert "Write it like ORD-00042." in error.inner_text()
+    assert page.locator("input[name=number]").input_value() == "42"  # what was typed stays
+    page.screenshot(path=str(ARTIFACTS / "order-form-error.png"), full_page=True)

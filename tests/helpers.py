@@ -1,0 +1,87 @@
+"""Helpers shared by the tests and the benchmarks: a real `python run.py` on a free port."""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "tests" / "artifacts"  # screenshots for a human to look at
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`python run.py` on a fresh data folder; DATABASE_URL as given or a SQLite file there."""
+
+    def __init__(self, database_url=None, demo=False, data=None):
+        self.data = Path(data or tempfile.mkdtemp(prefix="gb-server-"))
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.env = dict(os.environ, GROWBASE_DATA=str(self.data), GROWBASE_DEMO=str(int(demo)),
+                        HUEY_URL=f"sqlite:///{self.data / 'huey.db'}",
+                        DATABASE_URL=database_url or os.environ.get("DATABASE_URL") or
+                        f"sqlite:///{self.data / 'growbase.db'}")
+        self.process = None
+        self.output = ""
+
+    def run(self, *args):
+        """Run another run.py command against the same data."""
+        return subprocess.run([sys.executable, str(ROOT / "run.py"), *args], env=self.env,
+                              capture_output=True, text=True, check=True).stdout
+
+    def start(self, until=lambda health: True, timeout=90):
+        """Start serving; return the seconds until /healthz satisfied `until`."""
+        self.log = open(self.data / "serve.log", "w+")
+        started = time.perf_counter()
+        self.process = subprocess.Popen([sys.executable, str(ROOT / "run.py"), "--port",
+                                         str(self.port)], env=self.env, stdout=self.log,
+                                        stderr=subprocess.STDOUT)
+        while time.perf_counter() - started < timeout:
+            try:
+                response = requests.get(self.base + "/healthz", timeout=0.5)
+                if response.ok and until(response.json()):
+                    break
+            except requests.RequestException:
+                pass
+            time.sleep(0.02)
+        else:
+            raise RuntimeError(f"no healthy /healthz within {timeout} s")
+        seconds = time.perf_counter() - started
+        self.log.seek(0)
+        self.output = self.log.read()
+        return seconds
+
+    def owner_password(self):
+        return re.search(r"owner / (\S+)", self.output).group(1)
+
+    def token(self, username="bench"):
+        self.run("user", "create", username, "--role", "owner", "--password", "long-password")
+        return self.run("token", "create", username).strip().splitlines()[-1]
+
+    def stop(self):
+        if self.process:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+
+
+def csrf_token(html):
+    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or \
+        re.search(r'value="([^"]+)"[^>]*name="csrf_token"', html)
+    return found.group(1)
+
+
+def log_in(client, username, password):
+    page = client.get("/login").get_data(as_text=True)
+    return client.post("/login", data={"username": username, "password": password,
+                                       "csrf_token": csrf_token(page)})

@@ -75,4 +75,14 @@ def fill_orders(n, batch=5000):
                      "ordered_at": start + timedelta(minutes=i)}
                     for i in range(offset, min(n, offset + batch))]
             model.insert_many(rows).execute()
+    # steady state: PostgreSQL's autovacuum (and growbase's hourly PRAGMA optimize on
+    # SQLite) would have gathered statistics by the time anyone lists these orders
+    db = model._meta.database
+    db.execute_sql("VACUUM ANALYZE" if backend_of(db) == "PostgreSQL" else "ANALYZE")
     return customer
+
+
+def backend_of(db):
+    from peewee import PostgresqlDatabase
+    return "PostgreSQL" if isinstance(db.obj if hasattr(db, "obj") else db, PostgresqlDatabase) \
+        else "SQLite"

@@ -41,14 +41,17 @@ def index_specs(entity):
     """
     specs = {}
     fields = [f for f in entity.fields if not f.retired]
+    sorts = entity.sort_fields
+    keys = [f for f in fields if f.type.filter_key]
     for field in fields:
+        covered = field in sorts or (sorts and field in keys)  # a composite below leads with it
         if field.get("unique"):
             specs[f"ux_{entity.name}_{field.id}"] = ((field.column,), True, True)
-        elif field.type.indexed or field.get("index"):
+        elif (field.type.indexed or field.get("index")) and not covered:
             specs[f"ix_{entity.name}_{field.id}"] = ((field.column,), False, True)
-    for sort in entity.sort_fields:
+    for sort in sorts:
         specs[f"is_{entity.name}_{sort.id}"] = ((sort.column, "id"), False, False)
-        for key in (f for f in fields if f.type.filter_key and f is not sort):
+        for key in (k for k in keys if k is not sort):
             specs[f"ix_{entity.name}_{key.id}_{sort.id}"] = (
                 (key.column, sort.column, "id"), False, True)
     return specs

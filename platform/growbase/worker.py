@@ -12,7 +12,7 @@ from pathlib import Path
 from huey import RedisHuey, SqliteHuey, crontab
 
 from .config import load_settings
-from .db import database, open_database
+from .db import database, is_postgres, open_database
 from .tables import Heartbeat, utcnow
 
 # SqliteHuey polls; a short ceiling keeps a change's effects well under a second away.
@@ -54,6 +54,13 @@ def connect():
 @huey.periodic_task(crontab(minute="*"))
 def heartbeat():
     beat()
+
+
+@huey.periodic_task(crontab(minute="7"))
+def optimize():
+    """SQLite has no autovacuum to keep planner statistics fresh; PostgreSQL does."""
+    if not is_postgres():
+        database.execute_sql("PRAGMA optimize")
 
 
 def run_consumer():

@@ -104,7 +104,8 @@ class UserRef(Reference):
 
     def titles(self, field, ids, depth=0):
         from ..tables import User
-        return {u.id: u.display_name for u in User.select().where(User.id.in_(list(ids)))}
+        ids = list(ids)
+        return {u.id: u.display_name for u in User.select().where(User.id.in_(ids))} if ids else {}
 
     def verify(self, value, field):
         if not self._users(field).where(self._users(field).model.id == value).exists():

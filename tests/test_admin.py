@@ -131,3 +131,12 @@ def test_money_and_dates_follow_the_users_locale(client, service):
     client.post("/language/ru", data={"csrf_token": csrf_token(english)})
     russian = page(client, "/admin/records/order/")
     assert "12\u00a0900,50\u00a0₽" in russian and "Сумма" in russian
+
+
+def test_help_and_labels_from_definitions_are_escaped(client):
+    apply_definitions([{"entity": "note", "fields": [{
+        "name": "body", "type": "text", "label": "<b>Body</b>",
+        "help": "<script>alert('help')</script>"}]}])
+    form = page(client, "/admin/records/note/new/")
+    assert "<script>alert('help')</script>" not in form
+    assert "&lt;script&gt;" in form and "<b>Body</b>" not in form

@@ -80,41 +80,31 @@ def _children(node, key, path):
     return [(child, f"{path}.{key}[{i}]") for i, child in enumerate(children)]
 
 
-def _walk(node, entity, path, on_leaf, on_group):
-    if not isinstance(node, dict):
-        raise ConditionError([(path, _("A condition is an object like {\"field\": ..., \"eq\": ...}."))])
-    for key in ("all", "any", "not"):
-        if key in node:
-            if len(node) != 1:
-                raise ConditionError([(path, _("\"%(key)s\" stands alone in its object.", key=key))])
-            parts = [_walk(child, entity, p, on_leaf, on_group)
-                     for child, p in _children(node, key, path)]
-            return on_group(key, parts)
-    return on_leaf(*_leaf(node, entity, path))
+def _walk(node, entity, path, on_leaf, on_group, problems=None):
+    """Fold a condition tree; with a `problems` list, collect errors instead of raising."""
+    try:
+        if not isinstance(node, dict):
+            raise ConditionError([(path, _(
+                "A condition is an object like {\"field\": ..., \"eq\": ...}."))])
+        for key in ("all", "any", "not"):
+            if key in node:
+                if len(node) != 1:
+                    raise ConditionError([(path, _(
+                        "\"%(key)s\" stands alone in its object.", key=key))])
+                parts = [_walk(child, entity, p, on_leaf, on_group, problems)
+                         for child, p in _children(node, key, path)]
+                return on_group(key, parts)
+        return on_leaf(*_leaf(node, entity, path))
+    except ConditionError as exc:
+        if problems is None:
+            raise
+        problems.extend(exc.problems)
 
 
 def validate(condition, entity, path="$"):
     """Return every problem of a condition against an entity ([] when it is sound)."""
     problems = []
-
-    def leaf(field, op, arg):
-        return None
-
-    def group(key, parts):
-        return None
-
-    def visit(node, p):
-        try:
-            if isinstance(node, dict) and any(k in node for k in ("all", "any", "not")) and len(node) == 1:
-                key = next(iter(node))
-                for child, cp in _children(node, key, p):
-                    visit(child, cp)
-            else:
-                _walk(node, entity, p, leaf, group)
-        except ConditionError as exc:
-            problems.extend(exc.problems)
-
-    visit(condition, path)
+    _walk(condition, entity, path, lambda *leaf: None, lambda *group: None, problems)
     return problems
 
 

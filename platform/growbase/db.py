@@ -100,6 +100,23 @@ def row_exists(model, column, value, excluding=None):
     return database.execute_sql(sql, params).fetchone() is not None
 
 
+@lru_cache(maxsize=1024)
+def _update_template(model, columns, backend):
+    mark = database.obj.param
+    sets = ", ".join(f'"{model._meta.fields[c].column_name}" = {mark}' for c in columns)
+    return (f'UPDATE "{model._meta.table_name}" SET "_version" = "_version" + 1, {sets} '
+            f'WHERE "id" = {mark} AND "_version" = {mark}')
+
+
+def update_row(model, record_id, version, values):
+    """Optimistic UPDATE of one row at `version` (bumped by one); return rows changed."""
+    columns = tuple(values)
+    sql = _update_template(model, columns, type(database.obj))
+    params = [None if values[c] is None else model._meta.fields[c].db_value(values[c])
+              for c in columns]
+    return database.execute_sql(sql, params + [record_id, version]).rowcount
+
+
 @lru_cache(maxsize=512)
 def _select_sql(model, columns, ids, for_update, backend):
     selected = [model._meta.fields[c] for c in columns] if columns else []

@@ -12,7 +12,8 @@ from peewee import IntegrityError
 
 from .catalog import catalog
 from .conditions import evaluate
-from .db import database, existing_values, fetch, insert_row, insert_rows, row_exists
+from .db import (database, existing_values, fetch, insert_row, insert_rows, row_exists,
+                 update_row)
 from .fields import FieldError
 from .i18n import current_locale
 from .i18n import gettext as _
@@ -223,12 +224,10 @@ class RecordService:
             errors.update(self._validate(entity, merged, changed, record_id, errors, DirectChecks()))
             if errors:
                 raise ValidationFailed(errors)
-            model = entity.model
-            updates = {model._meta.fields[n]: values[n] for n in changed}
-            updates.update({model.gb_version: model.gb_version + 1,
-                            model.gb_updated_at: utcnow(), model.gb_updated_by: self.actor.user_id})
-            self._write(entity, lambda: model.update(updates).where(
-                (model.id == record_id) & (model.gb_version == row.gb_version)).execute())
+            updates = dict({n: values[n] for n in changed}, gb_updated_at=utcnow(),
+                           gb_updated_by=self.actor.user_id)
+            self._write(entity, lambda: update_row(entity.model, record_id, row.gb_version,
+                                                   updates))
             before_json = json_values(entity, current, changed)
             after_json = json_values(entity, merged, changed)
             self._record(entity, record_id, row.gb_version + 1, "update", "updated",
@@ -237,6 +236,7 @@ class RecordService:
         for name in changed:
             setattr(row, name, values[name])
         row.gb_version += 1
+        row.gb_updated_at = updates["gb_updated_at"]
         return row
 
     def delete(self, entity_name, record_id, version=None):

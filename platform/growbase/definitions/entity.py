@@ -3,6 +3,8 @@
 import re
 from functools import cached_property
 
+from markupsafe import escape
+
 from ..fields import field_types
 from ..i18n import pick
 
@@ -51,6 +53,10 @@ class Field:
 
     def help(self, locale=None):
         return pick(self.spec.get("help"), locale, "")
+
+    def help_html(self, locale=None):
+        """The help text escaped: Flask-Admin prints form descriptions unescaped."""
+        return escape(self.help(locale))
 
     def message(self, rule, locale=None):
         """The owner's own wording for a broken rule (e.g. `pattern_message`), if any."""

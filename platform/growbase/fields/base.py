@@ -101,7 +101,7 @@ class FieldType:
         return self.display(value, field, locale)
 
     def form_field(self, field, locale):
-        return StringField(field.label(locale), description=field.help(locale),
+        return StringField(field.label(locale), description=field.help_html(locale),
                            render_kw=self.input_attrs(field))
 
     def input_attrs(self, field):

@@ -57,7 +57,7 @@ class Boolean(FieldType):
         return [("1", _("Yes")), ("0", _("No"))]
 
     def form_field(self, field, locale):
-        return BooleanField(field.label(locale), description=field.help(locale),
+        return BooleanField(field.label(locale), description=field.help_html(locale),
                             render_kw=self.input_attrs(field))
 
 
@@ -110,7 +110,7 @@ class Choice(Options):
         return value or ""
 
     def form_field(self, field, locale):
-        return SelectField(field.label(locale), description=field.help(locale),
+        return SelectField(field.label(locale), description=field.help_html(locale),
                            choices=[("", "—")] + self.choices(field, locale),
                            validate_choice=False, render_kw=self.input_attrs(field))
 
@@ -151,7 +151,7 @@ class MultiChoice(Options):
         return value or []
 
     def form_field(self, field, locale):
-        return SelectMultipleField(field.label(locale), description=field.help(locale),
+        return SelectMultipleField(field.label(locale), description=field.help_html(locale),
                                    choices=self.choices(field, locale), validate_choice=False,
                                    render_kw=self.input_attrs(field))
 

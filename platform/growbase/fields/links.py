@@ -45,7 +45,7 @@ class Reference(FieldType):
 
     def form_field(self, field, locale):
         # choices are filled per request by the form builder (they change with the data)
-        return SelectField(field.label(locale), description=field.help(locale), choices=[],
+        return SelectField(field.label(locale), description=field.help_html(locale), choices=[],
                            validate_choice=False, render_kw=self.input_attrs(field))
 
     def pick_list(self, field, limit=500):

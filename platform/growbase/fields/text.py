@@ -60,7 +60,7 @@ class LongText(Text):
         return super().parse(raw, field, locale)
 
     def form_field(self, field, locale):
-        return TextAreaField(field.label(locale), description=field.help(locale),
+        return TextAreaField(field.label(locale), description=field.help_html(locale),
                              render_kw=dict(self.input_attrs(field), rows=4))
 
 

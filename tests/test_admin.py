@@ -140,3 +140,13 @@ def test_help_and_labels_from_definitions_are_escaped(client):
     form = page(client, "/admin/records/note/new/")
     assert "<script>alert('help')</script>" not in form
     assert "&lt;script&gt;" in form and "<b>Body</b>" not in form
+
+
+def test_record_picker_searches_the_linked_entity(client, service):
+    for name, phone in (("Анна Соколова", "+79123456781"), ("Борис Петров", "+79123456782")):
+        service.create("customer", {"name": name, "phone": phone})
+    found = client.get("/admin/records/order/ajax/lookup/?name=customer&query=соко").get_json()
+    assert found == [[1, "Анна Соколова"]]
+    newest = client.get("/admin/records/order/ajax/lookup/?name=customer&query=").get_json()
+    assert [title for _id, title in newest] == ["Борис Петров", "Анна Соколова"]
+    assert client.get("/admin/records/order/ajax/lookup/?name=nope&query=x").status_code == 404

@@ -23,20 +23,6 @@ def form_data(entity, row, locale):
     return data
 
 
-def fill_pick_lists(form, entity):
-    """Reference inputs list records that exist now (current value always included)."""
-    for field in entity.visible_fields:
-        items = field.type.pick_list(field)
-        if items is None:
-            continue
-        choices = [(str(i), title) for i, title in items]
-        current = form[field.name].data
-        if current and str(current) not in {c for c, _t in choices}:
-            title = field.type.display(int(current), field)
-            choices.insert(0, (str(current), title))
-        form[field.name].choices = [("", "—")] + choices
-
-
 def submitted(entity, form):
     """The form's values for the record service (visible, writable fields only)."""
     return {f.name: form[f.name].data for f in entity.visible_fields if not f.get("read_only")}

@@ -22,7 +22,8 @@ from ..queries import QueryError, link_titles, select
 from ..records import Actor, Conflict, RecordService, ValidationFailed
 from ..tables import Audit
 from .filters import filters_for
-from .forms import build_form_class, fill_pick_lists, form_data, show_errors, submitted
+from ..fields.links import ReferenceLoader
+from .forms import build_form_class, form_data, show_errors, submitted
 
 
 class EntityView(BaseModelView):
@@ -83,15 +84,17 @@ class EntityView(BaseModelView):
     def scaffold_form(self):
         return build_form_class(self.entity, self.locale)
 
+    def _process_ajax_references(self):
+        """The record pickers' lookups, answered at /admin/records/<entity>/ajax/lookup/."""
+        return {f.name: ReferenceLoader(f) for f in self.entity.visible_fields
+                if f.type.references}
+
     def create_form(self, obj=None):
-        form = self._create_form_class(self._formdata(), data=form_data(self.entity, None, self.locale))
-        fill_pick_lists(form, self.entity)
-        return form
+        return self._create_form_class(self._formdata(),
+                                       data=form_data(self.entity, None, self.locale))
 
     def edit_form(self, obj=None):
-        form = self._edit_form_class(self._formdata(), data=form_data(self.entity, obj, self.locale))
-        fill_pick_lists(form, self.entity)
-        return form
+        return self._edit_form_class(self._formdata(), data=form_data(self.entity, obj, self.locale))
 
     @staticmethod
     def _formdata():
@@ -244,4 +247,8 @@ class RecordsRouter(BaseView):
     @expose("/action/", methods=("POST",))
     def action_view(self):
         return self.view().action_view()
+
+    @expose("/ajax/lookup/")
+    def ajax_lookup(self):
+        return self.view().ajax_lookup()
 

@@ -42,6 +42,7 @@ class FieldType:
     filter_key = False  # few distinct values, filtered on: paired with each declared sort
     sortable = True
     listed = True  # shown among the list's default columns
+    references = False  # points at records: forms pick them through a searching lookup
     searchable = False  # included in the list's free-text search
     mask = None  # default input mask (IMask pattern) for the browser
     filter_widget = None  # Flask-Admin filter input: None, "datepicker", "datetimepicker"
@@ -79,10 +80,6 @@ class FieldType:
 
     def filter_options(self, field, locale):
         """[(value, label)] for a filter's drop-down; None means a free text input."""
-        return None
-
-    def pick_list(self, field, limit=500):
-        """[(id, title)] a form offers; None for types whose choices are fixed."""
         return None
 
     def refers_to(self, field):

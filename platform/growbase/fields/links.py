@@ -1,7 +1,8 @@
 """References: link (to a record of another entity) and user (an account)."""
 
+from flask_admin.model.ajax import AjaxModelLoader
+from flask_admin.model.fields import AjaxSelectField
 from peewee import BigIntegerField
-from wtforms import SelectField
 
 from ..db import existing_values, row_exists
 from ..i18n import gettext as _
@@ -23,6 +24,8 @@ class Reference(FieldType):
     def parse_value(self, raw, field, locale):
         if isinstance(raw, dict) and "id" in raw:
             raw = raw["id"]
+        if isinstance(raw, tuple):  # (id, title) from the form's record picker
+            raw = raw[0]
         if isinstance(raw, float) and raw.is_integer():
             raw = int(raw)
         if isinstance(raw, str) and raw.strip().lstrip("#").isdigit():
@@ -43,16 +46,44 @@ class Reference(FieldType):
     def form_text(self, value, field, locale="en"):
         return "" if value is None else str(value)
 
-    def form_field(self, field, locale):
-        # choices are filled per request by the form builder (they change with the data)
-        return SelectField(field.label(locale), description=field.help_html(locale), choices=[],
-                           validate_choice=False, render_kw=self.input_attrs(field))
+    references = True
 
-    def pick_list(self, field, limit=500):
+    def form_field(self, field, locale):
+        """A searching picker: the browser asks the view's ajax lookup as the user types."""
+        return AjaxSelectField(ReferenceLoader(field), field.label(locale), allow_blank=True,
+                               description=field.help_html(locale),
+                               render_kw=self.input_attrs(field))
+
+    def lookup(self, field, text, offset=0, limit=10):
+        """[(id, title)] of records this field may point at, matching `text`, newest first."""
         raise NotImplementedError
 
     def filter_options(self, field, locale):
-        return [(str(i), title) for i, title in self.pick_list(field)]
+        return self.lookup(field, "", 0, 500)
+
+
+class ReferenceLoader(AjaxModelLoader):
+    """Flask-Admin's record picker over a reference field; items are (id, title)."""
+
+    def __init__(self, field):
+        super().__init__(field.name, {"minimum_input_length": 0, "placeholder": "—"})
+        self.field = field
+
+    def format(self, item):
+        if item in (None, ""):
+            return None
+        return item if isinstance(item, tuple) else self.get_one(item)
+
+    def get_one(self, pk):
+        try:
+            record_id = self.field.type.parse(pk, self.field)
+        except FieldError:
+            return None
+        title = self.field.type.titles(self.field, [record_id]).get(record_id)
+        return (record_id, title) if title is not None else None
+
+    def get_list(self, query, offset=0, limit=10):
+        return self.field.type.lookup(self.field, query or "", offset or 0, limit)
 
 
 @register
@@ -82,12 +113,14 @@ class Link(Reference):
         return [_("There is no %(entity)s #%(id)s; pick an existing one.",
                   entity=self.target(field).label(), id=value)]
 
-    def pick_list(self, field, limit=500):
+    def lookup(self, field, text, offset=0, limit=10):
+        from ..queries import select
         from ..records import titles
         target = self.target(field)
-        ids = [row.id for row in target.model.select(target.model.id)
-               .order_by(target.model.id.desc()).limit(limit)]
-        return sorted(titles(target, ids).items(), key=lambda item: item[1].casefold())
+        _total, _exact, rows = select(target, search=text or None, sort="-id", limit=limit,
+                                      offset=offset)
+        found = titles(target, [row.id for row in rows])
+        return [(row.id, found[row.id]) for row in rows]
 
 
 @register
@@ -113,8 +146,16 @@ class UserRef(Reference):
                       role=field.get("role") or "-")]
         return []
 
-    def pick_list(self, field, limit=500):
-        return [(u.id, u.display_name) for u in self._users(field).limit(limit)]
+    def lookup(self, field, text, offset=0, limit=10):
+        from ..db import lower
+        from ..tables import User
+        query = self._users(field)
+        if text:
+            needle = text.lower()
+            query = query.where(lower(User.username).contains(needle) |
+                                lower(User.full_name).contains(needle))
+        return [(u.id, u.display_name) for u in query.order_by(User.full_name, User.username)
+                .offset(offset).limit(limit)]
 
     def parse_value(self, raw, field, locale):
         if isinstance(raw, str) and not raw.strip().lstrip("#").isdigit():

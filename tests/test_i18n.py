@@ -24,6 +24,8 @@ def test_language_choice_is_remembered_and_errors_are_translated(client, service
     assert User.get(User.username == "owner").locale == "ru"
     page = client.get("/admin/records/customer/new/").get_data(as_text=True)
     assert "Выйти" in page and "Телефон" in page
+    listing = client.get("/admin/records/order/").get_data(as_text=True)
+    assert "Список" in listing and "Создать" in listing  # Flask-Admin's own words too
     response = client.post("/admin/records/customer/new/", data={
         "csrf_token": csrf_token(page), "name": "", "phone": "12", "kind": "person"})
     html = response.get_data(as_text=True)

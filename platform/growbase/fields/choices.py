@@ -6,6 +6,7 @@ import re
 from peewee import BooleanField as BoolColumn
 from peewee import CharField, TextField
 from wtforms import BooleanField, SelectField, SelectMultipleField
+from wtforms.fields.choices import SelectChoice
 
 from ..i18n import gettext as _
 from ..i18n import pick
@@ -84,6 +85,9 @@ class Options(FieldType):
     def choices(self, field, locale):
         return [(o["value"], pick(o["label"], locale)) for o in field.options]
 
+    def select_choices(self, field, locale):
+        return [SelectChoice(value, label) for value, label in self.choices(field, locale)]
+
     def client_spec(self, field):
         return {"options": field.options}
 
@@ -111,7 +115,7 @@ class Choice(Options):
 
     def form_field(self, field, locale):
         return SelectField(field.label(locale), description=field.help_html(locale),
-                           choices=[("", "—")] + self.choices(field, locale),
+                           choices=[SelectChoice("", "—")] + self.select_choices(field, locale),
                            validate_choice=False, render_kw=self.input_attrs(field))
 
 
@@ -152,7 +156,8 @@ class MultiChoice(Options):
 
     def form_field(self, field, locale):
         return SelectMultipleField(field.label(locale), description=field.help_html(locale),
-                                   choices=self.choices(field, locale), validate_choice=False,
+                                   choices=self.select_choices(field, locale),
+                                   validate_choice=False,
                                    render_kw=self.input_attrs(field))
 
     def condition_arg(self, op, raw, field):

@@ -37,11 +37,10 @@ class Reference(FieldType):
     def to_json(self, value, field):
         return value
 
-    def display(self, value, field, locale="en", titles=None):
+    def display(self, value, field, locale="en"):
         if value is None:
             return ""
-        titles = titles if titles is not None else self.titles(field, [value])
-        return titles.get(value, f"#{value}")
+        return self.titles(field, [value]).get(value, f"#{value}")
 
     def form_text(self, value, field, locale="en"):
         return "" if value is None else str(value)

@@ -110,3 +110,15 @@ def test_definition_round_trips_through_export(items, tmp_path):
     exported = json.loads((tmp_path / "item.json").read_text())
     assert [f["id"] for f in exported["fields"]] == ["f1", "f2", "f3"]
     assert apply_definitions(load_files(tmp_path)) == []
+
+
+def test_a_new_scale_rescales_stored_values(items):
+    with_price = with_fields(*ITEM["fields"], {"id": "f4", "name": "price", "type": "decimal"})
+    apply_definitions([with_price])
+    items.update("item", 1, {"price": "10.25"})
+    finer = with_fields(*ITEM["fields"], {"id": "f4", "name": "price", "type": "decimal", "scale": 3})
+    with pytest.raises(NeedsConfirmation):
+        apply_definitions([finer])
+    apply_definitions([finer], confirm=True)
+    assert str(items.get("item", 1)[1].price) == "10.250"
+    assert str(items.update("item", 1, {"price": "10.125"}).price) == "10.125"

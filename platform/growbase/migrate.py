@@ -70,9 +70,6 @@ class Plan:
         return out
 
 
-def storage_key(field):
-    """Two field versions share a column unchanged when these match."""
-    return (field.get("type"), field.get("scale"))
 
 
 def plan(old, new):
@@ -91,7 +88,7 @@ def plan(old, new):
             result.retired.append(field.name)
         if before.retired and not field.retired:
             result.restored.append(field.name)
-        if storage_key(before.spec) != storage_key(field.spec):
+        if before.type.storage_key(before) != field.type.storage_key(field):
             result.conversions.append(dry_run(old, before, field))
         was_unique, is_unique = bool(before.get("unique")), bool(field.get("unique"))
         if is_unique and not was_unique:
@@ -158,7 +155,7 @@ def apply(old, new, plan_, version):
             before = old_by_id.get(field.id)
             if before is None:
                 migrator.add_column(table, field.column, build_column(field)).run()
-            elif storage_key(before.spec) != storage_key(field.spec):
+            elif before.type.storage_key(before) != field.type.storage_key(field):
                 convert(old, before, new, field, version, migrator)
     sync_indexes(old, new)
 

@@ -65,10 +65,6 @@ def semantic_problems(spec, known_entities):
         if field.get("id") in seen_ids:
             problems.append((f"{path}.id", _("Field id \"%(id)s\" is used twice.", id=field["id"])))
         seen_ids[field.get("id")] = i
-        if field["type"] == "link" and field.get("to") not in known_entities:
-            problems.append((f"{path}.to", _(
-                "Links to \"%(to)s\", which is not an entity; use one of: %(names)s.",
-                to=field.get("to"), names=", ".join(sorted(known_entities)))))
         for low, high in (("min", "max"), ("min_length", "max_length")):
             if field.get(low) is not None and field.get(high) is not None \
                     and field[low] > field[high]:
@@ -80,7 +76,12 @@ def semantic_problems(spec, known_entities):
     entity = Entity(spec)
     for i, field in enumerate(entity.fields):
         path = json_path(["fields", i])
-        if field.get("default") is not None and field.type.name != "link":
+        target = field.type.refers_to(field)
+        if target is not None and target not in known_entities:
+            problems.append((f"{path}.to", _(
+                "Links to \"%(to)s\", which is not an entity; use one of: %(names)s.",
+                to=target, names=", ".join(sorted(known_entities)))))
+        elif field.get("default") is not None:
             try:
                 value = field.type.parse(field.get("default"), field)
                 for message in field.type.check(value, field) if value is not None else []:

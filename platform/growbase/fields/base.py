@@ -52,6 +52,10 @@ class FieldType:
         """Return the peewee field that stores this type."""
         raise NotImplementedError
 
+    def storage_key(self, field):
+        """Two versions of a field share their column unchanged while this stays the same."""
+        return (self.name,)
+
     # -- input -----------------------------------------------------------
     def parse(self, raw, field, locale="en"):
         """Turn typed text, a JSON value or an Excel cell into the python value (None = empty)."""

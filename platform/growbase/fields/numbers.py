@@ -108,6 +108,9 @@ class DecimalType(Number):
     def column(self, field):
         return ScaledDecimalField(self.scale(field), null=True)
 
+    def storage_key(self, field):
+        return (self.name, self.scale(field))  # a new scale rescales every stored integer
+
     def parse_value(self, raw, field, locale):
         number = self.to_decimal(raw, field, locale)
         scale = self.scale(field)

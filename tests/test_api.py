@@ -134,3 +134,19 @@ def test_large_totals_are_estimated_on_postgres_unless_asked(api, monkeypatch):
         assert page["total_exact"] is True and page["total"] == 6
     exact = api.get("/api/order?limit=2&count=exact").get_json()
     assert exact["total"] == 6 and exact["total_exact"] is True
+
+
+def test_every_api_error_is_json(api):
+    for path, status in (("/api/order/abc", 404), ("/api/order/1", 404)):
+        response = api.get(path)
+        assert response.status_code == status and "errors" in response.get_json()
+    response = api.put("/api/order/1", json={})
+    assert response.status_code == 405 and "errors" in response.get_json()
+
+
+def test_stale_delete_is_a_conflict(api):
+    c = make_customer(api)
+    api.patch(f"/api/customer/{c['id']}", json={"city": "Казань"})
+    response = api.delete(f"/api/customer/{c['id']}?_version=1")
+    assert response.status_code == 409 and "city" in response.get_json()["conflict"]
+    assert api.get(f"/api/customer/{c['id']}").status_code == 200

@@ -37,6 +37,9 @@ def test_schema_apply_export_history(run, tmp_path):
     spec["fields"].append({"name": "weight_g", "type": "integer", "label": {"en": "Weight, g"}})
     path = tmp_path / "product.json"
     path.write_text(json.dumps(spec))
+    planned = run("schema", "apply", str(path), "--dry-run").stdout
+    assert "Dry run: nothing was changed" in planned and "add field weight_g" in planned
+    assert run("schema", "history", "product").stdout.startswith("v1")
     assert "add field weight_g" in run("schema", "apply", str(path)).stdout
     history = run("schema", "history", "product").stdout.splitlines()
     assert history[0].startswith("v2") and history[1].startswith("v1")

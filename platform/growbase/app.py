@@ -7,6 +7,7 @@ from flask import Blueprint, Flask, jsonify, request
 from flask_babel import Babel
 from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import HTTPException
 
 from .config import load_settings
 from .db import database, open_database
@@ -40,11 +41,14 @@ def healthz():
     return jsonify(status="ok", database="ok", worker=worker, config_version=version)
 
 
-def too_large(exc):
-    if request.path.startswith("/api"):
+def api_http_error(exc):
+    """Programs get JSON errors from /api, whatever went wrong (404, 405, 413 ...)."""
+    if not request.path.startswith("/api"):
+        return exc
+    if exc.code == 413:
         return jsonify(errors={"_body": "The request is larger than 16 MB; send fewer records "
                                         "per request."}), 413
-    return exc
+    return jsonify(errors={"_request": exc.description}), exc.code
 
 
 def security_headers(response):
@@ -96,7 +100,7 @@ def create_app(settings=None):
 
     app.before_request(auth.require_login)
     app.after_request(security_headers)
-    app.register_error_handler(413, too_large)
+    app.register_error_handler(HTTPException, api_http_error)
     app.register_blueprint(health)
     app.register_blueprint(auth.bp)
     app.register_blueprint(api.bp)

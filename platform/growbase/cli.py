@@ -128,7 +128,8 @@ def cmd_schema_apply(args, settings):
     from .definitions.store import NeedsConfirmation, apply_definitions, load_files
     open_store(settings)
     try:
-        plans = apply_definitions(load_files(args.path), author="cli", confirm=args.yes)
+        plans = apply_definitions(load_files(args.path), author="cli", confirm=args.yes,
+                                  dry_run=args.dry_run)
     except NeedsConfirmation as exc:
         for plan in exc.plans:
             for line in plan.lines():
@@ -139,6 +140,8 @@ def cmd_schema_apply(args, settings):
                             else "") + ". Run again with --yes to apply it.")
     if not plans:
         out("Nothing to change: the definitions are already live.")
+    if args.dry_run:
+        out("Dry run: nothing was changed. The plan:")
     for plan in plans:
         out(f"{plan.entity}:")
         for line in plan.lines():
@@ -207,6 +210,7 @@ def parser():
     apply_ = schema.add_parser("apply", help="apply a definition file or folder")
     apply_.add_argument("path")
     apply_.add_argument("--yes", action="store_true", help="confirm conversions")
+    apply_.add_argument("--dry-run", action="store_true", help="show the plan, change nothing")
     apply_.set_defaults(run=cmd_schema_apply)
     export = schema.add_parser("export", help="write the live definitions as JSON files")
     export.add_argument("dir")

@@ -11,6 +11,7 @@ import threading
 
 from flask import abort, flash, g
 from flask_admin import BaseView, expose
+from flask_admin.helpers import get_form_data
 from flask_admin.model import BaseModelView
 from flask_login import current_user
 from markupsafe import Markup
@@ -98,7 +99,6 @@ class EntityView(BaseModelView):
 
     @staticmethod
     def _formdata():
-        from flask_admin.helpers import get_form_data
         return get_form_data()
 
     # -- data ------------------------------------------------------------

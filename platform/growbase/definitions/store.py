@@ -128,11 +128,11 @@ def check(specs, current):
     return normalised
 
 
-def apply_definitions(specs, author="system", confirm=False, note=""):
+def apply_definitions(specs, author="system", confirm=False, note="", dry_run=False):
     """Validate, plan and apply entity definitions in one transaction; return the plans.
 
     Unchanged definitions are skipped. Conversions need `confirm`; the plans come back
-    in NeedsConfirmation otherwise.
+    in NeedsConfirmation otherwise. `dry_run` returns the plans and changes nothing.
     """
     from .. import migrate
     from ..catalog import catalog, forget
@@ -150,6 +150,8 @@ def apply_definitions(specs, author="system", confirm=False, note=""):
     if blockers:
         raise DefinitionError(blockers)
     plans = [plan for _o, _n, plan in changes]
+    if dry_run:
+        return plans
     if any(plan.needs_confirmation for plan in plans) and not confirm:
         raise NeedsConfirmation(plans)
     if not changes:

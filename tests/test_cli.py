@@ -73,3 +73,13 @@ def test_a_change_from_another_process_is_seen_without_restart(run, api, tmp_pat
     run("schema", "apply", str(path))
     created = api.post("/api/supplier", json={"name": "Чайная ферма"})
     assert created.status_code == 201
+
+
+def test_user_password_sets_a_new_one(run, app):
+    run("schema", "apply", str(ROOT / "schemas"))
+    run("user", "create", "olga", "--role", "owner", "--password", "first-password")
+    assert "New password for olga: second-password" in run(
+        "user", "password", "olga", "--password", "second-password").stdout
+    from helpers import log_in
+    assert log_in(app.test_client(), "olga", "second-password").status_code == 302
+    assert "at least 8" in run("user", "password", "olga", "--password", "short", ok=False).stderr

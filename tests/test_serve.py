@@ -1,6 +1,9 @@
 """`python run.py` on a fresh data folder: demo shop, owner login printed, worker beside it."""
 
+import os
 import re
+import signal
+import time
 
 import pytest
 import requests
@@ -37,3 +40,30 @@ def test_first_run_shows_a_living_shop(server):
     assert saved.status_code == 302
     found = session.get(base + "/admin/records/order/?search=ORD-90001").text
     assert "+7 912 345-67-89" in found
+
+
+def worker_pid(server):
+    return int(re.search(r"worker pid (\d+)", server.output).group(1))
+
+
+def gone(pid, within=15):
+    deadline = time.time() + within
+    while time.time() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        if open(f"/proc/{pid}/stat").read().split()[2] == "Z":
+            return True  # exited, waiting to be reaped
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
+def test_the_worker_does_not_outlive_the_server(tmp_path, how):
+    server = Server(data=tmp_path)
+    server.start()
+    pid = worker_pid(server)
+    server.process.send_signal(how)
+    server.process.wait(timeout=15)
+    assert gone(pid), f"worker {pid} still running after the server got {how.name}"

@@ -29,12 +29,21 @@ class AccountError(ValueError):
     pass
 
 
+def check_password_rules(password):
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(_("The password needs at least %(n)s characters.", n=MIN_PASSWORD))
+
+
+def set_password(user, password):
+    check_password_rules(password)
+    User.update(password_hash=generate_password_hash(password)).where(User.id == user.id).execute()
+
+
 def create_user(username, password, role="manager", full_name="", email="", locale="en"):
     if role not in ROLES:
         raise AccountError(_("Unknown role %(role)s; use one of: %(roles)s.", role=role,
                              roles=", ".join(ROLES)))
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(_("The password needs at least %(n)s characters.", n=MIN_PASSWORD))
+    check_password_rules(password)
     if User.select().where(User.username == username).exists():
         raise AccountError(_("The user %(name)s exists already.", name=username))
     return User.create(username=username, password_hash=generate_password_hash(password),

@@ -1,9 +1,12 @@
 """`python run.py ...`: serve, worker, users, tokens, schema — one entry point."""
 
 import argparse
+import os
 import secrets
+import signal
 import subprocess
 import sys
+import threading
 import time
 
 from .config import load_settings
@@ -47,7 +50,11 @@ def first_run(settings):
 def cmd_serve(args, settings):
     from .app import create_app
     open_store(settings)
-    notes = first_run(settings)
+    notes = first_run(settings) or [
+        "Log in as owner with the password printed on the first run "
+        "(`python run.py user password owner` sets a new one)."]
+    # SIGTERM (a service manager, a test) must stop the worker too, not orphan it
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     worker = Supervisor([sys.executable, str(settings.root / "run.py"), "worker"])
     worker.start()
     url = f"http://{args.host}:{args.port}/"
@@ -73,16 +80,19 @@ class Supervisor:
         self.stopping = False
 
     def start(self):
-        import threading
-        self.process = subprocess.Popen(self.command)
+        self.process = self._spawn()
         threading.Thread(target=self._watch, daemon=True).start()
+
+    def _spawn(self):
+        env = dict(os.environ, GROWBASE_PARENT_PID=str(os.getpid()))
+        return subprocess.Popen(self.command, env=env)
 
     def _watch(self):
         while not self.stopping:
             if self.process.poll() is not None and not self.stopping:
                 out(f"worker exited with {self.process.returncode}; restarting")
                 time.sleep(1)
-                self.process = subprocess.Popen(self.command)
+                self.process = self._spawn()
             time.sleep(1)
 
     def stop(self):
@@ -98,7 +108,34 @@ class Supervisor:
 def cmd_worker(args, settings):
     from .worker import run_consumer
     open_store(settings)
+    parent = os.environ.get("GROWBASE_PARENT_PID")
+    if parent:
+        threading.Thread(target=_follow_parent, args=(int(parent),), daemon=True).start()
     run_consumer()
+
+
+def _follow_parent(pid):
+    """A worker started by `serve` stops when serve is gone, however serve ended."""
+    while True:
+        time.sleep(1)
+        if os.getppid() != pid:
+            os.kill(os.getpid(), signal.SIGTERM)  # the consumer's own graceful shutdown
+            return
+
+
+def cmd_user_password(args, settings):
+    from .auth import AccountError, set_password
+    from .tables import User
+    open_store(settings)
+    user = User.get_or_none(User.username == args.name)
+    if user is None:
+        raise SystemExit(f"error: no user called {args.name}")
+    password = args.password or secrets.token_urlsafe(9)
+    try:
+        set_password(user, password)
+    except AccountError as exc:
+        raise SystemExit(f"error: {exc}") from None
+    out(f"New password for {args.name}: {password}")
 
 
 def cmd_user_create(args, settings):
@@ -198,6 +235,11 @@ def parser():
     create.add_argument("--password")
     create.add_argument("--full-name")
     create.set_defaults(run=cmd_user_create)
+
+    password = user.add_parser("password", help="set a new password (printed when generated)")
+    password.add_argument("name")
+    password.add_argument("--password")
+    password.set_defaults(run=cmd_user_password)
 
     token = sub.add_parser("token", help="API tokens").add_subparsers(dest="action", required=True)
     tcreate = token.add_parser("create", help="create a token for USER (printed on the last line)")

@@ -2,6 +2,7 @@
 
 import os
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -9,6 +10,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "platform"))
+# the app queues events for the worker: into a queue of the test run's own, never data/
+os.environ.setdefault("HUEY_URL", f"sqlite:///{tempfile.mkdtemp(prefix='gb-tests-')}/huey.db")
 
 from helpers import log_in  # noqa: E402
 

@@ -58,6 +58,14 @@ def security_headers(response):
     return response
 
 
+def listen_for_events():
+    """Queue every committed event for the automation worker (once per process)."""
+    from .records import listeners
+    from .worker import enqueue
+    if enqueue not in listeners:
+        listeners.append(enqueue)
+
+
 def create_app(settings=None):
     from . import api, auth
     from .admin import init_admin
@@ -105,6 +113,7 @@ def create_app(settings=None):
     app.register_blueprint(auth.bp)
     app.register_blueprint(api.bp)
     init_admin(app)
+    listen_for_events()
 
     @app.route("/")
     def root():

@@ -22,9 +22,18 @@ class UnknownEntity(LookupError):
 
 
 class Catalog:
-    def __init__(self, version, entities):
+    def __init__(self, version, entities, rules=None):
         self.version = version
         self._entities = entities
+        self._rules = rules or {}
+
+    def rules(self, entity=None):
+        """Automation rules, all or those of one entity, in key order."""
+        return sorted((r for r in self._rules.values() if entity is None or r.entity == entity),
+                      key=lambda r: r.key)
+
+    def rule(self, key):
+        return self._rules.get(key)
 
     def entity(self, name):
         try:
@@ -49,13 +58,13 @@ _current = Catalog(-1, {})
 _checked_at = float("-inf")
 
 
-def live_definitions():
-    """Return {name: (version, body)} of the newest version of each entity."""
+def live_definitions(kind="entity"):
+    """Return {name: (version, body)} of the newest version of each definition of a kind."""
     newest = (Definition.select(Definition.name, fn.MAX(Definition.version).alias("v"))
-              .where(Definition.kind == "entity").group_by(Definition.name))
+              .where(Definition.kind == kind).group_by(Definition.name))
     rows = (Definition.select().join(newest, on=(
         (Definition.name == newest.c.name) & (Definition.version == newest.c.v)))
-        .where(Definition.kind == "entity"))
+        .where(Definition.kind == kind))
     return {row.name: (row.version, row.body) for row in rows}
 
 
@@ -69,7 +78,10 @@ def build(version, previous):
         entity = Entity(body, def_version)
         entity.model = build_model(entity)
         entities[name] = entity
-    return Catalog(version, entities)
+    from .automation.rules import Rule
+    rules = {key: Rule(body, rule_version) for key, (rule_version, body)
+             in live_definitions("automation").items()}
+    return Catalog(version, entities, rules)
 
 
 def catalog():
@@ -84,13 +96,15 @@ def catalog():
     if in_request and "gb_catalog" in g:
         return g.gb_catalog
     if time.monotonic() - _checked_at > RECHECK:
-        row = database.execute_sql(CONFIG_SQL).fetchone()
-        version = row[0] if row else 0
-        _checked_at = time.monotonic()
-        if version != _current.version:
-            with _lock:
+        # WARNING: check and rebuild under one lock, and mark the check done only after
+        # the rebuild; otherwise a second thread takes the half-built (empty) catalog.
+        with _lock:
+            if time.monotonic() - _checked_at > RECHECK:
+                row = database.execute_sql(CONFIG_SQL).fetchone()
+                version = row[0] if row else 0
                 if version != _current.version:
                     _current = build(version, _current)
+                _checked_at = time.monotonic()
     if in_request:
         g.gb_catalog = _current
     return _current

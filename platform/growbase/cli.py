@@ -32,8 +32,10 @@ def first_run(settings):
     from .tables import Definition, User
     notes = []
     if not Definition.select().exists():
+        from .automation.rules import apply_rules
         apply_definitions(load_files(settings.schemas_dir), author="starter")
-        notes.append("Applied the starter definitions from schemas/.")
+        apply_rules(load_files(settings.root / "automations"), author="starter")
+        notes.append("Applied the starter definitions from schemas/ and automations/.")
     if not User.select().exists():
         password = secrets.token_urlsafe(9)
         create_user("owner", password, role="owner", full_name="Owner")
@@ -192,6 +194,22 @@ def cmd_schema_export(args, settings):
         out(str(path))
 
 
+def cmd_automation_apply(args, settings):
+    from .automation.rules import apply_rules
+    from .definitions.store import load_files
+    open_store(settings)
+    changed = apply_rules(load_files(args.path), author="cli")
+    out(f"Applied: {', '.join(changed)}" if changed else
+        "Nothing to change: the rules are already live.")
+
+
+def cmd_automation_export(args, settings):
+    from .definitions.store import export
+    open_store(settings)
+    for path in export(args.dir, kind="automation"):
+        out(str(path))
+
+
 def cmd_schema_history(args, settings):
     from .definitions.store import history
     open_store(settings)
@@ -260,6 +278,15 @@ def parser():
     hist = schema.add_parser("history", help="versions of an entity")
     hist.add_argument("entity")
     hist.set_defaults(run=cmd_schema_history)
+    automation = sub.add_parser("automation", help="automation rules").add_subparsers(
+        dest="action", required=True)
+    aapply = automation.add_parser("apply", help="apply a rule file or a folder of them")
+    aapply.add_argument("path")
+    aapply.set_defaults(run=cmd_automation_apply)
+    aexport = automation.add_parser("export", help="write the live rules as JSON files")
+    aexport.add_argument("dir")
+    aexport.set_defaults(run=cmd_automation_export)
+
     purge = schema.add_parser("purge", help="drop a retired field's data for good")
     purge.add_argument("entity")
     purge.add_argument("field")

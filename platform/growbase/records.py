@@ -103,6 +103,15 @@ class Actor:
 
 
 SYSTEM = Actor(None, "system", "system", trusted=True)
+listeners = []  # called after a commit with the new event's id (None: several, look for them)
+
+
+def announce(event_id):
+    """Tell the listeners (the automation queue) once the event is committed, not before."""
+    def call():
+        for listener in listeners:
+            listener(event_id)
+    database.after_commit(call)
 
 
 def values_of(entity, row):
@@ -187,6 +196,7 @@ class RecordService:
             rows = [self._insert(entity, merged, changed, trail) for merged, changed, _e in prepared]
             insert_rows(Audit, [audit for audit, _event in trail])
             insert_rows(Event, [event for _audit, event in trail])
+            announce(None)
             return rows
 
     def _prepare(self, entity, parsed, checks):
@@ -368,4 +378,4 @@ class RecordService:
             trail.append((audit, event))
         else:
             insert_rows(Audit, [audit])
-            insert_rows(Event, [event])
+            announce(insert_row(Event, event))

@@ -133,6 +133,70 @@ class Event(SystemModel):
         table_name = "gb_event"
 
 
+class AutomationRun(SystemModel):
+    """One rule fired by one event: its outcome, error and attempts, for the run log."""
+    id = AutoField()
+    event_id = BigIntegerField(index=True)
+    rule = CharField(max_length=64, index=True)
+    entity = CharField(max_length=64)
+    record_id = BigIntegerField()
+    trigger = CharField(max_length=40)
+    status = CharField(max_length=10, default="running", index=True)  # running|done|failed
+    error = TextField(default="")
+    attempts = IntegerField(default=0)
+    started_at = DateTimeField(default=utcnow)
+    finished_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "gb_automation_run"
+        indexes = ((("event_id", "rule"), True),)
+
+
+class ActionRun(SystemModel):
+    """One action of one run; the unique key makes a retried run skip what already ran."""
+    id = AutoField()
+    key = CharField(max_length=160, unique=True)  # event:rule:action index
+    run = ForeignKeyField(AutomationRun, backref="actions", on_delete="CASCADE")
+    action = CharField(max_length=40)
+    outcome = TextField(default="")
+    at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "gb_action_run"
+
+
+class Outbox(SystemModel):
+    """Messages on their way out (or, with the embedded adapter, kept here for the UI)."""
+    id = AutoField()
+    channel = CharField(max_length=10)  # sms | email | webhook
+    recipient = CharField(max_length=320)
+    subject = CharField(max_length=300, default="")
+    body = TextField()
+    status = CharField(max_length=10, default="stored")  # stored | sent | failed
+    rule = CharField(max_length=64, default="")
+    entity = CharField(max_length=64, default="")
+    record_id = BigIntegerField(null=True)
+    created_at = DateTimeField(default=utcnow, index=True)
+
+    class Meta:
+        table_name = "gb_outbox"
+
+
+class Notification(SystemModel):
+    """An in-app message for one user (the inbox)."""
+    id = AutoField()
+    user = ForeignKeyField(User, backref="notifications", on_delete="CASCADE")
+    text = TextField()
+    entity = CharField(max_length=64, default="")
+    record_id = BigIntegerField(null=True)
+    created_at = DateTimeField(default=utcnow)
+    read_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "gb_notification"
+        indexes = ((("user", "read_at"), False),)
+
+
 class Heartbeat(SystemModel):
     name = CharField(max_length=40, primary_key=True)
     at = DateTimeField(default=utcnow)
@@ -141,7 +205,8 @@ class Heartbeat(SystemModel):
         table_name = "gb_heartbeat"
 
 
-SYSTEM_TABLES = [User, ApiToken, Definition, ConfigState, Audit, Event, Heartbeat]
+SYSTEM_TABLES = [User, ApiToken, Definition, ConfigState, Audit, Event, AutomationRun, ActionRun,
+                 Outbox, Notification, Heartbeat]
 
 
 def create_system_tables():

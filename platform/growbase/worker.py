@@ -5,15 +5,17 @@ thread; `python run.py` starts it as a supervised child process. Task arguments 
 plain values: a model class built at runtime cannot be pickled.
 """
 
+import logging
 import os
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 from huey import RedisHuey, SqliteHuey, crontab
 
 from .config import load_settings
 from .db import database, is_postgres, open_database
-from .tables import Heartbeat, utcnow
+from .tables import Event, Heartbeat, utcnow
 
 # SqliteHuey polls; a short ceiling keeps a change's effects well under a second away.
 CONSUMER_OPTIONS = dict(workers=2, worker_type="thread", initial_delay=0.05, backoff=1.2,
@@ -34,6 +36,7 @@ def _huey_url():
 
 
 huey = build_huey(_huey_url())
+SWEEP_AFTER = 30  # seconds an event may wait before the sweep queues it
 _open_lock = threading.Lock()
 
 
@@ -45,15 +48,54 @@ def beat():
 
 @huey.on_startup()
 def connect():
+    from .records import listeners
     with _open_lock:
         if database.obj is None:
             open_database(load_settings().database_url)
+        if enqueue not in listeners:  # records written by rules trigger rules too
+            listeners.append(enqueue)
     beat()
 
 
 @huey.periodic_task(crontab(minute="*"))
 def heartbeat():
     beat()
+    sweep()
+
+
+@huey.task(retries=3, retry_delay=2)
+def process_event(event_id):
+    from .automation.engine import handle_event
+    handle_event(event_id)
+
+
+@huey.task(retries=3, retry_delay=2)
+def process_pending(limit=10_000):
+    """Run the automations of events not yet done, oldest first (after a batch, a crash)."""
+    from .automation.engine import handle_event
+    for event_id in pending(limit):
+        handle_event(event_id)
+
+
+def pending(limit, older_than=0):
+    cutoff = utcnow() - timedelta(seconds=older_than)
+    query = (Event.select(Event.id).where((Event.state == "pending") & (Event.created_at <= cutoff))
+             .order_by(Event.id).limit(limit))
+    return [row.id for row in query]
+
+
+def sweep():
+    """Queue events nobody queued (the worker was down when they were written)."""
+    if pending(1, older_than=SWEEP_AFTER):
+        process_pending()
+
+
+def enqueue(event_id):
+    """The record service's listener: queue the new event (or a look for several)."""
+    if event_id is None:
+        process_pending()
+    else:
+        process_event(event_id)
 
 
 @huey.periodic_task(crontab(minute="7"))
@@ -65,4 +107,6 @@ def optimize():
 
 def run_consumer():
     """Run the consumer in this process's main thread until it is stopped."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(levelname)s %(message)s")
+    logging.getLogger("huey").setLevel(logging.WARNING)  # failures, not every task
     huey.create_consumer(**CONSUMER_OPTIONS).run()

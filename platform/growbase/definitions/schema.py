@@ -74,7 +74,7 @@ def json_path(parts):
     return path
 
 
-def _sentence(error, known_keys):
+def sentence(error, known_keys):
     """Say what an owner should do about one jsonschema error."""
     kind, value = error.validator, error.instance
     where = error.path[-1] if error.path else None
@@ -120,8 +120,8 @@ def schema_problems(spec):
         if error.validator in ("if", "allOf"):
             for sub in error.context or []:
                 problems.append((json_path(list(error.path) + list(sub.path)),
-                                 _sentence(sub, field_keys)))
+                                 sentence(sub, field_keys)))
             continue
         keys = field_keys if "fields" in error.path else entity_keys
-        problems.append((json_path(error.path), _sentence(error, keys)))
+        problems.append((json_path(error.path), sentence(error, keys)))
     return problems

@@ -164,10 +164,10 @@ def apply_definitions(specs, author="system", confirm=False, note="", dry_run=Fa
     return plans
 
 
-def save_version(entity, author, note):
+def save_version(entity, author, note, kind="entity"):
     """Store a new live version and move config_version, so every process rebuilds."""
-    Definition.create(kind="entity", name=entity.name, version=entity.version, body=entity.spec,
-                      author=author, note=note)
+    Definition.create(kind=kind, name=entity.name if kind == "entity" else entity.key,
+                      version=entity.version, body=entity.spec, author=author, note=note)
     ConfigState.update(version=ConfigState.version + 1).where(ConfigState.id == 1).execute()
 
 
@@ -206,19 +206,21 @@ def load_files(path):
     return specs
 
 
-def export(directory):
+def export(directory, kind="entity"):
+    """Write the live definitions (entities, or automation rules) as one JSON file each."""
     from ..catalog import catalog
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
+    items = ([(e.name, e.spec) for e in catalog().entities()] if kind == "entity"
+             else [(r.key, r.spec) for r in catalog().rules()])
     written = []
-    for entity in catalog().entities():
-        target = directory / f"{entity.name}.json"
-        target.write_text(json.dumps(entity.spec, ensure_ascii=False, indent=2) + "\n",
-                          encoding="utf-8")
+    for name, spec in items:
+        target = directory / f"{name}.json"
+        target.write_text(json.dumps(spec, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         written.append(target)
     return written
 
 
-def history(name):
-    return list(Definition.select().where((Definition.kind == "entity") & (Definition.name == name))
+def history(name, kind="entity"):
+    return list(Definition.select().where((Definition.kind == kind) & (Definition.name == name))
                 .order_by(Definition.version.desc()))

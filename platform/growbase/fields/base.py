@@ -43,6 +43,8 @@ class FieldType:
     sortable = True
     listed = True  # shown among the list's default columns
     references = False  # points at records: forms pick them through a searching lookup
+    stages = False  # the stages of a process: what "status changed" triggers watch
+    holds_users = False  # values are accounts: automations can notify them
     searchable = False  # included in the list's free-text search
     mask = None  # default input mask (IMask pattern) for the browser
     filter_widget = None  # Flask-Admin filter input: None, "datepicker", "datetimepicker"

@@ -123,6 +123,7 @@ class Choice(Options):
 class Status(Choice):
     """Ordered stages of a process (new -> confirmed -> ... -> delivered)."""
     name = "status"
+    stages = True
 
 
 class JSONList(TextField):

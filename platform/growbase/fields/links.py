@@ -125,6 +125,7 @@ class Link(Reference):
 @register
 class UserRef(Reference):
     name = "user"
+    holds_users = True
     options_schema = {"role": {"type": "string"}}
 
     def _users(self, field):

@@ -1,0 +1,1 @@
+"""Automations: rules as JSON (rules), trigger matching (triggers), actions, the engine."""

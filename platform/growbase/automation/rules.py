@@ -1,0 +1,138 @@
+"""Automation rules as JSON: when (a trigger) + if (a condition) + then (actions).
+
+Stored beside entity definitions (kind "automation"), versioned the same way; a rule
+that does not validate is refused with every problem and its JSON path.
+"""
+
+from jsonschema import Draft202012Validator
+
+from ..conditions import validate as condition_problems
+from ..definitions.errors import DefinitionError
+from ..definitions.schema import NAME, json_path, sentence
+from ..i18n import gettext as _
+from .actions import action_types
+
+FIELD_TO = {"type": "object", "additionalProperties": False,
+            "properties": {"field": {"type": "string"}, "from": {}, "to": {}}}
+TRIGGERS = {
+    "created": {"type": "object", "maxProperties": 0},
+    "updated": {"type": "object", "additionalProperties": False,
+                "properties": {"fields": {"type": "array", "items": {"type": "string"}}}},
+    "deleted": {"type": "object", "maxProperties": 0},
+    "status_changed": FIELD_TO,
+    "field_changed": dict(FIELD_TO, required=["field"]),
+}
+MAX_ACTIONS = 20
+
+
+def meta_schema():
+    return {
+        "type": "object", "additionalProperties": False,
+        "required": ["key", "name", "entity", "when", "then"],
+        "properties": {
+            "key": {"type": "string", "pattern": NAME},
+            "name": {"type": "string", "minLength": 1, "maxLength": 200},
+            "entity": {"type": "string", "pattern": NAME},
+            "enabled": {"type": "boolean"},
+            "locale": {"enum": ["en", "ru"]},
+            "when": {"type": "object", "minProperties": 1, "maxProperties": 1,
+                     "additionalProperties": False, "properties": TRIGGERS},
+            "if": {"type": "object"},
+            "then": {"type": "array", "minItems": 1, "maxItems": MAX_ACTIONS, "items": {
+                "type": "object", "minProperties": 1, "maxProperties": 1,
+                "additionalProperties": False,
+                "properties": {name: a.schema for name, a in action_types.items()}}},
+        },
+    }
+
+
+class Rule:
+    def __init__(self, spec, version=0):
+        self.spec = spec
+        self.version = version
+        self.key = spec["key"]
+        self.name = spec["name"]
+        self.entity = spec["entity"]
+        self.enabled = spec.get("enabled", True)
+        self.locale = spec.get("locale", "en")  # how numbers and dates read in its messages
+        (self.trigger, self.trigger_params), = spec["when"].items()
+        self.condition = spec.get("if")
+        self.actions = [next(iter(item.items())) for item in spec["then"]]
+
+    def __repr__(self):
+        return f"<Rule {self.key} on {self.entity}>"
+
+    def watched_field(self, entity):
+        """The field a status_changed / field_changed trigger watches."""
+        name = self.trigger_params.get("field")
+        if name:
+            return entity.by_name.get(name)
+        return next((f for f in entity.active_fields if f.type.stages), None)
+
+
+def problems(spec, catalog):
+    """Every problem of one rule, as [(JSON path, sentence)]."""
+    schema = meta_schema()
+    found = [(json_path(e.path), sentence(e, list(schema["properties"]))) for e in
+             Draft202012Validator(schema).iter_errors(spec)]
+    if found:
+        return found
+    if spec["entity"] not in catalog:
+        return [("$.entity", _("There is no entity \"%(name)s\"; use one of: %(names)s.",
+                               name=spec["entity"], names=", ".join(sorted(catalog.names()))))]
+    entity = catalog.entity(spec["entity"])
+    rule = Rule(spec)
+    if rule.trigger in ("status_changed", "field_changed"):
+        field = rule.watched_field(entity)
+        if field is None:
+            found.append(("$.when", _("%(entity)s has no such field to watch.", entity=entity.name)))
+        else:
+            for key in ("from", "to"):
+                if key in rule.trigger_params:
+                    try:
+                        field.type.parse(rule.trigger_params[key], field)
+                    except ValueError as exc:
+                        found.append((f"$.when.{rule.trigger}.{key}", str(exc)))
+    for name in rule.trigger_params.get("fields", []) if rule.trigger == "updated" else []:
+        if name not in entity.by_name:
+            found.append(("$.when.updated.fields", _("No field \"%(name)s\".", name=name)))
+    if rule.condition is not None:
+        found += condition_problems(rule.condition, entity, "$.if")
+    for index, (name, params) in enumerate(rule.actions):
+        found += [(f"$.then[{index}].{name}.{key}", text)
+                  for key, text in action_types[name].validate(params, entity)]
+    return found
+
+
+def check(specs, catalog):
+    found = []
+    for index, spec in enumerate(specs):
+        where = spec.get("key") if isinstance(spec, dict) else None
+        found += [(f"{where or '#' + str(index + 1)}: {path}", text)
+                  for path, text in problems(spec, catalog)]
+    if found:
+        raise DefinitionError(found)
+
+
+def apply_rules(specs, author="system", note=""):
+    """Validate rules (all or none) and store those that changed; return their keys."""
+    from ..catalog import catalog, forget
+    from ..db import database
+    from ..definitions.store import save_version
+    current = catalog()
+    check(specs, current)
+    keys = [s["key"] for s in specs]
+    twice = sorted({k for k in keys if keys.count(k) > 1})
+    if twice:
+        raise DefinitionError([(k, _("Defined twice in one batch.")) for k in twice])
+    changed = []
+    with database.atomic():
+        for spec in specs:
+            old = current.rule(spec["key"])
+            if old is not None and old.spec == spec:
+                continue
+            save_version(Rule(spec, (old.version if old else 0) + 1), author, note,
+                         kind="automation")
+            changed.append(spec["key"])
+    forget()
+    return changed

@@ -1,0 +1,65 @@
+"""Message text from sandboxed Jinja over the record, its links and the change.
+
+The sandbox refuses attribute tricks (`__class__`, `mro` ...): owners' templates are
+data, never code.
+"""
+
+from functools import lru_cache
+
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+from ..i18n import gettext as _
+
+_env = SandboxedEnvironment(autoescape=False, undefined=StrictUndefined)
+
+
+class TemplateProblem(ValueError):
+    pass
+
+
+@lru_cache(maxsize=1024)
+def compiled(text):
+    try:
+        return _env.from_string(text)
+    except TemplateError as exc:
+        raise TemplateProblem(_("The template does not compile: %(msg)s", msg=str(exc))) from None
+
+
+def render(text, **context):
+    try:
+        return compiled(text).render(**context).strip()
+    except TemplateProblem:
+        raise
+    except Exception as exc:  # any failure inside the owner's template is the template's
+        raise TemplateProblem(_("The template failed: %(msg)s", msg=str(exc))) from None
+
+
+class RecordView:
+    """A record as templates see it: fields by name in display form; links lead on."""
+
+    def __init__(self, entity, values, record_id, locale="en", depth=0):
+        self._entity, self._values, self._id = entity, values, record_id
+        self._locale, self._depth = locale, depth
+
+    def __getattr__(self, name):
+        if name == "id":
+            return self._id
+        field = self._entity.by_name.get(name)
+        if field is None or name.startswith("_"):
+            raise AttributeError(name)
+        value = self._values.get(name)
+        target = field.type.refers_to(field)
+        if target and value is not None and self._depth < 2:
+            from ..catalog import catalog
+            from ..records import values_of
+            linked = catalog().entity(target)
+            row = linked.model.get_or_none(linked.model.id == value)
+            if row is not None:
+                return RecordView(linked, values_of(linked, row), value, self._locale,
+                                  self._depth + 1)
+        return field.type.display(value, field, self._locale)
+
+    def __str__(self):
+        from ..records import titles
+        return titles(self._entity, [self._id]).get(self._id, f"#{self._id}")

@@ -110,3 +110,24 @@ def test_bad_rules_are_refused_with_paths(shop):
     report = err.value.report()
     assert "$.when.status_changed.to" in report and "lost is not one of" in report
     assert "$.if.field" in report and "$.then[0].send_sms.to" in report
+
+
+def test_inbox_outbox_and_run_log_pages(shop, service, app):
+    from helpers import csrf_token, log_in
+    order = service.create("order", {"number": "ORD-00001", "customer": shop.id})
+    service.update("order", order.id, {"status": "confirmed"})
+    run_pending()
+    lena = app.test_client()
+    assert log_in(lena, "lena", "lena-password").status_code == 302
+    home = lena.get("/admin/").get_data(as_text=True)
+    assert 'id="gb-unread">1<' in home  # the new task waits in logistics' inbox
+    inbox = lena.get("/admin/inbox/").get_data(as_text=True)
+    assert "New task: Check stock for ORD-00001" in inbox
+    note = Notification.get(Notification.user == User.get(User.username == "lena"))
+    opened = lena.post(f"/admin/inbox/read/{note.id}", data={"csrf_token": csrf_token(inbox)})
+    assert opened.status_code == 302 and "/admin/records/task/details/" in opened.headers["Location"]
+    assert 'id="gb-unread"' not in lena.get("/admin/").get_data(as_text=True)
+    outbox = lena.get("/admin/outbox/").get_data(as_text=True)
+    assert "+79123456789" in outbox and "ORD-00001 подтверждён" in outbox
+    runs = lena.get("/admin/runs/?rule=order_confirmed").get_data(as_text=True)
+    assert "order_confirmed" in runs and "create_task" in runs and "order_received" not in runs

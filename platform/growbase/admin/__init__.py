@@ -4,10 +4,12 @@ from flask import url_for
 from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.menu import MenuCategory, MenuLink
 from flask_admin.theme import Bootstrap4Theme
+from flask_babel import lazy_gettext
 
 from ..catalog import catalog
 from ..i18n import current_locale
-from ..i18n import gettext as _
+
+from .system import InboxView, OutboxView, RunLogView, unread_count
 from .views import RecordsRouter
 
 
@@ -50,8 +52,15 @@ class HomeView(AdminIndexView):
 
 
 def init_admin(app):
-    admin = GrowbaseAdmin(app, name="growbase", index_view=HomeView(name=_("Home"), url="/admin"),
+    admin = GrowbaseAdmin(app, name="growbase",
+                          index_view=HomeView(name=lazy_gettext("Home"), url="/admin"),
                           theme=Bootstrap4Theme(base_template="admin/growbase_base.html",
                                                 swatch="flatly"))
     admin.add_view(RecordsRouter())
+    automations = lazy_gettext("Automations")
+    admin.add_view(InboxView(name=lazy_gettext("Inbox"), endpoint="inbox"))
+    admin.add_view(OutboxView(name=lazy_gettext("Outbox"), endpoint="outbox",
+                              category=automations))
+    admin.add_view(RunLogView(name=lazy_gettext("Run log"), endpoint="runs", category=automations))
+    app.jinja_env.globals["unread_count"] = unread_count
     return admin

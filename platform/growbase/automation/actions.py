@@ -173,6 +173,9 @@ class CreateTask(Action):
         if about is not None:
             data[about.name] = ctx.record_id
         row = ctx.service.create("task", data)
+        if assignee is not None:  # the task shows up in the assignee's inbox
+            Notification.create(user=assignee, text=_("New task: %(title)s", title=data["title"]),
+                                entity="task", record_id=row.id)
         return _("task #%(id)s", id=row.id)
 
 

@@ -36,7 +36,7 @@ def _huey_url():
 
 
 huey = build_huey(_huey_url())
-SWEEP_AFTER = 30  # seconds an event may wait before the sweep queues it
+SWEEP_AFTER = int(os.environ.get("GROWBASE_SWEEP_AFTER", 30))  # s an event may wait unqueued
 _open_lock = threading.Lock()
 
 
@@ -44,6 +44,9 @@ def beat():
     now = utcnow()
     Heartbeat.insert(name="worker", at=now).on_conflict(
         conflict_target=[Heartbeat.name], update={Heartbeat.at: now}).execute()
+
+
+_started = []
 
 
 @huey.on_startup()
@@ -54,7 +57,11 @@ def connect():
             open_database(load_settings().database_url)
         if enqueue not in listeners:  # records written by rules trigger rules too
             listeners.append(enqueue)
+        first = not _started
+        _started.append(True)
     beat()
+    if first and pending(1):
+        process_pending()  # what was left when the worker last stopped (or was killed)
 
 
 @huey.periodic_task(crontab(minute="*"))

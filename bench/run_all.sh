@@ -10,6 +10,7 @@ python bench_list.py 100000 1000000
 python bench_writes.py
 python bench_schema.py 1000000
 python bench_footprint.py 2>/dev/null
+python bench_automation.py
 echo "## PostgreSQL"
 DATABASE_URL=$PG python bench_list.py 100000 1000000
 DATABASE_URL=$PG python bench_writes.py

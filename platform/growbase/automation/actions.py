@@ -12,18 +12,12 @@ from ..auth import ROLES
 from ..fields import FieldError
 from ..fields.temporal import span
 from ..i18n import gettext as _
+from ..registry import registry
 from ..tables import Notification, Outbox, User
 from .templates import TemplateProblem, compiled, render
 
-action_types = {}
+action_types, register = registry("action")
 TEXT = {"type": "string", "minLength": 1, "maxLength": 2000}
-
-
-def register(cls):
-    if cls.name in action_types:
-        raise ValueError(f"action {cls.name!r} is registered twice")
-    action_types[cls.name] = cls()
-    return cls
 
 
 class ActionFailed(RuntimeError):

@@ -13,16 +13,9 @@ from wtforms import StringField
 
 from ..db import is_postgres, lower
 from ..i18n import gettext as _
+from ..registry import registry
 
-field_types = {}
-
-
-def register(cls):
-    """Register a field type under its `name`; a name registered twice is a bug."""
-    if cls.name in field_types:
-        raise ValueError(f"field type {cls.name!r} is registered twice")
-    field_types[cls.name] = cls()
-    return cls
+field_types, register = registry("field type")
 
 
 class FieldError(ValueError):

@@ -138,6 +138,41 @@ def fetch(model, ids, columns=(), for_update=False):
     return list(model.raw(sql, *ids))
 
 
+@lru_cache(maxsize=256)
+def _where_sql(model, columns, backend):
+    mark = database.obj.param
+    where = " AND ".join(f'"{model._meta.fields[c].column_name}" = {mark}' for c in columns)
+    selected = ", ".join(f'"{f.column_name}"' for f in model._meta.sorted_fields)
+    return f'SELECT {selected} FROM "{model._meta.table_name}" WHERE {where} LIMIT 1'
+
+
+def fetch_where(model, **equals):
+    """The first row whose columns equal the given values, or None (cached SQL)."""
+    columns = tuple(equals)
+    sql = _where_sql(model, columns, type(database.obj))
+    params = [model._meta.fields[c].db_value(equals[c]) for c in columns]
+    rows = list(model.raw(sql, *params))
+    return rows[0] if rows else None
+
+
+@lru_cache(maxsize=256)
+def _update_by_id_sql(model, columns, increments, backend):
+    mark = database.obj.param
+    sets = [f'"{model._meta.fields[c].column_name}" = {mark}' for c in columns]
+    sets += [f'"{model._meta.fields[c].column_name}" = "{model._meta.fields[c].column_name}" + 1'
+             for c in increments]
+    return f'UPDATE "{model._meta.table_name}" SET {", ".join(sets)} WHERE "id" = {mark}'
+
+
+def update_by_id(model, row_id, increment=(), **values):
+    """UPDATE one row by id (cached SQL); `increment` names counters to add one to."""
+    columns = tuple(values)
+    sql = _update_by_id_sql(model, columns, tuple(increment), type(database.obj))
+    params = [None if values[c] is None else model._meta.fields[c].db_value(values[c])
+              for c in columns]
+    database.execute_sql(sql, params + [row_id])
+
+
 def existing_values(model, column, values, chunk=500):
     """The subset of `values` present in `column`, a query per 500 values."""
     field = model._meta.fields[column]

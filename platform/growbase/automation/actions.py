@@ -13,7 +13,8 @@ from ..fields import FieldError
 from ..fields.temporal import span
 from ..i18n import gettext as _
 from ..registry import registry
-from ..tables import Notification, Outbox, User
+from ..db import insert_row
+from ..tables import Notification, Outbox, User, utcnow
 from .templates import TemplateProblem, compiled, render
 
 action_types, register = registry("action")
@@ -44,6 +45,11 @@ class Action:
         raise NotImplementedError
 
 
+def notify(user_id, text, entity, record_id):
+    insert_row(Notification, dict(user=user_id, text=text, entity=entity, record_id=record_id,
+                                  created_at=utcnow()))
+
+
 def users_with_role(role):
     return list(User.select().where((User.role == role) & (User.active == True)))  # noqa: E712
 
@@ -59,8 +65,7 @@ class NotifyRole(Action):
         text = render(params["text"], **ctx.template_context)
         users = users_with_role(params["role"])
         for user in users:
-            Notification.create(user=user, text=text, entity=ctx.entity.name,
-                                record_id=ctx.record_id)
+            notify(user.id, text, ctx.entity.name, ctx.record_id)
         return _("notified %(n)s × %(role)s", n=len(users), role=params["role"])
 
 
@@ -89,8 +94,8 @@ class NotifyUser(Action):
             user = User.get_or_none(User.username == params["username"])
         if user is None:
             return _("skipped: nobody to notify")
-        Notification.create(user=user, text=render(params["text"], **ctx.template_context),
-                            entity=ctx.entity.name, record_id=ctx.record_id)
+        notify(user.id, render(params["text"], **ctx.template_context), ctx.entity.name,
+               ctx.record_id)
         return _("notified %(user)s", user=user.username)
 
 
@@ -104,8 +109,9 @@ class Message(Action):
         to = self.recipient(render(params["to"], **ctx.template_context))
         subject = render(params.get("subject", ""), **ctx.template_context)
         body = render(params["text"], **ctx.template_context)
-        Outbox.create(channel=self.channel, recipient=to, subject=subject, body=body,
-                      rule=ctx.rule.key, entity=ctx.entity.name, record_id=ctx.record_id)
+        insert_row(Outbox, dict(channel=self.channel, recipient=to, subject=subject, body=body,
+                                status="stored", rule=ctx.rule.key, entity=ctx.entity.name,
+                                record_id=ctx.record_id, created_at=utcnow()))
         return _("%(channel)s to %(to)s", channel=self.channel, to=to)
 
 
@@ -168,8 +174,7 @@ class CreateTask(Action):
             data[about.name] = ctx.record_id
         row = ctx.service.create("task", data)
         if assignee is not None:  # the task shows up in the assignee's inbox
-            Notification.create(user=assignee, text=_("New task: %(title)s", title=data["title"]),
-                                entity="task", record_id=row.id)
+            notify(assignee, _("New task: %(title)s", title=data["title"]), "task", row.id)
         return _("task #%(id)s", id=row.id)
 
 

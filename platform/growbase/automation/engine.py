@@ -7,8 +7,10 @@ raises, so Huey retries; the record's own save never waits for or fails with a r
 
 import time
 
+from peewee import IntegrityError
+
 from ..catalog import UnknownEntity, catalog
-from ..db import database
+from ..db import database, fetch, fetch_where, insert_row, update_by_id
 from ..records import Actor, RecordService
 from ..tables import ActionRun, AutomationRun, Event, utcnow
 from .actions import action_types
@@ -35,51 +37,79 @@ class Context:
 
 
 def handle_event(event_id):
-    """Run every rule the event triggers; mark the event done. Safe to call twice."""
-    event = Event.get_or_none(Event.id == event_id)
+    """Run every rule the event triggers; safe to call again (done rules are skipped).
+
+    Each rule commits alone (its actions, their ActionRun rows, its run row), so one
+    broken rule neither blocks nor repeats the others. A failure is logged on the run,
+    the event marked failed (the sweep leaves it; a re-run or Huey's retry takes it up)
+    and raised for Huey to retry.
+    """
+    found = fetch(Event, [event_id])
+    event = found[0] if found else None
     if event is None or event.state == "done":
         return
     try:
         entity = catalog().entity(event.entity)
     except UnknownEntity:
         entity = None
+    failures, elsewhere = [], False
     if entity is not None and not event.silent:
         before, after = states(entity, event)
         for rule in catalog().rules(entity.name):
             if rule.enabled and fires(rule, entity, event, before, after):
-                run_rule(rule, entity, event, before, after)
-    Event.update(state="done").where(Event.id == event_id).execute()
+                try:
+                    with database.atomic():
+                        run_rule(rule, entity, event, before, after)
+                except IntegrityError:
+                    elsewhere = True  # another worker holds this run: it finishes the event
+                except Exception as exc:  # the owner's rule failed, not the worker
+                    record_failure(rule, entity, event, exc)
+                    failures.append(exc)
+    if not elsewhere:
+        update_by_id(Event, event_id, state="failed" if failures else "done")
+    if failures:
+        raise failures[0]
+
+
+def open_run(rule, entity, event):
+    """This rule's run for this event (made on the first attempt)."""
+    run = fetch_where(AutomationRun, event_id=event.id, rule=rule.key)
+    if run is None:
+        insert_row(AutomationRun, dict(event_id=event.id, rule=rule.key, entity=entity.name,
+                                       record_id=event.record_id, trigger=rule.trigger,
+                                       status="running", attempts=0, started_at=utcnow()))
+        run = fetch_where(AutomationRun, event_id=event.id, rule=rule.key)
+    return run
 
 
 def run_rule(rule, entity, event, before, after):
-    run, _created = AutomationRun.get_or_create(
-        event_id=event.id, rule=rule.key,
-        defaults={"entity": entity.name, "record_id": event.record_id, "trigger": rule.trigger})
+    """Run one rule's actions in the caller's transaction; the unique ActionRun key
+    (event:rule:index) makes a second commit of the same action impossible."""
+    run = open_run(rule, entity, event)
     if run.status == "done":
         return
-    AutomationRun.update(attempts=AutomationRun.attempts + 1, status="running").where(
-        AutomationRun.id == run.id).execute()
     if event.depth >= MAX_DEPTH:
         finish(run, "failed", f"Stopped: rules changing records went {event.depth} levels deep "
                               f"(limit {MAX_DEPTH}); check for rules that trigger each other.")
         return
     ctx = Context(rule, entity, event, before, after)
     for index, (name, params) in enumerate(rule.actions):
-        key = f"{event.id}:{rule.key}:{index}"
-        if ActionRun.select().where(ActionRun.key == key).exists():
-            continue
         started = time.perf_counter()
         try:
-            with database.atomic():
-                outcome = action_types[name].run(params, ctx)
-                ActionRun.create(key=key, run=run.id, action=name, outcome=f"{outcome} "
-                                 f"({(time.perf_counter() - started) * 1000:.0f} ms)")
+            outcome = action_types[name].run(params, ctx)
         except Exception as exc:
-            finish(run, "failed", f"{name}: {exc}")
-            raise
+            raise RuntimeError(f"{name}: {exc}") from exc
+        insert_row(ActionRun, dict(
+            key=f"{event.id}:{rule.key}:{index}", run=run.id, action=name, at=utcnow(),
+            outcome=f"{outcome} ({(time.perf_counter() - started) * 1000:.0f} ms)"))
     finish(run, "done", "")
 
 
+def record_failure(rule, entity, event, exc):
+    with database.atomic():
+        finish(open_run(rule, entity, event), "failed", str(exc))
+
+
 def finish(run, status, error):
-    AutomationRun.update(status=status, error=error, finished_at=utcnow()).where(
-        AutomationRun.id == run.id).execute()
+    update_by_id(AutomationRun, run.id, increment=("attempts",), status=status, error=error,
+                 finished_at=utcnow())

@@ -41,10 +41,13 @@ class RecordView:
     def __init__(self, entity, values, record_id, locale="en", depth=0):
         self._entity, self._values, self._id = entity, values, record_id
         self._locale, self._depth = locale, depth
+        self._links = {}  # linked records read once per message, not once per mention
 
     def __getattr__(self, name):
         if name == "id":
             return self._id
+        if name in self._links:
+            return self._links[name]
         field = self._entity.by_name.get(name)
         if field is None or name.startswith("_"):
             raise AttributeError(name)
@@ -52,12 +55,15 @@ class RecordView:
         target = field.type.refers_to(field)
         if target and value is not None and self._depth < 2:
             from ..catalog import catalog
+            from ..db import fetch
             from ..records import values_of
             linked = catalog().entity(target)
-            row = linked.model.get_or_none(linked.model.id == value)
+            rows = fetch(linked.model, [value])
+            row = rows[0] if rows else None
             if row is not None:
-                return RecordView(linked, values_of(linked, row), value, self._locale,
-                                  self._depth + 1)
+                self._links[name] = RecordView(linked, values_of(linked, row), value,
+                                               self._locale, self._depth + 1)
+                return self._links[name]
         return field.type.display(value, field, self._locale)
 
     def __str__(self):

@@ -113,3 +113,16 @@ def test_read_only_fields_refuse_people_but_not_the_system(store):
     person = RecordService(Actor(1, "olga", "ui"))
     assert "read-only" in errors_of(lambda: person.update("memo", row.id, {"code": "B2"}))["code"]
     assert person.update("memo", row.id, {"code": "A1", "body": "ok"}).body == "ok"
+
+
+def test_a_batch_checks_defaults_like_typed_values(store):
+    from growbase.definitions.store import apply_definitions
+    from growbase.records import BatchValidationFailed
+    apply_definitions([{"entity": "coupon", "fields": [
+        {"name": "code", "type": "text", "unique": True, "default": "WELCOME"},
+        {"name": "note", "type": "text"}]}])
+    service = RecordService()
+    service.create_many("coupon", [{"note": "first"}])
+    with pytest.raises(BatchValidationFailed) as err:
+        service.create_many("coupon", [{"note": "second"}, {"code": "SPRING"}])
+    assert "already used" in err.value.rows[0]["code"] and 1 not in err.value.rows

@@ -172,7 +172,7 @@ class RecordService:
     def create(self, entity_name, data):
         entity = catalog().entity(entity_name)
         with database.atomic():
-            merged, changed, errors = self._prepare(entity, self._parse(entity, data, None),
+            merged, changed, errors = self._prepare(entity, self._new(entity, data),
                                                     DirectChecks())
             if errors:
                 raise ValidationFailed(errors)
@@ -186,7 +186,7 @@ class RecordService:
         """
         entity = catalog().entity(entity_name)
         with database.atomic():
-            parsed = [self._parse(entity, data, current=None) for data in rows]
+            parsed = [self._new(entity, data) for data in rows]
             checks = BatchChecks(entity, [values for values, _errors in parsed])
             prepared = [self._prepare(entity, item, checks) for item in parsed]
             failed = {i: errors for i, (_m, _c, errors) in enumerate(prepared) if errors}
@@ -199,11 +199,16 @@ class RecordService:
             announce(None)
             return rows
 
-    def _prepare(self, entity, parsed, checks):
-        values, errors = parsed
+    def _new(self, entity, data):
+        """A new record's parsed values, defaults filled in (and so checked like the rest)."""
+        values, errors = self._parse(entity, data, current=None)
         for field in entity.active_fields:
             if field.name not in values and field.get("default") is not None:
                 values[field.name] = field.type.parse(field.get("default"), field)
+        return values, errors
+
+    def _prepare(self, entity, parsed, checks):
+        values, errors = parsed
         merged = {f.name: values.get(f.name) for f in entity.fields}
         changed = [n for n, v in values.items() if v is not None]
         errors.update(self._validate(entity, merged, changed, None, errors, checks))

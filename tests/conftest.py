@@ -73,6 +73,18 @@ def service(store):
 
 
 @pytest.fixture
+def shop(service):
+    """The starter rules, a logistics and a manager user, and one customer (returned)."""
+    from growbase.auth import create_user
+    from growbase.automation.rules import apply_rules
+    from growbase.definitions.store import load_files
+    apply_rules(load_files(ROOT / "automations"))
+    create_user("lena", "lena-password", role="logistics", full_name="Лена")
+    create_user("anna", "anna-password", role="manager", full_name="Анна")
+    return service.create("customer", {"name": "Иван Петров", "phone": "8 912 345-67-89"})
+
+
+@pytest.fixture
 def settings(tmp_path, database_url):
     from growbase.config import load_settings
     return load_settings(data_dir=tmp_path, database_url=database_url, secret_key="test-secret",

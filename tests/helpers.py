@@ -85,3 +85,11 @@ def log_in(client, username, password):
     page = client.get("/login").get_data(as_text=True)
     return client.post("/login", data={"username": username, "password": password,
                                        "csrf_token": csrf_token(page)})
+
+
+def run_pending():
+    """Run the automations of every pending event here, as the worker would."""
+    from growbase.automation.engine import handle_event
+    from growbase.tables import Event
+    for event in Event.select().where(Event.state == "pending").order_by(Event.id):
+        handle_event(event.id)

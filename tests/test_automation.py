@@ -2,29 +2,13 @@
 
 import pytest
 
-from helpers import ROOT
-
 from growbase.automation.engine import handle_event
 from growbase.automation.rules import apply_rules
 from growbase.definitions import DefinitionError
-from growbase.definitions.store import load_files
-from growbase.auth import create_user
 from growbase.records import RecordService
 from growbase.tables import ActionRun, AutomationRun, Event, Notification, Outbox, User
 
-
-@pytest.fixture
-def shop(service):
-    apply_rules(load_files(ROOT / "automations"))
-    create_user("lena", "lena-password", role="logistics", full_name="Лена")
-    create_user("anna", "anna-password", role="manager", full_name="Анна")
-    customer = service.create("customer", {"name": "Иван Петров", "phone": "8 912 345-67-89"})
-    return customer
-
-
-def run_pending():
-    for event in Event.select().where(Event.state == "pending").order_by(Event.id):
-        handle_event(event.id)
+from helpers import run_pending
 
 
 def test_new_order_notifies_sales_and_texts_the_customer(shop, service):
@@ -87,7 +71,7 @@ def test_a_broken_action_fails_the_run_not_the_save(shop, service):
                   "then": [{"send_sms": {"to": "{{ record.tracking }}", "text": "hi"}}]}])
     order = service.create("order", {"number": "ORD-00001", "customer": shop.id})
     assert order.id  # the save went through
-    with pytest.raises(Exception):
+    with pytest.raises(RuntimeError):
         handle_event(Event.get(Event.entity == "order").id)
     run = AutomationRun.get(AutomationRun.rule == "text_nobody")
     assert run.status == "failed" and "No phone number" in run.error and run.attempts == 1
@@ -131,3 +115,51 @@ def test_inbox_outbox_and_run_log_pages(shop, service, app):
     assert "+79123456789" in outbox and "ORD-00001 подтверждён" in outbox
     runs = lena.get("/admin/runs/?rule=order_confirmed").get_data(as_text=True)
     assert "order_confirmed" in runs and "create_task" in runs and "order_received" not in runs
+
+
+def test_delivered_order_closes_its_open_tasks_only(shop, service):
+    order = service.create("order", {"number": "ORD-00001", "customer": shop.id})
+    other = service.create("order", {"number": "ORD-00002", "customer": shop.id})
+    mine = [service.create("task", {"title": f"T{i}", "order": order.id}).id for i in range(2)]
+    theirs = service.create("task", {"title": "Other", "order": other.id}).id
+    service.update("order", order.id, {"status": "delivered", "courier": "cdek"})
+    run_pending()
+    states = {t.id: t.state for t in RecordService().get("task", 1)[0].model.select()}
+    assert [states[i] for i in mine] == ["done", "done"] and states[theirs] == "open"
+    run = AutomationRun.get(AutomationRun.rule == "order_delivered")
+    assert "state set on 2 × task" in run.actions.get().outcome
+
+
+def test_update_field_reaches_the_linked_record(shop, service):
+    apply_rules([{"key": "vip", "name": "Big order makes a VIP", "entity": "order",
+                  "when": {"created": {}}, "if": {"field": "amount", "gte": 100000},
+                  "then": [{"update_field": {"on": "customer", "field": "tags", "value": ["vip"]}}]}])
+    service.create("order", {"number": "ORD-00001", "customer": shop.id, "amount": "150000"})
+    run_pending()
+    assert RecordService().get("customer", shop.id)[1].tags == ["vip"]
+
+
+def test_round_robin_hands_tasks_out_in_turn(shop, service):
+    from growbase.auth import create_user
+    create_user("misha", "misha-password", role="logistics")
+    apply_rules([{"key": "pack", "name": "Pack", "entity": "order",
+                  "when": {"status_changed": {"to": "confirmed"}},
+                  "then": [{"create_task": {"title": "Pack {{ record.number }}",
+                                            "assign_role": "logistics",
+                                            "assign_by": "round_robin"}}]}])
+    for n in range(1, 4):
+        order = service.create("order", {"number": f"ORD-0000{n}", "customer": shop.id})
+        service.update("order", order.id, {"status": "confirmed"})
+    run_pending()
+    model = RecordService().get("task", 1)[0].model
+    by_title = {t.title: User.get_by_id(t.assignee).username for t in model.select()
+                if t.title.startswith("Pack")}
+    assert by_title == {"Pack ORD-00001": "lena", "Pack ORD-00002": "misha",
+                        "Pack ORD-00003": "lena"}
+
+
+def test_update_on_a_field_that_is_not_a_link_is_refused(shop):
+    with pytest.raises(DefinitionError) as err:
+        apply_rules([{"key": "x", "name": "X", "entity": "order", "when": {"created": {}},
+                      "then": [{"update_field": {"on": "tracking", "field": "name", "value": "y"}}]}])
+    assert "$.then[0].update_field.on" in str(err.value) and "not a link field" in str(err.value)

@@ -38,6 +38,7 @@ class User(SystemModel):
     role = CharField(max_length=40, default="manager", index=True)
     active = BooleanField(default=True)
     locale = CharField(max_length=10, default="en")
+    email_notifications = BooleanField(default=False)  # inbox messages also by email
     created_at = DateTimeField(default=utcnow)
 
     class Meta:
@@ -118,7 +119,7 @@ class Event(SystemModel):
     id = AutoField()
     entity = CharField(max_length=64)
     record_id = BigIntegerField()
-    kind = CharField(max_length=20)  # created | updated | deleted
+    kind = CharField(max_length=20)  # created | updated | deleted | time | schedule
     changed = JSONField()  # names of changed fields
     before = JSONField(null=True)
     after = JSONField(null=True)
@@ -127,6 +128,8 @@ class Event(SystemModel):
     silent = BooleanField(default=False)  # imports may opt out of automations
     depth = IntegerField(default=0)
     state = CharField(max_length=10, default="pending", index=True)
+    rule = CharField(max_length=64, null=True)  # time and schedule events are for one rule
+    key = CharField(max_length=200, null=True, unique=True)  # one event per rule, record, due
     created_at = DateTimeField(default=utcnow)
 
     class Meta:
@@ -141,7 +144,7 @@ class AutomationRun(SystemModel):
     entity = CharField(max_length=64)
     record_id = BigIntegerField()
     trigger = CharField(max_length=40)
-    status = CharField(max_length=10, default="running", index=True)  # running|done|failed
+    status = CharField(max_length=10, default="running", index=True)  # running|done|failed|skipped
     error = TextField(default="")
     attempts = IntegerField(default=0)
     started_at = DateTimeField(default=utcnow)
@@ -159,6 +162,7 @@ class ActionRun(SystemModel):
     run = ForeignKeyField(AutomationRun, backref="actions", on_delete="CASCADE")
     action = CharField(max_length=40)
     outcome = TextField(default="")
+    message = BigIntegerField(null=True)  # the outbox row it wrote, for its delivery state
     at = DateTimeField(default=utcnow)
 
     class Meta:
@@ -166,13 +170,23 @@ class ActionRun(SystemModel):
 
 
 class Outbox(SystemModel):
-    """Messages on their way out (or, with the embedded adapter, kept here for the UI)."""
+    """Messages on their way out (or, with the embedded adapter, kept here for the UI).
+
+    queued -> sending -> sent | failed; deferred until `not_before` (quiet hours, daily
+    cap); `stored` when the embedded adapter keeps it. A row left in `sending` by a worker
+    that died is marked `unknown`, never sent twice behind the owner's back.
+    """
     id = AutoField()
     channel = CharField(max_length=10)  # sms | email | webhook
     recipient = CharField(max_length=320)
     subject = CharField(max_length=300, default="")
     body = TextField()
-    status = CharField(max_length=10, default="stored")  # stored | sent | failed
+    html = TextField(default="")
+    status = CharField(max_length=10, default="stored", index=True)
+    attempts = IntegerField(default=0)
+    error = TextField(default="")
+    not_before = DateTimeField(null=True)
+    sent_at = DateTimeField(null=True)
     rule = CharField(max_length=64, default="")
     entity = CharField(max_length=64, default="")
     record_id = BigIntegerField(null=True)
@@ -180,6 +194,7 @@ class Outbox(SystemModel):
 
     class Meta:
         table_name = "gb_outbox"
+        indexes = ((("channel", "recipient", "created_at"), False),)
 
 
 class Notification(SystemModel):
@@ -205,10 +220,35 @@ class Heartbeat(SystemModel):
         table_name = "gb_heartbeat"
 
 
+class Watermark(SystemModel):
+    """How far the clock has looked for a time or schedule rule (local time)."""
+    name = CharField(max_length=100, primary_key=True)
+    at = DateTimeField()
+
+    class Meta:
+        table_name = "gb_watermark"
+
+
 SYSTEM_TABLES = [User, ApiToken, Definition, ConfigState, Audit, Event, AutomationRun, ActionRun,
-                 Outbox, Notification, Heartbeat]
+                 Outbox, Notification, Heartbeat, Watermark]
 
 
 def create_system_tables():
-    database.create_tables(SYSTEM_TABLES, safe=True)
+    add_missing_columns()
+    database.create_tables(SYSTEM_TABLES, safe=True)  # and their indexes, if not there
     ConfigState.insert(id=1, version=0).on_conflict_ignore().execute()
+
+
+def add_missing_columns():
+    """Bring an older installation's system tables up to date: new columns are added
+    (each nullable or with a default), never dropped or rebuilt."""
+    from playhouse.migrate import SchemaMigrator, migrate
+    migrator = SchemaMigrator.from_database(database)
+    for model in SYSTEM_TABLES:
+        table = model._meta.table_name
+        if not database.table_exists(table):
+            continue
+        present = {c.name for c in database.get_columns(table)}
+        missing = [f for f in model._meta.sorted_fields if f.column_name not in present]
+        if missing:
+            migrate(*[migrator.add_column(table, f.column_name, f) for f in missing])

@@ -66,8 +66,12 @@ def connect():
 
 @huey.periodic_task(crontab(minute="*"))
 def heartbeat():
+    """Each minute: say the worker lives, queue what was missed, and look at the clock
+    for time and schedule rules."""
+    from .automation.clock import tick
     beat()
     sweep()
+    tick()
 
 
 @huey.task(retries=3, retry_delay=2)

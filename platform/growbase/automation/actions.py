@@ -6,15 +6,18 @@ the record that it ran commit together: a retry never repeats what committed.
 
 from datetime import datetime
 
+from peewee import fn
+
 import phonenumbers
 
 from ..auth import ROLES
+from ..conditions import compile as compile_condition, validate as condition_problems
 from ..fields import FieldError
 from ..fields.temporal import span
 from ..i18n import gettext as _
 from ..registry import registry
 from ..db import insert_row
-from ..tables import Notification, Outbox, User, utcnow
+from ..tables import Audit, Notification, Outbox, User, utcnow
 from .templates import TemplateProblem, compiled, render
 
 action_types, register = registry("action")
@@ -149,28 +152,57 @@ class SendEmail(Message):
 
 @register
 class CreateTask(Action):
-    """A record of the `task` entity, assigned to a user or a role's least-loaded member."""
+    """A record of the `task` entity linked to this record, assigned to a user field's
+    user or to a member of a role (the least loaded, or in turn), due after `due_in`."""
     name = "create_task"
     schema = {"type": "object", "required": ["title"], "additionalProperties": False,
               "properties": {"title": TEXT, "assign_role": {"enum": list(ROLES)},
+                             "assign_by": {"enum": ["least_loaded", "round_robin"]},
                              "assign_field": {"type": "string"},
-                             "due_in": {"type": "string", "pattern": "^\\d+\\s*(m|min|h|d|w)$"}}}
+                             "due_in": {"type": "string", "pattern": "^\\d+\\s*(m|min|h|d|w)$"},
+                             "fields": {"type": "object"}}}
     templates = ("title",)
+
+    def validate(self, params, entity):
+        from ..catalog import UnknownEntity, catalog
+        problems = super().validate(params, entity)
+        try:
+            task = catalog().entity("task")
+        except UnknownEntity:
+            return problems + [("title", _("There is no task entity to create a task in."))]
+        for name, value in params.get("fields", {}).items():
+            field = task.by_name.get(name)
+            if field is None or field.retired:
+                problems.append((f"fields.{name}", _("%(entity)s has no field %(name)s.", entity="task",
+                                                          name=name)))
+            elif not is_template(value):
+                try:
+                    field.type.parse(value, field)
+                except FieldError as exc:
+                    problems.append((f"fields.{name}", str(exc)))
+        field = entity.by_name.get(params.get("assign_field", ""))
+        if "assign_field" in params and (field is None or not field.type.holds_users):
+            problems.append(("assign_field", _("%(name)s is not a user field of %(entity)s.",
+                                               name=params["assign_field"], entity=entity.name)))
+        return problems
 
     def run(self, params, ctx):
         from ..catalog import catalog
         task = catalog().entity("task")
-        data = {"title": render(params["title"], **ctx.template_context)}
+        data = {name: render(value, **ctx.template_context) if is_template(value) else value
+                for name, value in params.get("fields", {}).items()}
+        data["title"] = render(params["title"], **ctx.template_context)
         assignee = ctx.values.get(params["assign_field"]) if "assign_field" in params else None
         if assignee is None and "assign_role" in params:
-            assignee = least_loaded(task, params["assign_role"])
+            pick = round_robin if params.get("assign_by") == "round_robin" else least_loaded
+            assignee = pick(task, params["assign_role"], ctx.rule.key)
         if assignee is not None:
             data["assignee"] = assignee
         if "due_in" in params:
             data["due"] = datetime.now().replace(microsecond=0) + span(params["due_in"])
         about = next((f for f in task.active_fields if f.type.refers_to(f) == ctx.entity.name),
                      None)
-        if about is not None:
+        if about is not None and ctx.record_id:
             data[about.name] = ctx.record_id
         row = ctx.service.create("task", data)
         if assignee is not None:  # the task shows up in the assignee's inbox
@@ -178,42 +210,114 @@ class CreateTask(Action):
         return _("task #%(id)s", id=row.id)
 
 
-def least_loaded(task, role):
-    """The active user of `role` with the fewest tasks (ties: the longest-standing user)."""
+def least_loaded(task, role, _rule):
+    """The active user of `role` with the fewest open tasks (not in the last stage, which
+    closes a task); ties go to the longest-standing user."""
     users = users_with_role(role)
     if not users:
         return None
     model = task.model
-    counts = {u.id: model.select().where(model.assignee == u.id).count() for u in users}
-    return min(users, key=lambda u: (counts[u.id], u.id)).id
+    open_tasks = model.assignee.in_([u.id for u in users])
+    stage = next((f for f in task.active_fields if f.type.stages), None)
+    if stage is not None:
+        open_tasks &= getattr(model, stage.name) != stage.spec["options"][-1]["value"]
+    counts = dict(model.select(model.assignee, fn.COUNT(model.id)).where(open_tasks)
+                  .group_by(model.assignee).tuples())
+    return min(users, key=lambda u: (counts.get(u.id, 0), u.id)).id
+
+
+def round_robin(task, role, rule):
+    """The member of `role` after the one this rule assigned last (by user id, in a ring)."""
+    users = sorted(u.id for u in users_with_role(role))
+    if not users:
+        return None
+    last = (Audit.select(Audit.changes).where((Audit.entity == task.name) &
+                                              (Audit.action == "create") &
+                                              (Audit.source == f"automation:{rule}"))
+            .order_by(Audit.id.desc()).first())
+    previous = (last.changes.get("assignee") or [None, None])[1] if last else None
+    return next((u for u in users if previous is not None and u > previous), users[0])
 
 
 @register
 class UpdateField(Action):
+    """Set a field of the record, of a record it links to (`on`: "customer"), or of every
+    record linking to it (`on`: "task.order", narrowed by `where`: close an order's tasks)."""
     name = "update_field"
     schema = {"type": "object", "required": ["field", "value"], "additionalProperties": False,
-              "properties": {"field": {"type": "string"}, "value": {}}}
+              "properties": {"field": {"type": "string"}, "value": {},
+                             "on": {"type": "string"}, "where": {"type": "object"}}}
 
     def validate(self, params, entity):
-        field = entity.by_name.get(params["field"])
+        try:
+            target, _link, _backward = targets_of(params, entity)
+        except ActionFailed as exc:
+            return [("on", str(exc))]
+        field = target.by_name.get(params["field"])
         if field is None or field.retired:
-            return [("field", _("%(entity)s has no field %(name)s.", entity=entity.name,
+            return [("field", _("%(entity)s has no field %(name)s.", entity=target.name,
                                 name=params["field"]))]
-        if isinstance(params["value"], str) and "{{" in params["value"]:
+        problems = [("where", text) for _path, text in
+                    condition_problems(params["where"], target)] if "where" in params else []
+        if is_template(params["value"]):
             try:
                 compiled(params["value"])
             except TemplateProblem as exc:
-                return [("value", str(exc))]
-            return []
+                problems.append(("value", str(exc)))
+            return problems
         try:
             field.type.parse(params["value"], field)
         except FieldError as exc:
-            return [("value", str(exc))]
-        return []
+            problems.append(("value", str(exc)))
+        return problems
 
     def run(self, params, ctx):
         value = params["value"]
-        if isinstance(value, str) and "{{" in value:
+        if is_template(value):
             value = render(value, **ctx.template_context)
-        ctx.service.update(ctx.entity.name, ctx.record_id, {params["field"]: value})
-        return _("%(field)s set", field=params["field"])
+        target, link, backward = targets_of(params, ctx.entity)
+        if link is None:
+            ids = [ctx.record_id]
+        elif not backward:  # the record this one links to
+            ids = [i for i in [ctx.values.get(link.name)] if i is not None]
+        else:  # the records linking to this one
+            model = target.model
+            where = getattr(model, link.name) == ctx.record_id
+            if "where" in params:
+                where &= compile_condition(params["where"], target, model)
+            ids = [row.id for row in model.select(model.id).where(where).order_by(model.id)]
+        for record_id in ids:
+            ctx.service.update(target.name, record_id, {params["field"]: value})
+        if link is None:
+            return _("%(field)s set", field=params["field"])
+        return _("%(field)s set on %(n)s × %(entity)s", field=params["field"], n=len(ids),
+                 entity=target.name)
+
+
+def is_template(value):
+    return isinstance(value, str) and "{{" in value
+
+
+def targets_of(params, entity):
+    """(entity to change, the link field leading there or None, whether it points back)."""
+    from ..catalog import UnknownEntity, catalog
+    on = params.get("on")
+    if not on:
+        return entity, None, False
+    if "." not in on:
+        link = entity.by_name.get(on)
+        target = link and link.type.refers_to(link)
+        if not target:
+            raise ActionFailed(_("%(name)s is not a link field of %(entity)s.", name=on,
+                                 entity=entity.name))
+        return catalog().entity(target), link, False
+    other, name = on.split(".", 1)
+    try:
+        target = catalog().entity(other)
+    except UnknownEntity:
+        target = None
+    link = target.by_name.get(name) if target else None
+    if link is None or link.type.refers_to(link) != entity.name:
+        raise ActionFailed(_("Write \"entity.field\" where the field links to %(entity)s, "
+                             "like \"task.order\".", entity=entity.name))
+    return target, link, True

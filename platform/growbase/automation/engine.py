@@ -11,7 +11,7 @@ from peewee import IntegrityError
 
 from ..catalog import UnknownEntity, catalog
 from ..db import database, fetch, fetch_where, insert_row, update_by_id
-from ..records import Actor, RecordService
+from ..records import Actor, RecordService, values_of
 from ..tables import ActionRun, AutomationRun, Event, utcnow
 from .actions import action_types
 from .templates import RecordView
@@ -33,7 +33,14 @@ class Context:
             "record": RecordView(entity, self.values, event.record_id, rule.locale),
             "before": RecordView(entity, before, event.record_id, rule.locale) if before else None,
             "changed": list(event.changed or []),
+            "records": many(entity, (event.after or {}).get("_records", []), rule.locale),
         }
+
+
+def many(entity, ids, locale):
+    """The records a scheduled event carries (a digest), as templates see them."""
+    return [RecordView(entity, values_of(entity, row), row.id, locale)
+            for row in fetch(entity.model, ids)]
 
 
 def handle_event(event_id):

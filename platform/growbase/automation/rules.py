@@ -4,14 +4,17 @@ Stored beside entity definitions (kind "automation"), versioned the same way; a 
 that does not validate is refused with every problem and its JSON path.
 """
 
+from huey import crontab
 from jsonschema import Draft202012Validator
 
 from ..conditions import validate as condition_problems
 from ..definitions.errors import DefinitionError
 from ..definitions.schema import NAME, json_path, sentence
+from ..fields.temporal import span
 from ..i18n import gettext as _
 from .actions import action_types
 
+SPAN = {"type": "string", "pattern": "^\\d+\\s*(m|min|h|d|w)$"}
 FIELD_TO = {"type": "object", "additionalProperties": False,
             "properties": {"field": {"type": "string"}, "from": {}, "to": {}}}
 TRIGGERS = {
@@ -21,7 +24,15 @@ TRIGGERS = {
     "deleted": {"type": "object", "maxProperties": 0},
     "status_changed": FIELD_TO,
     "field_changed": dict(FIELD_TO, required=["field"]),
+    # N minutes/hours/days before or after a date field; date-only fields count from at_time
+    "time": {"type": "object", "additionalProperties": False, "required": ["field"],
+             "properties": {"field": {"type": "string"}, "before": SPAN, "after": SPAN,
+                            "at_time": {"type": "string", "pattern": "^([01]?\\d|2[0-3]):[0-5]\\d$"}}},
+    # cron (minute hour day month weekday, 0 = Sunday); `per` a field to group records by
+    "schedule": {"type": "object", "additionalProperties": False, "required": ["cron"],
+                 "properties": {"cron": {"type": "string"}, "per": {"type": "string"}}},
 }
+CLOCK_TRIGGERS = ("time", "schedule")
 MAX_ACTIONS = 20
 
 
@@ -62,12 +73,72 @@ class Rule:
     def __repr__(self):
         return f"<Rule {self.key} on {self.entity}>"
 
+    @property
+    def offset(self):
+        """A time trigger's distance from its date: negative before, positive after."""
+        params = self.trigger_params
+        return span(params["after"]) if "after" in params else -span(params["before"])
+
+    @property
+    def cron(self):
+        return cron(self.trigger_params["cron"])
+
     def watched_field(self, entity):
-        """The field a status_changed / field_changed trigger watches."""
+        """The field a status_changed / field_changed / time trigger watches."""
         name = self.trigger_params.get("field")
         if name:
             return entity.by_name.get(name)
         return next((f for f in entity.active_fields if f.type.stages), None)
+
+
+def cron(text):
+    """A test of a minute against five cron fields; ValueError names the bad part."""
+    parts = str(text).split()
+    if len(parts) != 5:
+        raise ValueError(_("A schedule has five parts: minute hour day month weekday, "
+                           "like \"0 9 * * 1-5\" (weekdays at 9:00)."))
+    try:
+        return crontab(*parts, strict=True)
+    except ValueError as exc:
+        raise ValueError(_("The schedule \"%(cron)s\" does not read: %(msg)s.",
+                           cron=text, msg=exc)) from None
+
+
+def trigger_problems(rule, entity):
+    params, found = rule.trigger_params, []
+    if rule.trigger in ("status_changed", "field_changed"):
+        field = rule.watched_field(entity)
+        if field is None:
+            found.append(("$.when", _("%(entity)s has no such field to watch.", entity=entity.name)))
+        else:
+            for key in ("from", "to"):
+                if key in params:
+                    try:
+                        field.type.parse(params[key], field)
+                    except ValueError as exc:
+                        found.append((f"$.when.{rule.trigger}.{key}", str(exc)))
+    for name in params.get("fields", []) if rule.trigger == "updated" else []:
+        if name not in entity.by_name:
+            found.append(("$.when.updated.fields", _("No field \"%(name)s\".", name=name)))
+    if rule.trigger == "time":
+        field = entity.by_name.get(params["field"])
+        if field is None or field.retired or field.type.name not in ("date", "datetime"):
+            dates = ", ".join(f.name for f in entity.active_fields
+                              if f.type.name in ("date", "datetime"))
+            found.append(("$.when.time.field", _(
+                "Count from a date field of %(entity)s: %(names)s.", entity=entity.name,
+                names=dates or "-")))
+        if ("before" in params) == ("after" in params):
+            found.append(("$.when.time", _("Say either \"before\" or \"after\", like "
+                                            "\"before\": \"60m\" or \"after\": \"2d\".")))
+    if rule.trigger == "schedule":
+        try:
+            cron(params["cron"])
+        except ValueError as exc:
+            found.append(("$.when.schedule.cron", str(exc)))
+        if "per" in params and params["per"] not in entity.by_name:
+            found.append(("$.when.schedule.per", _("No field \"%(name)s\".", name=params["per"])))
+    return found
 
 
 def problems(spec, catalog):
@@ -82,20 +153,7 @@ def problems(spec, catalog):
                                name=spec["entity"], names=", ".join(sorted(catalog.names()))))]
     entity = catalog.entity(spec["entity"])
     rule = Rule(spec)
-    if rule.trigger in ("status_changed", "field_changed"):
-        field = rule.watched_field(entity)
-        if field is None:
-            found.append(("$.when", _("%(entity)s has no such field to watch.", entity=entity.name)))
-        else:
-            for key in ("from", "to"):
-                if key in rule.trigger_params:
-                    try:
-                        field.type.parse(rule.trigger_params[key], field)
-                    except ValueError as exc:
-                        found.append((f"$.when.{rule.trigger}.{key}", str(exc)))
-    for name in rule.trigger_params.get("fields", []) if rule.trigger == "updated" else []:
-        if name not in entity.by_name:
-            found.append(("$.when.updated.fields", _("No field \"%(name)s\".", name=name)))
+    found += trigger_problems(rule, entity)
     if rule.condition is not None:
         found += condition_problems(rule.condition, entity, "$.if")
     for index, (name, params) in enumerate(rule.actions):

@@ -8,7 +8,8 @@ from ..conditions import evaluate
 from ..fields import FieldError
 
 EVENT_KINDS = {"created": "created", "updated": "updated", "deleted": "deleted",
-               "status_changed": "updated", "field_changed": "updated"}
+               "status_changed": "updated", "field_changed": "updated",
+               "time": "time", "schedule": "schedule"}  # the clock's events name their rule
 
 
 def python_values(entity, json_values):
@@ -36,8 +37,10 @@ def states(entity, event):
 
 
 def fires(rule, entity, event, before, after):
-    if EVENT_KINDS[rule.trigger] != event.kind:
+    if EVENT_KINDS[rule.trigger] != event.kind or event.rule not in (None, rule.key):
         return False
+    if rule.trigger == "schedule":
+        return True  # the clock chose the records with the rule's condition already
     params = rule.trigger_params
     if rule.trigger == "updated" and params.get("fields"):
         if not set(params["fields"]) & set(event.changed):

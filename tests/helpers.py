@@ -93,3 +93,43 @@ def run_pending():
     from growbase.tables import Event
     for event in Event.select().where(Event.state == "pending").order_by(Event.id):
         handle_event(event.id)
+
+
+class Receiver:
+    """A real HTTP server on 127.0.0.1 standing in for an SMS gateway or a webhook
+    receiver: it records every request and answers with the replies queued for it."""
+
+    def __init__(self):
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        self.requests, self.replies = [], []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                receiver.requests.append({"path": self.path, "headers": dict(self.headers),
+                                          "body": body})
+                status, reply = receiver.replies.pop(0) if receiver.replies else (200, {})
+                data = json.dumps(reply).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def form(self, index=-1):
+        from urllib.parse import parse_qs
+        return {k: v[0] for k, v in parse_qs(self.requests[index]["body"].decode()).items()}
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()

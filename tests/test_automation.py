@@ -114,7 +114,7 @@ def test_inbox_outbox_and_run_log_pages(shop, service, app):
     outbox = lena.get("/admin/outbox/").get_data(as_text=True)
     assert "+79123456789" in outbox and "ORD-00001 подтверждён" in outbox
     runs = lena.get("/admin/runs/?rule=order_confirmed").get_data(as_text=True)
-    assert "order_confirmed" in runs and "create_task" in runs and "order_received" not in runs
+    assert "create_task" in runs and 'href="/admin/runs/?rule=order_received"' not in runs
 
 
 def test_delivered_order_closes_its_open_tasks_only(shop, service):
@@ -163,3 +163,62 @@ def test_update_on_a_field_that_is_not_a_link_is_refused(shop):
         apply_rules([{"key": "x", "name": "X", "entity": "order", "when": {"created": {}},
                       "then": [{"update_field": {"on": "tracking", "field": "name", "value": "y"}}]}])
     assert "$.then[0].update_field.on" in str(err.value) and "not a link field" in str(err.value)
+
+
+def test_a_trigger_that_happened_without_a_match_is_logged_as_skipped(shop, service):
+    order = service.create("order", {"number": "ORD-00001", "customer": shop.id,
+                                     "status": "confirmed"})
+    run_pending()
+    run = AutomationRun.get(AutomationRun.rule == "order_received")
+    assert run.status == "skipped" and "did not meet the rule's condition" in run.error
+    assert run.record_id == order.id and Outbox.select().count() == 0
+
+
+def test_a_failed_run_can_be_run_again_once_fixed(shop, service):
+    order = service.create("order", {"number": "ORD-00001", "customer": shop.id})
+    run_pending()
+    phone = RecordService().get("customer", shop.id)[1].phone
+    service.update("customer", shop.id, {"phone": None})
+    service.update("order", order.id, {"status": "confirmed"})
+    with pytest.raises(RuntimeError):
+        run_pending()
+    failed = AutomationRun.get((AutomationRun.rule == "order_confirmed"))
+    assert failed.status == "failed" and "No phone number" in failed.error
+    service.update("customer", shop.id, {"phone": phone})
+    from growbase.automation.engine import rerun
+    from growbase.catalog import catalog
+    assert rerun(failed.id) == failed.event_id
+    run_pending()
+    again = AutomationRun.get_by_id(failed.id)
+    assert again.status == "done" and again.attempts == 2
+    assert Outbox.select().where(Outbox.rule == "order_confirmed").count() == 1
+    assert catalog().entity("task").model.select().count() == 1  # the failed try left none
+    assert rerun(failed.id) is None  # done runs are not repeated
+
+
+def test_rules_that_feed_each_other_are_named_as_a_loop(shop):
+    from growbase.automation.safety import cycle_warnings
+    from growbase.catalog import catalog
+    ping = {"key": "ping", "name": "Ping", "entity": "order",
+            "when": {"field_changed": {"field": "comment"}},
+            "then": [{"update_field": {"field": "tracking", "value": "x"}}]}
+    pong = {"key": "pong", "name": "Pong", "entity": "order",
+            "when": {"updated": {"fields": ["tracking"]}},
+            "then": [{"update_field": {"field": "comment", "value": "y"}}]}
+    apply_rules([ping, pong])
+    warning, = cycle_warnings(catalog(), ["ping"])
+    assert "ping → pong → ping" in warning or "pong → ping → pong" in warning
+    assert cycle_warnings(catalog(), ["order_received"]) == []
+
+
+def test_test_this_rule_shows_what_would_be_sent_and_sends_nothing(shop, service):
+    from growbase.automation.preview import preview
+    from growbase.catalog import catalog
+    order = service.create("order", {"number": "ORD-00001", "customer": shop.id, "amount": "100"})
+    shown = preview(catalog().rule("order_confirmed"), order.id)
+    assert shown["matches"] is True
+    sms, task = shown["actions"]
+    assert sms["would"] == "sms to +79123456789: Заказ ORD-00001 подтверждён. Сумма: 100,00\u00a0₽."
+    assert task["would"] == "task \"Check stock for ORD-00001\" for lena"
+    assert Outbox.select().count() == 0 and AutomationRun.select().count() == 0
+    assert catalog().entity("task").model.select().count() == 0

@@ -5,7 +5,7 @@ import time
 import pytest
 import requests
 
-from helpers import Server
+from helpers import Receiver, Server
 
 
 def wait_for(fetch, timeout=15):
@@ -18,9 +18,20 @@ def wait_for(fetch, timeout=15):
     raise AssertionError("nothing arrived in time")
 
 
+@pytest.fixture
+def gateway():
+    receiver = Receiver()
+    yield receiver
+    receiver.close()
+
+
 @pytest.fixture(params=["sqlite", "redis"])
-def shop(request, tmp_path):
+def shop(request, tmp_path, gateway):
+    """The product with its worker; SMS go to a Twilio-like gateway on 127.0.0.1."""
     server = Server(data=tmp_path)
+    server.env.update(GROWBASE_SMS_GATEWAY="twilio", GROWBASE_SMS_URL=gateway.url,
+                      GROWBASE_SMS_LOGIN="AC1", GROWBASE_SMS_PASSWORD="t",
+                      GROWBASE_SMS_FROM="+15005550006")
     if request.param == "redis":
         import redis
         redis.Redis.from_url("redis://127.0.0.1:6379/13").flushdb()
@@ -32,7 +43,7 @@ def shop(request, tmp_path):
     server.stop()
 
 
-def test_confirming_an_order_texts_the_customer_within_a_second(shop):
+def test_confirming_an_order_texts_the_customer_within_a_second(shop, gateway):
     server, api = shop
     customer = api.post(server.base + "/api/customer",
                         json={"name": "Иван", "phone": "+79123456789"}).json()
@@ -49,6 +60,12 @@ def test_confirming_an_order_texts_the_customer_within_a_second(shop):
     assert [a["action"] for a in runs[0]["actions"]] == ["send_sms", "create_task"]
     tasks = api.get(server.base + "/api/task").json()["items"]
     assert tasks[0]["title"] == "Check stock for ORD-00001"
+    wait_for(lambda: len(gateway.requests) == 2)  # "received" on creation, then "confirmed"
+    bodies = sorted(gateway.form(i)["Body"] for i in range(2))
+    assert "ORD-00001 подтверждён" in bodies[0] and "ORD-00001 получен" in bodies[1]
+    sent = wait_for(lambda: [m for m in api.get(server.base + "/api/outbox?status=sent").json()
+                             ["items"] if m["rule"] == "order_confirmed"])
+    assert sent[0]["attempts"] == 1
 
 
 def test_a_rule_added_while_running_fires_on_the_next_change(shop):

@@ -11,7 +11,6 @@ from .i18n import gettext as _
 from .queries import QueryError, select, to_json
 from .records import (Actor, BatchValidationFailed, Conflict, RecordError, RecordService,
                       ValidationFailed)
-from .tables import ActionRun, AutomationRun, Outbox
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 RESERVED_PARAMS = {"filter", "sort", "limit", "offset", "q", "count"}
@@ -96,42 +95,16 @@ def index():
     return jsonify(entities=[describe(e) for e in catalog().entities()])
 
 
-def system_rows(model, order, filters, serialize):
-    """Newest first, filtered by exact query parameters, paged with limit/offset."""
+def system_rows(model, order, filters, page):
+    """Newest first, filtered by exact query parameters, paged with limit/offset;
+    `page` turns the page's rows into JSON objects."""
     query = model.select().order_by(order.desc())
     for param, column in filters.items():
         if request.args.get(param):
             query = query.where(column == request.args[param])
     limit = min(request.args.get("limit", 50, type=int) or 50, 1000)
     offset = request.args.get("offset", 0, type=int) or 0
-    return jsonify(items=[serialize(row) for row in query.limit(limit).offset(offset)],
-                   total=query.count())
-
-
-@bp.get("/outbox")
-def outbox():
-    """Messages the automations produced (the embedded adapter keeps them here)."""
-    return system_rows(Outbox, Outbox.id, {"channel": Outbox.channel, "status": Outbox.status,
-                                           "rule": Outbox.rule, "record_id": Outbox.record_id},
-                       lambda m: {"id": m.id, "channel": m.channel, "recipient": m.recipient,
-                                  "subject": m.subject, "body": m.body, "status": m.status,
-                                  "rule": m.rule, "entity": m.entity, "record_id": m.record_id,
-                                  "created_at": m.created_at.isoformat(timespec="seconds")})
-
-
-@bp.get("/automation-runs")
-def automation_runs():
-    """The run log: every rule an event fired, its outcome, error and attempts."""
-    def serialize(run):
-        return {"id": run.id, "rule": run.rule, "entity": run.entity, "record_id": run.record_id,
-                "event_id": run.event_id, "trigger": run.trigger, "status": run.status,
-                "error": run.error, "attempts": run.attempts,
-                "started_at": run.started_at.isoformat(timespec="seconds"),
-                "actions": [{"action": a.action, "outcome": a.outcome}
-                            for a in run.actions.order_by(ActionRun.id)]}
-    return system_rows(AutomationRun, AutomationRun.id,
-                       {"rule": AutomationRun.rule, "status": AutomationRun.status,
-                        "record_id": AutomationRun.record_id}, serialize)
+    return jsonify(items=page(list(query.limit(limit).offset(offset))), total=query.count())
 
 
 @bp.get("/<name>")

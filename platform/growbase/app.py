@@ -59,15 +59,14 @@ def security_headers(response):
 
 
 def listen_for_events():
-    """Queue every committed event for the automation worker (once per process)."""
-    from .records import listeners
-    from .worker import enqueue
-    if enqueue not in listeners:
-        listeners.append(enqueue)
+    """Queue every committed event, and every message to send, for the worker (once per
+    process)."""
+    from .worker import listen
+    listen()
 
 
 def create_app(settings=None):
-    from . import api, auth
+    from . import api, api_automations, auth  # noqa: F401 (routes on api.bp)
     from .admin import init_admin
 
     settings = settings or load_settings()

@@ -49,8 +49,17 @@ def first_run(settings):
     return notes
 
 
+def check_channels():
+    from .channels import check_settings
+    try:
+        check_settings()
+    except ValueError as exc:
+        raise SystemExit(f"error: {exc}") from None
+
+
 def cmd_serve(args, settings):
     from .app import create_app
+    check_channels()
     open_store(settings)
     notes = first_run(settings) or [
         "Log in as owner with the password printed on the first run "
@@ -109,6 +118,7 @@ class Supervisor:
 
 def cmd_worker(args, settings):
     from .worker import run_consumer
+    check_channels()
     open_store(settings)
     parent = os.environ.get("GROWBASE_PARENT_PID")
     if parent:
@@ -198,9 +208,13 @@ def cmd_automation_apply(args, settings):
     from .automation.rules import apply_rules
     from .definitions.store import load_files
     open_store(settings)
+    from .automation.safety import cycle_warnings
+    from .catalog import catalog
     changed = apply_rules(load_files(args.path), author="cli")
     out(f"Applied: {', '.join(changed)}" if changed else
         "Nothing to change: the rules are already live.")
+    for warning in cycle_warnings(catalog(), changed):
+        out(f"warning: {warning}")
 
 
 def cmd_automation_export(args, settings):

@@ -186,7 +186,7 @@ class Outbox(SystemModel):
     attempts = IntegerField(default=0)
     error = TextField(default="")
     not_before = DateTimeField(null=True)
-    sent_at = DateTimeField(null=True)
+    released_at = DateTimeField(null=True)  # when it was let out (for the daily cap)
     rule = CharField(max_length=64, default="")
     entity = CharField(max_length=64, default="")
     record_id = BigIntegerField(null=True)

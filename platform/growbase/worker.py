@@ -49,14 +49,23 @@ def beat():
 _started = []
 
 
+def listen():
+    """Queue committed events and messages from this process (records written by rules
+    trigger rules too)."""
+    from .channels import queued_listeners
+    from .records import listeners
+    if enqueue not in listeners:
+        listeners.append(enqueue)
+    if queue_delivery not in queued_listeners:
+        queued_listeners.append(queue_delivery)
+
+
 @huey.on_startup()
 def connect():
-    from .records import listeners
     with _open_lock:
         if database.obj is None:
             open_database(load_settings().database_url)
-        if enqueue not in listeners:  # records written by rules trigger rules too
-            listeners.append(enqueue)
+        listen()
         first = not _started
         _started.append(True)
     beat()
@@ -69,9 +78,12 @@ def heartbeat():
     """Each minute: say the worker lives, queue what was missed, and look at the clock
     for time and schedule rules."""
     from .automation.clock import tick
+    from .channels import due
     beat()
     sweep()
     tick()
+    for message_id in due():
+        deliver_message(message_id)
 
 
 @huey.task(retries=3, retry_delay=2)
@@ -86,6 +98,22 @@ def process_pending(limit=10_000):
     from .automation.engine import handle_event
     for event_id in pending(limit):
         handle_event(event_id)
+
+
+@huey.task()
+def deliver_message(message_id):
+    """Send one message; a failure schedules the next try after a growing delay."""
+    from .channels import deliver
+    delay = deliver(message_id)
+    if delay:
+        deliver_message.schedule((message_id,), delay=delay)
+
+
+def queue_delivery(message_id, delay=0):
+    if delay:
+        deliver_message.schedule((message_id,), delay=delay)
+    else:
+        deliver_message(message_id)
 
 
 def pending(limit, older_than=0):

@@ -1,13 +1,20 @@
-"""Back-office pages over the system tables: the user's inbox, the outbox, the run log."""
+"""Back-office pages over the system tables: inbox, outbox, run log, rules."""
 
 from flask import flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
 
+from ..catalog import catalog
 from ..i18n import gettext as _
-from ..tables import ActionRun, AutomationRun, Notification, Outbox, utcnow
+from ..tables import AutomationRun, Notification, Outbox, utcnow
 
 PAGE = 100
+
+
+def back():
+    """Where the user came from, if that is a page of ours (never another site)."""
+    came_from = request.referrer or ""
+    return came_from if came_from.startswith(request.host_url) else url_for(".index")
 
 
 def unread_count():
@@ -40,14 +47,27 @@ class InboxView(BaseView):
 
 
 class OutboxView(BaseView):
-    """Messages the automations produced; with the embedded adapter nothing leaves the machine."""
+    """Messages the automations produced and where each is on its way out."""
 
     @expose("/")
     def index(self):
+        from ..channels.adapters import adapter_for
         query = Outbox.select().order_by(Outbox.id.desc())
-        if request.args.get("channel"):
-            query = query.where(Outbox.channel == request.args["channel"])
-        return self.render("admin/system/outbox.html", messages=query.limit(PAGE))
+        for param in ("channel", "status"):
+            if request.args.get(param):
+                query = query.where(getattr(Outbox, param) == request.args[param])
+        kept = [c for c in ("sms", "email") if adapter_for(c) is None]
+        return self.render("admin/system/outbox.html", messages=query.limit(PAGE), kept=kept)
+
+    @expose("/resend/<int:message_id>", methods=("POST",))
+    def resend(self, message_id):
+        from ..channels import resend
+        if resend(message_id):
+            flash(_("The message is queued to be sent again."), "success")
+        else:
+            flash(_("Only a failed message, or one whose sending is unknown, can be sent again."),
+                  "error")
+        return redirect(back())
 
 
 class RunLogView(BaseView):
@@ -55,12 +75,49 @@ class RunLogView(BaseView):
 
     @expose("/")
     def index(self):
+        from ..automation.runlog import with_actions
         query = AutomationRun.select().order_by(AutomationRun.id.desc())
         for param in ("rule", "status"):
             if request.args.get(param):
                 query = query.where(getattr(AutomationRun, param) == request.args[param])
-        runs = list(query.limit(PAGE))
-        actions = {}
-        for action in ActionRun.select().where(ActionRun.run.in_([r.id for r in runs])):
-            actions.setdefault(action.run_id, []).append(action)
-        return self.render("admin/system/runs.html", runs=runs, actions=actions)
+        return self.render("admin/system/runs.html", runs=with_actions(query.limit(PAGE)),
+                           rules=[r.key for r in catalog().rules()],
+                           statuses=("done", "failed", "skipped", "running"))
+
+    @expose("/rerun/<int:run_id>", methods=("POST",))
+    def rerun(self, run_id):
+        from ..automation.engine import rerun
+        if rerun(run_id) is None:
+            flash(_("Only a failed run can be run again."), "error")
+        else:
+            flash(_("The run is queued again; refresh in a moment to see how it went."), "success")
+        return redirect(back())
+
+
+class RulesView(BaseView):
+    """The automation rules: what each does, on or off, and "test on this record"."""
+
+    @expose("/")
+    def index(self):
+        from ..automation.preview import preview
+        from ..records import NotFound
+        rules = catalog().rules()
+        tested, key = None, request.args.get("test")
+        if key and catalog().rule(key) and request.args.get("record_id", "").isdigit():
+            try:
+                tested = preview(catalog().rule(key), int(request.args["record_id"]))
+            except NotFound as exc:
+                flash(str(exc), "error")
+        return self.render("admin/system/rules.html", rules=rules, tested=tested,
+                           can_change=current_user.role == "owner")
+
+    @expose("/toggle/<key>", methods=("POST",))
+    def toggle(self, key):
+        from ..automation.rules import apply_rules
+        rule = catalog().rule(key)
+        if current_user.role != "owner" or rule is None:
+            flash(_("Only the owner may change automation rules."), "error")
+            return redirect(url_for(".index"))
+        apply_rules([dict(rule.spec, enabled=not rule.enabled)], author=current_user.username,
+                    note="turned " + ("off" if rule.enabled else "on") + " in the UI")
+        return redirect(url_for(".index"))

@@ -178,6 +178,15 @@ class EntityView(BaseModelView):
                         "action": audit.action, "changes": changes})
         return out
 
+    def automation_runs(self, model):
+        from ..automation.runlog import of_record
+        return of_record(self.entity.name, model.id)
+
+    def planned(self, model):
+        from ..automation.clock import planned
+        from ..records import values_of
+        return planned(self.entity, model.id, values_of(self.entity, model))
+
     def _show(self, field, json_value):
         if json_value is None:
             return ""

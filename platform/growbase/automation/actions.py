@@ -4,20 +4,21 @@ run() does its database work in the caller's transaction, so an action's effect 
 the record that it ran commit together: a retry never repeats what committed.
 """
 
+import json
 from datetime import datetime
 
+import phonenumbers
 from peewee import fn
 
-import phonenumbers
-
 from ..auth import ROLES
+from ..channels import post
 from ..conditions import compile as compile_condition, validate as condition_problems
 from ..fields import FieldError
 from ..fields.temporal import span
 from ..i18n import gettext as _
-from ..registry import registry
 from ..db import insert_row
-from ..tables import Audit, Notification, Outbox, User, utcnow
+from ..registry import registry
+from ..tables import Audit, Notification, User, utcnow
 from .templates import TemplateProblem, compiled, render
 
 action_types, register = registry("action")
@@ -47,10 +48,19 @@ class Action:
     def run(self, params, ctx):
         raise NotImplementedError
 
+    def describe(self, params, ctx):
+        """What run() would do, in words, without doing it (for "test this rule")."""
+        raise NotImplementedError
+
 
 def notify(user_id, text, entity, record_id):
+    """An inbox message; also an email when the user asked for their messages by email."""
     insert_row(Notification, dict(user=user_id, text=text, entity=entity, record_id=record_id,
                                   created_at=utcnow()))
+    user = User.get_or_none(User.id == user_id)
+    if user is not None and user.email_notifications and user.email:
+        post("email", user.email, text, subject=_("growbase: %(text)s", text=text[:80]),
+             to_customer=False, entity=entity, record_id=record_id)
 
 
 def users_with_role(role):
@@ -71,6 +81,10 @@ class NotifyRole(Action):
             notify(user.id, text, ctx.entity.name, ctx.record_id)
         return _("notified %(n)s × %(role)s", n=len(users), role=params["role"])
 
+    def describe(self, params, ctx):
+        return _("notify %(n)s × %(role)s: %(text)s", n=len(users_with_role(params["role"])),
+                 role=params["role"], text=render(params["text"], **ctx.template_context))
+
 
 @register
 class NotifyUser(Action):
@@ -90,32 +104,51 @@ class NotifyUser(Action):
                                         name=params["field"], entity=entity.name)))
         return problems
 
-    def run(self, params, ctx):
+    def recipient(self, params, ctx):
         if "field" in params:
-            user = User.get_or_none(User.id == ctx.values.get(params["field"]))
-        else:
-            user = User.get_or_none(User.username == params["username"])
+            return User.get_or_none(User.id == ctx.values.get(params["field"]))
+        return User.get_or_none(User.username == params["username"])
+
+    def run(self, params, ctx):
+        user = self.recipient(params, ctx)
         if user is None:
             return _("skipped: nobody to notify")
         notify(user.id, render(params["text"], **ctx.template_context), ctx.entity.name,
                ctx.record_id)
         return _("notified %(user)s", user=user.username)
 
+    def describe(self, params, ctx):
+        user = self.recipient(params, ctx)
+        if user is None:
+            return _("skipped: nobody to notify")
+        return _("notify %(user)s: %(text)s", user=user.username,
+                 text=render(params["text"], **ctx.template_context))
+
 
 class Message(Action):
+    """An outgoing message: rendered here, written to the outbox, sent by its channel."""
     channel = ""
 
     def recipient(self, text):
         return text
 
+    def compose(self, params, ctx):
+        """(recipient, subject, body, html) as they would be sent."""
+        context = ctx.template_context
+        return (self.recipient(render(params["to"], **context)),
+                render(params.get("subject", ""), **context), render(params["text"], **context),
+                render(params["html"], html=True, **context) if params.get("html") else "")
+
     def run(self, params, ctx):
-        to = self.recipient(render(params["to"], **ctx.template_context))
-        subject = render(params.get("subject", ""), **ctx.template_context)
-        body = render(params["text"], **ctx.template_context)
-        insert_row(Outbox, dict(channel=self.channel, recipient=to, subject=subject, body=body,
-                                status="stored", rule=ctx.rule.key, entity=ctx.entity.name,
-                                record_id=ctx.record_id, created_at=utcnow()))
+        to, subject, body, html = self.compose(params, ctx)
+        ctx.message = post(self.channel, to, body, subject=subject, html=html,
+                           rule=ctx.rule.key, entity=ctx.entity.name, record_id=ctx.record_id)
         return _("%(channel)s to %(to)s", channel=self.channel, to=to)
+
+    def describe(self, params, ctx):
+        to, subject, body, _html = self.compose(params, ctx)
+        return _("%(channel)s to %(to)s", channel=self.channel, to=to) + ": " + " · ".join(
+            part for part in (subject, body) if part)
 
 
 @register
@@ -141,13 +174,31 @@ class SendEmail(Message):
     name = "send_email"
     channel = "email"
     schema = {"type": "object", "required": ["to", "subject", "text"], "additionalProperties": False,
-              "properties": {"to": TEXT, "subject": TEXT, "text": TEXT}}
-    templates = ("to", "subject", "text")
+              "properties": {"to": TEXT, "subject": TEXT, "text": TEXT,
+                             "html": {"type": "string", "minLength": 1, "maxLength": 20000}}}
+    templates = ("to", "subject", "text", "html")
 
     def recipient(self, text):
         if "@" not in text:
             raise ActionFailed(_("No email address to send to (got \"%(to)s\").", to=text))
         return text
+
+
+@register
+class CallWebhook(Message):
+    """POST the record (and the change) as JSON to a URL, signed with HMAC (see channels)."""
+    name = "call_webhook"
+    channel = "webhook"
+    schema = {"type": "object", "required": ["url"], "additionalProperties": False,
+              "properties": {"url": {"type": "string", "pattern": "^https?://", "maxLength": 2000}}}
+
+    def compose(self, params, ctx):
+        event = ctx.event
+        body = json.dumps({"event": event.kind, "event_id": event.id, "rule": ctx.rule.key,
+                           "entity": ctx.entity.name, "record_id": ctx.record_id,
+                           "record": event.after or event.before, "changed": event.changed or [],
+                           "before": event.before}, ensure_ascii=False, default=str)
+        return params["url"], "", body, ""
 
 
 @register
@@ -186,7 +237,8 @@ class CreateTask(Action):
                                                name=params["assign_field"], entity=entity.name)))
         return problems
 
-    def run(self, params, ctx):
+    def plan(self, params, ctx):
+        """The new task's values (its assignee chosen now, as the run would)."""
         from ..catalog import catalog
         task = catalog().entity("task")
         data = {name: render(value, **ctx.template_context) if is_template(value) else value
@@ -204,10 +256,20 @@ class CreateTask(Action):
                      None)
         if about is not None and ctx.record_id:
             data[about.name] = ctx.record_id
+        return data
+
+    def run(self, params, ctx):
+        data = self.plan(params, ctx)
         row = ctx.service.create("task", data)
-        if assignee is not None:  # the task shows up in the assignee's inbox
-            notify(assignee, _("New task: %(title)s", title=data["title"]), "task", row.id)
+        if data.get("assignee") is not None:  # the task shows up in the assignee's inbox
+            notify(data["assignee"], _("New task: %(title)s", title=data["title"]), "task", row.id)
         return _("task #%(id)s", id=row.id)
+
+    def describe(self, params, ctx):
+        data = self.plan(params, ctx)
+        user = User.get_or_none(User.id == data.get("assignee"))
+        return _("task \"%(title)s\" for %(user)s", title=data["title"],
+                 user=user.username if user else "-")
 
 
 def least_loaded(task, role, _rule):
@@ -271,7 +333,8 @@ class UpdateField(Action):
             problems.append(("value", str(exc)))
         return problems
 
-    def run(self, params, ctx):
+    def plan(self, params, ctx):
+        """(entity, ids of the records to change, the value)."""
         value = params["value"]
         if is_template(value):
             value = render(value, **ctx.template_context)
@@ -286,12 +349,21 @@ class UpdateField(Action):
             if "where" in params:
                 where &= compile_condition(params["where"], target, model)
             ids = [row.id for row in model.select(model.id).where(where).order_by(model.id)]
+        return target, ids, value
+
+    def run(self, params, ctx):
+        target, ids, value = self.plan(params, ctx)
         for record_id in ids:
             ctx.service.update(target.name, record_id, {params["field"]: value})
-        if link is None:
+        if "on" not in params:
             return _("%(field)s set", field=params["field"])
         return _("%(field)s set on %(n)s × %(entity)s", field=params["field"], n=len(ids),
                  entity=target.name)
+
+    def describe(self, params, ctx):
+        target, ids, value = self.plan(params, ctx)
+        return _("set %(field)s = %(value)s on %(n)s × %(entity)s", field=params["field"],
+                 value=value, n=len(ids), entity=target.name)
 
 
 def is_template(value):

@@ -130,3 +130,21 @@ def scheduled(rule, entity, since, now):
         events.append(event(rule, entity, 0, dict(carried, _records=ids[:DIGEST_LIMIT]),
                             f"{rule.key}:{at:%Y%m%dT%H%M}:{carried.get(per, '')}"))
     return events
+
+
+def planned(entity, record_id, values, now=None):
+    """[(rule, due)] the time rules will fire for this record as it stands now."""
+    from ..conditions import evaluate
+    now = now or datetime.now()
+    found = []
+    for rule in catalog().rules(entity.name):
+        if rule.trigger != "time" or not rule.enabled:
+            continue
+        field = entity.by_name.get(rule.trigger_params["field"])
+        value = values.get(field.name) if field else None
+        if value is None:
+            continue
+        due = due_at(rule, field, value)
+        if due > now and (rule.condition is None or evaluate(rule.condition, entity, values)):
+            found.append((rule, due))
+    return sorted(found, key=lambda pair: pair[1])

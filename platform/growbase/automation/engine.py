@@ -11,11 +11,12 @@ from peewee import IntegrityError
 
 from ..catalog import UnknownEntity, catalog
 from ..db import database, fetch, fetch_where, insert_row, update_by_id
-from ..records import Actor, RecordService, values_of
+from ..records import Actor, RecordService, announce, values_of
 from ..tables import ActionRun, AutomationRun, Event, utcnow
 from .actions import action_types
 from .templates import RecordView
-from .triggers import fires, states
+from .safety import after_failure
+from .triggers import matches, states, triggered
 
 MAX_DEPTH = 5  # rules changing records that trigger rules: stop a loop here, and say so
 
@@ -26,6 +27,7 @@ class Context:
     def __init__(self, rule, entity, event, before, after):
         self.rule, self.entity, self.event = rule, entity, event
         self.record_id = event.record_id
+        self.message = None  # the outbox row the current action wrote, if any
         self.values = after or before
         self.service = RecordService(Actor(None, f"rule:{rule.key}", f"automation:{rule.key}",
                                            trusted=True), depth=event.depth + 1)
@@ -63,30 +65,42 @@ def handle_event(event_id):
     if entity is not None and not event.silent:
         before, after = states(entity, event)
         for rule in catalog().rules(entity.name):
-            if rule.enabled and fires(rule, entity, event, before, after):
-                try:
-                    with database.atomic():
-                        run_rule(rule, entity, event, before, after)
-                except IntegrityError:
-                    elsewhere = True  # another worker holds this run: it finishes the event
-                except Exception as exc:  # the owner's rule failed, not the worker
-                    record_failure(rule, entity, event, exc)
-                    failures.append(exc)
+            if not rule.enabled or not triggered(rule, entity, event, before, after):
+                continue
+            if not matches(rule, entity, event, before, after):
+                if rule.trigger != "updated":  # an edge that happened: say why nothing ran
+                    skipped(rule, entity, event)
+                continue
+            try:
+                with database.atomic():
+                    run_rule(rule, entity, event, before, after)
+            except IntegrityError:
+                elsewhere = True  # another worker holds this run: it finishes the event
+            except Exception as exc:  # the owner's rule failed, not the worker
+                record_failure(rule, entity, event, exc)
+                failures.append(exc)
     if not elsewhere:
         update_by_id(Event, event_id, state="failed" if failures else "done")
     if failures:
         raise failures[0]
 
 
-def open_run(rule, entity, event):
+def open_run(rule, entity, event, status="running", error=""):
     """This rule's run for this event (made on the first attempt)."""
     run = fetch_where(AutomationRun, event_id=event.id, rule=rule.key)
     if run is None:
         insert_row(AutomationRun, dict(event_id=event.id, rule=rule.key, entity=entity.name,
                                        record_id=event.record_id, trigger=rule.trigger,
-                                       status="running", attempts=0, started_at=utcnow()))
+                                       status=status, error=error, attempts=0,
+                                       started_at=utcnow()))
         run = fetch_where(AutomationRun, event_id=event.id, rule=rule.key)
     return run
+
+
+def skipped(rule, entity, event):
+    """Log that the trigger happened but the record did not meet the rule's `if`."""
+    with database.atomic():
+        open_run(rule, entity, event, "skipped", "The record did not meet the rule's condition.")
 
 
 def run_rule(rule, entity, event, before, after):
@@ -102,12 +116,14 @@ def run_rule(rule, entity, event, before, after):
     ctx = Context(rule, entity, event, before, after)
     for index, (name, params) in enumerate(rule.actions):
         started = time.perf_counter()
+        ctx.message = None
         try:
             outcome = action_types[name].run(params, ctx)
         except Exception as exc:
             raise RuntimeError(f"{name}: {exc}") from exc
         insert_row(ActionRun, dict(
             key=f"{event.id}:{rule.key}:{index}", run=run.id, action=name, at=utcnow(),
+            message=ctx.message,
             outcome=f"{outcome} ({(time.perf_counter() - started) * 1000:.0f} ms)"))
     finish(run, "done", "")
 
@@ -115,6 +131,17 @@ def run_rule(rule, entity, event, before, after):
 def record_failure(rule, entity, event, exc):
     with database.atomic():
         finish(open_run(rule, entity, event), "failed", str(exc))
+    after_failure(rule.key)
+
+
+def rerun(run_id):
+    """Put a failed run's event back in the queue; return its id (None: not failed)."""
+    run = AutomationRun.get_or_none(AutomationRun.id == run_id)
+    if run is None or run.status != "failed":
+        return None
+    update_by_id(Event, run.event_id, state="pending")
+    announce(run.event_id)
+    return run.event_id
 
 
 def finish(run, status, error):

@@ -6,12 +6,16 @@ data, never code.
 
 from functools import lru_cache
 
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
+from ..config import ROOT
 from ..i18n import gettext as _
 
-_env = SandboxedEnvironment(autoescape=False, undefined=StrictUndefined)
+# Texts may {% include "file" %} from templates/messages/; HTML email escapes record values.
+_loader = FileSystemLoader(str(ROOT / "templates" / "messages"))
+_env = SandboxedEnvironment(autoescape=False, undefined=StrictUndefined, loader=_loader)
+_html = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, loader=_loader)
 
 
 class TemplateProblem(ValueError):
@@ -19,16 +23,16 @@ class TemplateProblem(ValueError):
 
 
 @lru_cache(maxsize=1024)
-def compiled(text):
+def compiled(text, html=False):
     try:
-        return _env.from_string(text)
+        return (_html if html else _env).from_string(text)
     except TemplateError as exc:
         raise TemplateProblem(_("The template does not compile: %(msg)s", msg=str(exc))) from None
 
 
-def render(text, **context):
+def render(text, html=False, **context):
     try:
-        return compiled(text).render(**context).strip()
+        return compiled(text, html).render(**context).strip()
     except TemplateProblem:
         raise
     except Exception as exc:  # any failure inside the owner's template is the template's

@@ -36,15 +36,13 @@ def states(entity, event):
     return before, after
 
 
-def fires(rule, entity, event, before, after):
+def triggered(rule, entity, event, before, after):
+    """Did the event happen as the rule's `when` describes (before looking at `if`)?"""
     if EVENT_KINDS[rule.trigger] != event.kind or event.rule not in (None, rule.key):
         return False
-    if rule.trigger == "schedule":
-        return True  # the clock chose the records with the rule's condition already
     params = rule.trigger_params
     if rule.trigger == "updated" and params.get("fields"):
-        if not set(params["fields"]) & set(event.changed):
-            return False
+        return bool(set(params["fields"]) & set(event.changed))
     if rule.trigger in ("status_changed", "field_changed"):
         field = rule.watched_field(entity)
         if field is None or field.name not in event.changed:
@@ -52,7 +50,12 @@ def fires(rule, entity, event, before, after):
         for key, state in (("from", before), ("to", after)):
             if key in params and state.get(field.name) != field.type.parse(params[key], field):
                 return False
-    if rule.condition is None:
+    return True
+
+
+def matches(rule, entity, event, before, after):
+    """Does the record meet the rule's `if`? (Scheduled events were chosen by it.)"""
+    if rule.condition is None or rule.trigger == "schedule":
         return True
     state = before if event.kind == "deleted" else after
     if not evaluate(rule.condition, entity, state, before):

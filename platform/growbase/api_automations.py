@@ -1,0 +1,127 @@
+"""The automations' side of the JSON API: rules, the run log and the outbox.
+
+Reading is for every signed-in user; changing a rule is for the owner only, checked here
+on the server (the UI hiding a button is not a permission).
+"""
+
+from flask import jsonify, request
+from flask_login import current_user
+
+from .api import body, bp, refuse, system_rows
+from .automation.engine import rerun
+from .automation.preview import preview
+from .automation.rules import apply_rules
+from .automation.runlog import with_actions
+from .automation.safety import cycle_warnings
+from .catalog import catalog
+from .channels import resend
+from .definitions import DefinitionError
+from .i18n import gettext as _
+from .records import NotFound
+from .tables import AutomationRun, Outbox
+
+
+def owner_only():
+    if current_user.role != "owner":
+        refuse(403, _role=_("Only the owner may change automation rules."))
+
+
+def rule_or_404(key):
+    rule = catalog().rule(key)
+    if rule is None:
+        refuse(404, _rule=_("There is no rule \"%(key)s\".", key=key))
+    return rule
+
+
+def rule_json(rule):
+    return dict(rule.spec, version=rule.version, enabled=rule.enabled)
+
+
+@bp.get("/automations")
+def automations():
+    return jsonify(items=[rule_json(r) for r in catalog().rules()])
+
+
+@bp.get("/automations/<key>")
+def automation(key):
+    return jsonify(rule_json(rule_or_404(key)))
+
+
+@bp.put("/automations/<key>")
+def put_automation(key):
+    """Create or replace a rule; it runs from the next change on, in every process."""
+    owner_only()
+    spec = dict(body(), key=key)
+    spec.pop("version", None)
+    try:
+        changed = apply_rules([spec], author=current_user.username, note="api")
+    except DefinitionError as exc:
+        errors = {}
+        for path, text in exc.problems:
+            errors[path] = f"{errors[path]} {text}" if path in errors else text
+        return jsonify(errors=errors), 422
+    rule = catalog().rule(key)
+    return jsonify(dict(rule_json(rule), changed=bool(changed),
+                        warnings=cycle_warnings(catalog(), [key])))
+
+
+@bp.post("/automations/<key>/test")
+def test_automation(key):
+    """What the rule would do for one record; nothing is written or sent."""
+    rule = rule_or_404(key)
+    record_id = body().get("record_id")
+    if not isinstance(record_id, int):
+        refuse(400, record_id=_("Give the record to test on: {\"record_id\": 42}."))
+    try:
+        return jsonify(preview(rule, record_id))
+    except NotFound as exc:
+        refuse(404, record_id=str(exc))
+
+
+def message_json(m):
+    return {"id": m.id, "channel": m.channel, "recipient": m.recipient, "subject": m.subject,
+            "body": m.body, "status": m.status, "attempts": m.attempts, "error": m.error,
+            "rule": m.rule, "entity": m.entity, "record_id": m.record_id,
+            "not_before": m.not_before.isoformat(timespec="seconds") if m.not_before else None,
+            "created_at": m.created_at.isoformat(timespec="seconds")}
+
+
+@bp.get("/outbox")
+def outbox():
+    """Messages the automations produced, with where each is on its way out."""
+    return system_rows(Outbox, Outbox.id, {"channel": Outbox.channel, "status": Outbox.status,
+                                           "rule": Outbox.rule, "record_id": Outbox.record_id},
+                       lambda rows: [message_json(m) for m in rows])
+
+
+@bp.post("/outbox/<int:message_id>/resend")
+def resend_message(message_id):
+    if not resend(message_id):
+        refuse(409, _message=_("Only a failed message, or one whose sending is unknown, can be "
+                               "sent again."))
+    return jsonify(message_json(Outbox.get_by_id(message_id))), 202
+
+
+def run_json(run, actions):
+    return {"id": run.id, "rule": run.rule, "entity": run.entity, "record_id": run.record_id,
+            "event_id": run.event_id, "trigger": run.trigger, "status": run.status,
+            "error": run.error, "attempts": run.attempts,
+            "started_at": run.started_at.isoformat(timespec="seconds"),
+            "actions": [{"action": a.action, "outcome": a.outcome,
+                         "delivery": message_json(m) if m else None} for a, m in actions]}
+
+
+@bp.get("/automation-runs")
+def automation_runs():
+    """The run log: every rule an event fired, its outcome, error and attempts."""
+    return system_rows(AutomationRun, AutomationRun.id,
+                       {"rule": AutomationRun.rule, "status": AutomationRun.status,
+                        "entity": AutomationRun.entity, "record_id": AutomationRun.record_id},
+                       lambda rows: [run_json(*pair) for pair in with_actions(rows)])
+
+
+@bp.post("/automation-runs/<int:run_id>/rerun")
+def rerun_run(run_id):
+    if rerun(run_id) is None:
+        refuse(409, _run=_("Only a failed run can be run again."))
+    return jsonify(run_json(*with_actions([AutomationRun.get_by_id(run_id)])[0])), 202

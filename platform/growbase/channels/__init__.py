@@ -1,0 +1,120 @@
+"""Channels: how a message in the outbox leaves the machine (or stays, by default).
+
+Actions only write outbox rows; `post()` decides at once whether a message is held
+(quiet hours, daily cap), kept (the embedded adapter) or queued for an adapter, and
+`deliver()` sends a queued one: claimed first (queued -> sending, committed), so two
+workers never send it twice; on failure it goes back to queued with a growing delay,
+and after MAX_ATTEMPTS it stops as failed. A row a dead worker left in `sending` is
+marked `unknown` for a person to check: better than a second SMS behind their back.
+"""
+
+from datetime import timedelta
+
+from ..db import database, insert_row, update_by_id
+from ..i18n import gettext as _
+from ..tables import Outbox, utcnow
+from . import adapters, limits
+from .adapters import adapter_for
+from .limits import hold
+
+MAX_ATTEMPTS = 5
+STUCK_AFTER = timedelta(minutes=5)  # a send that took longer than this died with its worker
+queued_listeners = []  # told (after commit) of a message id to deliver, with a delay
+
+
+def check_settings():
+    """Refuse a bad channel setting at start-up, with the variable's name and the fix."""
+    adapters.check_settings()
+    limits.check_settings()
+
+
+def retry_delay(attempts):
+    """Seconds before attempt n+1: 10, 30, 90, 270 ... (a gateway gets time to recover)."""
+    return 10 * 3 ** (attempts - 1)
+
+
+def post(channel, recipient, body, subject="", html="", to_customer=True, **origin):
+    """Write one message to the outbox; return its id. In the caller's transaction."""
+    now = utcnow()
+    held = hold(channel, recipient, now) if to_customer else None
+    status = "deferred" if held else ("stored" if adapter_for(channel) is None else "queued")
+    message_id = insert_row(Outbox, dict(
+        channel=channel, recipient=recipient, subject=subject, body=body, html=html,
+        status=status, attempts=0, error=held[1] if held else "",
+        not_before=held[0] if held else None, released_at=None if held else now,
+        created_at=now, **origin))
+    if status == "queued":
+        announce(message_id)
+    return message_id
+
+
+def announce(message_id, delay=0):
+    def call():
+        for listener in queued_listeners:
+            listener(message_id, delay)
+    database.after_commit(call)
+
+
+def deliver(message_id):
+    """Send one queued message through its adapter; return the delay of the next try or None."""
+    with database.atomic():
+        claimed = (Outbox.update(status="sending", attempts=Outbox.attempts + 1,
+                                 released_at=utcnow())
+                   .where((Outbox.id == message_id) & (Outbox.status == "queued")).execute())
+    if not claimed:
+        return None  # sent, failed, or another worker has it
+    message = Outbox.get_by_id(message_id)
+    try:
+        receipt = adapter_for(message.channel).send(message)
+    except Exception as exc:  # the gateway's or the network's problem: say it, try later
+        return failed(message, str(exc) or type(exc).__name__)
+    update_by_id(Outbox, message_id, status="sent", error=receipt or "")
+    return None
+
+
+def failed(message, text):
+    if message.attempts >= MAX_ATTEMPTS:
+        update_by_id(Outbox, message.id, status="failed", error=_(
+            "Gave up after %(n)s attempts: %(error)s", n=message.attempts, error=text))
+        from ..automation.safety import after_failure
+        after_failure(message.rule)
+        return None
+    delay = retry_delay(message.attempts)
+    update_by_id(Outbox, message.id, status="queued",
+                 not_before=utcnow() + timedelta(seconds=delay), error=_(
+                     "Attempt %(n)s of %(max)s failed: %(error)s; trying again in %(s)s s.",
+                     n=message.attempts, max=MAX_ATTEMPTS, error=text, s=delay))
+    return delay
+
+
+def resend(message_id):
+    """Send a failed (or unknown) message again: a person asked for it."""
+    changed = (Outbox.update(status="queued", attempts=0, not_before=None)
+               .where((Outbox.id == message_id) &
+                      (Outbox.status.in_(["failed", "unknown"]))).execute())
+    if changed:
+        announce(message_id)
+    return bool(changed)
+
+
+def due(now=None):
+    """What the minute's sweep must move: release deferred messages whose time came
+    (held again if a cap still applies), mark dead sends unknown, return the ids of
+    queued messages nobody is about to send."""
+    now = now or utcnow()
+    for message in Outbox.select().where((Outbox.status == "deferred") &
+                                         (Outbox.not_before <= now)):
+        held = hold(message.channel, message.recipient, now)
+        if held:
+            update_by_id(Outbox, message.id, not_before=held[0], error=held[1])
+        else:
+            kept = adapter_for(message.channel) is None
+            update_by_id(Outbox, message.id, status="stored" if kept else "queued", error="",
+                         not_before=None, released_at=now)
+    (Outbox.update(status="unknown", error=_(
+        "The worker stopped while sending; check with the provider before sending it again."))
+     .where((Outbox.status == "sending") & (Outbox.released_at < now - STUCK_AFTER)).execute())
+    waiting = (Outbox.select(Outbox.id).where(
+        (Outbox.status == "queued") & (Outbox.released_at < now - timedelta(seconds=30)) &
+        (Outbox.not_before.is_null() | (Outbox.not_before <= now))))
+    return [row.id for row in waiting]

@@ -1,0 +1,188 @@
+"""Adapters that take a message out of the machine: SMS gateways, SMTP, webhooks.
+
+Chosen by the environment (see README, "Channels"): GROWBASE_SMS_GATEWAY=outbox|twilio|
+smsru with GROWBASE_SMS_LOGIN / _PASSWORD / _FROM / _URL; GROWBASE_SMTP_URL
+(smtp://user:pass@host:port, smtps:// for TLS, ?starttls=1) and GROWBASE_MAIL_FROM;
+webhooks always go by HTTP, signed with GROWBASE_WEBHOOK_SECRET. `outbox` (the default
+for SMS and email) keeps messages in the outbox table: nothing leaves the machine.
+"""
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import smtplib
+import time
+import urllib.error
+import urllib.request
+from email.message import EmailMessage
+from email.utils import make_msgid
+from functools import lru_cache
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
+
+from ..i18n import gettext as _
+
+
+class SendError(RuntimeError):
+    """The other side refused or did not answer; the message is tried again later."""
+
+
+def http(url, body, headers, auth=None, timeout=15):
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    if auth:
+        token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
+        request.add_header("Authorization", f"Basic {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+    except (urllib.error.URLError, OSError) as exc:
+        raise SendError(_("No answer from %(url)s: %(error)s", url=url,
+                          error=getattr(exc, "reason", exc))) from None
+
+
+def form(fields):
+    return urlencode(fields).encode(), {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def read_json(raw):
+    try:
+        return json.loads(raw or b"{}")
+    except ValueError:
+        return {"message": raw[:200].decode(errors="replace")}
+
+
+def env(name, default=""):
+    return os.environ.get(name, default)
+
+
+class Twilio:
+    """Twilio Programmable Messaging: POST /2010-04-01/Accounts/{SID}/Messages.json,
+    Basic auth (account SID, auth token), form fields To, From, Body; 201 on success."""
+    url = "https://api.twilio.com"
+
+    def send(self, message):
+        sid = env("GROWBASE_SMS_LOGIN")
+        body, headers = form({"To": message.recipient, "From": env("GROWBASE_SMS_FROM"),
+                              "Body": message.body})
+        status, raw = http(f"{env('GROWBASE_SMS_URL', self.url)}/2010-04-01/Accounts/{sid}"
+                           f"/Messages.json", body, headers, auth=(sid, env("GROWBASE_SMS_PASSWORD")))
+        data = read_json(raw)
+        if status not in (200, 201):
+            raise SendError(f"Twilio {status}: {data.get('message', '')}")
+        return f"Twilio {data.get('sid', '')}"
+
+
+class SmsRu:
+    """SMS.ru: POST /sms/send with api_id, to (digits), msg, json=1 [, from]; the answer
+    says OK or ERROR overall and per number."""
+    url = "https://sms.ru"
+
+    def send(self, message):
+        fields = {"api_id": env("GROWBASE_SMS_LOGIN"), "to": message.recipient.lstrip("+"),
+                  "msg": message.body, "json": "1"}
+        if env("GROWBASE_SMS_FROM"):
+            fields["from"] = env("GROWBASE_SMS_FROM")
+        status, raw = http(f"{env('GROWBASE_SMS_URL', self.url)}/sms/send", *form(fields))
+        data = read_json(raw)
+        if status != 200 or data.get("status") != "OK":
+            raise SendError(f"SMS.ru: {data.get('status_text') or data.get('message') or status}")
+        sent = next(iter((data.get("sms") or {}).values()), {})
+        if sent.get("status") != "OK":
+            raise SendError(f"SMS.ru: {sent.get('status_text', sent.get('status_code'))}")
+        return f"SMS.ru {sent.get('sms_id', '')}"
+
+
+class Smtp:
+    """Email by SMTP: plain text, with an HTML alternative when the rule gives one."""
+
+    def __init__(self, url):
+        parts = urlsplit(url)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise ValueError(_("GROWBASE_SMTP_URL must read like smtp://user:password@host:587"
+                               "?starttls=1 or smtps://host:465."))
+        self.tls = parts.scheme == "smtps"
+        self.host, self.port = parts.hostname, parts.port or (465 if self.tls else 25)
+        self.user = unquote(parts.username or "")
+        self.password = unquote(parts.password or "")
+        self.starttls = parse_qs(parts.query).get("starttls", ["0"])[0] in ("1", "true", "yes")
+
+    def send(self, message):
+        mail = EmailMessage()
+        mail["From"] = env("GROWBASE_MAIL_FROM", "growbase@localhost")
+        mail["To"] = message.recipient
+        mail["Subject"] = message.subject
+        mail["Message-ID"] = make_msgid(idstring=f"growbase-{message.id}")
+        mail.set_content(message.body)
+        if message.html:
+            mail.add_alternative(message.html, subtype="html")
+        connect = smtplib.SMTP_SSL if self.tls else smtplib.SMTP
+        try:
+            with connect(self.host, self.port, timeout=20) as server:
+                if self.starttls:
+                    server.starttls()
+                if self.user:
+                    server.login(self.user, self.password)
+                server.send_message(mail)
+        except (smtplib.SMTPException, OSError) as exc:
+            raise SendError(f"SMTP {self.host}:{self.port}: {exc}") from None
+        return f"SMTP {mail['Message-ID']}"
+
+
+class Webhook:
+    """POST the JSON body; X-Growbase-Signature is sha256=HMAC(secret, "<timestamp>.<body>")
+    so a receiver can check it came from us and is fresh; X-Growbase-Delivery (the
+    message id) lets it ignore a repeat."""
+
+    def send(self, message):
+        body = message.body.encode()
+        stamp = str(int(time.time()))
+        signature = hmac.new(webhook_secret(), stamp.encode() + b"." + body,
+                             hashlib.sha256).hexdigest()
+        status, raw = http(message.recipient, body, {
+            "Content-Type": "application/json", "User-Agent": "growbase",
+            "X-Growbase-Delivery": str(message.id), "X-Growbase-Timestamp": stamp,
+            "X-Growbase-Signature": f"sha256={signature}"})
+        if not 200 <= status < 300:
+            raise SendError(f"HTTP {status}: {raw[:200].decode(errors='replace')}")
+        return f"HTTP {status}"
+
+
+def webhook_secret():
+    secret = env("GROWBASE_WEBHOOK_SECRET")
+    if secret:
+        return secret.encode()
+    return derived_secret()
+
+
+@lru_cache(maxsize=1)
+def derived_secret():
+    from ..config import load_settings
+    return hmac.new(load_settings().secret_key.encode(), b"webhooks", hashlib.sha256).digest()
+
+
+SMS_GATEWAYS = {"twilio": Twilio, "smsru": SmsRu}
+
+
+def adapter_for(channel):
+    """The adapter a channel is configured with; None keeps messages in the outbox."""
+    if channel == "webhook":
+        return Webhook()
+    if channel == "email":
+        url = env("GROWBASE_SMTP_URL")
+        return Smtp(url) if url else None
+    name = env("GROWBASE_SMS_GATEWAY", "outbox")
+    if name == "outbox":
+        return None
+    if name not in SMS_GATEWAYS:
+        raise ValueError(_("GROWBASE_SMS_GATEWAY is \"%(name)s\"; use one of: outbox, %(names)s.",
+                           name=name, names=", ".join(SMS_GATEWAYS)))
+    return SMS_GATEWAYS[name]()
+
+
+def check_settings():
+    """Refuse a bad channel setting when the server or worker starts, not at first send."""
+    for channel in ("sms", "email"):
+        adapter_for(channel)

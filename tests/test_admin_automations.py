@@ -1,0 +1,87 @@
+"""The automation pages: rules (on/off, test on a record), run log, outbox, record page."""
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from growbase.auth import create_user
+from growbase.catalog import catalog
+from growbase.tables import AutomationRun, Event, Outbox, utcnow
+
+from helpers import csrf_token, log_in, run_pending
+
+
+def page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def broken_run(shop, service):
+    """A confirmed order whose customer has no phone: order_confirmed failed."""
+    service.update("customer", shop.id, {"phone": None})
+    order = service.create("order", {"number": "ORD-00001", "customer": shop.id})
+    service.update("order", order.id, {"status": "confirmed"})
+    while Event.select().where(Event.state == "pending").exists():
+        try:
+            run_pending()
+        except RuntimeError:  # a failed event is left failed; go on with the rest
+            pass
+    return order, AutomationRun.get(AutomationRun.rule == "order_confirmed")
+
+
+def test_run_log_shows_the_failure_and_runs_it_again(client, broken_run, service, shop):
+    order, run = broken_run
+    html = page(client, "/admin/runs/?status=failed")
+    assert "No phone number" in html and "Run again" in html and "gb-run-done" not in html
+    service.update("customer", shop.id, {"phone": "+79123456789"})
+    client.post(f"/admin/runs/rerun/{run.id}", data={"csrf_token": csrf_token(html)})
+    run_pending()
+    assert AutomationRun.get_by_id(run.id).status == "done"
+    assert f"/admin/runs/rerun/{run.id}" not in page(client, "/admin/runs/?status=failed")
+
+
+def test_the_record_page_shows_its_runs_and_planned_reminders(client, shop, service, owner):
+    order, = [service.create("order", {"number": "ORD-00001", "customer": shop.id})]
+    run_pending()
+    html = page(client, f"/admin/records/order/details/?id={order.id}")
+    assert "order_received" in html and "sms to +79123456789" in html and "stored" in html
+    due = (datetime.now() + timedelta(days=1)).replace(second=0, microsecond=0)
+    meeting = service.create("task", {"title": "Meet", "kind": "meeting", "due": due,
+                                      "assignee": owner.id})
+    html = page(client, f"/admin/records/task/details/?id={meeting.id}")
+    reminder = (due - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")
+    assert "An hour before a meeting" in html and reminder in html
+
+
+def test_rules_page_tests_a_rule_on_a_record_without_sending(client, shop, service):
+    order = service.create("order", {"number": "ORD-00001", "customer": shop.id})
+    html = page(client, f"/admin/rules/?test=order_confirmed&record_id={order.id}")
+    assert "nothing was sent" in html and "Check stock for ORD-00001" in html
+    assert Outbox.select().count() == 0
+
+
+def test_only_the_owner_turns_rules_off(app, client, shop):
+    html = page(client, "/admin/rules/")
+    client.post("/admin/rules/toggle/order_received", data={"csrf_token": csrf_token(html)})
+    assert catalog().rule("order_received").enabled is False
+    create_user("mila", "mila-password-1", role="manager")
+    manager = app.test_client()
+    log_in(manager, "mila", "mila-password-1")
+    html = page(manager, "/admin/rules/")
+    assert "/admin/rules/toggle/" not in html
+    manager.post("/admin/rules/toggle/order_received", data={"csrf_token": csrf_token(html)})
+    assert catalog().rule("order_received").enabled is False  # unchanged by the manager
+
+
+def test_outbox_offers_to_resend_what_failed(client, shop, service):
+    service.create("order", {"number": "ORD-00001", "customer": shop.id})
+    run_pending()
+    sms = Outbox.get(Outbox.channel == "sms")
+    Outbox.update(status="failed", error="Gave up after 5 attempts: HTTP 500",
+                  released_at=utcnow()).execute()
+    html = page(client, "/admin/outbox/?status=failed")
+    assert "Gave up after 5 attempts" in html and "Send again" in html
+    client.post(f"/admin/outbox/resend/{sms.id}", data={"csrf_token": csrf_token(html)})
+    assert Outbox.get_by_id(sms.id).status == "queued"

@@ -10,8 +10,10 @@ python bench_list.py 100000 1000000
 python bench_writes.py
 python bench_schema.py 1000000
 python bench_footprint.py 2>/dev/null
-python bench_automation.py
+python bench_automation.py --redis
+python bench_rule_cost.py
 echo "## PostgreSQL"
 DATABASE_URL=$PG python bench_list.py 100000 1000000
 DATABASE_URL=$PG python bench_writes.py
 DATABASE_URL=$PG python bench_schema.py 1000000
+DATABASE_URL=$PG python bench_rule_cost.py

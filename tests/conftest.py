@@ -13,7 +13,7 @@ sys.path.insert(0, str(ROOT / "platform"))
 # the app queues events for the worker: into a queue of the test run's own, never data/
 os.environ.setdefault("HUEY_URL", f"sqlite:///{tempfile.mkdtemp(prefix='gb-tests-')}/huey.db")
 
-from helpers import log_in  # noqa: E402
+from helpers import Api, log_in  # noqa: E402
 
 from growbase import catalog as catalog_module  # noqa: E402
 from growbase.db import database, open_database  # noqa: E402
@@ -112,18 +112,6 @@ def client(app, owner):
     response = log_in(test_client, "owner", "owner-password")
     assert response.status_code == 302
     return test_client
-
-
-class Api:
-    """The JSON API as a program uses it: bearer token, JSON bodies."""
-
-    def __init__(self, client, token):
-        self.client, self.headers = client, {"Authorization": f"Bearer {token}"}
-
-    def __getattr__(self, method):
-        def call(path, json=None, **kwargs):
-            return getattr(self.client, method)(path, json=json, headers=self.headers, **kwargs)
-        return call
 
 
 @pytest.fixture

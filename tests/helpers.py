@@ -133,3 +133,15 @@ class Receiver:
     def close(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+class Api:
+    """The JSON API as a program uses it: bearer token, JSON bodies."""
+
+    def __init__(self, client, token):
+        self.client, self.headers = client, {"Authorization": f"Bearer {token}"}
+
+    def __getattr__(self, method):
+        def call(path, json=None, **kwargs):
+            return getattr(self.client, method)(path, json=json, headers=self.headers, **kwargs)
+        return call

@@ -3,8 +3,7 @@
 from growbase.auth import create_token, create_user
 from growbase.tables import AutomationRun, Outbox
 
-from conftest import Api
-from helpers import run_pending
+from helpers import Api, run_pending
 
 RULE = {"name": "VIP order", "entity": "order", "when": {"created": {}},
         "if": {"field": "amount", "gte": 50000},

@@ -6,6 +6,7 @@ conflict naming the fields; edits to other fields merge. Nothing is overwritten 
 """
 
 import re
+import threading
 from dataclasses import dataclass
 
 from peewee import IntegrityError
@@ -106,11 +107,26 @@ SYSTEM = Actor(None, "system", "system", trusted=True)
 listeners = []  # called after a commit with the new event's id (None: several, look for them)
 
 
+_announcing = threading.local()  # this thread's transaction and the events it wrote
+
+
 def announce(event_id):
-    """Tell the listeners (the automation queue) once the event is committed, not before."""
+    """Tell the listeners (the automation queue) once the event is committed, not before:
+    the one event, or None for several written in one transaction (a bulk change is one
+    look for pending events in the worker, not 10,000 queued tasks)."""
+    transaction = database.top_transaction()
+    if transaction is not None and getattr(_announcing, "transaction", None) is transaction:
+        _announcing.ids.append(event_id)
+        return
+    ids = [event_id]
+    if transaction is not None:  # a rolled-back transaction leaves a stale entry: replaced
+        _announcing.transaction, _announcing.ids = transaction, ids
+
     def call():
+        if getattr(_announcing, "ids", None) is ids:
+            _announcing.transaction = _announcing.ids = None
         for listener in listeners:
-            listener(event_id)
+            listener(ids[0] if len(ids) == 1 else None)
     database.after_commit(call)
 
 

@@ -92,12 +92,19 @@ def process_event(event_id):
     handle_event(event_id)
 
 
+BATCH = 100  # events per transaction: long enough to save commits, short for the web's writes
+
+
 @huey.task(retries=3, retry_delay=2)
 def process_pending(limit=10_000):
-    """Run the automations of events not yet done, oldest first (after a batch, a crash)."""
-    from .automation.engine import handle_event
-    for event_id in pending(limit):
-        handle_event(event_id)
+    """Run the automations of events not yet done, oldest first (after a bulk change, a
+    crash), a batch per transaction; raise the first failure after all for Huey's retry."""
+    from .automation.engine import handle_events
+    ids, failures = pending(limit), []
+    for start in range(0, len(ids), BATCH):
+        failures += handle_events(ids[start:start + BATCH])
+    if failures:
+        raise failures[0]
 
 
 @huey.task()

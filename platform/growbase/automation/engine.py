@@ -46,17 +46,31 @@ def many(entity, ids, locale):
 
 
 def handle_event(event_id):
-    """Run every rule the event triggers; safe to call again (done rules are skipped).
+    """Run every rule one event triggers (Huey's process_event); raise the first failure
+    so Huey retries. Safe to call again: done rules are skipped."""
+    failures = handle_events([event_id])
+    if failures:
+        raise failures[0]
 
-    Each rule commits alone (its actions, their ActionRun rows, its run row), so one
-    broken rule neither blocks nor repeats the others. A failure is logged on the run,
-    the event marked failed (the sweep leaves it; a re-run or Huey's retry takes it up)
-    and raised for Huey to retry.
+
+def handle_events(event_ids):
+    """Run the rules of several events in one transaction; return the failures.
+
+    Each rule runs in a savepoint (its actions, their ActionRun rows, its run row), so
+    one broken rule rolls back alone, neither blocking nor repeating the others; its
+    failure is logged on the run and the event marked failed (the sweep leaves it; a
+    re-run or Huey's retry takes it up). One commit per batch, not per event, is what
+    lets a worker keep up with a bulk change.
     """
-    found = fetch(Event, [event_id])
-    event = found[0] if found else None
-    if event is None or event.state == "done":
-        return
+    failures = []
+    with database.atomic():
+        for event in sorted(fetch(Event, event_ids), key=lambda e: e.id):
+            if event.state != "done":
+                failures += run_event(event)
+    return failures
+
+
+def run_event(event):
     try:
         entity = catalog().entity(event.entity)
     except UnknownEntity:
@@ -80,20 +94,18 @@ def handle_event(event_id):
                 record_failure(rule, entity, event, exc)
                 failures.append(exc)
     if not elsewhere:
-        update_by_id(Event, event_id, state="failed" if failures else "done")
-    if failures:
-        raise failures[0]
+        update_by_id(Event, event.id, state="failed" if failures else "done")
+    return failures
 
 
 def open_run(rule, entity, event, status="running", error=""):
     """This rule's run for this event (made on the first attempt)."""
     run = fetch_where(AutomationRun, event_id=event.id, rule=rule.key)
     if run is None:
-        insert_row(AutomationRun, dict(event_id=event.id, rule=rule.key, entity=entity.name,
-                                       record_id=event.record_id, trigger=rule.trigger,
-                                       status=status, error=error, attempts=0,
-                                       started_at=utcnow()))
-        run = fetch_where(AutomationRun, event_id=event.id, rule=rule.key)
+        run_id = insert_row(AutomationRun, dict(
+            event_id=event.id, rule=rule.key, entity=entity.name, record_id=event.record_id,
+            trigger=rule.trigger, status=status, error=error, attempts=0, started_at=utcnow()))
+        run = AutomationRun(id=run_id, status=status, attempts=0)  # as inserted; no re-read
     return run
 
 

@@ -69,9 +69,17 @@ class Rule:
         (self.trigger, self.trigger_params), = spec["when"].items()
         self.condition = spec.get("if")
         self.actions = [next(iter(item.items())) for item in spec["then"]]
+        self._stages = {}
 
     def __repr__(self):
         return f"<Rule {self.key} on {self.entity}>"
+
+    def stage(self, entity, field, key):
+        """The trigger's from/to as the field's value (parsed once per entity version)."""
+        cache_key = (entity.name, entity.version, key)
+        if cache_key not in self._stages:
+            self._stages[cache_key] = field.type.parse(self.trigger_params[key], field)
+        return self._stages[cache_key]
 
     @property
     def offset(self):

@@ -48,7 +48,7 @@ def triggered(rule, entity, event, before, after):
         if field is None or field.name not in event.changed:
             return False
         for key, state in (("from", before), ("to", after)):
-            if key in params and state.get(field.name) != field.type.parse(params[key], field):
+            if key in params and state.get(field.name) != rule.stage(entity, field, key):
                 return False
     return True
 

@@ -68,6 +68,9 @@ class Options(FieldType):
 
     def lookup(self, raw, field):
         """Find an option by value or by its label in any language."""
+        for option in field.options:  # the stored value itself: JSON, events, the API
+            if raw == option["value"]:
+                return raw
         wanted = _key(raw)
         for option in field.options:
             if wanted == _key(option["value"]) or any(

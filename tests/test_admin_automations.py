@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from growbase.auth import create_user
+from growbase.automation.rules import apply_rules
 from growbase.catalog import catalog
 from growbase.tables import AutomationRun, Event, Outbox, utcnow
 
@@ -19,8 +20,10 @@ def page(client, url):
 
 @pytest.fixture
 def broken_run(shop, service):
-    """A confirmed order whose customer has no phone: order_confirmed failed."""
-    service.update("customer", shop.id, {"phone": None})
+    """A confirmed order while order_confirmed had a typo in its template: it failed."""
+    good = catalog().rule("order_confirmed").spec
+    apply_rules([dict(good, then=[{"send_sms": {"to": "{{ record.customer.phone }}",
+                                                "text": "{{ record.numbr }}"}}])])
     order = service.create("order", {"number": "ORD-00001", "customer": shop.id})
     service.update("order", order.id, {"status": "confirmed"})
     while Event.select().where(Event.state == "pending").exists():
@@ -34,8 +37,10 @@ def broken_run(shop, service):
 def test_run_log_shows_the_failure_and_runs_it_again(client, broken_run, service, shop):
     order, run = broken_run
     html = page(client, "/admin/runs/?status=failed")
-    assert "No phone number" in html and "Run again" in html and "gb-run-done" not in html
-    service.update("customer", shop.id, {"phone": "+79123456789"})
+    assert "numbr" in html and "Run again" in html and "gb-run-done" not in html
+    apply_rules([dict(catalog().rule("order_confirmed").spec,
+                      then=[{"send_sms": {"to": "{{ record.customer.phone }}",
+                                          "text": "{{ record.number }}"}}])])
     client.post(f"/admin/runs/rerun/{run.id}", data={"csrf_token": csrf_token(html)})
     run_pending()
     assert AutomationRun.get_by_id(run.id).status == "done"

@@ -54,6 +54,21 @@ def test_updated_with_a_condition_fires_when_it_starts_to_match(shop, service):
     assert Notification.select().where(Notification.text == "Big: ORD-00001").count() == 2
 
 
+def test_a_silent_rule_changes_the_record_without_triggering_rules(shop, service):
+    from growbase.automation.safety import cycle_warnings
+    from growbase.catalog import catalog
+    apply_rules([{"key": "echo", "name": "Echo", "entity": "order", "when": {"updated": {}},
+                  "silent": True,
+                  "then": [{"update_field": {"field": "comment", "value": "{{ record.comment }}+"}}]}])
+    assert cycle_warnings(catalog(), ["echo"]) == []
+    order = service.create("order", {"number": "ORD-00001", "customer": shop.id})
+    service.update("order", order.id, {"amount": "1"})
+    for _round in range(3):
+        run_pending()
+    assert AutomationRun.select().where(AutomationRun.rule == "echo").count() == 1
+    assert RecordService().get("order", order.id)[1].comment == "+"
+
+
 def test_a_rule_that_triggers_itself_stops_at_the_depth_limit(shop, service):
     apply_rules([{"key": "echo", "name": "Echo", "entity": "order", "when": {"updated": {}},
                   "then": [{"update_field": {"field": "comment", "value": "{{ record.comment }}+"}}]}])
@@ -69,12 +84,24 @@ def test_a_broken_action_fails_the_run_not_the_save(shop, service):
     apply_rules([{"key": "text_nobody", "name": "Text nobody", "entity": "order",
                   "when": {"created": {}},
                   "then": [{"send_sms": {"to": "{{ record.tracking }}", "text": "hi"}}]}])
-    order = service.create("order", {"number": "ORD-00001", "customer": shop.id})
+    order = service.create("order", {"number": "ORD-00001", "customer": shop.id,
+                                     "tracking": "RA123456785RU"})
     assert order.id  # the save went through
     with pytest.raises(RuntimeError):
         handle_event(Event.get(Event.entity == "order").id)
     run = AutomationRun.get(AutomationRun.rule == "text_nobody")
     assert run.status == "failed" and "No phone number" in run.error and run.attempts == 1
+    assert "RA123456785RU" in run.error
+
+
+def test_a_record_without_an_address_skips_the_message_and_says_so(shop, service):
+    service.update("customer", shop.id, {"phone": None})
+    order = service.create("order", {"number": "ORD-00001", "customer": shop.id})
+    run_pending()
+    run = AutomationRun.get(AutomationRun.rule == "order_received")
+    outcomes = [a.outcome for a in run.actions]
+    assert run.status == "done" and any("skipped: no sms address" in o for o in outcomes)
+    assert Outbox.select().count() == 0 and order.id
 
 
 def test_bad_rules_are_refused_with_paths(shop):
@@ -175,18 +202,18 @@ def test_a_trigger_that_happened_without_a_match_is_logged_as_skipped(shop, serv
 
 
 def test_a_failed_run_can_be_run_again_once_fixed(shop, service):
+    from growbase.automation.engine import rerun
+    from growbase.catalog import catalog
+    good = catalog().rule("order_confirmed").spec
+    typo = {"send_sms": {"to": "{{ record.customer.phone }}", "text": "{{ record.numbr }}"}}
+    apply_rules([dict(good, then=[typo, good["then"][1]])])
     order = service.create("order", {"number": "ORD-00001", "customer": shop.id})
-    run_pending()
-    phone = RecordService().get("customer", shop.id)[1].phone
-    service.update("customer", shop.id, {"phone": None})
     service.update("order", order.id, {"status": "confirmed"})
     with pytest.raises(RuntimeError):
         run_pending()
     failed = AutomationRun.get((AutomationRun.rule == "order_confirmed"))
-    assert failed.status == "failed" and "No phone number" in failed.error
-    service.update("customer", shop.id, {"phone": phone})
-    from growbase.automation.engine import rerun
-    from growbase.catalog import catalog
+    assert failed.status == "failed" and "numbr" in failed.error
+    apply_rules([good])  # the owner fixes the typo
     assert rerun(failed.id) == failed.event_id
     run_pending()
     again = AutomationRun.get_by_id(failed.id)
@@ -222,3 +249,23 @@ def test_test_this_rule_shows_what_would_be_sent_and_sends_nothing(shop, service
     assert task["would"] == "task \"Check stock for ORD-00001\" for lena"
     assert Outbox.select().count() == 0 and AutomationRun.select().count() == 0
     assert catalog().entity("task").model.select().count() == 0
+
+
+def test_shipped_email_comes_from_the_message_templates_escaped_in_html(shop, service):
+    service.update("customer", shop.id, {"name": "Иван <Петров>", "email": "ivan@example.com"})
+    order = service.create("order", {"number": "ORD-00001", "customer": shop.id, "amount": "990"})
+    service.update("order", order.id, {"status": "shipping", "courier": "cdek",
+                                       "tracking": "RA123456785RU"})
+    run_pending()
+    mail = Outbox.get(Outbox.channel == "email")
+    assert mail.recipient == "ivan@example.com" and mail.subject == "Заказ ORD-00001 в пути"
+    assert "Здравствуйте, Иван <Петров>!" in mail.body and "Трек-номер: RA123456785RU" in mail.body
+    assert "Иван &lt;Петров&gt;" in mail.html and "<td>СДЭК</td>" in mail.html
+
+
+def test_templates_cannot_reach_outside_the_messages_folder_or_into_python(shop, service):
+    from growbase.automation.templates import TemplateProblem, render
+    with pytest.raises(TemplateProblem):
+        render("{% include '../../platform/growbase/config.py' %}")
+    with pytest.raises(TemplateProblem):
+        render("{{ record.__class__.__mro__ }}", record=RecordService())

@@ -126,27 +126,42 @@ class NotifyUser(Action):
 
 
 class Message(Action):
-    """An outgoing message: rendered here, written to the outbox, sent by its channel."""
+    """An outgoing message: rendered here, written to the outbox, sent by its channel.
+
+    A record with no address (a customer without email) skips the message and says so;
+    an address that is there but unusable fails the run, for the owner to fix."""
     channel = ""
 
     def recipient(self, text):
         return text
 
     def compose(self, params, ctx):
-        """(recipient, subject, body, html) as they would be sent."""
+        """(recipient, subject, body, html) as they would be sent; None: nobody to send to."""
         context = ctx.template_context
-        return (self.recipient(render(params["to"], **context)),
-                render(params.get("subject", ""), **context), render(params["text"], **context),
+        to = render(params["to"], **context)
+        if not to:
+            return None
+        return (self.recipient(to), render(params.get("subject", ""), **context),
+                render(params["text"], **context),
                 render(params["html"], html=True, **context) if params.get("html") else "")
 
+    def skipped(self):
+        return _("skipped: no %(channel)s address on the record", channel=self.channel)
+
     def run(self, params, ctx):
-        to, subject, body, html = self.compose(params, ctx)
+        composed = self.compose(params, ctx)
+        if composed is None:
+            return self.skipped()
+        to, subject, body, html = composed
         ctx.message = post(self.channel, to, body, subject=subject, html=html,
                            rule=ctx.rule.key, entity=ctx.entity.name, record_id=ctx.record_id)
         return _("%(channel)s to %(to)s", channel=self.channel, to=to)
 
     def describe(self, params, ctx):
-        to, subject, body, _html = self.compose(params, ctx)
+        composed = self.compose(params, ctx)
+        if composed is None:
+            return self.skipped()
+        to, subject, body, _html = composed
         return _("%(channel)s to %(to)s", channel=self.channel, to=to) + ": " + " · ".join(
             part for part in (subject, body) if part)
 
@@ -164,7 +179,7 @@ class SendSms(Message):
             number = phonenumbers.parse(text, "RU")
         except phonenumbers.NumberParseException:
             number = None
-        if not text or number is None or not phonenumbers.is_valid_number(number):
+        if number is None or not phonenumbers.is_valid_number(number):
             raise ActionFailed(_("No phone number to send to (got \"%(to)s\").", to=text))
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

@@ -30,7 +30,8 @@ class Context:
         self.message = None  # the outbox row the current action wrote, if any
         self.values = after or before
         self.service = RecordService(Actor(None, f"rule:{rule.key}", f"automation:{rule.key}",
-                                           trusted=True), depth=event.depth + 1)
+                                           trusted=True), depth=event.depth + 1,
+                                     silent=rule.silent)
         self.template_context = {
             "record": RecordView(entity, self.values, event.record_id, rule.locale),
             "before": RecordView(entity, before, event.record_id, rule.locale) if before else None,

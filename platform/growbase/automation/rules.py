@@ -45,6 +45,7 @@ def meta_schema():
             "name": {"type": "string", "minLength": 1, "maxLength": 200},
             "entity": {"type": "string", "pattern": NAME},
             "enabled": {"type": "boolean"},
+            "silent": {"type": "boolean"},  # records this rule writes trigger no rules
             "locale": {"enum": ["en", "ru"]},
             "when": {"type": "object", "minProperties": 1, "maxProperties": 1,
                      "additionalProperties": False, "properties": TRIGGERS},
@@ -65,6 +66,7 @@ class Rule:
         self.name = spec["name"]
         self.entity = spec["entity"]
         self.enabled = spec.get("enabled", True)
+        self.silent = spec.get("silent", False)
         self.locale = spec.get("locale", "en")  # how numbers and dates read in its messages
         (self.trigger, self.trigger_params), = spec["when"].items()
         self.condition = spec.get("if")

@@ -269,3 +269,24 @@ def test_templates_cannot_reach_outside_the_messages_folder_or_into_python(shop,
         render("{% include '../../platform/growbase/config.py' %}")
     with pytest.raises(TemplateProblem):
         render("{{ record.__class__.__mro__ }}", record=RecordService())
+
+
+def test_a_failing_rule_is_tried_again_later_then_left_failed(shop, service):
+    from growbase.automation.engine import handle_events
+    from growbase.tables import utcnow
+    from growbase.worker import RUN_TRIES, huey, retry_later
+    huey.flush()
+    apply_rules([{"key": "typo", "name": "Typo", "entity": "order", "when": {"created": {}},
+                  "then": [{"notify_role": {"role": "manager", "text": "{{ record.numbr }}"}}]}])
+    service.create("order", {"number": "ORD-00001", "customer": shop.id})
+    event = Event.get(Event.entity == "order")
+    delays = []
+    for _try in range(RUN_TRIES):
+        before = utcnow()  # Huey keeps its times in UTC
+        retry_later(handle_events([event.id]))
+        scheduled = [t for t in huey.pending() if t.eta]
+        delays.append(round((scheduled[0].eta - before).total_seconds()) if scheduled else None)
+        huey.flush()
+    assert delays == [10, 30, 90, None]  # then it waits in the run log for "Run again"
+    run = AutomationRun.get(AutomationRun.rule == "typo")
+    assert run.status == "failed" and run.attempts == RUN_TRIES

@@ -105,7 +105,7 @@ def resend_message(message_id):
 def run_json(run, actions):
     return {"id": run.id, "rule": run.rule, "entity": run.entity, "record_id": run.record_id,
             "event_id": run.event_id, "trigger": run.trigger, "status": run.status,
-            "error": run.error, "attempts": run.attempts,
+            "error": run.error, "attempts": run.attempts, "duration_ms": run.duration_ms,
             "started_at": run.started_at.isoformat(timespec="seconds"),
             "actions": [{"action": a.action, "outcome": a.outcome,
                          "delivery": message_json(m) if m else None} for a, m in actions]}

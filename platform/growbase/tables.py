@@ -150,6 +150,12 @@ class AutomationRun(SystemModel):
     started_at = DateTimeField(default=utcnow)
     finished_at = DateTimeField(null=True)
 
+    @property
+    def duration_ms(self):
+        if self.finished_at is None or self.started_at is None:
+            return None
+        return round((self.finished_at - self.started_at).total_seconds() * 1000)
+
     class Meta:
         table_name = "gb_automation_run"
         indexes = ((("event_id", "rule"), True),)

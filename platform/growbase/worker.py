@@ -86,25 +86,37 @@ def heartbeat():
         deliver_message(message_id)
 
 
-@huey.task(retries=3, retry_delay=2)
+@huey.task()
 def process_event(event_id):
-    from .automation.engine import handle_event
-    handle_event(event_id)
+    from .automation.engine import handle_events
+    retry_later(handle_events([event_id]))
 
 
 BATCH = 100  # events per transaction: long enough to save commits, short for the web's writes
+RUN_TRIES = 4  # a failing rule is tried this often (10 s, 30 s, 90 s apart), then left failed
 
 
-@huey.task(retries=3, retry_delay=2)
+@huey.task()
 def process_pending(limit=10_000):
     """Run the automations of events not yet done, oldest first (after a bulk change, a
-    crash), a batch per transaction; raise the first failure after all for Huey's retry."""
+    crash), a batch per transaction."""
     from .automation.engine import handle_events
     ids, failures = pending(limit), []
     for start in range(0, len(ids), BATCH):
         failures += handle_events(ids[start:start + BATCH])
-    if failures:
-        raise failures[0]
+    retry_later(failures)
+
+
+def retry_later(failures):
+    """Try a failed event's rules again after a growing delay; after RUN_TRIES the run
+    stays failed in the run log, where a person can run it again once it is fixed."""
+    from .channels import retry_delay
+    from .tables import AutomationRun
+    for event_id in sorted({event_id for event_id, _error in failures}):
+        tries = max([run.attempts for run in AutomationRun.select(AutomationRun.attempts).where(
+            (AutomationRun.event_id == event_id) & (AutomationRun.status == "failed"))] or [0])
+        if 0 < tries < RUN_TRIES:
+            process_event.schedule((event_id,), delay=retry_delay(tries))
 
 
 @huey.task()

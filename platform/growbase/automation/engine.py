@@ -47,15 +47,15 @@ def many(entity, ids, locale):
 
 
 def handle_event(event_id):
-    """Run every rule one event triggers (Huey's process_event); raise the first failure
-    so Huey retries. Safe to call again: done rules are skipped."""
+    """Run every rule one event triggers; raise the first failure. Safe to call again:
+    done rules are skipped."""
     failures = handle_events([event_id])
     if failures:
-        raise failures[0]
+        raise failures[0][1]
 
 
 def handle_events(event_ids):
-    """Run the rules of several events in one transaction; return the failures.
+    """Run the rules of several events in one transaction; return [(event id, error)].
 
     Each rule runs in a savepoint (its actions, their ActionRun rows, its run row), so
     one broken rule rolls back alone, neither blocking nor repeating the others; its
@@ -67,7 +67,7 @@ def handle_events(event_ids):
     with database.atomic():
         for event in sorted(fetch(Event, event_ids), key=lambda e: e.id):
             if event.state != "done":
-                failures += run_event(event)
+                failures += [(event.id, exc) for exc in run_event(event)]
     return failures
 
 

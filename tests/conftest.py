@@ -1,6 +1,7 @@
 """One app fixture; every storage test runs on SQLite and on PostgreSQL (GROWBASE_TEST_BACKENDS)."""
 
 import os
+import subprocess
 import sys
 import tempfile
 import uuid
@@ -82,6 +83,21 @@ def shop(service):
     create_user("lena", "lena-password", role="logistics", full_name="Лена")
     create_user("anna", "anna-password", role="manager", full_name="Анна")
     return service.create("customer", {"name": "Иван Петров", "phone": "8 912 345-67-89"})
+
+
+@pytest.fixture
+def run(database_url, tmp_path):
+    """`python run.py ARGS` against the test database; checks the exit code unless ok=False."""
+    env = dict(os.environ, DATABASE_URL=database_url, GROWBASE_DATA=str(tmp_path),
+               HUEY_URL=f"sqlite:///{tmp_path / 'huey.db'}", GROWBASE_DEMO="0")
+
+    def call(*args, ok=True):
+        result = subprocess.run([sys.executable, str(ROOT / "run.py"), *args], env=env,
+                                capture_output=True, text=True, timeout=120)
+        if ok:
+            assert result.returncode == 0, result.stdout + result.stderr
+        return result
+    return call
 
 
 @pytest.fixture

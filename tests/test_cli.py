@@ -1,32 +1,13 @@
 """`python run.py ...` as an owner or a script uses it, against the test database."""
 
 import json
-import os
-import subprocess
-import sys
-
-import pytest
 
 from helpers import ROOT
 
 
-@pytest.fixture
-def run(database_url, tmp_path):
-    env = dict(os.environ, DATABASE_URL=database_url, GROWBASE_DATA=str(tmp_path),
-               HUEY_URL=f"sqlite:///{tmp_path / 'huey.db'}", GROWBASE_DEMO="0")
-
-    def call(*args, ok=True):
-        result = subprocess.run([sys.executable, str(ROOT / "run.py"), *args], env=env,
-                                capture_output=True, text=True, timeout=120)
-        if ok:
-            assert result.returncode == 0, result.stdout + result.stderr
-        return result
-    return call
-
-
 def test_help_lists_the_commands(run):
     out = run("--help").stdout
-    for command in ("serve", "worker", "user", "token", "schema"):
+    for command in ("serve", "worker", "user", "token", "schema", "automation", "import"):
         assert command in out
 
 

@@ -4,7 +4,7 @@ Reading is for every signed-in user; changing a rule is for the owner only, chec
 on the server (the UI hiding a button is not a permission).
 """
 
-from flask import jsonify, request
+from flask import jsonify
 from flask_login import current_user
 
 from .api import body, bp, refuse, system_rows

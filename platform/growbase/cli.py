@@ -301,6 +301,9 @@ def parser():
     aexport.add_argument("dir")
     aexport.set_defaults(run=cmd_automation_export)
 
+    from .cli_transfer import add_parsers
+    add_parsers(sub)
+
     purge = schema.add_parser("purge", help="drop a retired field's data for good")
     purge.add_argument("entity")
     purge.add_argument("field")

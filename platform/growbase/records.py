@@ -215,6 +215,80 @@ class RecordService:
             announce(None)
             return rows
 
+    def save_batch(self, entity_name, items, on_conflict="flag"):
+        """Create and update many records in one transaction, writing the good ones.
+
+        `items` are {"id": None or the record to update, "data": {...}, "version":
+        the version it was read at or None}. Returns one outcome per item: ("created" |
+        "updated" | "unchanged", id) or ("rejected", {field: message}). A row changed by
+        someone since `version` is rejected as a conflict (on_conflict="flag") or
+        overwritten ("mine"). Same checks as single writes, looked up once per batch.
+        """
+        entity = catalog().entity(entity_name)
+        with database.atomic():
+            ids = [item["id"] for item in items if item.get("id")]
+            rows = {row.id: row for start in range(0, len(ids), 500)
+                    for row in fetch(entity.model, ids[start:start + 500], for_update=True)}
+            plans = [self._plan(entity, item, rows, on_conflict) for item in items]
+            checks = BatchChecks(entity, [{n: plan["merged"][n] for n in plan["changed"]}
+                                          for plan in plans if plan["merged"] is not None])
+            trail, outcomes = [], []
+            for plan in plans:
+                if plan["merged"] is not None and not plan["errors"]:
+                    plan["errors"].update(self._validate(
+                        entity, plan["merged"], plan["changed"], plan["id"], plan["errors"], checks))
+                outcomes.append(self._apply(entity, plan, trail))
+            insert_rows(Audit, [audit for audit, _event in trail])
+            insert_rows(Event, [event for _audit, event in trail])
+            if trail:
+                announce(None)
+        return outcomes
+
+    def _plan(self, entity, item, rows, on_conflict):
+        """What one batch item would change: {id, row, merged, changed, errors}."""
+        record_id = item.get("id")
+        if not record_id:
+            values, errors = self._new(entity, item["data"])
+            merged = {f.name: values.get(f.name) for f in entity.fields}
+            return {"id": None, "row": None, "merged": merged, "errors": errors,
+                    "changed": [n for n, v in values.items() if v is not None]}
+        row = rows.get(record_id)
+        if row is None:
+            return {"id": record_id, "row": None, "merged": None, "changed": [], "errors": {
+                "id": _("%(entity)s #%(id)s does not exist (it may have been deleted).",
+                        entity=entity.label(), id=record_id)}}
+        current = values_of(entity, row)
+        values, errors = self._parse(entity, item["data"], current)
+        changed = [n for n, v in values.items() if v != current[n]]
+        version = item.get("version")
+        if version is not None and version != row.gb_version and changed and on_conflict != "mine":
+            since = self._changed_since(entity, row, version)
+            for name in (n for n in changed if n in since):
+                errors[name] = _("Changed in the system by %(by)s at %(at)s to \"%(theirs)s\" "
+                                 "after the export; keep theirs or import again with yours.",
+                                 by=since[name]["by"], at=since[name]["at"],
+                                 theirs=since[name]["theirs"])
+        return {"id": record_id, "row": row, "merged": dict(current, **values), "errors": errors,
+                "changed": changed, "current": current}
+
+    def _apply(self, entity, plan, trail):
+        if plan["errors"]:
+            return "rejected", plan["errors"]
+        if plan["row"] is None:
+            return "created", self._insert(entity, plan["merged"], plan["changed"], trail).id
+        if not plan["changed"]:
+            return "unchanged", plan["id"]
+        row, changed, merged = plan["row"], plan["changed"], plan["merged"]
+        updates = dict({n: merged[n] for n in changed}, gb_updated_at=utcnow(),
+                       gb_updated_by=self.actor.user_id)
+        self._write(entity, lambda: update_row(entity.model, row.id, row.gb_version, updates))
+        before_json = json_values(entity, plan["current"], changed)
+        after_json = json_values(entity, merged, changed)
+        self._record(entity, row.id, row.gb_version + 1, "update", "updated",
+                     {n: [before_json[n], after_json[n]] for n in changed}, changed,
+                     before_json, json_values(entity, merged), trail)
+        return "updated", row.id
+
     def _new(self, entity, data):
         """A new record's parsed values, defaults filled in (and so checked like the rest)."""
         values, errors = self._parse(entity, data, current=None)

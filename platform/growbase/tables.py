@@ -235,8 +235,17 @@ class Watermark(SystemModel):
         table_name = "gb_watermark"
 
 
+class ImportMapping(SystemModel):
+    """The column -> field mapping last used to import into an entity, offered next time."""
+    entity = CharField(max_length=64, primary_key=True)
+    columns = JSONField()  # {column title: field name or ""}
+
+    class Meta:
+        table_name = "gb_import_mapping"
+
+
 SYSTEM_TABLES = [User, ApiToken, Definition, ConfigState, Audit, Event, AutomationRun, ActionRun,
-                 Outbox, Notification, Heartbeat, Watermark]
+                 Outbox, Notification, Heartbeat, Watermark, ImportMapping]
 
 
 def create_system_tables():

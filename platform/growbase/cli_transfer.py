@@ -1,0 +1,69 @@
+"""`python run.py import` and `export`: spreadsheets in and out from the command line."""
+
+import sys
+import time
+from pathlib import Path
+
+from .cli import open_store, out
+
+
+def progress_bar(started):
+    """Print rows done / total, the rate and the time left on one line of stderr."""
+    def show(report):
+        done, total = report.done, max(report.expected, report.done, 1)
+        rate = done / max(time.perf_counter() - started, 1e-6)
+        left = (total - done) / rate if rate else 0
+        filled = int(30 * done / total)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done:,}/{total:,} rows "
+                         f"{rate:,.0f}/s {left:,.0f} s left ")
+        sys.stderr.flush()
+    return show
+
+
+def cmd_import(args, settings):
+    from .transfer.importer import Options, run_import
+    from .transfer.sheets import SheetProblem
+    from .transfer.workbooks import write_errors
+    open_store(settings)
+    mapping = None
+    if args.map:
+        mapping = dict(item.split("=", 1) for item in args.map)
+    options = Options(entity=args.entity, sheet=args.sheet, mapping=mapping, key=args.key,
+                      mode=args.mode, all_or_nothing=args.all_or_nothing, fire=args.fire,
+                      dry_run=args.dry_run, locale=args.locale)
+    try:
+        report = run_import(Path(args.file), options, progress=progress_bar(time.perf_counter()))
+    except SheetProblem as exc:
+        raise SystemExit(f"error: {exc}") from None
+    sys.stderr.write("\n")
+    for note in report.notes:
+        out(f"note: {note}")
+    out(report.summary())
+    if not report.written and not args.dry_run:
+        out("Nothing was written: every row must be good with --all-or-nothing.")
+    if report.problems:
+        path = Path(args.errors or Path(args.file).with_suffix(".errors.xlsx"))
+        write_errors(report, path)
+        for number, _row, problems in report.problems[:10]:
+            out(f"  row {number}: " + "; ".join(f"{c}: {m}" for c, m in problems.items()))
+        out(f"The rejected rows, with what is wrong in each: {path}")
+        raise SystemExit(1)
+
+
+def add_parsers(sub):
+    imp = sub.add_parser("import", help="import an .xlsx/.ods/.csv file into an entity")
+    imp.add_argument("file")
+    imp.add_argument("--entity", required=True)
+    imp.add_argument("--key", help="the field that finds existing records (phone, email ...)")
+    imp.add_argument("--mode", choices=["insert", "update", "upsert"], default="upsert")
+    imp.add_argument("--sheet")
+    imp.add_argument("--map", action="append", metavar="COLUMN=FIELD",
+                     help="match a column to a field (FIELD empty: leave it out); repeatable")
+    imp.add_argument("--dry-run", action="store_true", help="report what would happen, write nothing")
+    imp.add_argument("--all-or-nothing", action="store_true",
+                     help="write nothing unless every row is good")
+    imp.add_argument("--fire", action="store_true", help="let automations run for these rows")
+    imp.add_argument("--errors", help="where to write the rejected rows (.xlsx)")
+    imp.add_argument("--locale", choices=["en", "ru"], default="en",
+                     help="how the file writes numbers and dates (12,900.50 or 12 900,50)")
+    imp.set_defaults(run=cmd_import)

@@ -1,0 +1,1 @@
+"""Moving data in and out through spreadsheets: read, map, import, export."""

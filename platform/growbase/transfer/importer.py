@@ -1,0 +1,303 @@
+"""Import a sheet into an entity: map columns, check every row, upsert, report.
+
+Rows go through the record service in chunks (one transaction each, or one for the
+whole file when the owner asks for all or nothing); a dry run is the same work rolled
+back, so its report is exactly what a real run would do. Imports are silent unless
+asked: ten thousand rows must not send ten thousand SMS by surprise.
+"""
+
+from dataclasses import dataclass, field as dataclass_field
+from itertools import islice
+
+from ..catalog import catalog
+from ..db import database
+from ..fields import FieldError
+from ..i18n import gettext as _
+from ..records import Actor, RecordService, SYSTEM
+from .columns import apply_choices, auto_map, header_row
+from .links import LinkResolver
+from .sheets import Book, SheetProblem, blank
+
+CHUNK = 2000
+MODES = ("insert", "update", "upsert")
+
+
+class Rollback(Exception):
+    """Leave the import's transaction without keeping anything (dry run, all or nothing)."""
+
+
+@dataclass
+class Options:
+    entity: str
+    sheet: str | None = None
+    mapping: dict | None = None  # {column title: field name, or "" to leave it out}
+    key: str | None = None  # the field that finds existing records (phone, email, number)
+    mode: str = "upsert"
+    all_or_nothing: bool = False
+    fire: bool = False  # run automations for the imported rows
+    dry_run: bool = False
+    on_conflict: str = "flag"  # a row changed since its export: flag it, or "mine"
+    locale: str | None = None  # how the file writes numbers and dates (the user's by default)
+
+
+@dataclass
+class Report:
+    total: int = 0
+    expected: int = 0  # rows in the sheet below the header (blank ones included)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    written: bool = False
+    dry_run: bool = False
+    header: list = dataclass_field(default_factory=list)
+    mapping: dict = dataclass_field(default_factory=dict)  # {column index: field name}
+    notes: list = dataclass_field(default_factory=list)
+    problems: list = dataclass_field(default_factory=list)  # [(row number, cells, {column: msg})]
+
+    @property
+    def done(self):
+        return self.created + self.updated + self.unchanged + self.rejected
+
+    def summary(self):
+        counts = dict(rows=self.total, created=self.created, updated=self.updated,
+                      unchanged=self.unchanged, rejected=self.rejected)
+        if self.dry_run:
+            return _("Dry run, nothing written. %(rows)s rows: %(created)s would be created, "
+                     "%(updated)s updated, %(unchanged)s unchanged, %(rejected)s rejected.",
+                     **counts)
+        return _("%(rows)s rows: %(created)s created, %(updated)s updated, %(unchanged)s "
+                 "unchanged, %(rejected)s rejected.", **counts)
+
+
+def run_import(path, options, actor=SYSTEM, filename=None, progress=None):
+    """Import the file; return the Report. Raises SheetProblem when it cannot start."""
+    if options.mode not in MODES:
+        raise SheetProblem(_("Mode must be one of: %(modes)s.", modes=", ".join(MODES)))
+    entity = catalog().entity(options.entity)
+    book = Book(path, filename)
+    rows = book.rows(options.sheet)
+    head = list(islice(rows, 20))
+    index, header = header_row(head, entity)
+    sheet = options.sheet or book.sheets[0]
+    report = Report(header=header, expected=max(0, book.height(sheet) - index - 1),
+                    dry_run=options.dry_run)
+    merged = book.merged_header(sheet, index)
+    if merged:
+        raise SheetProblem(_("Some header cells are merged; unmerge them so that every column "
+                             "has its own name, and upload the file again."))
+    if options.mapping:
+        report.mapping = apply_choices(entity, header, options.mapping)
+    else:
+        report.mapping, report.notes = auto_map(entity, header, remembered_mapping(entity.name))
+    check_key(entity, options, report.mapping)
+    data_rows = ((number, row) for number, row in
+                 enumerate(_chain(head[index + 1:], rows), start=index + 2)
+                 if not all(blank(cell) for cell in row))
+    service = RecordService(actor, locale=options.locale, silent=not options.fire)
+    job = Job(entity, options, report, service)
+    try:
+        with database.atomic():
+            while True:
+                chunk = list(islice(data_rows, CHUNK))
+                if not chunk:
+                    break
+                if options.all_or_nothing or options.dry_run:
+                    job.run_chunk(chunk)
+                else:
+                    with database.atomic():
+                        job.run_chunk(chunk)
+                if progress:
+                    progress(report)
+            report.written = not options.dry_run and not (options.all_or_nothing and
+                                                          report.rejected)
+            if not report.written:
+                raise Rollback()
+    except Rollback:
+        pass
+    if report.written or options.dry_run:
+        remember_mapping(entity.name, header, report.mapping)
+    unnamed = [i for i, title in enumerate(header) if title is None]
+    if unnamed and any(not blank(row[i]) for _n, row in job.first for i in unnamed if i < len(row)):
+        report.notes.append(_("Some columns have no name in the header row; their values were "
+                              "not imported."))
+    return report
+
+
+def _chain(first, rest):
+    yield from first
+    yield from rest
+
+
+def check_key(entity, options, mapping):
+    """The key must be a field with a column; without one, a unique mapped field is used."""
+    mapped = set(mapping.values())
+    if options.mode != "insert" and "id" not in mapped:
+        if not options.key:
+            options.key = next((f.name for f in entity.active_fields
+                                if f.get("unique") and f.name in mapped), None)
+        if not options.key:
+            raise SheetProblem(_("Choose the field that finds existing records (like phone or "
+                                 "email), or import as new records only."))
+        field = entity.by_name.get(options.key)
+        if field is None or field.retired:
+            raise SheetProblem(_("%(entity)s has no field %(field)s to find records by.",
+                                 entity=entity.label(), field=options.key))
+        if options.key not in mapped:
+            raise SheetProblem(_("No column fills %(field)s, the field that finds existing "
+                                 "records.", field=field.label()))
+
+
+class Job:
+    """One import's state across chunks: keys already seen, links resolved so far."""
+
+    def __init__(self, entity, options, report, service):
+        self.entity, self.options, self.report, self.service = entity, options, report, service
+        self.seen = {}  # key value -> the row number that had it first
+        self.first = []
+        self.links = {name: LinkResolver(entity.by_name[name]) for name in report.mapping.values()
+                      if name in entity.by_name and entity.by_name[name].type.references
+                      and entity.by_name[name].type.name == "link"}
+        self.titles = {index: title for index, title in enumerate(report.header)}
+        self.column_of = {name: self.titles[index] for index, name in report.mapping.items()}
+
+    def run_chunk(self, chunk):
+        if not self.first:
+            self.first = chunk[:50]
+        items, numbers, early = [], [], {}
+        mapped = [(index, name) for index, name in self.report.mapping.items()]
+        for name, resolver in self.links.items():
+            index = next(i for i, n in mapped if n == name)
+            resolver.prepare(row[index] for _number, row in chunk if index < len(row))
+        existing = self.existing(chunk, mapped)
+        for number, row in chunk:
+            data, problems, record_id, version = {}, {}, None, None
+            for index, name in mapped:
+                cell = row[index] if index < len(row) else None
+                if name == "id":
+                    record_id = self.whole_number(cell, "id", problems)
+                elif name == "_version":
+                    version = self.whole_number(cell, "_version", problems)
+                elif name in self.links and not blank(cell):
+                    found, message = self.links[name].find(cell)
+                    if message:
+                        problems[name] = message
+                    else:
+                        data[name] = found
+                else:
+                    data[name] = cell
+            record_id = self.match(number, data, record_id, existing, problems)
+            if record_id == "skip":
+                continue
+            if problems:
+                early[len(items)] = problems
+            items.append({"id": record_id, "data": data, "version": version})
+            numbers.append((number, row))
+        ready = [item for index, item in enumerate(items) if index not in early]
+        saved = iter(self.service.save_batch(self.entity.name, ready, self.options.on_conflict)
+                     if ready else [])
+        for index, ((number, row), item) in enumerate(zip(numbers, items)):
+            if index in early:  # not saved; say everything wrong with it at once
+                _values, errors = self.service._parse(self.entity, item["data"], None)
+                kind, detail = "rejected", dict(errors, **early[index])
+            else:
+                kind, detail = next(saved)
+            self.count(kind, number, row, detail)
+
+    def count(self, kind, number, row, detail):
+        self.report.total += 1
+        if kind == "rejected":
+            self.report.rejected += 1
+            self.report.problems.append((number, row, {
+                self.column_of.get(name) or self.label(name): message
+                for name, message in detail.items()}))
+        else:
+            setattr(self.report, kind, getattr(self.report, kind) + 1)
+
+    def label(self, name):
+        field = self.entity.by_name.get(name)
+        return field.label() if field else name
+
+    def whole_number(self, cell, name, problems):
+        if blank(cell):
+            return None
+        try:
+            return int(float(cell))
+        except (TypeError, ValueError):
+            problems[name] = _("Not a record number: %(value)s.", value=cell)
+            return None
+
+    def existing(self, chunk, mapped):
+        """{parsed key value: (id, version)} of the chunk's records already in the table."""
+        key = self.options.key
+        if not key or self.options.mode == "insert":
+            return {}
+        index = next((i for i, n in mapped if n == key), None)
+        field = self.entity.by_name[key]
+        values = set()
+        for _number, row in chunk:
+            value = self.key_value(field, row[index] if index is not None and index < len(row)
+                                   else None)
+            if value is not None:
+                values.add(value)
+        model, column = self.entity.model, getattr(self.entity.model, key)
+        found = {}
+        values = list(values)
+        for start in range(0, len(values), 500):
+            for row in model.select(model.id, column).where(column.in_(values[start:start + 500])):
+                found.setdefault(getattr(row, key), []).append(row.id)
+        return found
+
+    def key_value(self, field, cell):
+        try:
+            return field.type.parse(cell, field, self.service.locale)
+        except FieldError:
+            return None
+
+    def match(self, number, data, record_id, existing, problems):
+        """The record a row updates (None: a new one), or "skip" (update mode, no match)."""
+        options, key = self.options, self.options.key
+        if record_id is not None or not key or options.mode == "insert":
+            if options.mode == "insert" and record_id is not None:
+                problems["id"] = _("Importing as new records only; leave the id column out.")
+            return record_id
+        field = self.entity.by_name[key]
+        value = self.key_value(field, data.get(key))
+        if value is None:
+            if not problems.get(key) and options.mode == "update":
+                problems[key] = _("Empty: needed to find the record to update.")
+            return None
+        if value in self.seen:
+            problems[key] = _("The same %(field)s as row %(row)s; each record once, please.",
+                              field=field.label(), row=self.seen[value])
+            return None
+        self.seen[value] = number
+        ids = existing.get(value, [])
+        if len(ids) > 1:
+            problems[key] = _("%(n)s records have this %(field)s; choose a key that is unique.",
+                              n=len(ids), field=field.label())
+            return None
+        if ids:
+            return ids[0]
+        if options.mode == "update":
+            problems[key] = _("No record has this %(field)s.", field=field.label())
+        return None
+
+
+def remembered_mapping(entity_name):
+    from ..tables import ImportMapping
+    row = ImportMapping.get_or_none(ImportMapping.entity == entity_name)
+    return row.columns if row else None
+
+
+def remember_mapping(entity_name, header, mapping):
+    from ..tables import ImportMapping
+    columns = {header[index]: name for index, name in mapping.items()}
+    ImportMapping.insert(entity=entity_name, columns=columns).on_conflict(
+        conflict_target=[ImportMapping.entity], update={ImportMapping.columns: columns}).execute()
+
+
+def importer_actor(user, filename, job_id):
+    """Who imports, and from which file: kept in the audit for every row."""
+    source = f"import#{job_id}:{filename}"[:120]
+    return Actor(user.id, user.username, source) if user else Actor(None, "system", source, True)

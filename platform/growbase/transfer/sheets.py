@@ -1,0 +1,130 @@
+"""Reading spreadsheets: .xlsx/.xlsm/.xls/.ods through python-calamine (ten times faster
+than openpyxl), .csv through the csv module (encoding and delimiter guessed).
+
+A sheet whose XML is very large is read with openpyxl's streaming reader instead:
+calamine holds a whole sheet in memory (~1 KB a row), openpyxl keeps it flat.
+Every failure becomes a SheetProblem an owner can act on.
+"""
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+from ..i18n import gettext as _
+
+MAX_BYTES = 100 * 1024 * 1024
+STREAM_ABOVE = 120 * 1024 * 1024  # uncompressed sheet XML (~400,000 rows of 10 columns)
+SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
+
+
+class SheetProblem(ValueError):
+    """The file cannot be read as a table; the message says why and what to do."""
+
+
+def blank(value):
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+class Book:
+    """One uploaded file: its sheet names and, per sheet, its rows as Python values."""
+
+    def __init__(self, path, name=None):
+        self.path = Path(path)
+        self.name = name or self.path.name
+        size = self.path.stat().st_size
+        if size == 0:
+            raise SheetProblem(_("The file is empty."))
+        if size > MAX_BYTES:
+            raise SheetProblem(_("The file is %(mb)s MB; the limit is %(max)s MB. Split it into "
+                                 "parts.", mb=size // 2**20, max=MAX_BYTES // 2**20))
+        suffix = Path(self.name).suffix.lower()
+        self.kind = "csv" if suffix in (".csv", ".txt") else "sheet"
+        if self.kind == "sheet" and suffix not in SPREADSHEETS:
+            raise SheetProblem(_("%(name)s is not a spreadsheet; upload an .xlsx, .ods or .csv "
+                                 "file.", name=self.name))
+        self.sheets = ["CSV"] if self.kind == "csv" else self._open_workbook()
+
+    def _open_workbook(self):
+        import python_calamine
+        try:
+            self.workbook = python_calamine.CalamineWorkbook.from_path(str(self.path))
+        except python_calamine.PasswordError:
+            raise SheetProblem(_("The file is protected with a password; save a copy without "
+                                 "one and upload that.")) from None
+        except Exception:
+            raise SheetProblem(_("%(name)s could not be read as a spreadsheet: it is damaged, or "
+                                 "not really an Excel file. Open it in Excel or LibreOffice and "
+                                 "save it again as .xlsx.", name=self.name)) from None
+        names = [sheet.name for sheet in self.workbook.sheets_metadata
+                 if str(sheet.typ).endswith("WorkSheet")]
+        if not names:
+            raise SheetProblem(_("The file has no sheets with a table."))
+        return names
+
+    def rows(self, sheet=None):
+        """The sheet's rows, each a list of values (str, int/float, date, datetime, bool);
+        empty cells are None."""
+        sheet = sheet or self.sheets[0]
+        if sheet not in self.sheets:
+            raise SheetProblem(_("There is no sheet \"%(sheet)s\"; the file has: %(names)s.",
+                                 sheet=sheet, names=", ".join(self.sheets)))
+        if self.kind == "csv":
+            return self._csv_rows()
+        if self._sheet_xml_size(sheet) > STREAM_ABOVE:
+            return self._streamed_rows(sheet)
+        return ([None if value == "" else value for value in row]
+                for row in self.workbook.get_sheet_by_name(sheet).iter_rows())
+
+    def height(self, sheet=None):
+        """How many rows the sheet has (for progress), header and blank rows included."""
+        sheet = sheet or self.sheets[0]
+        if self.kind == "csv":
+            return self.path.read_bytes().count(b"\n") + 1
+        if self._sheet_xml_size(sheet) > STREAM_ABOVE:
+            from openpyxl import load_workbook
+            book = load_workbook(self.path, read_only=True)
+            try:
+                return book[sheet].max_row or 0
+            finally:
+                book.close()
+        return self.workbook.get_sheet_by_name(sheet).height
+
+    def merged_header(self, sheet, header_index):
+        """Merged ranges crossing the header row (their columns would have no name)."""
+        if self.kind == "csv":
+            return []
+        ranges = self.workbook.get_sheet_by_name(sheet).merged_cell_ranges or []
+        return [r for r in ranges if r[0][0] <= header_index <= r[1][0] and r[0][1] != r[1][1]]
+
+    def _sheet_xml_size(self, sheet):
+        if not zipfile.is_zipfile(self.path):
+            return 0
+        index = self.sheets.index(sheet) + 1
+        with zipfile.ZipFile(self.path) as archive:
+            infos = [i for i in archive.infolist() if i.filename == f"xl/worksheets/sheet{index}.xml"]
+            return infos[0].file_size if infos else 0
+
+    def _streamed_rows(self, sheet):
+        from openpyxl import load_workbook
+        book = load_workbook(self.path, read_only=True, data_only=True)
+        try:
+            for row in book[sheet].iter_rows(values_only=True):
+                yield [None if value == "" else value for value in row]
+        finally:
+            book.close()
+
+    def _csv_rows(self):
+        raw = self.path.read_bytes()
+        for encoding in ("utf-8-sig", "cp1251"):  # Excel in Russia saves CSV as cp1251
+            try:
+                text = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        try:
+            dialect = csv.Sniffer().sniff(text[:20000], delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        for row in csv.reader(io.StringIO(text, newline=""), dialect):
+            yield [None if blank(value) else value.strip() for value in row]

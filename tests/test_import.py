@@ -1,0 +1,192 @@
+"""Importing spreadsheets: mapping, validation, upsert without duplicates, error files."""
+
+import datetime
+import pytest
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+from growbase.catalog import catalog
+from growbase.tables import AutomationRun, Event
+from growbase.transfer.importer import Options, run_import
+from growbase.transfer.sheets import SheetProblem
+from growbase.transfer.workbooks import write_errors
+
+from helpers import run_pending
+
+
+def xlsx(path, rows, title="Sheet1", epoch=None):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title
+    if epoch:
+        book.epoch = epoch
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def customers():
+    model = catalog().entity("customer").model
+    return {c.phone: c for c in model.select()}
+
+
+def test_upsert_by_phone_updates_creates_and_reads_people_formats(service, tmp_path):
+    service.create("customer", {"name": "Иван Петров", "phone": "+79123456789", "city": "Тверь"})
+    path = xlsx(tmp_path / "c.xlsx", [
+        ["Клиенты на 01.11.2026"],  # a title above the table
+        [],
+        ["Имя", "Телефон", "E-mail", "Город", "Тип"],
+        ["Иван Петров", "8 (912) 345-67-89", "ivan@example.com", "Казань", "Частное лицо"],
+        ["Anna Smith", 79001234567, "anna@example.com", "Москва", "PERSON"],
+    ])
+    report = run_import(path, Options(entity="customer"))
+    assert report.summary() == "2 rows: 1 created, 1 updated, 0 unchanged, 0 rejected.", report.problems
+    found = customers()
+    assert len(found) == 2  # Иван was found by his phone, not created twice
+    assert found["+79123456789"].city == "Казань" and found["+79123456789"].email == "ivan@example.com"
+    assert found["+79001234567"].kind == "person"
+    again = run_import(path, Options(entity="customer"))
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)  # nothing to change
+
+
+def test_bad_rows_come_back_in_an_error_file_and_the_good_ones_are_written(service, tmp_path):
+    path = xlsx(tmp_path / "c.xlsx", [
+        ["Name", "Phone", "Email", "Kind"],
+        ["Good One", "+79123456789", "good@example.com", "person"],
+        ["", "+79123456780", "x@example.com", "person"],
+        ["Bad Phone", "12345", "bad@example.com", "person"],
+        ["Twice", "+7 912 345-67-89", "twice@example.com", "person"],
+        ["Bad Kind", "+79123456781", "kind@example.com", "robot"],
+        ["=HYPERLINK(\"http://evil\")", "+79123456782", "not-an-email", "person"],
+    ])
+    book = load_workbook(path)
+    book.active["A7"].data_type = "s"  # typed text that looks like a formula, not a formula
+    book.save(path)
+    report = run_import(path, Options(entity="customer", key="phone"))
+    assert (report.created, report.rejected) == (1, 5)
+    problems = {number: errors for number, _row, errors in report.problems}
+    assert problems[3] == {"Name": "Fill this in."}
+    assert "not exist" in problems[4]["Phone"] or "phone number" in problems[4]["Phone"]
+    assert problems[5]["Phone"].startswith("The same Phone as row 2")
+    assert "robot is not one of the choices" in problems[6]["Kind"]
+    assert "Not an email address" in problems[7]["Email"]
+    errors = load_workbook(write_errors(report, tmp_path / "errors.xlsx"))
+    sheet = errors.active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("Name", "Phone", "Email", "Kind", "Row", "Problems")
+    assert rows[1] == (None, "+79123456780", "x@example.com", "person", 3, "Name: Fill this in.")
+    assert rows[5][0] == "=HYPERLINK(\"http://evil\")" and sheet["A6"].data_type == "s"
+    assert "Email: Not an email address" in rows[5][5]
+    assert sheet["C6"].fill.fgColor.rgb.endswith("FFC7CE")
+
+
+def test_all_or_nothing_and_dry_run_write_nothing(service, tmp_path):
+    path = xlsx(tmp_path / "c.xlsx", [["Name", "Phone"], ["A", "+79123456789"], ["", "+79123456788"]])
+    strict = run_import(path, Options(entity="customer", all_or_nothing=True))
+    assert strict.rejected == 1 and not strict.written and customers() == {}
+    good = xlsx(tmp_path / "g.xlsx", [["Name", "Phone"], ["A", "+79123456789"]])
+    dry = run_import(good, Options(entity="customer", dry_run=True))
+    assert dry.created == 1 and dry.summary().startswith("Dry run, nothing written. 1 rows: 1 "
+                                                         "would be created")
+    assert customers() == {}
+    assert Event.select().count() == 0
+
+
+def test_orders_link_customers_by_phone_or_name_and_read_excel_types(service, tmp_path):
+    ivan = service.create("customer", {"name": "Иван Петров", "phone": "+79123456789"})
+    service.create("customer", {"name": "Двойник", "phone": "+79123456780"})
+    service.create("customer", {"name": "Двойник", "phone": "+79123456781"})
+    path = xlsx(tmp_path / "o.xlsx", [
+        ["Номер", "Клиент", "Сумма", "Статус", "Дата заказа", "Доставить до"],
+        ["ORD-00001", "+7 912 345 67 89", 1500.5, "Подтверждён", datetime.datetime(2026, 3, 1, 14, 30),
+         datetime.date(2026, 3, 5)],
+        ["ORD-00002", "Иван Петров", "12 900,50", "new", "01.03.2026 10:00", "05.03.2026"],
+        ["ORD-00003", "Двойник", "10", "new", None, None],
+        ["ORD-00004", f"#{ivan.id}", 1, "new", None, None],
+    ], epoch=CALENDAR_MAC_1904)
+    report = run_import(path, Options(entity="order", key="number", locale="ru"))
+    assert (report.created, report.rejected) == (3, 1), report.problems
+    (_n, _row, problem), = report.problems
+    assert "2 records of Customer match \"Двойник\"" in problem["Клиент"]
+    model = catalog().entity("order").model
+    first = model.get(model.number == "ORD-00001")
+    assert first.customer == ivan.id and str(first.amount) == "1500.50"
+    assert first.status == "confirmed" and first.ordered_at == datetime.datetime(2026, 3, 1, 14, 30)
+    assert first.deliver_by == datetime.date(2026, 3, 5)  # the 1904 date system read right
+    assert str(model.get(model.number == "ORD-00002").amount) == "12900.50"
+
+
+def test_imports_are_silent_unless_asked(service, shop, tmp_path):
+    path = xlsx(tmp_path / "o.xlsx", [["Number", "Customer"], ["ORD-00001", shop.phone]])
+    run_import(path, Options(entity="order", key="number"))
+    run_pending()
+    assert AutomationRun.select().where(AutomationRun.rule == "order_received").count() == 0
+    path = xlsx(tmp_path / "o2.xlsx", [["Number", "Customer"], ["ORD-00002", shop.phone]])
+    run_import(path, Options(entity="order", key="number", fire=True))
+    run_pending()
+    assert AutomationRun.select().where(AutomationRun.rule == "order_received").count() == 1
+
+
+def test_a_chosen_mapping_is_remembered(service, tmp_path):
+    path = xlsx(tmp_path / "c.xlsx", [["ФИО", "Мобильный", "Комментарий"],
+                                      ["Иван", "+79123456789", "звонить вечером"]])
+    report = run_import(path, Options(entity="customer", mapping={
+        "ФИО": "name", "Мобильный": "phone", "Комментарий": "notes"}))
+    assert report.created == 1
+    again = run_import(xlsx(tmp_path / "d.xlsx", [["ФИО", "Мобильный"], ["Анна", "+79123456780"]]),
+                       Options(entity="customer"))
+    assert again.created == 1 and sorted(again.mapping.values()) == ["name", "phone"]
+
+
+def test_csv_from_russian_excel_semicolons_and_cp1251(service, tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_bytes("Имя;Телефон;Город\r\nИван;8 912 345-67-89;Казань\r\n".encode("cp1251"))
+    report = run_import(path, Options(entity="customer"))
+    assert report.created == 1 and customers()["+79123456789"].city == "Казань"
+
+
+@pytest.mark.parametrize("name, content, words", [
+    ("c.xlsx", b"", "The file is empty"),
+    ("c.xlsx", b"PK\x03\x04 this is not really a zip", "could not be read as a spreadsheet"),
+    ("c.pdf", b"%PDF-1.4", "is not a spreadsheet"),
+    ("c.xlsx", b"Name,Phone\nA,1\n", "could not be read as a spreadsheet"),
+])
+def test_files_that_are_not_tables_are_refused_plainly(service, tmp_path, name, content, words):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(SheetProblem, match=words):
+        run_import(path, Options(entity="customer"))
+
+
+def test_sheets_without_a_usable_header_are_refused(service, tmp_path):
+    with pytest.raises(SheetProblem, match="No header row"):
+        run_import(xlsx(tmp_path / "e.xlsx", []), Options(entity="customer"))
+    book = Workbook()
+    book.active.append(["Name", None, "City"])
+    book.active.merge_cells("A1:B1")
+    book.active.append(["Иван", "+79123456789", "Казань"])
+    book.save(tmp_path / "m.xlsx")
+    with pytest.raises(SheetProblem, match="header cells are merged"):
+        run_import(tmp_path / "m.xlsx", Options(entity="customer"))
+    with pytest.raises(SheetProblem, match="Choose the field that finds existing records"):
+        run_import(xlsx(tmp_path / "n.xlsx", [["Name", "City"], ["A", "B"]]),
+                   Options(entity="customer"))
+    assert customers() == {}
+
+
+def test_duplicate_headers_are_named_not_guessed(service, tmp_path):
+    path = xlsx(tmp_path / "c.xlsx", [["Name", "Phone", "Телефон"], ["A", "+79123456789", "+79000000000"]])
+    report = run_import(path, Options(entity="customer"))
+    assert any("\"Телефон\" is not imported: \"Phone\" already fills phone" in n for n in report.notes)
+    assert list(customers()) == ["+79123456789"]
+
+
+def test_cli_import_shows_progress_and_writes_the_error_file(store, run, tmp_path):
+    path = xlsx(tmp_path / "c.xlsx", [["Name", "Phone"], ["A", "+79123456789"], ["", "+79123456788"]])
+    done = run("import", str(path), "--entity", "customer", ok=False)
+    assert done.returncode == 1, done.stderr
+    assert "2 rows: 1 created, 0 updated, 0 unchanged, 1 rejected." in done.stdout
+    assert "row 3: Name: Fill this in." in done.stdout
+    assert "2/2 rows" in done.stderr
+    assert (tmp_path / "c.errors.xlsx").exists()

@@ -67,3 +67,37 @@ def add_parsers(sub):
     imp.add_argument("--locale", choices=["en", "ru"], default="en",
                      help="how the file writes numbers and dates (12,900.50 or 12 900,50)")
     imp.set_defaults(run=cmd_import)
+    add_export_parser(sub)
+
+
+def cmd_export(args, settings):
+    import json
+    from .queries import QueryError
+    from .transfer.exporter import export, template
+    open_store(settings)
+    if args.template:
+        out(str(template(args.entity, args.file, args.locale)))
+        return
+    started = time.perf_counter()
+    try:
+        condition = json.loads(args.filter) if args.filter else None
+        count = export(args.entity, args.file, condition=condition, search=args.search,
+                       sort=args.sort, columns=args.columns.split(",") if args.columns else None,
+                       locale=args.locale)
+    except (ValueError, QueryError) as exc:
+        raise SystemExit(f"error: {exc}") from None
+    out(f"{count:,} rows written to {args.file} in {time.perf_counter() - started:.1f} s")
+
+
+def add_export_parser(sub):
+    exp = sub.add_parser("export", help="export an entity to .xlsx or .csv (or an import template)")
+    exp.add_argument("entity")
+    exp.add_argument("file", help="ends in .xlsx or .csv")
+    exp.add_argument("--filter", help="a condition as JSON, like {\"field\": \"status\", \"eq\": \"new\"}")
+    exp.add_argument("--search")
+    exp.add_argument("--sort", help="field names, - for descending: -amount,name")
+    exp.add_argument("--columns", help="field names, comma-separated (default: the list's)")
+    exp.add_argument("--locale", choices=["en", "ru"], default="en")
+    exp.add_argument("--template", action="store_true",
+                     help="write an empty import template: labels, notes, drop-down lists")
+    exp.set_defaults(run=cmd_export)

@@ -1,7 +1,11 @@
 """Locale helpers: translated text, labels per language, numbers in the user's locale."""
 
 import re
+import threading
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
 
 from babel.numbers import NumberFormatError, format_decimal, get_currency_symbol, parse_decimal
 from flask import has_request_context
@@ -13,8 +17,32 @@ _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
 _PLAIN_NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")
 
 
+_forced = threading.local()
+
+
+@contextmanager
+def in_locale(locale):
+    """Speak `locale` in this thread for a while (a CLI command, a worker job for a user)."""
+    previous = getattr(_forced, "locale", None)
+    _forced.locale = locale
+    try:
+        yield
+    finally:
+        _forced.locale = previous
+
+
+@lru_cache(maxsize=8)
+def _catalog(locale):
+    from babel.support import Translations
+    return Translations.load(str(Path(__file__).parent / "translations"), [locale])
+
+
 def gettext(string, /, **params):
-    """Translate within a request, or return the English text (CLI, worker)."""
+    """Translate within a request or an in_locale() block; else the English text."""
+    forced = getattr(_forced, "locale", None)
+    if forced:
+        text = _catalog(forced).ugettext(string)
+        return text % params if params else text
     if has_request_context():
         from flask_babel import gettext as babel_gettext
         return babel_gettext(string, **params)
@@ -22,6 +50,9 @@ def gettext(string, /, **params):
 
 
 def current_locale() -> str:
+    forced = getattr(_forced, "locale", None)
+    if forced:
+        return forced
     if has_request_context():
         from flask_babel import get_locale
         locale = get_locale()

@@ -72,8 +72,8 @@ def count(query, exact=False):
     return max(int(plan[0]["Plan"]["Plan Rows"]), capped), False
 
 
-def select(entity, condition=None, search=None, sort=None, limit=50, offset=0, exact=False):
-    """Return (total, exact, rows) of the records matching, sorted and paged."""
+def matching(entity, condition=None, search=None, sort=None):
+    """The query for the records matching a condition and a search, sorted."""
     model = entity.model
     query = model.select()
     if condition:
@@ -84,9 +84,14 @@ def select(entity, condition=None, search=None, sort=None, limit=50, offset=0, e
     expression = search_expression(entity, search)
     if expression is not None:
         query = query.where(expression)
-    total, is_exact = count(query, exact)
-    rows = list(query.order_by(*order_by(entity, sort or entity.default_sort))
-                .limit(min(int(limit), MAX_PAGE)).offset(int(offset)))
+    return query.order_by(*order_by(entity, sort or entity.default_sort))
+
+
+def select(entity, condition=None, search=None, sort=None, limit=50, offset=0, exact=False):
+    """Return (total, exact, rows) of the records matching, sorted and paged."""
+    query = matching(entity, condition, search, sort)
+    total, is_exact = count(query.order_by(), exact)
+    rows = list(query.limit(min(int(limit), MAX_PAGE)).offset(int(offset)))
     return total, is_exact, rows
 
 

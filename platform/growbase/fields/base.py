@@ -92,6 +92,19 @@ class FieldType:
     def display(self, value, field, locale="en"):
         return "" if value is None else str(value)
 
+    def cell(self, value, field, locale="en"):
+        """The value for a spreadsheet cell: a real number or date where Excel has one,
+        else the text a person reads. Links' titles are filled in by the exporter."""
+        return None if value is None else self.display(value, field, locale)
+
+    def number_format(self, field, locale="en"):
+        """The Excel number format of cell(), or None for text."""
+        return None
+
+    def hint(self, field, locale="en"):
+        """How to write a value, for the import template's notes row."""
+        return _("text")
+
     def form_text(self, value, field, locale="en"):
         """The value as the form's input shows it (parse() reads it back)."""
         return self.display(value, field, locale)

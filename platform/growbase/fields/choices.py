@@ -57,6 +57,9 @@ class Boolean(FieldType):
     def filter_options(self, field, locale):
         return [("1", _("Yes")), ("0", _("No"))]
 
+    def hint(self, field, locale="en"):
+        return _("yes / no")
+
     def form_field(self, field, locale):
         return BooleanField(field.label(locale), description=field.help_html(locale),
                             render_kw=self.input_attrs(field))
@@ -93,6 +96,9 @@ class Options(FieldType):
 
     def client_spec(self, field):
         return {"options": field.options}
+
+    def hint(self, field, locale="en"):
+        return _("one of the list")
 
     def filter_options(self, field, locale):
         return self.choices(field, locale)

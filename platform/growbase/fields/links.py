@@ -101,6 +101,10 @@ class Link(Reference):
     def refers_to(self, field):
         return field.get("to")
 
+    def hint(self, field, locale="en"):
+        return _("number (#12), name or a unique field of %(entity)s",
+                 entity=self.target(field).label(locale))
+
     def verify(self, value, field):
         return [] if row_exists(self.target(field).model, "id", value) else self.missing(value, field)
 
@@ -134,6 +138,9 @@ class UserRef(Reference):
         if field.get("role"):
             query = query.where(User.role.in_([field.get("role"), "owner"]))
         return query
+
+    def hint(self, field, locale="en"):
+        return _("login")
 
     def titles(self, field, ids, depth=0):
         from ..tables import User

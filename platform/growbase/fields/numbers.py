@@ -38,6 +38,9 @@ class Number(FieldType):
     operators = NUMBER_OPERATORS
     options_schema = {"min": {"type": "number"}, "max": {"type": "number"}}
 
+    def hint(self, field, locale="en"):
+        return self.display(Decimal("12900.5"), field, locale)
+
     def signs(self, field, locale):
         """Signs a typed value may carry around the number."""
         return ()
@@ -91,6 +94,15 @@ class Integer(Number):
     def display(self, value, field, locale="en"):
         return format_number(value, locale, 0)
 
+    def hint(self, field, locale="en"):
+        return self.display(12900, field, locale)
+
+    def cell(self, value, field, locale="en"):
+        return value
+
+    def number_format(self, field, locale="en"):
+        return "#,##0"
+
     def form_text(self, value, field, locale="en"):
         return "" if value is None else str(value)
 
@@ -128,6 +140,13 @@ class DecimalType(Number):
     def display(self, value, field, locale="en"):
         return format_number(value, locale, self.scale(field))
 
+    def cell(self, value, field, locale="en"):
+        return value  # a Decimal: openpyxl writes it exactly
+
+    def number_format(self, field, locale="en"):
+        scale = self.scale(field)
+        return "#,##0" + ("." + "0" * scale if scale else "")
+
     def form_text(self, value, field, locale="en"):
         return "" if value is None else format_number(value, locale, self.scale(field))
 
@@ -156,6 +175,10 @@ class Money(DecimalType):
             return ""
         return format_currency(value, self.currency(field), locale=locale)
 
+    def number_format(self, field, locale="en"):
+        sign = currency_symbol(self.currency(field), locale)
+        return f'{super().number_format(field, locale)} "{sign}"'
+
 
 @register
 class Percent(DecimalType):
@@ -166,3 +189,6 @@ class Percent(DecimalType):
 
     def display(self, value, field, locale="en"):
         return "" if value is None else format_number(value, locale) + "\u00a0%"
+
+    def number_format(self, field, locale="en"):
+        return f'{super().number_format(field, locale)}"%"'  # stored as 12.5, not 0.125

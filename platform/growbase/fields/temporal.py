@@ -17,6 +17,7 @@ _SLASHES = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")  # 02/28/2024 (en-
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 _SPAN = re.compile(r"^(\d+)\s*(m|min|h|d|w)$")
 _UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+EXCEL_DATE = {"en": "mm/dd/yyyy", "ru": "dd.mm.yyyy"}
 
 
 def _year(text):
@@ -94,6 +95,15 @@ class Date(Temporal):
     def display(self, value, field, locale="en"):
         return "" if value is None else format_date(value, "medium", locale=locale)
 
+    def cell(self, value, field, locale="en"):
+        return value
+
+    def number_format(self, field, locale="en"):
+        return EXCEL_DATE.get(locale, EXCEL_DATE["en"])
+
+    def hint(self, field, locale="en"):
+        return "28.02.2026" if locale != "en" else "02/28/2026"
+
     def form_text(self, value, field, locale="en"):
         return "" if value is None else value.isoformat()
 
@@ -133,6 +143,15 @@ class DateTime(Temporal):
 
     def display(self, value, field, locale="en"):
         return "" if value is None else format_datetime(value, "short", locale=locale)
+
+    def cell(self, value, field, locale="en"):
+        return value
+
+    def number_format(self, field, locale="en"):
+        return EXCEL_DATE.get(locale, EXCEL_DATE["en"]) + " hh:mm"
+
+    def hint(self, field, locale="en"):
+        return ("28.02.2026" if locale != "en" else "02/28/2026") + " 14:30"
 
     def form_text(self, value, field, locale="en"):
         return "" if value is None else value.isoformat(timespec="minutes")

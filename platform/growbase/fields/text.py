@@ -70,6 +70,9 @@ class Email(Text):
     indexed = True
     limit = 254
 
+    def hint(self, field, locale="en"):
+        return "name@example.com"
+
     def parse_value(self, raw, field, locale):
         text = super().parse_value(raw, field, locale)
         try:
@@ -104,23 +107,25 @@ class Phone(Text):
     def region(self, field):
         return field.get("region", "RU")
 
+    def hint(self, field, locale="en"):
+        return phonenumbers.format_number(
+            phonenumbers.example_number_for_type(self.region(field),
+                                                 phonenumbers.PhoneNumberType.MOBILE),
+            phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
     def parse_value(self, raw, field, locale):
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):
             raw = str(int(raw))  # Excel keeps 79123456789 as a number
         if not isinstance(raw, str):
             raise FieldError(_("Enter a phone number."))
-        example = phonenumbers.format_number(
-            phonenumbers.example_number_for_type(self.region(field),
-                                                 phonenumbers.PhoneNumberType.MOBILE),
-            phonenumbers.PhoneNumberFormat.INTERNATIONAL)
         try:
             number = phonenumbers.parse(raw, self.region(field))
         except phonenumbers.NumberParseException:
             raise FieldError(_("Not a phone number; write it like %(example)s.",
-                               example=example)) from None
+                               example=self.hint(field))) from None
         if not phonenumbers.is_valid_number(number):
             raise FieldError(_("This phone number does not exist; check the digits (e.g. %(example)s).",
-                               example=example))
+                               example=self.hint(field)))
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
     def check(self, value, field):

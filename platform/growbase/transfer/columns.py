@@ -39,7 +39,7 @@ def header_row(rows, entity):
 
 def names_of(entity):
     """{normal text: field name} for every way a column may name a field."""
-    found = dict(ROUND_TRIP)
+    found = {normal(title): name for title, name in ROUND_TRIP.items()}
     for field in entity.active_fields:
         for text in [field.name, *field.spec.get("label", {}).values()]:
             found.setdefault(normal(text), field.name)

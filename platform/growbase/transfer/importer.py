@@ -13,8 +13,10 @@ from ..catalog import catalog
 from ..db import database
 from ..fields import FieldError
 from ..i18n import gettext as _
+from ..i18n import in_locale
 from ..records import Actor, RecordService, SYSTEM
 from .columns import apply_choices, auto_map, header_row
+from .exporter import NOTE
 from .links import LinkResolver
 from .sheets import Book, SheetProblem, blank
 
@@ -71,7 +73,15 @@ class Report:
 
 
 def run_import(path, options, actor=SYSTEM, filename=None, progress=None):
-    """Import the file; return the Report. Raises SheetProblem when it cannot start."""
+    """Import the file; return the Report. Raises SheetProblem when it cannot start.
+    Messages speak options.locale when given (the CLI's --locale), else the caller's."""
+    if options.locale:
+        with in_locale(options.locale):
+            return _run_import(path, options, actor, filename, progress)
+    return _run_import(path, options, actor, filename, progress)
+
+
+def _run_import(path, options, actor, filename, progress):
     if options.mode not in MODES:
         raise SheetProblem(_("Mode must be one of: %(modes)s.", modes=", ".join(MODES)))
     entity = catalog().entity(options.entity)
@@ -93,7 +103,7 @@ def run_import(path, options, actor=SYSTEM, filename=None, progress=None):
     check_key(entity, options, report.mapping)
     data_rows = ((number, row) for number, row in
                  enumerate(_chain(head[index + 1:], rows), start=index + 2)
-                 if not all(blank(cell) for cell in row))
+                 if not all(blank(cell) for cell in row) and not notes_row(row))
     service = RecordService(actor, locale=options.locale, silent=not options.fire)
     job = Job(entity, options, report, service)
     try:
@@ -122,6 +132,12 @@ def run_import(path, options, actor=SYSTEM, filename=None, progress=None):
         report.notes.append(_("Some columns have no name in the header row; their values were "
                               "not imported."))
     return report
+
+
+def notes_row(row):
+    """The import template's row saying how to write each column."""
+    texts = [cell for cell in row if not blank(cell)]
+    return all(isinstance(cell, str) and cell.startswith(NOTE) for cell in texts)
 
 
 def _chain(first, rest):

@@ -1,0 +1,102 @@
+"""Exports as the accountant opens them, and the round trip back through import."""
+
+import datetime
+from decimal import Decimal
+
+from openpyxl import load_workbook
+
+from growbase.catalog import catalog
+from growbase.transfer.exporter import export, template
+from growbase.transfer.importer import Options, run_import
+
+
+def orders(service):
+    ivan = service.create("customer", {"name": "Иван Петров", "phone": "+79123456789"})
+    service.create("order", {"number": "ORD-00001", "customer": ivan.id, "amount": "1500.50",
+                             "status": "confirmed", "ordered_at": datetime.datetime(2026, 3, 1, 14, 30),
+                             "deliver_by": datetime.date(2026, 3, 5)})
+    service.create("order", {"number": "ORD-00002", "customer": ivan.id, "amount": "99"})
+    return ivan
+
+
+def test_xlsx_has_real_numbers_and_dates_labels_in_the_users_language(service, tmp_path):
+    orders(service)
+    path = tmp_path / "o.xlsx"
+    count = export("order", path, condition={"field": "amount", "gt": 100}, sort="number",
+                   columns=["number", "customer", "amount", "status", "ordered_at", "deliver_by"],
+                   locale="ru")
+    assert count == 1
+    sheet = load_workbook(path).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("Номер", "Клиент", "Сумма", "Статус", "Дата заказа", "Доставить до",
+                       "id", "_version")
+    number, customer, amount, status, ordered, deliver, record_id, version = rows[1]
+    assert (number, customer, status) == ("ORD-00001", "Иван Петров", "Подтверждён")
+    assert Decimal(str(amount)) == Decimal("1500.50") and sheet["C2"].number_format == '#,##0.00 "₽"'
+    assert ordered == datetime.datetime(2026, 3, 1, 14, 30) and sheet["E2"].number_format == "dd.mm.yyyy hh:mm"
+    assert deliver == datetime.datetime(2026, 3, 5) and sheet["F2"].number_format == "dd.mm.yyyy"
+    assert sheet.column_dimensions["G"].hidden and sheet.column_dimensions["H"].hidden
+    assert (record_id, version) == (1, 1)
+
+
+def test_formula_text_is_neutralised_in_xlsx_and_csv(service, tmp_path):
+    service.create("customer", {"name": "=HYPERLINK(\"http://evil\",\"x\")", "phone": "+79123456789",
+                                "city": "+1 trick"})
+    export("customer", tmp_path / "c.xlsx", columns=["name", "city"])
+    sheet = load_workbook(tmp_path / "c.xlsx").active
+    assert sheet["A2"].data_type == "s" and sheet["A2"].value.startswith("=HYPERLINK")
+    export("customer", tmp_path / "c.csv", columns=["name", "city"], locale="ru")
+    text = (tmp_path / "c.csv").read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0] == "Имя;Город;id;_version"
+    assert "'=HYPERLINK" in text and ";'+1 trick;" in text
+
+
+def test_csv_in_russian_uses_semicolons_and_decimal_commas(service, tmp_path):
+    orders(service)
+    export("order", tmp_path / "o.csv", sort="number", columns=["number", "amount", "deliver_by"],
+           locale="ru")
+    raw = (tmp_path / "o.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 only with the mark
+    assert raw.decode("utf-8-sig").splitlines()[1] == "ORD-00001;1500,50;05.03.2026;1;1"
+
+
+def test_round_trip_updates_the_rows_and_flags_what_changed_meanwhile(service, tmp_path):
+    ivan = service.create("customer", {"name": "Иван", "phone": "+79123456789"})
+    anna = service.create("customer", {"name": "Анна", "phone": "+79123456780"})
+    path = tmp_path / "c.xlsx"
+    export("customer", path, sort="id", columns=["name", "phone", "city"])
+    book = load_workbook(path)
+    sheet = book.active
+    sheet["C2"] = "Казань"  # Иван's city, edited in the file
+    sheet["C3"] = "Тверь"  # Анна's city, edited in the file ...
+    book.save(path)
+    service.update("customer", anna.id, {"city": "Самара"})  # ... and in the system meanwhile
+    report = run_import(path, Options(entity="customer"))
+    assert (report.updated, report.rejected, report.created) == (1, 1, 0)
+    (_n, _row, problem), = report.problems
+    assert "Самара" in problem["City"] and "after the export" in problem["City"]
+    model = catalog().entity("customer").model
+    assert model.get_by_id(ivan.id).city == "Казань" and model.get_by_id(anna.id).city == "Самара"
+    mine = run_import(path, Options(entity="customer", on_conflict="mine"))
+    assert mine.updated == 1 and model.get_by_id(anna.id).city == "Тверь"
+    assert model.select().count() == 2  # never a duplicate
+
+
+def test_import_template_has_notes_lists_and_imports_back(service, tmp_path):
+    path = template("customer", tmp_path / "t.xlsx", locale="ru")
+    book = load_workbook(path)
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    assert header[:3] == ["Имя", "Телефон", "Эл. почта"]
+    assert sheet["A2"].value == "↳ обязательно; текст"
+    assert "+7 912 345-67-89" in sheet["B2"].value
+    kind = header.index("Тип") + 1
+    lists = [dv for dv in sheet.data_validations.dataValidation]
+    assert any(f"{chr(64 + kind)}3" in str(dv.sqref) for dv in lists)
+    assert book["lists"].sheet_state == "hidden"
+    sheet["A3"], sheet["B3"], sheet.cell(row=3, column=kind).value = "Иван", "89123456789", "Компания"
+    sheet.cell(row=3, column=header.index("ИНН") + 1).value = "7707083893"
+    book.save(path)
+    report = run_import(path, Options(entity="customer"))
+    assert (report.created, report.rejected) == (1, 0), report.problems
+    assert catalog().entity("customer").model.get().kind == "company"

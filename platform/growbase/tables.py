@@ -244,8 +244,31 @@ class ImportMapping(SystemModel):
         table_name = "gb_import_mapping"
 
 
+class Job(SystemModel):
+    """An import or export: what was asked, how far it got, what came of it.
+
+    draft (uploaded, mapping not confirmed) -> queued -> running -> done | failed.
+    Progress while running lives in the queue's key-value store (jobs.progress), so a
+    long all-or-nothing transaction does not hide it."""
+    id = AutoField()
+    kind = CharField(max_length=10)  # import | export
+    entity = CharField(max_length=64)
+    user = IntegerField(null=True)
+    status = CharField(max_length=10, default="draft", index=True)
+    filename = CharField(max_length=255, default="")
+    options = JSONField(null=True)
+    result = JSONField(null=True)  # counts, notes, the first problems
+    output = CharField(max_length=255, default="")  # the error file or the export
+    error = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+    finished_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "gb_job"
+
+
 SYSTEM_TABLES = [User, ApiToken, Definition, ConfigState, Audit, Event, AutomationRun, ActionRun,
-                 Outbox, Notification, Heartbeat, Watermark, ImportMapping]
+                 Outbox, Notification, Heartbeat, Watermark, ImportMapping, Job]
 
 
 def create_system_tables():

@@ -128,6 +128,13 @@ def deliver_message(message_id):
         deliver_message.schedule((message_id,), delay=delay)
 
 
+@huey.task()
+def run_transfer_job(job_id):
+    """An import or export the user started in the browser."""
+    from .transfer.jobs import run
+    run(job_id)
+
+
 def queue_delivery(message_id, delay=0):
     if delay:
         deliver_message.schedule((message_id,), delay=delay)

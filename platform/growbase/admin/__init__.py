@@ -10,6 +10,7 @@ from ..catalog import catalog
 from ..i18n import current_locale
 
 from .system import InboxView, OutboxView, RulesView, RunLogView, unread_count
+from .transfer import TransferView
 from .views import RecordsRouter
 
 
@@ -63,5 +64,7 @@ def init_admin(app):
     admin.add_view(OutboxView(name=lazy_gettext("Outbox"), endpoint="outbox",
                               category=automations))
     admin.add_view(RunLogView(name=lazy_gettext("Run log"), endpoint="runs", category=automations))
+    admin.add_view(TransferView(name=lazy_gettext("Imports and exports"), endpoint="transfer",
+                                url="/admin/transfer"))
     app.jinja_env.globals["unread_count"] = unread_count
     return admin

@@ -9,7 +9,7 @@ and locale). Pinned to flask-admin 2.2.*; tests/test_admin.py would catch a brea
 
 import threading
 
-from flask import abort, flash, g
+from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_admin.helpers import get_form_data
 from flask_admin.model import BaseModelView
@@ -33,6 +33,7 @@ class EntityView(BaseModelView):
     can_set_page_size = True
     page_size = 50
     details_template = "admin/records/details.html"
+    list_template = "admin/records/list.html"
     extra_js = ["/static/vendor/imask/imask.min.js", "/static/growbase.js"]
 
     def __init__(self, entity, locale, router):
@@ -114,6 +115,18 @@ class EntityView(BaseModelView):
             total, _exact, rows = select(self.entity, None, None, None, page_size, 0)
         g.gb_titles = link_titles(self.entity, rows)
         return total, rows
+
+    def export_options(self):
+        """The list's current filters, search, sort and columns, as export options."""
+        args = self._get_list_extra_args()
+        nodes = [self._filters[index].node(value) for index, _name, value in args.filters or []]
+        sort_field = self._get_column_by_idx(args.sort)[0] if args.sort is not None else None
+        total, _exact, _rows = select(self.entity, {"all": nodes} if nodes else None,
+                                      args.search, None, 1, 0)
+        return {"condition": {"all": nodes} if nodes else None, "search": args.search or None,
+                "sort": f"{'-' if args.sort_desc else ''}{sort_field}" if sort_field else None,
+                "columns": [name for name, _label in self._list_columns], "locale": self.locale,
+                "total": total}
 
     def get_one(self, id):
         model = self.entity.model
@@ -260,4 +273,13 @@ class RecordsRouter(BaseView):
     @expose("/ajax/lookup/")
     def ajax_lookup(self):
         return self.view().ajax_lookup()
+
+    @expose("/export/")
+    def export_view(self):
+        """Export what the list shows (its filters, search, sort and columns) as a job."""
+        from ..transfer.jobs import new_export
+        view = self.view()
+        return redirect(url_for("transfer.job", job_id=new_export(
+            current_user, view.entity, view.export_options(),
+            "csv" if request.args.get("format") == "csv" else "xlsx").id))
 

@@ -134,6 +134,20 @@ def _run_import(path, options, actor, filename, progress):
     return report
 
 
+def preview(path, entity_name, filename=None, sheet=None, rows_shown=5):
+    """What the mapping page shows: sheets, header, the suggested mapping and notes,
+    and the first rows as they are in the file."""
+    entity = catalog().entity(entity_name)
+    book = Book(path, filename)
+    head = list(islice(book.rows(sheet), 20 + rows_shown))
+    index, header = header_row(head, entity)
+    mapping, notes = auto_map(entity, header, remembered_mapping(entity.name))
+    sample = [row for row in head[index + 1:] if not all(blank(c) for c in row)
+              and not notes_row(row)][:rows_shown]
+    return {"sheets": book.sheets, "sheet": sheet or book.sheets[0], "header": header,
+            "mapping": mapping, "notes": notes, "sample": sample}
+
+
 def notes_row(row):
     """The import template's row saying how to write each column."""
     texts = [cell for cell in row if not blank(cell)]

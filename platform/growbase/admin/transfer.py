@@ -1,0 +1,118 @@
+"""Import and export pages: upload, match the columns, check, run with a progress bar,
+download the result. The work itself runs in the worker (transfer.jobs)."""
+
+from flask import abort, flash, jsonify, redirect, request, send_file, url_for
+from flask_admin import BaseView, expose
+from flask_login import current_user
+
+from ..catalog import UnknownEntity, catalog
+from ..i18n import current_locale
+from ..i18n import gettext as _
+from ..tables import Job
+from ..transfer import jobs
+from ..transfer.importer import MODES, preview
+from ..transfer.sheets import MAX_BYTES, SheetProblem
+
+
+def entity_or_404(name):
+    try:
+        return catalog().entity(name)
+    except UnknownEntity:
+        abort(404)
+
+
+def own_job(job_id):
+    """The user's own job (the owner sees everyone's); others get 404, not a hint."""
+    job = Job.get_or_none(Job.id == job_id)
+    if job is None or (job.user != current_user.id and current_user.role != "owner"):
+        abort(404)
+    return job
+
+
+class TransferView(BaseView):
+    @expose("/")
+    def index(self):
+        """The user's imports and exports, newest first (the owner sees everyone's)."""
+        query = Job.select().order_by(Job.id.desc()).limit(100)
+        if current_user.role != "owner":
+            query = query.where(Job.user == current_user.id)
+        return self.render("admin/transfer/index.html", jobs=list(query))
+
+    @expose("/import/<entity>/", methods=("GET", "POST"))
+    def upload(self, entity):
+        entity = entity_or_404(entity)
+        if request.method == "POST":
+            request.max_content_length = MAX_BYTES + 2**20  # files are bigger than forms
+            sent = request.files.get("file")
+            if sent is None or not sent.filename:
+                flash(_("Choose a file to import."), "error")
+            else:
+                job = jobs.upload(current_user, entity.name, sent.stream, sent.filename)
+                return redirect(url_for(".job", job_id=job.id))
+        return self.render("admin/transfer/upload.html", entity=entity)
+
+    @expose("/job/<int:job_id>/")
+    def job(self, job_id):
+        job = own_job(job_id)
+        entity = entity_or_404(job.entity)
+        if job.status != "draft":
+            return self.render("admin/transfer/job.html", job=job, entity=entity,
+                               progress=jobs.progress(job.id))
+        try:
+            shown = preview(jobs.input_path(job), entity.name, job.filename,
+                            request.args.get("sheet"))
+        except SheetProblem as exc:
+            flash(str(exc), "error")
+            return redirect(url_for(".upload", entity=entity.name))
+        keys = [f for f in entity.active_fields if f.get("unique")] + \
+            [f for f in entity.active_fields if not f.get("unique") and f.type.indexed]
+        return self.render("admin/transfer/mapping.html", job=job, entity=entity, shown=shown,
+                           fields=entity.active_fields, keys=keys, modes=MODES,
+                           locale=current_locale())
+
+    @expose("/job/<int:job_id>/start", methods=("POST",))
+    def start(self, job_id):
+        job = own_job(job_id)
+        if job.status != "draft":
+            return redirect(url_for(".job", job_id=job.id))
+        form = request.form
+        header = form.getlist("column")
+        options = {"sheet": form.get("sheet") or None,
+                   "mapping": {title: form.get(f"map-{index}", "")
+                               for index, title in enumerate(header)},
+                   "key": form.get("key") or None, "mode": form.get("mode", "upsert"),
+                   "all_or_nothing": bool(form.get("all_or_nothing")),
+                   "fire": bool(form.get("fire")), "dry_run": form.get("run") == "check",
+                   "locale": form.get("locale") or current_locale()}
+        if options["mode"] not in MODES:
+            abort(400)
+        if options["dry_run"]:  # a check leaves the upload ready for the real run
+            check = Job.create(kind="import", entity=job.entity, user=current_user.id,
+                               filename=job.filename, status="draft")
+            jobs.input_path(check).write_bytes(jobs.input_path(job).read_bytes())
+            jobs.start(check, dict(options, draft=job.id))
+            return redirect(url_for(".job", job_id=check.id))
+        jobs.start(job, options)
+        return redirect(url_for(".job", job_id=job.id))
+
+    @expose("/job/<int:job_id>/status")
+    def status(self, job_id):
+        job = own_job(job_id)
+        return jsonify(status=job.status, progress=jobs.progress(job.id), result=job.result,
+                       error=job.error)
+
+    @expose("/job/<int:job_id>/file")
+    def download(self, job_id):
+        job = own_job(job_id)
+        if not job.output:
+            abort(404)
+        return send_file(job.output, as_attachment=True)
+
+    @expose("/template/<entity>")
+    def template(self, entity):
+        from ..transfer.exporter import template
+        entity = entity_or_404(entity)
+        path = jobs.folder("templates") / f"{entity.name}-{current_locale()}.xlsx"
+        template(entity.name, path, current_locale())
+        return send_file(path, as_attachment=True,
+                         download_name=f"{entity.plural(current_locale())}.xlsx")

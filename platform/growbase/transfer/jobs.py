@@ -1,0 +1,124 @@
+"""Imports and exports as jobs: uploaded files and results kept under the data folder,
+run by the worker, progress readable from any process while they run."""
+
+import shutil
+import time
+import uuid
+from dataclasses import asdict
+from pathlib import Path
+
+from ..config import load_settings
+from ..i18n import gettext as _
+from ..i18n import in_locale
+from ..records import Actor
+from ..tables import Job, User, utcnow
+from .sheets import SheetProblem
+
+PROBLEMS_SHOWN = 50
+
+
+def folder(job_id):
+    path = Path(load_settings().data_dir) / "jobs" / str(job_id)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def upload(user, entity, stream, filename):
+    """Keep an uploaded file as a draft import; return the job."""
+    job = Job.create(kind="import", entity=entity, user=user.id, status="draft",
+                     filename=Path(filename).name[:255] or "upload.xlsx")
+    with open(folder(job.id) / f"input{Path(job.filename).suffix.lower()}", "wb") as out:
+        shutil.copyfileobj(stream, out)
+    return job
+
+
+def input_path(job):
+    return folder(job.id) / f"input{Path(job.filename).suffix.lower()}"
+
+
+def progress_key(job_id):
+    return f"growbase:job:{job_id}"
+
+
+def report_progress(job_id, done, total, started):
+    from ..worker import huey
+    elapsed = max(time.perf_counter() - started, 1e-6)
+    rate = done / elapsed
+    huey.put(progress_key(job_id), {"done": done, "total": max(total, done), "rate": round(rate),
+                                    "left": round((total - done) / rate) if rate and total > done else 0})
+
+
+def progress(job_id):
+    from ..worker import huey
+    return huey.get(progress_key(job_id), peek=True) or {"done": 0, "total": 0, "rate": 0, "left": 0}
+
+
+def run(job_id):
+    """Do the job (in the worker): import or export, then record how it went."""
+    job = Job.get_by_id(job_id)
+    if job.status not in ("queued", "running"):
+        return
+    Job.update(status="running").where(Job.id == job_id).execute()
+    user = User.get_or_none(User.id == job.user)
+    locale = (job.options or {}).get("locale") or (user.locale if user else "en")
+    started = time.perf_counter()
+    try:
+        with in_locale(locale):
+            result, output = (run_import_job if job.kind == "import" else run_export_job)(
+                job, user, started)
+        Job.update(status="done", result=result, output=output, finished_at=utcnow()).where(
+            Job.id == job_id).execute()
+    except (SheetProblem, ValueError) as exc:
+        Job.update(status="failed", error=str(exc), finished_at=utcnow()).where(
+            Job.id == job_id).execute()
+    except Exception as exc:  # say it on the page rather than leave the bar spinning
+        Job.update(status="failed", error=_("The job stopped: %(error)s", error=exc),
+                   finished_at=utcnow()).where(Job.id == job_id).execute()
+        raise
+
+
+def run_import_job(job, user, started):
+    from .importer import Options, run_import
+    from .workbooks import write_errors
+    options = Options(entity=job.entity, **{k: v for k, v in (job.options or {}).items()
+                                             if k in Options.__dataclass_fields__})
+    actor = Actor(user.id, user.username, f"import#{job.id}:{job.filename}"[:120]) if user \
+        else Actor(None, "system", f"import#{job.id}:{job.filename}"[:120], True)
+    report = run_import(input_path(job), options, actor, job.filename,
+                        progress=lambda r: report_progress(job.id, r.done, r.expected, started))
+    output = ""
+    if report.problems:
+        output = str(write_errors(report, folder(job.id) / f"{Path(job.filename).stem}.errors.xlsx"))
+    result = {k: v for k, v in asdict(report).items() if k not in ("problems", "header", "mapping")}
+    result["summary"] = report.summary()
+    result["problems"] = [[number, errors] for number, _row, errors in
+                          report.problems[:PROBLEMS_SHOWN]]
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    return result, output
+
+
+def run_export_job(job, user, started):
+    from .exporter import export
+    options = job.options or {}
+    path = folder(job.id) / job.filename
+    count = export(job.entity, path, condition=options.get("condition"),
+                   search=options.get("search"), sort=options.get("sort"),
+                   columns=options.get("columns"), locale=options.get("locale", "en"),
+                   progress=lambda done: report_progress(job.id, done, options.get("total", 0),
+                                                         started))
+    return {"rows": count, "seconds": round(time.perf_counter() - started, 1)}, str(path)
+
+
+def start(job, options):
+    """Queue a draft (or a new export) for the worker."""
+    from ..worker import run_transfer_job
+    Job.update(status="queued", options=options).where(Job.id == job.id).execute()
+    run_transfer_job(job.id)
+
+
+def new_export(user, entity, options, fmt):
+    stamp = time.strftime("%Y-%m-%d")
+    job = Job.create(kind="export", entity=entity.name, user=user.id, status="queued",
+                     filename=f"{entity.name}-{stamp}-{uuid.uuid4().hex[:6]}.{fmt}", options=options)
+    start(job, options)
+    return job

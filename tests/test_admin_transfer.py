@@ -1,0 +1,93 @@
+"""Import and export in the back office: upload, columns, check, run, result, download."""
+
+import io
+
+from openpyxl import Workbook, load_workbook
+
+from growbase.catalog import catalog
+from growbase.tables import Job
+from growbase.transfer import jobs
+
+from helpers import csrf_token
+
+
+def page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.get_data(as_text=True)
+
+
+def sheet_bytes(rows):
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def run_queued():
+    """What the worker does with queued jobs."""
+    for job in Job.select().where(Job.status == "queued"):
+        jobs.run(job.id)
+
+
+def test_upload_match_check_and_import(client, service):
+    form = page(client, "/admin/transfer/import/customer/")
+    data = sheet_bytes([["ФИО", "Телефон", "Город"], ["Иван", "8 912 345-67-89", "Казань"],
+                        ["", "+79123456780", "Тверь"]])
+    response = client.post("/admin/transfer/import/customer/", data={
+        "csrf_token": csrf_token(form), "file": (io.BytesIO(data), "clients.xlsx")},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    mapping = page(client, response.headers["Location"])
+    assert "Иван" in mapping and 'value="phone" selected' in mapping  # Телефон matched by label
+    job = Job.get()
+    choices = {"csrf_token": csrf_token(mapping), "column": ["ФИО", "Телефон", "Город"],
+               "map-0": "name", "map-1": "phone", "map-2": "city", "mode": "upsert",
+               "key": "phone", "sheet": "Sheet", "locale": "en"}
+    checked = client.post(f"/admin/transfer/job/{job.id}/start", data=dict(choices, run="check"))
+    run_queued()
+    result = page(client, checked.headers["Location"])
+    assert "Dry run, nothing written" in result and "Fill this in" in result
+    assert catalog().entity("customer").model.select().count() == 0
+    done = client.post(f"/admin/transfer/job/{job.id}/start", data=dict(choices, run="import"))
+    run_queued()
+    result = page(client, done.headers["Location"])
+    assert "2 rows: 1 created, 0 updated, 0 unchanged, 1 rejected." in result
+    errors = client.get(f"/admin/transfer/job/{job.id}/file")
+    rows = list(load_workbook(io.BytesIO(errors.data)).active.iter_rows(values_only=True))
+    assert rows[1][-1] == "ФИО: Fill this in."
+    assert client.get(f"/admin/transfer/job/{job.id}/status").get_json()["status"] == "done"
+
+
+def test_export_what_the_list_shows_and_the_template(client, service):
+    ivan = service.create("customer", {"name": "Иван", "phone": "+79123456789"})
+    service.create("order", {"number": "ORD-00001", "customer": ivan.id, "status": "confirmed"})
+    service.create("order", {"number": "ORD-00002", "customer": ivan.id})
+    listing = page(client, "/admin/records/order/")
+    assert "Export what is shown (.xlsx)" in listing
+    response = client.get("/admin/records/order/export/?search=ORD-00001")
+    assert response.status_code == 302
+    run_queued()
+    job = Job.get(Job.kind == "export")
+    result = page(client, response.headers["Location"])
+    assert "1 rows exported" in result
+    exported = load_workbook(io.BytesIO(client.get(f"/admin/transfer/job/{job.id}/file").data))
+    rows = list(exported.active.iter_rows(values_only=True))
+    assert len(rows) == 2 and rows[1][0] == "ORD-00001"
+    template = client.get("/admin/transfer/template/customer")
+    assert template.status_code == 200
+    assert load_workbook(io.BytesIO(template.data)).active["A1"].value == "Name"
+
+
+def test_someone_elses_job_is_not_found(app, client, service):
+    from growbase.auth import create_user
+    from helpers import log_in
+    create_user("mila", "mila-password-1", role="manager")
+    other = app.test_client()
+    log_in(other, "mila", "mila-password-1")
+    job = jobs.upload(create_user("olga2", "olga-password-1", role="manager"), "customer",
+                      io.BytesIO(b"Name\nA\n"), "c.csv")
+    assert other.get(f"/admin/transfer/job/{job.id}/").status_code == 404
+    assert other.get(f"/admin/transfer/job/{job.id}/file").status_code == 404

@@ -35,7 +35,8 @@ def test_xlsx_has_real_numbers_and_dates_labels_in_the_users_language(service, t
     assert Decimal(str(amount)) == Decimal("1500.50") and sheet["C2"].number_format == '#,##0.00 "₽"'
     assert ordered == datetime.datetime(2026, 3, 1, 14, 30) and sheet["E2"].number_format == "dd.mm.yyyy hh:mm"
     assert deliver == datetime.datetime(2026, 3, 5) and sheet["F2"].number_format == "dd.mm.yyyy"
-    assert sheet.column_dimensions["G"].hidden and sheet.column_dimensions["H"].hidden
+    hidden = sheet.column_dimensions["G"]  # id and _version: columns G to H
+    assert hidden.hidden and (hidden.min, hidden.max) == (7, 8)
     assert (record_id, version) == (1, 1)
 
 

@@ -9,7 +9,10 @@ changed in the system meanwhile is flagged, not overwritten).
 """
 
 import csv
+from datetime import date, datetime
+from decimal import Decimal
 
+import xlsxwriter
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -17,8 +20,8 @@ from openpyxl.utils import get_column_letter
 from ..catalog import catalog
 from ..i18n import gettext as _
 from ..i18n import in_locale
-from ..queries import link_titles, matching
-from .workbooks import cell, csv_text
+from ..queries import matching
+from .workbooks import csv_text
 
 PAGE = 2000
 ID_COLUMNS = ("id", "_version")
@@ -35,28 +38,49 @@ def columns_of(entity, names=None):
     return [f for f in entity.active_fields if not f.get("hidden")]
 
 
-def pages(entity, condition=None, search=None, sort=None):
-    """The matching rows, a page at a time, with the link titles of each page."""
-    query, offset = matching(entity, condition, search, sort), 0
+def pages(entity, fields, condition=None, search=None, sort=None):
+    """The matching rows as tuples (id, version, *fields), a page at a time, with the
+    titles of the records each page links to: {field name: {id: title}}."""
+    model = entity.model
+    query = matching(entity, condition, search, sort).select(
+        model.id, model.gb_version, *[getattr(model, f.name) for f in fields]).tuples()
+    offset = 0
     while True:
         rows = list(query.limit(PAGE).offset(offset))
         if not rows:
             return
-        yield rows, link_titles(entity, rows)
+        linked = {}
+        for index, field in enumerate(fields, start=2):
+            found = field.type.titles(field, {row[index] for row in rows if row[index] is not None})
+            if found is not None:
+                linked[field.name] = found
+        yield rows, linked
         offset += len(rows)
         if len(rows) < PAGE:
             return
 
 
-def values(fields, row, linked, locale):
-    out = []
+def converters(fields, locale):
+    """One function per column turning a stored value into a cell value. Choices, stages
+    and users are looked up once per distinct value, not once per row."""
+    made = []
     for field in fields:
-        value = getattr(row, field.name)
-        if field.name in linked and value is not None:
-            out.append(linked[field.name].get(value, f"#{value}"))
-        else:
-            out.append(field.type.cell(value, field, locale))
-    return out
+        def convert(value, linked, field=field, memo={} if field.type.filter_key else None):
+            if value is None:
+                return None
+            if field.name in linked:
+                return linked[field.name].get(value, f"#{value}")
+            if memo is None:
+                return field.type.cell(value, field, locale)
+            if value not in memo:
+                memo[value] = field.type.cell(value, field, locale)
+            return memo[value]
+        made.append(convert)
+    return made
+
+
+def values(convert, row, linked):
+    return [c(v, linked) for c, v in zip(convert, row[2:])]
 
 
 def export(entity_name, path, fmt=None, condition=None, search=None, sort=None, columns=None,
@@ -68,33 +92,46 @@ def export(entity_name, path, fmt=None, condition=None, search=None, sort=None, 
     header = [f.label(locale) for f in fields]
     write = write_csv if fmt == "csv" else write_xlsx
     with in_locale(locale):
-        return write(path, entity, fields, header, pages(entity, condition, search, sort),
+        return write(path, entity, fields, header, pages(entity, fields, condition, search, sort),
                      locale, progress)
 
 
 def write_xlsx(path, entity, fields, header, source, locale, progress):
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(entity.plural(locale)[:31])
-    formats = [f.type.number_format(f, locale) for f in fields]
-    for index in range(len(fields) + 1, len(fields) + 3):  # the round-trip columns
-        sheet.column_dimensions[get_column_letter(index)].hidden = True
-    for index, field in enumerate(fields, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(header[index - 1]) + 4))
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    sheet.append([cell(sheet, title, font=bold) for title in header + list(ID_COLUMNS)])
-    done = 0
+    """XlsxWriter in constant-memory mode: each row goes to disk as it is written, and it
+    writes twice as fast as openpyxl's write-only mode. Strings are always strings."""
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
+                                           "strings_to_urls": False, "strings_to_numbers": False})
+    sheet = book.add_worksheet(entity.plural(locale)[:31])
+    formats = [book.add_format({"num_format": f.type.number_format(f, locale)})
+               if f.type.number_format(f, locale) else None for f in fields]
+    sheet.write_row(0, 0, header + list(ID_COLUMNS), book.add_format({"bold": True}))
+    sheet.freeze_panes(1, 0)
+    for index, title in enumerate(header):
+        sheet.set_column(index, index, max(10, min(40, len(title) + 4)))
+    sheet.set_column(len(fields), len(fields) + 1, None, None, {"hidden": True})
+    done, convert, number = 0, converters(fields, locale), 0
+    write_string, write_number, write_datetime = (sheet.write_string, sheet.write_number,
+                                                  sheet.write_datetime)
     for rows, linked in source:
         for row in rows:
-            made = []
-            for value, number_format in zip(values(fields, row, linked, locale), formats):
-                made.append(cell(sheet, value, number_format=number_format)
-                            if number_format and value is not None else cell(sheet, value))
-            sheet.append(made + [row.id, row.gb_version])
+            number += 1
+            for column, value in enumerate(values(convert, row, linked)):
+                if value is None:
+                    continue
+                if isinstance(value, str):
+                    write_string(number, column, value)
+                elif isinstance(value, (date, datetime)):
+                    write_datetime(number, column, value, formats[column])
+                elif isinstance(value, bool):
+                    write_string(number, column, str(value))
+                else:
+                    write_number(number, column, value, formats[column])
+            write_number(number, len(fields), row[0])
+            write_number(number, len(fields) + 1, row[1])
         done += len(rows)
         if progress:
             progress(done)
-    book.save(path)
+    book.close()
     return done
 
 
@@ -102,14 +139,14 @@ def write_csv(path, entity, fields, header, source, locale, progress):
     """CSV as Excel in the user's locale opens it: UTF-8 with BOM; in Russian, ';' between
     values and ',' before decimals. Formula-like text gets a leading '."""
     delimiter, comma = (";", True) if locale == "ru" else (",", False)
-    done = 0
+    done, convert = 0, converters(fields, locale)
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         out = csv.writer(handle, delimiter=delimiter)
         out.writerow([csv_text(title) for title in header] + list(ID_COLUMNS))
         for rows, linked in source:
             for row in rows:
-                out.writerow([plain(v, comma) for v in values(fields, row, linked, locale)]
-                             + [row.id, row.gb_version])
+                out.writerow([plain(v, comma) for v in values(convert, row, linked)]
+                             + [row[0], row[1]])
             done += len(rows)
             if progress:
                 progress(done)
@@ -117,10 +154,10 @@ def write_csv(path, entity, fields, header, source, locale, progress):
 
 
 def plain(value, comma):
-    from datetime import date, datetime
-    from decimal import Decimal
     if value is None:
         return ""
+    if isinstance(value, str):
+        return csv_text(value)
     if isinstance(value, datetime):
         return value.strftime("%d.%m.%Y %H:%M" if comma else "%Y-%m-%d %H:%M")
     if isinstance(value, date):

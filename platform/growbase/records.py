@@ -192,7 +192,8 @@ class RecordService:
                                                     DirectChecks())
             if errors:
                 raise ValidationFailed(errors)
-            return self._insert(entity, merged, changed)
+            record_id, row_values = self._insert(entity, merged, changed)
+            return entity.model(id=record_id, **row_values)
 
     def create_many(self, entity_name, rows):
         """Create many records in one transaction, all or none; same checks as create().
@@ -208,8 +209,10 @@ class RecordService:
             failed = {i: errors for i, (_m, _c, errors) in enumerate(prepared) if errors}
             if failed:
                 raise BatchValidationFailed(failed)
-            trail = []
-            rows = [self._insert(entity, merged, changed, trail) for merged, changed, _e in prepared]
+            trail, now = [], utcnow()
+            rows = [entity.model(id=record_id, **row_values) for record_id, row_values in
+                    (self._insert(entity, merged, changed, trail, now)
+                     for merged, changed, _e in prepared)]
             insert_rows(Audit, [audit for audit, _event in trail])
             insert_rows(Event, [event for _audit, event in trail])
             announce(None)
@@ -232,12 +235,12 @@ class RecordService:
             plans = [self._plan(entity, item, rows, on_conflict) for item in items]
             checks = BatchChecks(entity, [{n: plan["merged"][n] for n in plan["changed"]}
                                           for plan in plans if plan["merged"] is not None])
-            trail, outcomes = [], []
+            trail, outcomes, now = [], [], utcnow()
             for plan in plans:
                 if plan["merged"] is not None and not plan["errors"]:
                     plan["errors"].update(self._validate(
                         entity, plan["merged"], plan["changed"], plan["id"], plan["errors"], checks))
-                outcomes.append(self._apply(entity, plan, trail))
+                outcomes.append(self._apply(entity, plan, trail, now))
             insert_rows(Audit, [audit for audit, _event in trail])
             insert_rows(Event, [event for _audit, event in trail])
             if trail:
@@ -271,22 +274,22 @@ class RecordService:
         return {"id": record_id, "row": row, "merged": dict(current, **values), "errors": errors,
                 "changed": changed, "current": current}
 
-    def _apply(self, entity, plan, trail):
+    def _apply(self, entity, plan, trail, now):
         if plan["errors"]:
             return "rejected", plan["errors"]
         if plan["row"] is None:
-            return "created", self._insert(entity, plan["merged"], plan["changed"], trail).id
+            return "created", self._insert(entity, plan["merged"], plan["changed"], trail, now)[0]
         if not plan["changed"]:
             return "unchanged", plan["id"]
         row, changed, merged = plan["row"], plan["changed"], plan["merged"]
-        updates = dict({n: merged[n] for n in changed}, gb_updated_at=utcnow(),
+        updates = dict({n: merged[n] for n in changed}, gb_updated_at=now,
                        gb_updated_by=self.actor.user_id)
         self._write(entity, lambda: update_row(entity.model, row.id, row.gb_version, updates))
         before_json = json_values(entity, plan["current"], changed)
         after_json = json_values(entity, merged, changed)
         self._record(entity, row.id, row.gb_version + 1, "update", "updated",
                      {n: [before_json[n], after_json[n]] for n in changed}, changed,
-                     before_json, json_values(entity, merged), trail)
+                     before_json, json_values(entity, merged), trail, now)
         return "updated", row.id
 
     def _new(self, entity, data):
@@ -304,15 +307,16 @@ class RecordService:
         errors.update(self._validate(entity, merged, changed, None, errors, checks))
         return merged, changed, errors
 
-    def _insert(self, entity, merged, changed, trail=None):
-        now = utcnow()
+    def _insert(self, entity, merged, changed, trail=None, now=None):
+        """Insert one record with its audit entry and event; return (id, row values)."""
+        now = now or utcnow()
         row_values = dict(merged, gb_version=1, gb_created_by=self.actor.user_id,
                           gb_updated_by=self.actor.user_id, gb_created_at=now, gb_updated_at=now)
         record_id = self._write(entity, lambda: insert_row(entity.model, row_values))
         after = json_values(entity, merged)
         self._record(entity, record_id, 1, "create", "created",
-                     {n: [None, after[n]] for n in changed}, changed, None, after, trail)
-        return entity.model(id=record_id, **row_values)
+                     {n: [None, after[n]] for n in changed}, changed, None, after, trail, now)
+        return record_id, row_values
 
     def update(self, entity_name, record_id, data, version=None):
         version = self._version(version)
@@ -388,7 +392,7 @@ class RecordService:
             except FieldError as exc:
                 errors[name] = str(exc)
                 continue
-            if field.get("read_only") and not self.actor.trusted and \
+            if field.read_only and not self.actor.trusted and \
                     value != (current or {}).get(name):
                 errors[name] = _("This field is read-only.")
                 continue
@@ -402,12 +406,10 @@ class RecordService:
             if name in known:
                 continue
             value = merged.get(name)
-            required = field.get("required") or (
-                field.get("required_when") is not None
-                and evaluate(field.get("required_when"), entity, merged))
             if value is None:
-                if required:
-                    errors[name] = _("Fill this in.") if field.get("required") else _(
+                if field.required or (field.required_when is not None and
+                                      evaluate(field.required_when, entity, merged)):
+                    errors[name] = _("Fill this in.") if field.required else _(
                         "Fill this in: it is required in this situation.")
                 continue
             if name not in changed:
@@ -415,7 +417,7 @@ class RecordService:
             problems = field.type.check(value, field) or checks.verify(field, value)
             if problems:
                 errors[name] = problems[0]
-            elif field.get("unique") and checks.taken(field, value, record_id):
+            elif field.unique and checks.taken(field, value, record_id):
                 errors[name] = _("%(value)s is already used by another record; it must be unique.",
                                  value=field.type.display(value, field, self.locale))
         return errors
@@ -461,11 +463,12 @@ class RecordService:
         return uses
 
     def _record(self, entity, record_id, version, action, kind, changes, changed, before, after,
-                trail=None):
+                trail=None, now=None):
         """Write the audit entry and the outbox event (or queue them on `trail` for a batch)."""
+        now = now or utcnow()
         audit = dict(entity=entity.name, record_id=record_id, record_version=version,
                      action=action, changes=changes, user_id=self.actor.user_id,
-                     username=self.actor.username, source=self.actor.source, at=utcnow())
+                     username=self.actor.username, source=self.actor.source, at=now)
         event = dict(entity=entity.name, record_id=record_id, kind=kind, changed=changed,
                      before=before, after=after, user_id=self.actor.user_id,
                      source=self.actor.source, silent=self.silent, depth=self.depth)

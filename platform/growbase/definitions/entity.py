@@ -29,6 +29,11 @@ class Field:
         self.id = spec["id"]
         self.name = spec["name"]
         self.type = field_types[spec["type"]]
+        # read on every row of every write: plain attributes, not dictionary lookups
+        self.required = bool(spec.get("required"))
+        self.required_when = spec.get("required_when")
+        self.unique = bool(spec.get("unique"))
+        self.read_only = bool(spec.get("read_only"))
 
     def __repr__(self):
         return f"<Field {self.entity.name}.{self.name} {self.spec['type']}>"

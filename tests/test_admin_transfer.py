@@ -59,6 +59,10 @@ def test_upload_match_check_and_import(client, service):
     rows = list(load_workbook(io.BytesIO(errors.data)).active.iter_rows(values_only=True))
     assert rows[1][-1] == "ФИО: Fill this in."
     assert client.get(f"/admin/transfer/job/{job.id}/status").get_json()["status"] == "done"
+    assert "Undo this import" in result
+    undone = client.post(f"/admin/transfer/job/{job.id}/undo", data={"csrf_token": csrf_token(result)})
+    assert "Import undone: 1 records deleted, 0 restored." in page(client, undone.headers["Location"])
+    assert catalog().entity("customer").model.select().count() == 0
 
 
 def test_export_what_the_list_shows_and_the_template(client, service):

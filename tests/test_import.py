@@ -1,6 +1,8 @@
 """Importing spreadsheets: mapping, validation, upsert without duplicates, error files."""
 
 import datetime
+import re
+import subprocess
 import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
@@ -190,3 +192,47 @@ def test_cli_import_shows_progress_and_writes_the_error_file(store, run, tmp_pat
     assert "row 3: Name: Fill this in." in done.stdout
     assert "2/2 rows" in done.stderr
     assert (tmp_path / "c.errors.xlsx").exists()
+    job = re.search(r"undo-import (\d+)", done.stdout).group(1)
+    assert "Deleted 1 created records" in run("undo-import", job).stdout
+    assert customers() == {}
+
+
+def test_undo_an_import_takes_back_only_what_it_did(service, tmp_path):
+    from growbase.records import SYSTEM
+    from growbase.tables import Audit, Job
+    from growbase.transfer.importer import importer_actor
+    from growbase.transfer.undo import undo_import
+    kept = service.create("customer", {"name": "Иван", "phone": "+79123456789", "city": "Тверь"})
+    path = xlsx(tmp_path / "c.xlsx", [["Name", "Phone", "City"], ["Иван", "+79123456789", "Казань"],
+                                      ["Анна", "+79123456780", "Москва"], ["Олег", "+79123456781", "Сочи"]])
+    job = Job.create(kind="import", entity="customer", status="running", filename="c.xlsx")
+    report = run_import(path, Options(entity="customer"), importer_actor(None, "c.xlsx", job.id))
+    Job.update(status="done", result={"written": True}).where(Job.id == job.id).execute()
+    assert (report.created, report.updated) == (2, 1)
+    found = customers()
+    service.update("customer", found["+79123456781"].id, {"city": "Ялта"})  # changed since
+    done = undo_import(job.id, SYSTEM)
+    assert (done["deleted"], done["restored"]) == (1, 1) and len(done["left"]) == 1
+    after = customers()
+    assert after["+79123456789"].city == "Тверь" and after["+79123456789"].id == kept.id
+    assert "+79123456780" not in after and after["+79123456781"].city == "Ялта"
+    assert Audit.select().where(Audit.action == "delete").count() == 1  # the undo is audited
+    with pytest.raises(ValueError, match="undone already"):
+        undo_import(job.id, SYSTEM)
+
+
+def test_files_written_by_libreoffice_formulas_and_error_cells(service, tmp_path):
+    """Not only openpyxl's own files: LibreOffice converts a CSV (as people's tools do)."""
+    source = tmp_path / "clients.csv"
+    source.write_text("Name,Phone,City,Notes\nIvan,79123456789,Kazan,=2*3\n"
+                      "Anna,+7 912 345-67-80,Moscow,=NA()\nOleg,89123456781,Sochi,fine\n")
+    subprocess.run(["libreoffice", "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path),
+                    str(source)], check=True, capture_output=True, timeout=120)
+    report = run_import(tmp_path / "clients.xlsx", Options(entity="customer"))
+    assert (report.created, report.rejected) == (2, 1)
+    (number, _row, problem), = report.problems
+    assert number == 3 and problem == {
+        "Notes": "The cell shows #N/A, an error of its formula; put the value itself there."}
+    found = customers()
+    assert found["+79123456789"].notes == "6"  # a formula's value, as LibreOffice computed it
+    assert found["+79123456781"].city == "Sochi"

@@ -21,7 +21,9 @@ def progress_bar(started):
 
 
 def cmd_import(args, settings):
-    from .transfer.importer import Options, run_import
+    from .tables import Job, utcnow
+    from .transfer.importer import Options, importer_actor, run_import
+    from .transfer.jobs import summary
     from .transfer.sheets import SheetProblem
     from .transfer.workbooks import write_errors
     open_store(settings)
@@ -31,14 +33,24 @@ def cmd_import(args, settings):
     options = Options(entity=args.entity, sheet=args.sheet, mapping=mapping, key=args.key,
                       mode=args.mode, all_or_nothing=args.all_or_nothing, fire=args.fire,
                       dry_run=args.dry_run, locale=args.locale)
+    job = Job.create(kind="import", entity=args.entity, status="running",
+                     filename=Path(args.file).name[:255], options={"cli": True})
+    started = time.perf_counter()
     try:
-        report = run_import(Path(args.file), options, progress=progress_bar(time.perf_counter()))
+        report = run_import(Path(args.file), options, importer_actor(None, job.filename, job.id),
+                            progress=progress_bar(started))
     except SheetProblem as exc:
+        Job.update(status="failed", error=str(exc), finished_at=utcnow()).where(
+            Job.id == job.id).execute()
         raise SystemExit(f"error: {exc}") from None
+    Job.update(status="done", result=summary(report, started), finished_at=utcnow()).where(
+        Job.id == job.id).execute()
     sys.stderr.write("\n")
     for note in report.notes:
         out(f"note: {note}")
     out(report.summary())
+    if report.written and report.created + report.updated:
+        out(f"Import #{job.id}; to take it back: python run.py undo-import {job.id}")
     if not report.written and not args.dry_run:
         out("Nothing was written: every row must be good with --all-or-nothing.")
     if report.problems:
@@ -48,6 +60,19 @@ def cmd_import(args, settings):
             out(f"  row {number}: " + "; ".join(f"{c}: {m}" for c, m in problems.items()))
         out(f"The rejected rows, with what is wrong in each: {path}")
         raise SystemExit(1)
+
+
+def cmd_undo_import(args, settings):
+    from .records import SYSTEM
+    from .transfer.undo import undo_import
+    open_store(settings)
+    try:
+        done = undo_import(args.job, SYSTEM)
+    except ValueError as exc:
+        raise SystemExit(f"error: {exc}") from None
+    out(f"Deleted {done['deleted']} created records, restored {done['restored']} updated ones.")
+    for line in done["left"]:
+        out(f"  left: {line}")
 
 
 def add_parsers(sub):
@@ -67,6 +92,9 @@ def add_parsers(sub):
     imp.add_argument("--locale", choices=["en", "ru"], default="en",
                      help="how the file writes numbers and dates (12,900.50 or 12 900,50)")
     imp.set_defaults(run=cmd_import)
+    undo = sub.add_parser("undo-import", help="take an import back (by the number it printed)")
+    undo.add_argument("job", type=int)
+    undo.set_defaults(run=cmd_undo_import)
     add_export_parser(sub)
 
 

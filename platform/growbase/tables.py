@@ -106,7 +106,7 @@ class Audit(SystemModel):
     changes = JSONField()  # {field: [old, new]} in JSON values
     user_id = IntegerField(null=True)
     username = CharField(max_length=80, default="system")
-    source = CharField(max_length=120, default="")
+    source = CharField(max_length=120, default="", index=True)  # an import is undone by it
     at = DateTimeField(default=utcnow, index=True)
 
     class Meta:

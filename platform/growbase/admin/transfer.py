@@ -95,6 +95,22 @@ class TransferView(BaseView):
         jobs.start(job, options)
         return redirect(url_for(".job", job_id=job.id))
 
+    @expose("/job/<int:job_id>/undo", methods=("POST",))
+    def undo(self, job_id):
+        from ..records import Actor
+        from ..transfer.undo import undo_import
+        job = own_job(job_id)
+        try:
+            done = undo_import(job.id, Actor.for_user(current_user, f"ui:undo import#{job.id}"))
+        except ValueError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(_("Import undone: %(deleted)s records deleted, %(restored)s restored.",
+                    deleted=done["deleted"], restored=done["restored"]), "success")
+            for line in done["left"][:20]:
+                flash(line, "warning")
+        return redirect(url_for(".job", job_id=job.id))
+
     @expose("/job/<int:job_id>/status")
     def status(self, job_id):
         job = own_job(job_id)

@@ -105,7 +105,7 @@ def _run_import(path, options, actor, filename, progress):
                  enumerate(_chain(head[index + 1:], rows), start=index + 2)
                  if not all(blank(cell) for cell in row) and not notes_row(row))
     service = RecordService(actor, locale=options.locale, silent=not options.fire)
-    job = Job(entity, options, report, service)
+    job = Job(entity, options, report, service, book.error_cells(sheet))
     try:
         with database.atomic():
             while True:
@@ -181,8 +181,9 @@ def check_key(entity, options, mapping):
 class Job:
     """One import's state across chunks: keys already seen, links resolved so far."""
 
-    def __init__(self, entity, options, report, service):
+    def __init__(self, entity, options, report, service, errors=None):
         self.entity, self.options, self.report, self.service = entity, options, report, service
+        self.errors = errors or {}  # cells showing an Excel error, by (row, column)
         self.seen = {}  # key value -> the row number that had it first
         self.first = []
         self.links = {name: LinkResolver(entity.by_name[name]) for name in report.mapping.values()
@@ -204,7 +205,10 @@ class Job:
             data, problems, record_id, version = {}, {}, None, None
             for index, name in mapped:
                 cell = row[index] if index < len(row) else None
-                if name == "id":
+                if (number - 1, index) in self.errors:
+                    problems[name] = _("The cell shows %(error)s, an error of its formula; put "
+                                       "the value itself there.", error=self.errors[number - 1, index])
+                elif name == "id":
                     record_id = self.whole_number(cell, "id", problems)
                 elif name == "_version":
                     version = self.whole_number(cell, "_version", problems)
@@ -327,7 +331,12 @@ def remember_mapping(entity_name, header, mapping):
         conflict_target=[ImportMapping.entity], update={ImportMapping.columns: columns}).execute()
 
 
+def import_source(job_id):
+    """How an import's rows are marked in the audit (and found again to undo it)."""
+    return f"import#{job_id}:"
+
+
 def importer_actor(user, filename, job_id):
     """Who imports, and from which file: kept in the audit for every row."""
-    source = f"import#{job_id}:{filename}"[:120]
+    source = f"{import_source(job_id)}{filename}"[:120]
     return Actor(user.id, user.username, source) if user else Actor(None, "system", source, True)

@@ -10,7 +10,6 @@ from pathlib import Path
 from ..config import load_settings
 from ..i18n import gettext as _
 from ..i18n import in_locale
-from ..records import Actor
 from ..tables import Job, User, utcnow
 from .sheets import SheetProblem
 
@@ -78,23 +77,27 @@ def run(job_id):
 
 
 def run_import_job(job, user, started):
-    from .importer import Options, run_import
+    from .importer import Options, importer_actor, run_import
     from .workbooks import write_errors
     options = Options(entity=job.entity, **{k: v for k, v in (job.options or {}).items()
                                              if k in Options.__dataclass_fields__})
-    actor = Actor(user.id, user.username, f"import#{job.id}:{job.filename}"[:120]) if user \
-        else Actor(None, "system", f"import#{job.id}:{job.filename}"[:120], True)
-    report = run_import(input_path(job), options, actor, job.filename,
+    report = run_import(input_path(job), options, importer_actor(user, job.filename, job.id),
+                        job.filename,
                         progress=lambda r: report_progress(job.id, r.done, r.expected, started))
     output = ""
     if report.problems:
         output = str(write_errors(report, folder(job.id) / f"{Path(job.filename).stem}.errors.xlsx"))
+    return summary(report, started), output
+
+
+def summary(report, started):
+    """What a finished import keeps for its page: counts, notes, the first problems."""
     result = {k: v for k, v in asdict(report).items() if k not in ("problems", "header", "mapping")}
     result["summary"] = report.summary()
     result["problems"] = [[number, errors] for number, _row, errors in
                           report.problems[:PROBLEMS_SHOWN]]
     result["seconds"] = round(time.perf_counter() - started, 1)
-    return result, output
+    return result
 
 
 def run_export_job(job, user, started):

@@ -8,11 +8,14 @@ Every failure becomes a SheetProblem an owner can act on.
 
 import csv
 import io
+import re
 import zipfile
 from pathlib import Path
 
 from ..i18n import gettext as _
 
+ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?'
+                        rb'<v>([^<]*)</v>')
 MAX_BYTES = 100 * 1024 * 1024
 STREAM_ABOVE = 120 * 1024 * 1024  # uncompressed sheet XML (~400,000 rows of 10 columns)
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -20,6 +23,14 @@ SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
 
 class SheetProblem(ValueError):
     """The file cannot be read as a table; the message says why and what to do."""
+
+
+def column_index(letters):
+    """"A" -> 0, "AB" -> 27."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index - 1
 
 
 def blank(value):
@@ -73,8 +84,39 @@ class Book:
             return self._csv_rows()
         if self._sheet_xml_size(sheet) > STREAM_ABOVE:
             return self._streamed_rows(sheet)
-        return ([None if value == "" else value for value in row]
-                for row in self.workbook.get_sheet_by_name(sheet).iter_rows())
+        return self._calamine_rows(self.workbook.get_sheet_by_name(sheet))
+
+    @staticmethod
+    def _calamine_rows(data):
+        """calamine starts at the first used cell; pad so indexes are the sheet's own."""
+        (top, left) = data.start or (0, 0)
+        for _row in range(top):
+            yield []
+        for row in data.iter_rows():
+            yield [None] * left + [None if value == "" else value for value in row]
+
+    def error_cells(self, sheet=None):
+        """{(row, column): "#N/A"} for cells showing an Excel error (the readers give them
+        as empty): found in the sheet's XML, which is read in pieces."""
+        sheet = sheet or self.sheets[0]
+        if self.kind == "csv" or not zipfile.is_zipfile(self.path):
+            return {}
+        name = f"xl/worksheets/sheet{self.sheets.index(sheet) + 1}.xml"
+        found, tail = {}, b""
+        with zipfile.ZipFile(self.path) as archive:
+            if name not in archive.namelist():
+                return {}
+            with archive.open(name) as xml:
+                while True:
+                    piece = xml.read(4 * 2**20)
+                    if not piece:
+                        break
+                    text, tail = tail + piece, (tail + piece)[-4096:]
+                    if b't="e"' not in text:
+                        continue
+                    for column, row, value in ERROR_CELL.findall(text):
+                        found[(int(row) - 1, column_index(column.decode()))] = value.decode()
+        return found
 
     def height(self, sheet=None):
         """How many rows the sheet has (for progress), header and blank rows included."""

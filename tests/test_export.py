@@ -40,6 +40,14 @@ def test_xlsx_has_real_numbers_and_dates_labels_in_the_users_language(service, t
     assert (record_id, version) == (1, 1)
 
 
+def test_every_listed_column_exports_including_several_choices(service, tmp_path):
+    service.create("customer", {"name": "Иван", "phone": "+79123456789", "tags": ["vip", "problem"]})
+    export("customer", tmp_path / "c.xlsx", locale="ru")
+    rows = list(load_workbook(tmp_path / "c.xlsx").active.iter_rows(values_only=True))
+    tags = rows[0].index("Метки")
+    assert rows[1][tags] == "VIP, Проблемный" and rows[1][rows[0].index("Имя")] == "Иван"
+
+
 def test_formula_text_is_neutralised_in_xlsx_and_csv(service, tmp_path):
     service.create("customer", {"name": "=HYPERLINK(\"http://evil\",\"x\")", "phone": "+79123456789",
                                 "city": "+1 trick"})
@@ -101,3 +109,16 @@ def test_import_template_has_notes_lists_and_imports_back(service, tmp_path):
     report = run_import(path, Options(entity="customer"))
     assert (report.created, report.rejected) == (1, 0), report.problems
     assert catalog().entity("customer").model.get().kind == "company"
+
+
+def test_users_and_links_come_back_as_they_were_exported(service, tmp_path, owner):
+    from growbase.tables import User
+    ivan = service.create("customer", {"name": "Иван", "phone": "+79123456789",
+                                       "manager": owner.id})
+    order = service.create("order", {"number": "ORD-00001", "customer": ivan.id})
+    service.create("task", {"title": "Call", "order": order.id, "assignee": owner.id})
+    for entity in ("customer", "task"):
+        export(entity, tmp_path / f"{entity}.xlsx")
+        report = run_import(tmp_path / f"{entity}.xlsx", Options(entity=entity))
+        assert (report.rejected, report.unchanged) == (0, 1), report.problems
+    assert User.get_by_id(owner.id).full_name == "Olga Owner"  # exported by this name

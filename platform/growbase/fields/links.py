@@ -4,7 +4,7 @@ from flask_admin.model.ajax import AjaxModelLoader
 from flask_admin.model.fields import AjaxSelectField
 from peewee import BigIntegerField
 
-from ..db import existing_values, row_exists
+from ..db import existing_values, lower, row_exists
 from ..i18n import gettext as _
 from .base import FieldError, FieldType, register
 
@@ -154,7 +154,6 @@ class UserRef(Reference):
         return []
 
     def lookup(self, field, text, offset=0, limit=10):
-        from ..db import lower
         from ..tables import User
         query = self._users(field)
         if text:
@@ -165,10 +164,15 @@ class UserRef(Reference):
                 .offset(offset).limit(limit)]
 
     def parse_value(self, raw, field, locale):
+        """A user by number, login or full name (as exports show them)."""
         if isinstance(raw, str) and not raw.strip().lstrip("#").isdigit():
             from ..tables import User
-            user = User.get_or_none(User.username == raw.strip())
-            if user is None:
-                raise FieldError(_("No user called %(name)s.", name=raw))
-            return user.id
+            text = raw.strip()
+            users = list(User.select().where(User.username == text)) or list(
+                User.select().where(lower(User.full_name) == text.lower()))
+            if len(users) != 1:
+                raise FieldError(_("No user called %(name)s.", name=raw) if not users else _(
+                    "%(n)s users are called %(name)s; write the login instead.",
+                    n=len(users), name=raw))
+            return users[0].id
         return super().parse_value(raw, field, locale)

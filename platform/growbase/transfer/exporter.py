@@ -51,9 +51,9 @@ def pages(entity, fields, condition=None, search=None, sort=None):
             return
         linked = {}
         for index, field in enumerate(fields, start=2):
-            found = field.type.titles(field, {row[index] for row in rows if row[index] is not None})
-            if found is not None:
-                linked[field.name] = found
+            if field.type.references:
+                linked[field.name] = field.type.titles(
+                    field, {row[index] for row in rows if row[index] is not None})
         yield rows, linked
         offset += len(rows)
         if len(rows) < PAGE:
@@ -70,7 +70,7 @@ def converters(fields, locale):
                 return None
             if field.name in linked:
                 return linked[field.name].get(value, f"#{value}")
-            if memo is None:
+            if memo is None or isinstance(value, list):  # several choices: not a dict key
                 return field.type.cell(value, field, locale)
             if value not in memo:
                 memo[value] = field.type.cell(value, field, locale)

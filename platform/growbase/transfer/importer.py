@@ -142,7 +142,8 @@ def preview(path, entity_name, filename=None, sheet=None, rows_shown=5):
     head = list(islice(book.rows(sheet), 20 + rows_shown))
     index, header = header_row(head, entity)
     mapping, notes = auto_map(entity, header, remembered_mapping(entity.name))
-    sample = [row for row in head[index + 1:] if not all(blank(c) for c in row)
+    sample = [[int(c) if isinstance(c, float) and c.is_integer() else c for c in row]
+              for row in head[index + 1:] if not all(blank(c) for c in row)
               and not notes_row(row)][:rows_shown]
     return {"sheets": book.sheets, "sheet": sheet or book.sheets[0], "header": header,
             "mapping": mapping, "notes": notes, "sample": sample}

@@ -30,11 +30,13 @@ class LinkResolver:
         for key in self.keys:
             parsed = {}
             for text in texts:
-                try:
-                    value = key.type.parse(text, key)
-                except FieldError:
-                    continue
-                parsed.setdefault(value, []).append(text)
+                # an exported title ("ORD-00042 Иван Петров") leads with the record's key
+                for candidate in dict.fromkeys([text, text.split()[0]]):
+                    try:
+                        value = key.type.parse(candidate, key)
+                    except FieldError:
+                        continue
+                    parsed.setdefault(value, []).append(text)
             column = getattr(model, key.name)
             values = list(parsed)
             for start in range(0, len(values), 500):

@@ -236,3 +236,26 @@ def test_files_written_by_libreoffice_formulas_and_error_cells(service, tmp_path
     found = customers()
     assert found["+79123456789"].notes == "6"  # a formula's value, as LibreOffice computed it
     assert found["+79123456781"].city == "Sochi"
+
+
+def test_rich_text_and_unnamed_columns(service, tmp_path):
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+    book = Workbook()
+    book.active.append(["Name", "Phone", None])
+    book.active.append([CellRichText("Иван ", TextBlock(InlineFont(b=True), "Петров")),
+                        "+79123456789", "a value under no header"])
+    book.save(tmp_path / "r.xlsx")
+    report = run_import(tmp_path / "r.xlsx", Options(entity="customer"))
+    assert report.created == 1 and customers()["+79123456789"].name == "Иван Петров"
+    assert any("no name in the header row" in note for note in report.notes)
+
+
+def test_an_oversized_file_is_refused_before_reading(service, tmp_path, monkeypatch):
+    from growbase.transfer import sheets
+    monkeypatch.setattr(sheets, "MAX_BYTES", 1024)
+    path = tmp_path / "big.csv"
+    path.write_text("Name,Phone\n" + "Иван,+79123456789\n" * 200)
+    with pytest.raises(SheetProblem, match="the limit is 0 MB. Split it into parts"):
+        run_import(path, Options(entity="customer"))
+    assert customers() == {}

@@ -17,7 +17,7 @@ from ..i18n import gettext as _
 ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?'
                         rb'<v>([^<]*)</v>')
 MAX_BYTES = 100 * 1024 * 1024
-STREAM_ABOVE = 120 * 1024 * 1024  # uncompressed sheet XML (~400,000 rows of 10 columns)
+STREAM_ABOVE = 64 * 1024 * 1024  # sheet XML: ~120,000 rows of 10 columns, ~250 MB in calamine
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
 
 

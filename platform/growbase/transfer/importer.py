@@ -92,8 +92,8 @@ def _run_import(path, options, actor, filename, progress):
     sheet = options.sheet or book.sheets[0]
     report = Report(header=header, expected=max(0, book.height(sheet) - index - 1),
                     dry_run=options.dry_run)
-    merged = book.merged_header(sheet, index)
-    if merged:
+    errors, merged = book.scan(sheet)
+    if any(top <= index <= bottom and left != right for (top, left), (bottom, right) in merged):
         raise SheetProblem(_("Some header cells are merged; unmerge them so that every column "
                              "has its own name, and upload the file again."))
     if options.mapping:
@@ -105,7 +105,7 @@ def _run_import(path, options, actor, filename, progress):
                  enumerate(_chain(head[index + 1:], rows), start=index + 2)
                  if not all(blank(cell) for cell in row) and not notes_row(row))
     service = RecordService(actor, locale=options.locale, silent=not options.fire)
-    job = Job(entity, options, report, service, book.error_cells(sheet))
+    job = Job(entity, options, report, service, errors)
     try:
         with database.atomic():
             while True:

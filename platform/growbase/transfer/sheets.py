@@ -16,6 +16,7 @@ from ..i18n import gettext as _
 
 ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?'
                         rb'<v>([^<]*)</v>')
+MERGED = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 MAX_BYTES = 100 * 1024 * 1024
 STREAM_ABOVE = 64 * 1024 * 1024  # sheet XML: ~120,000 rows of 10 columns, ~250 MB in calamine
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -54,6 +55,7 @@ class Book:
         if self.kind == "sheet" and suffix not in SPREADSHEETS:
             raise SheetProblem(_("%(name)s is not a spreadsheet; upload an .xlsx, .ods or .csv "
                                  "file.", name=self.name))
+        self._loaded = {}
         self.sheets = ["CSV"] if self.kind == "csv" else self._open_workbook()
 
     def _open_workbook(self):
@@ -84,7 +86,13 @@ class Book:
             return self._csv_rows()
         if self._sheet_xml_size(sheet) > STREAM_ABOVE:
             return self._streamed_rows(sheet)
-        return self._calamine_rows(self.workbook.get_sheet_by_name(sheet))
+        return self._calamine_rows(self._sheet(sheet))
+
+    def _sheet(self, sheet):
+        """calamine's copy of a sheet, loaded once (it holds every cell in memory)."""
+        if sheet not in self._loaded:
+            self._loaded = {sheet: self.workbook.get_sheet_by_name(sheet)}
+        return self._loaded[sheet]
 
     @staticmethod
     def _calamine_rows(data):
@@ -95,28 +103,33 @@ class Book:
         for row in data.iter_rows():
             yield [None] * left + [None if value == "" else value for value in row]
 
-    def error_cells(self, sheet=None):
-        """{(row, column): "#N/A"} for cells showing an Excel error (the readers give them
-        as empty): found in the sheet's XML, which is read in pieces."""
+    def scan(self, sheet=None):
+        """(error cells {(row, column): "#N/A"}, merged ranges [((r1, c1), (r2, c2))]),
+        read from the sheet's XML in pieces: the readers give formula errors as empty,
+        and calamine would load the whole sheet just to list its merged cells."""
         sheet = sheet or self.sheets[0]
+        errors, merged = {}, []
         if self.kind == "csv" or not zipfile.is_zipfile(self.path):
-            return {}
+            return errors, merged
         name = f"xl/worksheets/sheet{self.sheets.index(sheet) + 1}.xml"
-        found, tail = {}, b""
+        tail = b""
         with zipfile.ZipFile(self.path) as archive:
             if name not in archive.namelist():
-                return {}
+                return errors, merged
             with archive.open(name) as xml:
                 while True:
                     piece = xml.read(4 * 2**20)
                     if not piece:
                         break
                     text, tail = tail + piece, (tail + piece)[-4096:]
-                    if b't="e"' not in text:
-                        continue
-                    for column, row, value in ERROR_CELL.findall(text):
-                        found[(int(row) - 1, column_index(column.decode()))] = value.decode()
-        return found
+                    if b't="e"' in text:
+                        for column, row, value in ERROR_CELL.findall(text):
+                            errors[(int(row) - 1, column_index(column.decode()))] = value.decode()
+                    if b"<mergeCell " in text:
+                        for c1, r1, c2, r2 in MERGED.findall(text):
+                            merged.append(((int(r1) - 1, column_index(c1.decode())),
+                                           (int(r2) - 1, column_index(c2.decode()))))
+        return errors, sorted(set(merged))
 
     def height(self, sheet=None):
         """How many rows the sheet has (for progress), header and blank rows included."""
@@ -130,14 +143,7 @@ class Book:
                 return book[sheet].max_row or 0
             finally:
                 book.close()
-        return self.workbook.get_sheet_by_name(sheet).height
-
-    def merged_header(self, sheet, header_index):
-        """Merged ranges crossing the header row (their columns would have no name)."""
-        if self.kind == "csv":
-            return []
-        ranges = self.workbook.get_sheet_by_name(sheet).merged_cell_ranges or []
-        return [r for r in ranges if r[0][0] <= header_index <= r[1][0] and r[0][1] != r[1][1]]
+        return self._sheet(sheet).height
 
     def _sheet_xml_size(self, sheet):
         if not zipfile.is_zipfile(self.path):

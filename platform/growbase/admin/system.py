@@ -17,6 +17,15 @@ def back():
     return came_from if came_from.startswith(request.host_url) else url_for(".index")
 
 
+def newest_first(model, filters):
+    """The newest rows of a log table, narrowed by the exact values asked in the URL."""
+    query = model.select().order_by(model.id.desc())
+    for param in filters:
+        if request.args.get(param):
+            query = query.where(getattr(model, param) == request.args[param])
+    return query.limit(PAGE)
+
+
 def unread_count():
     if not current_user.is_authenticated:
         return 0
@@ -52,12 +61,9 @@ class OutboxView(BaseView):
     @expose("/")
     def index(self):
         from ..channels.adapters import adapter_for
-        query = Outbox.select().order_by(Outbox.id.desc())
-        for param in ("channel", "status"):
-            if request.args.get(param):
-                query = query.where(getattr(Outbox, param) == request.args[param])
         kept = [c for c in ("sms", "email") if adapter_for(c) is None]
-        return self.render("admin/system/outbox.html", messages=query.limit(PAGE), kept=kept)
+        return self.render("admin/system/outbox.html",
+                           messages=newest_first(Outbox, ("channel", "status")), kept=kept)
 
     @expose("/resend/<int:message_id>", methods=("POST",))
     def resend(self, message_id):
@@ -76,11 +82,8 @@ class RunLogView(BaseView):
     @expose("/")
     def index(self):
         from ..automation.runlog import with_actions
-        query = AutomationRun.select().order_by(AutomationRun.id.desc())
-        for param in ("rule", "status"):
-            if request.args.get(param):
-                query = query.where(getattr(AutomationRun, param) == request.args[param])
-        return self.render("admin/system/runs.html", runs=with_actions(query.limit(PAGE)),
+        return self.render("admin/system/runs.html",
+                           runs=with_actions(newest_first(AutomationRun, ("rule", "status"))),
                            rules=[r.key for r in catalog().rules()],
                            statuses=("done", "failed", "skipped", "running"))
 

@@ -153,6 +153,9 @@ def test_csv_from_russian_excel_semicolons_and_cp1251(service, tmp_path):
     ("c.xlsx", b"PK\x03\x04 this is not really a zip", "could not be read as a spreadsheet"),
     ("c.pdf", b"%PDF-1.4", "is not a spreadsheet"),
     ("c.xlsx", b"Name,Phone\nA,1\n", "could not be read as a spreadsheet"),
+    # what Excel writes for a password-protected workbook: an OLE2 container, not a zip
+    ("c.xlsx", bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 504 + b"EncryptedPackage",
+     "protected with a password"),
 ])
 def test_files_that_are_not_tables_are_refused_plainly(service, tmp_path, name, content, words):
     path = tmp_path / name

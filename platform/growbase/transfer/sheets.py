@@ -17,6 +17,7 @@ from ..i18n import gettext as _
 ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?'
                         rb'<v>([^<]*)</v>')
 MERGED = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+OLE2 = bytes.fromhex("d0cf11e0a1b11ae1")
 MAX_BYTES = 100 * 1024 * 1024
 STREAM_ABOVE = 64 * 1024 * 1024  # sheet XML: ~120,000 rows of 10 columns, ~250 MB in calamine
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -60,6 +61,12 @@ class Book:
 
     def _open_workbook(self):
         import python_calamine
+        with open(self.path, "rb") as head:
+            ole = head.read(8) == OLE2
+        if ole and Path(self.name).suffix.lower() in (".xlsx", ".xlsm"):
+            # Excel keeps a password-protected .xlsx inside an OLE2 container
+            raise SheetProblem(_("The file is protected with a password; save a copy without "
+                                 "one and upload that."))
         try:
             self.workbook = python_calamine.CalamineWorkbook.from_path(str(self.path))
         except python_calamine.PasswordError:

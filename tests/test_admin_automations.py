@@ -90,3 +90,21 @@ def test_outbox_offers_to_resend_what_failed(client, shop, service):
     assert "Gave up after 5 attempts" in html and "Send again" in html
     client.post(f"/admin/outbox/resend/{sms.id}", data={"csrf_token": csrf_token(html)})
     assert Outbox.get_by_id(sms.id).status == "queued"
+
+
+def test_a_user_asks_for_the_inbox_by_email(app, shop, service):
+    from growbase.tables import User
+    lena = app.test_client()
+    log_in(lena, "lena", "lena-password")
+    form = page(lena, "/admin/profile/")
+    refused = lena.post("/admin/profile/", data={"csrf_token": csrf_token(form), "email": "",
+                                                 "email_notifications": "1"})
+    assert "give an address" in refused.get_data(as_text=True)
+    lena.post("/admin/profile/", data={"csrf_token": csrf_token(form), "email": "lena@example.com",
+                                       "email_notifications": "1"})
+    assert User.get(User.username == "lena").email_notifications is True
+    order = service.create("order", {"number": "ORD-00001", "customer": shop.id})
+    service.update("order", order.id, {"status": "confirmed"})
+    run_pending()
+    mail = Outbox.get((Outbox.channel == "email") & (Outbox.recipient == "lena@example.com"))
+    assert "New task: Check stock for ORD-00001" in mail.body

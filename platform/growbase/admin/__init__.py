@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext
 from ..catalog import catalog
 from ..i18n import current_locale
 
-from .system import InboxView, OutboxView, RulesView, RunLogView, unread_count
+from .system import InboxView, OutboxView, ProfileView, RulesView, RunLogView, unread_count
 from .transfer import TransferView
 from .views import RecordsRouter
 
@@ -60,6 +60,8 @@ def init_admin(app):
     admin.add_view(RecordsRouter())
     automations = lazy_gettext("Automations")
     admin.add_view(InboxView(name=lazy_gettext("Inbox"), endpoint="inbox"))
+    admin.add_view(ProfileView(name=lazy_gettext("My settings"), endpoint="profile",
+                               url="/admin/profile"))
     admin.add_view(RulesView(name=lazy_gettext("Rules"), endpoint="rules", category=automations))
     admin.add_view(OutboxView(name=lazy_gettext("Outbox"), endpoint="outbox",
                               category=automations))

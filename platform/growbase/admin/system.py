@@ -55,6 +55,35 @@ class InboxView(BaseView):
         return redirect(url_for(".index"))
 
 
+class ProfileView(BaseView):
+    """The user's own settings: the address for mail, and whether the inbox goes there too."""
+
+    def is_visible(self):
+        return False
+
+    @expose("/", methods=("GET", "POST"))
+    def index(self):
+        from email_validator import EmailNotValidError, validate_email
+        from ..tables import User
+        if request.method == "POST":
+            email = request.form.get("email", "").strip()
+            wants = bool(request.form.get("email_notifications"))
+            try:
+                email = validate_email(email, check_deliverability=False).normalized if email else ""
+            except EmailNotValidError as exc:
+                flash(_("Email: %(reason)s", reason=str(exc)), "error")
+                return self.render("admin/system/profile.html", email=email, wants=wants)
+            if wants and not email:
+                flash(_("Email: give an address to receive your messages there."), "error")
+                return self.render("admin/system/profile.html", email=email, wants=wants)
+            User.update(email=email, email_notifications=wants).where(
+                User.id == current_user.id).execute()
+            flash(_("Saved."), "success")
+            return redirect(url_for(".index"))
+        return self.render("admin/system/profile.html", email=current_user.email,
+                           wants=current_user.email_notifications)
+
+
 class OutboxView(BaseView):
     """Messages the automations produced and where each is on its way out."""
 

@@ -145,3 +145,24 @@ class Api:
         def call(path, json=None, **kwargs):
             return getattr(self.client, method)(path, json=json, headers=self.headers, **kwargs)
         return call
+
+
+def xlsx_bytes(rows):
+    """An .xlsx file in memory with these rows, as a browser or a script would upload it."""
+    import io
+    from openpyxl import Workbook
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    return out
+
+
+def run_queued_jobs():
+    """What the worker does with queued imports and exports."""
+    from growbase.tables import Job
+    from growbase.transfer import jobs
+    for job in Job.select().where(Job.status == "queued"):
+        jobs.run(job.id)

@@ -2,13 +2,13 @@
 
 import io
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from growbase.catalog import catalog
 from growbase.tables import Job
 from growbase.transfer import jobs
 
-from helpers import csrf_token
+from helpers import csrf_token, run_queued_jobs, xlsx_bytes
 
 
 def page(client, url):
@@ -17,27 +17,16 @@ def page(client, url):
     return response.get_data(as_text=True)
 
 
-def sheet_bytes(rows):
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
-def run_queued():
-    """What the worker does with queued jobs."""
-    for job in Job.select().where(Job.status == "queued"):
-        jobs.run(job.id)
 
 
 def test_upload_match_check_and_import(client, service):
     form = page(client, "/admin/transfer/import/customer/")
-    data = sheet_bytes([["ФИО", "Телефон", "Город"], ["Иван", "8 912 345-67-89", "Казань"],
+    data = xlsx_bytes([["ФИО", "Телефон", "Город"], ["Иван", "8 912 345-67-89", "Казань"],
                         ["", "+79123456780", "Тверь"]])
     response = client.post("/admin/transfer/import/customer/", data={
-        "csrf_token": csrf_token(form), "file": (io.BytesIO(data), "clients.xlsx")},
+        "csrf_token": csrf_token(form), "file": (data, "clients.xlsx")},
         content_type="multipart/form-data")
     assert response.status_code == 302
     mapping = page(client, response.headers["Location"])
@@ -47,12 +36,12 @@ def test_upload_match_check_and_import(client, service):
                "map-0": "name", "map-1": "phone", "map-2": "city", "mode": "upsert",
                "key": "phone", "sheet": "Sheet", "locale": "en"}
     checked = client.post(f"/admin/transfer/job/{job.id}/start", data=dict(choices, run="check"))
-    run_queued()
+    run_queued_jobs()
     result = page(client, checked.headers["Location"])
     assert "Dry run, nothing written" in result and "Fill this in" in result
     assert catalog().entity("customer").model.select().count() == 0
     done = client.post(f"/admin/transfer/job/{job.id}/start", data=dict(choices, run="import"))
-    run_queued()
+    run_queued_jobs()
     result = page(client, done.headers["Location"])
     assert "2 rows: 1 created, 0 updated, 0 unchanged, 1 rejected." in result
     errors = client.get(f"/admin/transfer/job/{job.id}/file")
@@ -73,7 +62,7 @@ def test_export_what_the_list_shows_and_the_template(client, service):
     assert "Export what is shown (.xlsx)" in listing
     response = client.get("/admin/records/order/export/?search=ORD-00001")
     assert response.status_code == 302
-    run_queued()
+    run_queued_jobs()
     job = Job.get(Job.kind == "export")
     result = page(client, response.headers["Location"])
     assert "1 rows exported" in result

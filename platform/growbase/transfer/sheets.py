@@ -35,6 +35,11 @@ def column_index(letters):
     return index - 1
 
 
+def unquoted(text):
+    """Undo an export's guard: "'+7 912 ..." was written so that no spreadsheet runs it."""
+    return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@") else text
+
+
 def blank(value):
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -182,4 +187,4 @@ class Book:
         except csv.Error:
             dialect = csv.excel
         for row in csv.reader(io.StringIO(text, newline=""), dialect):
-            yield [None if blank(value) else value.strip() for value in row]
+            yield [None if blank(value) else unquoted(value.strip()) for value in row]

@@ -1,0 +1,80 @@
+"""Imports and exports for programs: start a job, read how it went, fetch its file.
+
+The same jobs as the Excel menu: `POST /api/<entity>/import` (a file and options, as a
+multipart form) and `POST /api/<entity>/export` (JSON options) answer 202 with the job;
+`GET /api/jobs/<id>` follows it; `GET /api/jobs/<id>/file` gives the export or the
+rejected rows. A program sees only the jobs of its own user (the owner: all).
+"""
+
+from flask import jsonify, request, send_file
+from flask_login import current_user
+
+from .api import body, bp, entity_or_404, refuse
+from .i18n import gettext as _
+from .tables import Job
+from .transfer import jobs
+from .transfer.importer import MODES
+from .transfer.sheets import MAX_BYTES
+
+FLAGS = ("all_or_nothing", "fire", "dry_run")
+
+
+def job_json(job):
+    return {"id": job.id, "kind": job.kind, "entity": job.entity, "status": job.status,
+            "filename": job.filename, "progress": jobs.progress(job.id), "result": job.result,
+            "error": job.error, "file": bool(job.output)}
+
+
+def own_job(job_id):
+    job = Job.get_or_none(Job.id == job_id)
+    if job is None or (job.user != current_user.id and current_user.role != "owner"):
+        refuse(404, _job=_("There is no job #%(id)s of yours.", id=job_id))
+    return job
+
+
+@bp.post("/<name>/import")
+def import_file(name):
+    entity = entity_or_404(name)
+    request.max_content_length = MAX_BYTES + 2**20
+    sent = request.files.get("file")
+    if sent is None or not sent.filename:
+        refuse(400, file=_("Send the spreadsheet as the multipart field \"file\"."))
+    form = request.form
+    if form.get("mode", "upsert") not in MODES:
+        refuse(400, mode=_("Mode must be one of: %(modes)s.", modes=", ".join(MODES)))
+    options = {"key": form.get("key") or None, "mode": form.get("mode", "upsert"),
+               "sheet": form.get("sheet") or None, "locale": form.get("locale") or None,
+               **{flag: form.get(flag) in ("1", "true", "yes") for flag in FLAGS}}
+    job = jobs.upload(current_user, entity.name, sent.stream, sent.filename)
+    jobs.start(job, options)
+    return jsonify(job_json(Job.get_by_id(job.id))), 202
+
+
+@bp.post("/<name>/export")
+def export_file(name):
+    entity = entity_or_404(name)
+    options = body()
+    fmt = options.pop("format", "xlsx")
+    if fmt not in ("xlsx", "csv"):
+        refuse(400, format=_("Format must be xlsx or csv."))
+    allowed = {"condition", "search", "sort", "columns", "locale"}
+    unknown = set(options) - allowed
+    if unknown:
+        refuse(400, **{key: _("Not an export option; use: %(names)s.",
+                              names=", ".join(sorted(allowed))) for key in unknown})
+    job = jobs.new_export(current_user, entity, dict(options, locale=options.get(
+        "locale") or current_user.locale), fmt)
+    return jsonify(job_json(Job.get_by_id(job.id))), 202
+
+
+@bp.get("/jobs/<int:job_id>")
+def job_status(job_id):
+    return jsonify(job_json(own_job(job_id)))
+
+
+@bp.get("/jobs/<int:job_id>/file")
+def job_file(job_id):
+    job = own_job(job_id)
+    if not job.output:
+        refuse(404, file=_("This job has no file (yet)."))
+    return send_file(job.output, as_attachment=True)

@@ -44,7 +44,8 @@ def after_failure(rule_key):
 
 def writes(rule, catalog):
     """[(entity, trigger kinds it can cause, fields it changes)] for a rule's actions."""
-    from .actions import targets_of
+    from ..catalog import UnknownEntity
+    from .actions import ActionFailed, targets_of
     found = []
     for name, params in [] if rule.silent else rule.actions:
         if name == "create_task" and "task" in catalog:
@@ -52,7 +53,7 @@ def writes(rule, catalog):
         elif name == "update_field":
             try:
                 target, _link, _back = targets_of(params, catalog.entity(rule.entity))
-            except Exception:
+            except (ActionFailed, UnknownEntity):  # a rule that no longer fits its entity
                 continue
             found.append((target.name, "updated", {params["field"]}))
     return found

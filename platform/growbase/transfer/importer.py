@@ -7,7 +7,7 @@ asked: ten thousand rows must not send ten thousand SMS by surprise.
 """
 
 from dataclasses import dataclass, field as dataclass_field
-from itertools import islice
+from itertools import chain, islice
 
 from ..catalog import catalog
 from ..db import database
@@ -102,10 +102,10 @@ def _run_import(path, options, actor, filename, progress):
         report.mapping, report.notes = auto_map(entity, header, remembered_mapping(entity.name))
     check_key(entity, options, report.mapping)
     data_rows = ((number, row) for number, row in
-                 enumerate(_chain(head[index + 1:], rows), start=index + 2)
+                 enumerate(chain(head[index + 1:], rows), start=index + 2)
                  if not all(blank(cell) for cell in row) and not notes_row(row))
     service = RecordService(actor, locale=options.locale, silent=not options.fire)
-    job = Job(entity, options, report, service, errors)
+    rows_pass = RowsPass(entity, options, report, service, errors)
     try:
         with database.atomic():
             while True:
@@ -113,10 +113,10 @@ def _run_import(path, options, actor, filename, progress):
                 if not chunk:
                     break
                 if options.all_or_nothing or options.dry_run:
-                    job.run_chunk(chunk)
+                    rows_pass.run_chunk(chunk)
                 else:
                     with database.atomic():
-                        job.run_chunk(chunk)
+                        rows_pass.run_chunk(chunk)
                 if progress:
                     progress(report)
             report.written = not options.dry_run and not (options.all_or_nothing and
@@ -128,7 +128,7 @@ def _run_import(path, options, actor, filename, progress):
     if report.written or options.dry_run:
         remember_mapping(entity.name, header, report.mapping)
     unnamed = [i for i, title in enumerate(header) if title is None]
-    if unnamed and any(not blank(row[i]) for _n, row in job.first for i in unnamed if i < len(row)):
+    if unnamed and any(not blank(row[i]) for _n, row in rows_pass.first for i in unnamed if i < len(row)):
         report.notes.append(_("Some columns have no name in the header row; their values were "
                               "not imported."))
     return report
@@ -155,11 +155,6 @@ def notes_row(row):
     return all(isinstance(cell, str) and cell.startswith(NOTE) for cell in texts)
 
 
-def _chain(first, rest):
-    yield from first
-    yield from rest
-
-
 def check_key(entity, options, mapping):
     """The key must be a field with a column; without one, a unique mapped field is used."""
     mapped = set(mapping.values())
@@ -179,7 +174,7 @@ def check_key(entity, options, mapping):
                                  "records.", field=field.label()))
 
 
-class Job:
+class RowsPass:
     """One import's state across chunks: keys already seen, links resolved so far."""
 
     def __init__(self, entity, options, report, service, errors=None):
@@ -197,7 +192,7 @@ class Job:
         if not self.first:
             self.first = chunk[:50]
         items, numbers, early = [], [], {}
-        mapped = [(index, name) for index, name in self.report.mapping.items()]
+        mapped = list(self.report.mapping.items())
         for name, resolver in self.links.items():
             index = next(i for i, n in mapped if n == name)
             resolver.prepare(row[index] for _number, row in chunk if index < len(row))

@@ -83,7 +83,7 @@ def test_round_trip_updates_the_rows_and_flags_what_changed_meanwhile(service, t
     report = run_import(path, Options(entity="customer"))
     assert (report.updated, report.rejected, report.created) == (1, 1, 0)
     (_n, _row, problem), = report.problems
-    assert "Самара" in problem["City"] and "after the export" in problem["City"]
+    assert "Самара" in problem["City"] and "since your copy was made" in problem["City"]
     model = catalog().entity("customer").model
     assert model.get_by_id(ivan.id).city == "Казань" and model.get_by_id(anna.id).city == "Самара"
     mine = run_import(path, Options(entity="customer", on_conflict="mine"))

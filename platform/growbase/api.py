@@ -13,7 +13,7 @@ from .records import (Actor, BatchValidationFailed, Conflict, RecordError, Recor
                       ValidationFailed)
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-RESERVED_PARAMS = {"filter", "sort", "limit", "offset", "q", "count"}
+RESERVED_PARAMS = {"filter", "sort", "limit", "offset", "q", "count", "by"}
 MAX_BATCH = 10_000
 
 
@@ -107,9 +107,9 @@ def system_rows(model, order, filters, page):
     return jsonify(items=page(list(query.limit(limit).offset(offset))), total=query.count())
 
 
-@bp.get("/<name>")
-def list_records(name):
-    entity = entity_or_404(name)
+def query_args():
+    """(condition, search) from the query string: `filter` (a condition tree as JSON),
+    `field=value` pairs, and `q`."""
     args = request.args
     condition = None
     if args.get("filter"):
@@ -120,13 +120,21 @@ def list_records(name):
     equals = [{"field": k, "eq": v} for k, v in args.items() if k not in RESERVED_PARAMS]
     if equals:
         condition = {"all": equals + ([condition] if condition else [])}
+    return condition, args.get("q")
+
+
+@bp.get("/<name>")
+def list_records(name):
+    entity = entity_or_404(name)
+    args = request.args
+    condition, search = query_args()
     try:
         limit, offset = int(args.get("limit", 50)), int(args.get("offset", 0))
     except ValueError:
         raise QueryError({"limit": _("limit and offset are whole numbers.")}) from None
     if limit < 1 or offset < 0:
         raise QueryError({"limit": _("limit must be positive and offset not negative.")})
-    total, exact, rows = select(entity, condition, args.get("q"), args.get("sort"), limit, offset,
+    total, exact, rows = select(entity, condition, search, args.get("sort"), limit, offset,
                                 exact=args.get("count") == "exact")
     return jsonify(items=to_json(entity, rows), total=total, total_exact=exact, limit=limit,
                    offset=offset)

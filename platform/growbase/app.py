@@ -66,7 +66,7 @@ def listen_for_events():
 
 
 def create_app(settings=None):
-    from . import api, api_automations, api_transfer, auth  # noqa: F401 (routes on api.bp)
+    from . import api, api_automations, api_grid, api_transfer, auth  # noqa: F401 (routes on api.bp)
     from .admin import init_admin
 
     settings = settings or load_settings()

@@ -44,12 +44,15 @@ def _cached_leaf(key, entity, path):
 
 def _parse_leaf(node, entity, path):
     name = node.get("field")
-    if name not in entity.by_name or entity.by_name[name].retired:
+    if name == "id":
+        field = entity.id_field
+    elif name not in entity.by_name or entity.by_name[name].retired:
         names = ", ".join(f.name for f in entity.active_fields)
         raise ConditionError([(f"{path}.field", _(
             "No field \"%(name)s\" in %(entity)s; use one of: %(names)s.",
             name=name, entity=entity.name, names=names))])
-    field = entity.by_name[name]
+    else:
+        field = entity.by_name[name]
     ops = [k for k in node if k != "field"]
     allowed = field.type.operators + CHANGE_OPERATORS
     if len(ops) != 1 or ops[0] not in allowed:

@@ -265,10 +265,10 @@ class RecordService:
         changed = [n for n, v in values.items() if v != current[n]]
         version = item.get("version")
         if version is not None and version != row.gb_version and changed and on_conflict != "mine":
-            since = self._changed_since(entity, row, version)
+            since = self.changed_since(entity, row, version)
             for name in (n for n in changed if n in since):
-                errors[name] = _("Changed in the system by %(by)s at %(at)s to \"%(theirs)s\" "
-                                 "after the export; keep theirs or import again with yours.",
+                errors[name] = _("Changed by %(by)s at %(at)s to \"%(theirs)s\" since your "
+                                 "copy was made; keep theirs, or save yours again.",
                                  by=since[name]["by"], at=since[name]["at"],
                                  theirs=since[name]["theirs"])
         return {"id": record_id, "row": row, "merged": dict(current, **values), "errors": errors,
@@ -319,7 +319,7 @@ class RecordService:
         return record_id, row_values
 
     def update(self, entity_name, record_id, data, version=None):
-        version = self._version(version)
+        version = self.parse_version(version)
         with database.atomic():
             entity, row = self.get(entity_name, record_id, for_update=True)
             current = values_of(entity, row)
@@ -349,11 +349,11 @@ class RecordService:
         return row
 
     def delete(self, entity_name, record_id, version=None):
-        version = self._version(version)
+        version = self.parse_version(version)
         with database.atomic():
             entity, row = self.get(entity_name, record_id, for_update=True)
             if version is not None and version != row.gb_version:
-                raise Conflict(self._changed_since(entity, row, version), row.gb_version)
+                raise Conflict(self.changed_since(entity, row, version), row.gb_version)
             blockers = self._references(entity, record_id)
             if blockers:
                 raise ValidationFailed({"_record": _(
@@ -366,7 +366,7 @@ class RecordService:
 
     # -- steps -----------------------------------------------------------
     @staticmethod
-    def _version(version):
+    def parse_version(version):
         if version is None or version == "":
             return None
         try:
@@ -434,7 +434,7 @@ class RecordService:
             raise ValidationFailed({name: _("Already used by another record; it must be unique.")
                                     for name in unique} or {"_record": _("Could not save.")})
 
-    def _changed_since(self, entity, row, version):
+    def changed_since(self, entity, row, version):
         changes = {}
         for audit in (Audit.select().where((Audit.entity == entity.name) &
                                            (Audit.record_id == row.id) &
@@ -445,7 +445,7 @@ class RecordService:
         return changes
 
     def _check_conflict(self, entity, row, version, changed, values, current):
-        since = self._changed_since(entity, row, version)
+        since = self.changed_since(entity, row, version)
         clash = {n: dict(since[n], yours=entity.by_name[n].type.to_json(values[n], entity.by_name[n]))
                  for n in changed if n in since}
         if clash:

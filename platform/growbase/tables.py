@@ -267,8 +267,25 @@ class Job(SystemModel):
         table_name = "gb_job"
 
 
+class SavedView(SystemModel):
+    """A grid's filters, sort, grouping and columns, kept under a name for its owner (or
+    shared with everyone). The one with an empty name is the user's own layout of the
+    grid (widths, order, hidden columns), remembered as they drag."""
+    id = AutoField()
+    entity = CharField(max_length=64)
+    user = IntegerField()
+    name = CharField(max_length=100, default="")
+    shared = BooleanField(default=False)
+    config = JSONField()
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "gb_saved_view"
+        indexes = ((("entity", "user", "name"), True),)
+
+
 SYSTEM_TABLES = [User, ApiToken, Definition, ConfigState, Audit, Event, AutomationRun, ActionRun,
-                 Outbox, Notification, Heartbeat, Watermark, ImportMapping, Job]
+                 Outbox, Notification, Heartbeat, Watermark, ImportMapping, Job, SavedView]
 
 
 def create_system_tables():

@@ -5,7 +5,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from helpers import ARTIFACTS, Server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -42,12 +41,30 @@ def browser():
 @pytest.fixture
 def page(browser, shop):
     ARTIFACTS.mkdir(exist_ok=True)
+    page = log_in(browser, shop, "owner", shop.owner_password())
+    yield page
+    page.context.close()
+
+
+@pytest.fixture(scope="session")
+def rest(shop):
+    """The shop's JSON API with an owner's token (to set up records and check what was saved)."""
+    import requests
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {shop.token('grid-tests')}"
+
+    def call(method, path, **kwargs):
+        response = session.request(method, shop.base + path, timeout=10, **kwargs)
+        return response.json() if response.content else None
+    return call
+
+
+def log_in(browser, shop, username, password):
     context = browser.new_context(base_url=shop.base, locale="en-US")
     page = context.new_page()
     page.goto("/login")
-    page.fill("#username", "owner")
-    page.fill("#password", shop.owner_password())
+    page.fill("#username", username)
+    page.fill("#password", password)
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r"/admin/"))
-    yield page
-    context.close()
+    return page

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext
 from ..catalog import catalog
 from ..i18n import current_locale
 
+from .grid import GridView
 from .system import InboxView, OutboxView, ProfileView, RulesView, RunLogView, unread_count
 from .transfer import TransferView
 from .views import RecordsRouter
@@ -56,8 +57,9 @@ def init_admin(app):
     admin = GrowbaseAdmin(app, name="growbase",
                           index_view=HomeView(name=lazy_gettext("Home"), url="/admin"),
                           theme=Bootstrap4Theme(base_template="admin/growbase_base.html",
-                                                swatch="flatly"))
+                                                swatch="default"))
     admin.add_view(RecordsRouter())
+    admin.add_view(GridView(name="Grid", endpoint="grid", url="/admin/grid"))
     automations = lazy_gettext("Automations")
     admin.add_view(InboxView(name=lazy_gettext("Inbox"), endpoint="inbox"))
     admin.add_view(ProfileView(name=lazy_gettext("My settings"), endpoint="profile",

@@ -99,6 +99,12 @@ class Entity:
     def field(self, name):
         return self.by_name[name]
 
+    @cached_property
+    def id_field(self):
+        """The record number as a field, so conditions can pick rows by id (a selection)."""
+        return Field({"id": "id", "name": "id", "type": "integer",
+                      "label": {"en": "No.", "ru": "№"}}, self)
+
     def label(self, locale=None):
         return pick(self.spec.get("label"), locale, prettify(self.name))
 

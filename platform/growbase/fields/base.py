@@ -39,6 +39,7 @@ class FieldType:
     stages = False  # the stages of a process: what "status changed" triggers watch
     holds_users = False  # values are accounts: automations can notify them
     searchable = False  # included in the list's free-text search
+    summable = False  # a total means something: grid groups and kanban columns show sums
     mask = None  # default input mask (IMask pattern) for the browser
     filter_widget = None  # Flask-Admin filter input: None, "datepicker", "datetimepicker"
 

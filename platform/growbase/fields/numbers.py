@@ -36,6 +36,7 @@ class ScaledDecimalField(BigIntegerField):
 
 class Number(FieldType):
     operators = NUMBER_OPERATORS
+    summable = True
     options_schema = {"min": {"type": "number"}, "max": {"type": "number"}}
 
     def hint(self, field, locale="en"):
@@ -150,6 +151,9 @@ class DecimalType(Number):
     def form_text(self, value, field, locale="en"):
         return "" if value is None else format_number(value, locale, self.scale(field))
 
+    def client_spec(self, field):
+        return {"scale": self.scale(field)}
+
 
 @lru_cache(maxsize=256)
 def currency_signs(code, locale):
@@ -170,6 +174,9 @@ class Money(DecimalType):
     def signs(self, field, locale):
         return currency_signs(self.currency(field), locale)
 
+    def client_spec(self, field):
+        return dict(super().client_spec(field), currency=self.currency(field))
+
     def display(self, value, field, locale="en"):
         if value is None:
             return ""
@@ -183,6 +190,7 @@ class Money(DecimalType):
 @register
 class Percent(DecimalType):
     name = "percent"
+    summable = False
 
     def signs(self, field, locale):
         return ("%",)

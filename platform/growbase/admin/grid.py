@@ -1,0 +1,52 @@
+"""The staff grid and the kanban board: pages that load the browser side (static/grid.js,
+static/kanban.js); every read and write goes through the JSON API (api.py, api_grid.py)."""
+
+from flask import abort, redirect, url_for
+from flask_admin import BaseView, expose
+from flask_login import current_user
+
+from ..api import describe
+from ..catalog import UnknownEntity, catalog
+
+
+def page_config(entity):
+    """What the browser needs to build the columns, editors, filters and board."""
+    spec = describe(entity)
+    title = entity.title_fields[0].name if entity.title_fields else entity.active_fields[0].name
+    for field in spec["fields"]:
+        f = entity.by_name[field["name"]]
+        field.update(read_only=f.read_only, sortable=f.type.sortable,
+                     groupable=f.type.filter_key, summable=f.type.summable,
+                     stages=f.type.stages, references=f.type.references, hidden=f.hidden)
+    stages = next((f.name for f in entity.active_fields if f.type.stages), None)
+    return dict(spec, entity=entity.name, locale=current_user.locale, title_field=title,
+                stage_field=stages, title=entity.title_template,
+                default_sort=entity.default_sort, user_id=current_user.id)
+
+
+class GridView(BaseView):
+    def is_visible(self):
+        return False
+
+    def entity(self, name):
+        try:
+            return catalog().entity(name)
+        except UnknownEntity:
+            abort(404)
+
+    @expose("/")
+    def index(self):
+        return redirect(url_for("admin.index"))
+
+    @expose("/<entity>/")
+    def grid(self, entity):
+        entity = self.entity(entity)
+        return self.render("admin/grid/grid.html", entity=entity, page=page_config(entity))
+
+    @expose("/<entity>/kanban/")
+    def kanban(self, entity):
+        entity = self.entity(entity)
+        config = page_config(entity)
+        if not config["stage_field"]:
+            abort(404)
+        return self.render("admin/grid/kanban.html", entity=entity, page=config)

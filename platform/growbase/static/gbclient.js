@@ -1,0 +1,122 @@
+// What the grid and the kanban share: the page's settings, JSON calls with the CSRF token,
+// values shown in the user's locale, and the watch for colleagues' changes.
+(function () {
+  "use strict";
+  function readJSON(id) { return JSON.parse(document.getElementById(id).textContent); }
+  var config = readJSON("gb-config");
+  var texts = readJSON("gb-texts");
+  var csrf = readJSON("gb-csrf");
+  var byName = {};
+  config.fields.forEach(function (f) { byName[f.name] = f; });
+
+  function say(key, params) {
+    return (texts[key] || key).replace(/\{(\w+)\}/g, function (m, name) {
+      return params && name in params ? params[name] : m;
+    });
+  }
+
+  // -> Promise of {status, body}; status 0 when the network is down.
+  function call(method, url, data) {
+    return fetch(url, {
+      method: method, credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf},
+      body: data === undefined ? undefined : JSON.stringify(data)
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        return {status: response.status, body: body};
+      });
+    }, function () { return {status: 0, body: {}}; });
+  }
+
+  function option(field, value) {
+    return (field.options || []).filter(function (o) { return o.value === value; })[0];
+  }
+  function label(labels) {
+    return labels[config.locale] || labels.en || Object.values(labels)[0] || "";
+  }
+  var numberFormats = {};
+  function numberFormat(field) {
+    var key = field.name;
+    if (!numberFormats[key]) {
+      var scale = field.type === "integer" ? 0 : (field.scale === undefined ? 2 : field.scale);
+      var opts = {minimumFractionDigits: scale, maximumFractionDigits: scale};
+      if (field.currency) { opts.style = "currency"; opts.currency = field.currency; }
+      numberFormats[key] = new Intl.NumberFormat(config.locale, opts);
+    }
+    return numberFormats[key];
+  }
+  var dateFormat = new Intl.DateTimeFormat(config.locale, {dateStyle: "short"});
+  var dateTimeFormat = new Intl.DateTimeFormat(config.locale, {dateStyle: "short", timeStyle: "short"});
+
+  // The text a person reads for a value as the API gives it (typed text is shown as typed).
+  function show(field, value) {
+    if (value === null || value === undefined || value === "") return "";
+    switch (field.type) {
+      case "money": case "decimal": case "integer": case "percent":
+        var number = Number(value);
+        if (typeof value === "string" && !/^-?\d+(\.\d+)?$/.test(value)) return value;
+        return numberFormat(field).format(number) + (field.type === "percent" ? " %" : "");
+      case "date":
+        var d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+        return d ? dateFormat.format(new Date(+d[1], d[2] - 1, +d[3])) : String(value);
+      case "datetime":
+        var t = new Date(value);
+        return isNaN(t) ? String(value) : dateTimeFormat.format(t);
+      case "boolean":
+        return value === true ? say("yes") : value === false ? say("no") : String(value);
+      case "choice": case "status":
+        var o = option(field, value);
+        return o ? label(o.label) : String(value);
+      case "multi_choice":
+        return (Array.isArray(value) ? value : [value]).map(function (v) {
+          var o = option(field, v); return o ? label(o.label) : v;
+        }).join(", ");
+      case "link": case "user":
+        return typeof value === "object" ? value.title : typeof value === "number" ? "#" + value : String(value);
+      default:
+        return field.mask ? masked(field.mask, String(value)) : String(value);
+    }
+  }
+
+  // A stored value as its mask writes it (+79123456789 -> +7 (912) 345-67-89), where it fits.
+  function masked(mask, text) {
+    if (!window.IMask) return text;
+    var shown = IMask.pipe(text, {mask: mask});
+    return shown.replace(/\D/g, "") === text.replace(/\D/g, "") ? shown : text;
+  }
+
+  // What to send for a cell: links by number, the rest as the cell holds it (the server
+  // parses typed text in the user's locale, as a form would).
+  function toServer(field, value) {
+    if (value && typeof value === "object" && "id" in value) return value.id;
+    if (value === "") return null;
+    return value;
+  }
+
+  // Polls for rows colleagues saved: onChange(records, deleted, created) every few seconds.
+  function watch(entity, visibleIds, onChange, every) {
+    var cursor = null;
+    function tick() {
+      var url = "/api/" + entity + "/changes" + (cursor ? "?after=" + cursor + "&ids=" + visibleIds().join(",") : "");
+      call("GET", url).then(function (r) {
+        if (r.status === 200) {
+          if (cursor && (r.body.records.length || r.body.deleted.length || r.body.created)) {
+            onChange(r.body.records, r.body.deleted, r.body.created);
+          }
+          cursor = r.body.cursor;
+        }
+        setTimeout(tick, every || 3000);
+      });
+    }
+    tick();
+  }
+
+  function escape(text) {
+    var div = document.createElement("div");
+    div.textContent = text;
+    return div.innerHTML;
+  }
+
+  window.gb = {config: config, byName: byName, say: say, call: call, show: show, option: option,
+               label: label, toServer: toServer, watch: watch, escape: escape};
+})();

@@ -1,0 +1,183 @@
+// The kanban board: one column per stage of the entity's status field, counts and sums from
+// the server over every record (api_grid.groups), cards dragged between columns saved
+// through the record service (so a stage's automations fire and its requirements apply).
+(function () {
+  "use strict";
+  var cfg = gb.config, say = gb.say, api = "/api/" + cfg.entity, stage = cfg.stage_field;
+  var PAGE = 50;
+  var columns = {};  // stage value -> {el, list, count, loaded}
+  var cards = {};    // record id -> {el, record}
+  var search = "";
+
+  function query() { return search ? "&q=" + encodeURIComponent(search) : ""; }
+
+  function cardTitle(record) {
+    var text = cfg.title.replace(/\{(\w+)\}/g, function (m, name) {
+      return gb.byName[name] ? gb.show(gb.byName[name], record[name]) : m;
+    }).trim();
+    return text || "#" + record.id;
+  }
+
+  function drawCard(record) {
+    var entry = cards[record.id] || (cards[record.id] = {el: document.createElement("div")});
+    var el = entry.el;
+    entry.record = record;
+    el.className = "gb-card";
+    el.draggable = true;
+    el.dataset.id = record.id;
+    el.innerHTML = "";
+    var title = document.createElement("a");
+    title.href = "/admin/records/" + cfg.entity + "/details/?id=" + record.id;
+    title.textContent = cardTitle(record);
+    title.draggable = false;
+    el.appendChild(title);
+    cfg.fields.filter(function (f) { return (f.summable || f.type === "user") && !f.hidden; }).forEach(function (f) {
+      if (record[f.name] === null || record[f.name] === undefined) return;
+      var line = document.createElement("div");
+      line.className = "small text-muted";
+      line.textContent = gb.show(f, record[f.name]);
+      el.appendChild(line);
+    });
+    return el;
+  }
+
+  function showError(id, text) {
+    var el = cards[id].el;
+    el.classList.add("gb-card-error");
+    var note = document.createElement("div");
+    note.className = "gb-card-error-text";
+    note.textContent = text;
+    el.appendChild(note);
+  }
+
+  function header(column, group) {
+    column.count = group.count;
+    var sums = Object.keys(group.sums).filter(function (n) { return group.sums[n] !== null; }).map(function (n) {
+      return gb.show(gb.byName[n], group.sums[n]);
+    }).join(" · ");
+    column.head.innerHTML = "";
+    var name = document.createElement("span");
+    name.textContent = group.label;
+    var count = document.createElement("span");
+    count.className = "badge badge-light gb-column-count";
+    count.textContent = group.count;
+    column.head.append(name, count);
+    if (group.color && /^#[0-9a-fA-F]{3,8}$/.test(group.color)) column.head.style.borderTopColor = group.color;
+    column.sum.textContent = sums;
+  }
+
+  function loadCounts() {
+    return gb.call("GET", api + "/groups?by=" + stage + query()).then(function (r) {
+      (r.body.groups || []).forEach(function (group) {
+        if (group.value === null) return;
+        var column = columns[group.value] || makeColumn(group.value);
+        header(column, group);
+      });
+    });
+  }
+
+  function loadCards(value, more) {
+    var column = columns[value];
+    var offset = more ? column.loaded : 0;
+    return gb.call("GET", api + "?" + encodeURIComponent(stage) + "=" + encodeURIComponent(value) +
+                   "&limit=" + PAGE + "&offset=" + offset + "&sort=" + encodeURIComponent(cfg.default_sort) + query())
+      .then(function (r) {
+        if (!more) { column.list.innerHTML = ""; column.loaded = 0; }
+        (r.body.items || []).forEach(function (record) { column.list.appendChild(drawCard(record)); });
+        column.loaded += (r.body.items || []).length;
+        column.more.hidden = column.loaded >= (r.body.total || 0);
+      });
+  }
+
+  function makeColumn(value) {
+    var el = document.createElement("div");
+    el.className = "gb-column";
+    el.dataset.stage = value;
+    var head = document.createElement("h6");
+    var sum = document.createElement("div");
+    sum.className = "gb-column-sum mb-2";
+    var list = document.createElement("div");
+    list.className = "gb-column-cards";
+    var more = document.createElement("button");
+    more.type = "button";
+    more.className = "btn btn-sm btn-link";
+    more.textContent = "…";
+    more.hidden = true;
+    more.addEventListener("click", function () { loadCards(value, true); });
+    el.append(head, sum, list, more);
+    el.addEventListener("dragover", function (e) { e.preventDefault(); el.classList.add("gb-drop"); });
+    el.addEventListener("dragleave", function () { el.classList.remove("gb-drop"); });
+    el.addEventListener("drop", function (e) {
+      e.preventDefault();
+      el.classList.remove("gb-drop");
+      move(Number(e.dataTransfer.getData("text/plain")), value);
+    });
+    document.getElementById("gb-board").appendChild(el);
+    columns[value] = {el: el, head: head, sum: sum, list: list, more: more, loaded: 0, count: 0};
+    return columns[value];
+  }
+
+  function move(id, value) {
+    var entry = cards[id];
+    if (!entry || entry.record[stage] === value) return;
+    var from = columns[entry.record[stage]];
+    columns[value].list.prepend(entry.el);
+    setState(say("saving"));
+    var change = {_version: entry.record._version};
+    change[stage] = value;
+    gb.call("PATCH", api + "/" + id, change).then(function (r) {
+      if (r.status === 200) {
+        drawCard(r.body);
+        setState(say("moved", {stage: gb.show(gb.byName[stage], value)}));
+        loadCounts();
+        return;
+      }
+      if (from) from.list.prepend(entry.el);
+      var errors = r.body.errors || {};
+      showError(id, Object.keys(errors).map(function (name) {
+        return (gb.byName[name] ? gb.byName[name].label + ": " : "") + errors[name];
+      }).join(" ") || say("offline", {n: 1}));
+      setState("");
+      if (r.status === 409) gb.call("GET", api + "/" + id).then(function (fresh) {
+        if (fresh.status === 200) { entry.record = fresh.body; }
+      });
+    });
+  }
+
+  function setState(text) { document.getElementById("gb-save-state").textContent = text; }
+
+  function liveUpdate(records, deleted, created) {
+    records.forEach(function (record) {
+      var entry = cards[record.id];
+      if (!entry || entry.record._version === record._version) return;
+      var moved = entry.record[stage] !== record[stage];
+      drawCard(record);
+      if (moved && columns[record[stage]]) columns[record[stage]].list.prepend(entry.el);
+      entry.el.classList.add("gb-row-live");
+      setTimeout(function () { entry.el.classList.remove("gb-row-live"); }, 2000);
+    });
+    deleted.forEach(function (id) { if (cards[id]) { cards[id].el.remove(); delete cards[id]; } });
+    if (records.length || deleted.length || created) loadCounts();
+  }
+
+  function loadAll() {
+    return loadCounts().then(function () {
+      return Promise.all(Object.keys(columns).map(function (v) { return loadCards(v); }));
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.getElementById("gb-board").addEventListener("dragstart", function (e) {
+      var card = e.target.closest && e.target.closest(".gb-card");
+      if (card) e.dataTransfer.setData("text/plain", card.dataset.id);
+    });
+    var timer = null;
+    document.getElementById("gb-search").addEventListener("input", function (e) {
+      clearTimeout(timer);
+      timer = setTimeout(function () { search = e.target.value.trim(); loadAll(); }, 300);
+    });
+    loadAll().then(function () {
+      gb.watch(cfg.entity, function () { return Object.keys(cards).map(Number); }, liveUpdate, 3000);
+    });
+  });
+})();

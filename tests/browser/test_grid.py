@@ -1,0 +1,239 @@
+"""The staff grid and the kanban in Chromium: typing through a mask, pasting a block from a
+spreadsheet, refusals on the cell, conflicts between two people, views, undo, offline edits,
+and a card dragged on the board firing its automation while a colleague watches."""
+
+import re
+import time
+
+import pytest
+from conftest import log_in
+from helpers import ARTIFACTS
+
+
+def staff_password(shop):
+    return re.search(r"log in with password (\S+)", shop.output).group(1)
+
+
+def wait_until(check, seconds=8, message="condition"):
+    deadline = time.time() + seconds
+    while not check():
+        assert time.time() < deadline, f"timed out waiting for {message}"
+        time.sleep(0.2)
+
+
+def open_grid(page, query):
+    page.goto(f"/admin/grid/order/?q={query}")
+    page.wait_for_selector(".tabulator-row")
+    return page
+
+
+def cell(page, row, field):
+    return page.locator(".tabulator-row").nth(row).locator(
+        f".tabulator-cell[tabulator-field={field}]")
+
+
+def saved(page):
+    wait_until(lambda: page.inner_text("#gb-save-state") == "All changes saved", message="the save")
+
+
+def orders(rest, query):
+    return rest("GET", f"/api/order?q={query}&sort=number&limit=100")["items"]
+
+
+@pytest.fixture(scope="module")
+def client(rest):
+    found = rest("GET", "/api/customer?q=Grid%20Client")["items"]
+    return found[0] if found else rest("POST", "/api/customer", json={
+        "name": "Grid Client", "phone": "+7 916 555-00-00"})
+
+
+def new_order(rest, client, number, **values):
+    return rest("POST", "/api/order", json=dict({"number": number, "customer": client["id"]},
+                                                 **values))
+
+
+def paste(page, text):
+    page.evaluate("""text => { const data = new DataTransfer(); data.setData('text/plain', text);
+        document.querySelector('#gb-grid .tabulator-tableholder').dispatchEvent(
+            new ClipboardEvent('paste', {clipboardData: data, bubbles: true})); }""", text)
+
+
+def test_paste_twenty_rows_two_bad_phones_then_fix_them_with_the_mask(page, rest, client):
+    new_order(rest, client, "ORD-77000")
+    open_grid(page, "ORD-770")
+    cell(page, 0, "number").click()
+    phones = [f"+7 916 000-00-{i:02d}" for i in range(1, 21)]
+    phones[4], phones[11] = "12345", "+7 916"
+    paste(page, "\n".join(f"ORD-770{i + 1:02d}\tGrid Client\t{phone}"
+                          for i, phone in enumerate(phones)))
+    wait_until(lambda: len(orders(rest, "ORD-770")) == 18, message="18 saved rows")
+    red = page.locator(".gb-cell-error")
+    wait_until(lambda: red.count() == 2, message="two red cells")
+    assert "phone number does not exist" in red.first.get_attribute("title")
+    wait_until(lambda: "2 cells not saved" in page.inner_text("#gb-save-state"), message="a note")
+    page.screenshot(path=str(ARTIFACTS / "grid-paste.png"), full_page=True)
+    assert orders(rest, "ORD-770")[0]["number"] == "ORD-77001"  # the row pasted over
+
+    for bad in range(2):
+        red.first.click()
+        page.keyboard.type("9160009999"[:-1] + str(bad))
+        assert page.evaluate("document.activeElement.value") == f"+7 (916) 000-99-9{bad}"
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(300)
+    wait_until(lambda: len(orders(rest, "ORD-770")) == 20, message="the fixed rows saved")
+    saved(page)
+    assert red.count() == 0
+    fixed = {o["number"]: o["phone"] for o in orders(rest, "ORD-770")}
+    assert fixed["ORD-77005"] == "+79160009990" and fixed["ORD-77012"] == "+79160009991"
+    page.reload()
+    page.wait_for_selector(".tabulator-row")
+    assert page.locator(".tabulator-row").count() == 20
+
+
+def test_type_through_the_mask_tab_across_and_find_it_after_reload(page, rest, client):
+    new_order(rest, client, "ORD-78000")
+    open_grid(page, "ORD-78000")
+    cell(page, 0, "phone").click()
+    page.keyboard.type("9161112233")
+    page.keyboard.press("Tab")
+    page.keyboard.type("1234.5")
+    page.keyboard.press("Enter")
+    saved(page)
+    page.reload()
+    page.wait_for_selector(".tabulator-row")
+    assert cell(page, 0, "phone").inner_text() == "+7 (916) 111-22-33"
+    assert cell(page, 0, "amount").inner_text() == "RUB\xa01,234.50"
+    (order,) = orders(rest, "ORD-78000")
+    assert order["phone"] == "+79161112233" and order["amount"] == "1234.50"
+
+
+def test_two_people_edit_one_cell_and_the_second_chooses(page, browser, shop, rest, client):
+    new_order(rest, client, "ORD-79000")
+    open_grid(page, "ORD-79000")
+    colleague = open_grid(log_in(browser, shop, "manager1", staff_password(shop)), "ORD-79000")
+    cell(page, 0, "tracking").click()
+    page.keyboard.type("MINE-1")
+    page.keyboard.press("Enter")
+    saved(page)
+    cell(colleague, 0, "tracking").dblclick()
+    colleague.keyboard.type("THEIRS-2")
+    colleague.keyboard.press("Enter")
+    dialog = colleague.locator("#gb-modal")
+    dialog.wait_for(state="visible")
+    assert "owner changed Tracking number to “MINE-1”" in dialog.inner_text()
+    assert "you typed “THEIRS-2”" in dialog.inner_text()
+    colleague.screenshot(path=str(ARTIFACTS / "grid-conflict.png"))
+    colleague.click("#gb-keep-mine")
+    wait_until(lambda: orders(rest, "ORD-79000")[0]["tracking"] == "THEIRS-2", message="mine")
+    saved(colleague)
+    colleague.context.close()
+
+
+def test_ctrl_z_takes_back_the_last_change_on_the_server(page, rest, client):
+    new_order(rest, client, "ORD-79100", tracking="BEFORE")
+    open_grid(page, "ORD-79100")
+    cell(page, 0, "tracking").click()
+    page.keyboard.type("AFTER")
+    page.keyboard.press("Enter")
+    saved(page)
+    assert orders(rest, "ORD-79100")[0]["tracking"] == "AFTER"
+    page.keyboard.press("Control+z")
+    wait_until(lambda: orders(rest, "ORD-79100")[0]["tracking"] == "BEFORE", message="the undo")
+    assert cell(page, 0, "tracking").inner_text() == "BEFORE"
+
+
+def test_edits_made_offline_wait_and_are_saved_when_back(page, rest, client):
+    new_order(rest, client, "ORD-79200")
+    open_grid(page, "ORD-79200")
+    page.context.set_offline(True)
+    cell(page, 0, "tracking").click()
+    page.keyboard.type("OFFLINE-1")
+    page.keyboard.press("Enter")
+    wait_until(lambda: "No connection" in page.inner_text("#gb-save-state"), message="offline note")
+    assert "gb-cell-pending" in cell(page, 0, "tracking").get_attribute("class")
+    assert "OFFLINE-1" in page.evaluate("localStorage.getItem(Object.keys(localStorage)[0])")
+    page.context.set_offline(False)
+    wait_until(lambda: orders(rest, "ORD-79200")[0]["tracking"] == "OFFLINE-1", seconds=40,
+               message="the retry")
+    saved(page)
+
+
+def test_a_shared_view_with_filter_and_grouping_opens_from_its_link(page, browser, shop, rest,
+                                                                     client):
+    for number, status in (("ORD-79301", "new"), ("ORD-79302", "confirmed"),
+                           ("ORD-79303", "confirmed")):
+        new_order(rest, client, number, status=status, amount="100")
+    open_grid(page, "ORD-793")
+    page.select_option("#gb-filter-field", "status")
+    page.select_option("#gb-filter-op", "eq")
+    page.select_option("#gb-filter-value", "confirmed")
+    page.click("#gb-filter-add")
+    page.select_option("#gb-group", "status")
+    numbers = page.locator(".tabulator-cell[tabulator-field=number]")
+    wait_until(lambda: numbers.count() == 2, message="two confirmed orders")
+    header = page.locator(".tabulator-group").first
+    wait_until(lambda: "Amount: RUB" in header.inner_text(), message="the group's sum")
+    assert header.inner_text().startswith("Confirmed")
+    page.click("#gb-view-save")
+    page.fill("#gb-view-name", "Confirmed 793")
+    page.check("#gb-view-shared")
+    page.click("#gb-view-ok")
+    wait_until(lambda: "view=" in page.evaluate("location.href"), message="the view's address")
+    page.screenshot(path=str(ARTIFACTS / "grid-grouped.png"), full_page=True)
+    colleague = log_in(browser, shop, "manager2", staff_password(shop))
+    colleague.goto(page.evaluate("location.href").replace(shop.base, ""))
+    colleague.wait_for_selector(".tabulator-row")
+    assert "Status is Confirmed" in colleague.inner_text("#gb-filter-chips")
+    numbers = colleague.locator(".tabulator-cell[tabulator-field=number]").all_inner_texts()
+    assert sorted(numbers) == ["ORD-79302", "ORD-79303"]
+    colleague.context.close()
+
+
+def test_set_a_field_on_a_selection(page, rest, client):
+    for i in range(3):
+        new_order(rest, client, f"ORD-7940{i}")
+    open_grid(page, "ORD-7940")
+    cell(page, 0, "courier").click()
+    cell(page, 2, "courier").click(modifiers=["Shift"])
+    page.click("#gb-bulk-menu")
+    page.click("#gb-bulk-set")
+    page.select_option("#gb-bulk-field", "courier")
+    page.fill("#gb-bulk-value", "CDEK")
+    page.click("#gb-bulk-ok")
+    wait_until(lambda: {o["courier"] for o in orders(rest, "ORD-7940")} == {"cdek"},
+               message="courier on three orders")
+
+
+def test_kanban_drag_fires_the_automation_and_a_colleague_sees_it(page, browser, shop, rest,
+                                                                  client):
+    order = new_order(rest, client, "ORD-79500", status="new")
+    colleague = open_grid(log_in(browser, shop, "manager1", staff_password(shop)), "ORD-79500")
+    page.goto("/admin/grid/order/kanban/")
+    page.fill("#gb-search", "ORD-79500")
+    card = page.locator(f".gb-card[data-id='{order['id']}']")
+    card.wait_for()
+    card.drag_to(page.locator(".gb-column[data-stage=confirmed]"))
+    page.locator(f".gb-column[data-stage=confirmed] .gb-card[data-id='{order['id']}']").wait_for()
+    wait_until(lambda: rest("GET", f"/api/order/{order['id']}")["status"] == "confirmed",
+               message="the new status")
+    wait_until(lambda: rest("GET", "/api/task?q=ORD-79500")["total"] == 1, seconds=15,
+               message="the automation's task")
+    page.screenshot(path=str(ARTIFACTS / "kanban.png"))
+    wait_until(lambda: cell(colleague, 0, "status").inner_text() == "Confirmed",
+               message="the colleague's grid to follow")
+    colleague.screenshot(path=str(ARTIFACTS / "grid-live.png"))
+    colleague.context.close()
+
+
+def test_a_stage_that_needs_more_is_refused_on_the_card(page, rest, client):
+    order = new_order(rest, client, "ORD-79600", status="new")
+    page.goto("/admin/grid/order/kanban/")
+    page.fill("#gb-search", "ORD-79600")
+    card = page.locator(f".gb-card[data-id='{order['id']}']")
+    card.wait_for()
+    card.drag_to(page.locator(".gb-column[data-stage=shipping]"))
+    page.locator(".gb-card-error-text").wait_for()
+    assert "Courier" in card.inner_text()
+    stayed = page.locator(f".gb-column[data-stage=new] .gb-card[data-id='{order['id']}']")
+    assert stayed.count() == 1
+    assert rest("GET", f"/api/order/{order['id']}")["status"] == "new"

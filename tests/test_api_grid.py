@@ -3,7 +3,7 @@
 import json
 
 from growbase.tables import Event
-from helpers import Api
+from helpers import Api, run_pending
 
 
 def orders(api, customer_id, *rows):
@@ -31,6 +31,16 @@ def test_a_pasted_block_saves_the_good_rows_and_names_the_bad_cells(api, shop):
     assert results[2]["record"]["number"] == "ORD-00003" and results[2]["id"]
     assert "ORD-00042" in results[3]["errors"]["number"]
     assert Event.select().count() == before + 2  # every saved row raises its event
+
+
+def test_a_pasted_block_fires_the_automation_for_every_row(api, shop):
+    ids = orders(api, shop.id, *[{"number": f"ORD-0000{i}"} for i in (1, 2, 3)])
+    run_pending()
+    api.post("/api/order/batch", json={"items": [
+        {"id": i, "_version": 1, "data": {"status": "Confirmed"}} for i in ids]})
+    run_pending()
+    tasks = api.get("/api/task?q=Check%20stock&sort=title").get_json()["items"]
+    assert [t["title"] for t in tasks] == [f"Check stock for ORD-0000{i}" for i in (1, 2, 3)]
 
 
 def test_a_row_someone_else_changed_comes_back_as_a_conflict(api, shop, app, service):

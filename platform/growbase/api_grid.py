@@ -76,11 +76,11 @@ def save_rows(name):
            for (kind, detail), item in zip(outcomes, planned)]
     records = rows_json(entity, [i for i in ids if i])
     results = []
-    for (kind, detail), item, record_id in zip(outcomes, planned, ids):
+    for index, ((kind, detail), item, record_id) in enumerate(zip(outcomes, planned, ids)):
         result = {"status": kind, "id": record_id, "record": records.get(record_id)}
         if kind == "rejected":
             result["errors"] = detail = {
-                n: unmatched.get((len(results), n), message) for n, message in detail.items()}
+                n: unmatched.get((index, n), message) for n, message in detail.items()}
             stale = result["record"] and item["version"] not in (None, result["record"]["_version"])
             if stale:
                 since = svc.changed_since(entity, entity.model(id=record_id), item["version"])

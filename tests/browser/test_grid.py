@@ -48,8 +48,10 @@ def client(rest):
 
 
 def new_order(rest, client, number, **values):
-    return rest("POST", "/api/order", json=dict({"number": number, "customer": client["id"]},
-                                                 **values))
+    created = rest("POST", "/api/order", json=dict({"number": number, "customer": client["id"]},
+                                                    **values))
+    assert "errors" not in created, created
+    return created
 
 
 def paste(page, text):
@@ -129,17 +131,58 @@ def test_two_people_edit_one_cell_and_the_second_chooses(page, browser, shop, re
     colleague.context.close()
 
 
-def test_ctrl_z_takes_back_the_last_change_on_the_server(page, rest, client):
+def test_ctrl_z_takes_back_the_last_changes_one_by_one_on_the_server(page, rest, client):
     new_order(rest, client, "ORD-79100", tracking="BEFORE")
     open_grid(page, "ORD-79100")
+    for text in ("FIRST", "SECOND"):
+        cell(page, 0, "tracking").click()
+        page.keyboard.type(text)
+        page.keyboard.press("Enter")
+        wait_until(lambda t=text: orders(rest, "ORD-79100")[0]["tracking"] == t, message=text)
+        saved(page)
     cell(page, 0, "tracking").click()
-    page.keyboard.type("AFTER")
-    page.keyboard.press("Enter")
-    saved(page)
-    assert orders(rest, "ORD-79100")[0]["tracking"] == "AFTER"
-    page.keyboard.press("Control+z")
-    wait_until(lambda: orders(rest, "ORD-79100")[0]["tracking"] == "BEFORE", message="the undo")
+    for expected in ("FIRST", "BEFORE"):
+        page.keyboard.press("Control+z")
+        wait_until(lambda e=expected: orders(rest, "ORD-79100")[0]["tracking"] == e,
+                   message=f"the undo to {expected}")
+        saved(page)
     assert cell(page, 0, "tracking").inner_text() == "BEFORE"
+
+
+def test_fill_down_and_pick_a_link_by_searching(page, rest, client):
+    other = rest("POST", "/api/customer", json={"name": "Picked Person",
+                                                "phone": "+7 916 555-00-01"})
+    for i in range(3):
+        new_order(rest, client, f"ORD-7970{i}", tracking="T-0" if i == 0 else None)
+    open_grid(page, "ORD-7970")
+    page.locator(".tabulator-col[tabulator-field=number] .tabulator-col-sorter").click()
+    wait_until(lambda: cell(page, 0, "number").inner_text() == "ORD-79700", message="the sort")
+    cell(page, 0, "tracking").click()
+    cell(page, 2, "tracking").click(modifiers=["Shift"])
+    page.keyboard.press("Control+d")
+    wait_until(lambda: {o["tracking"] for o in orders(rest, "ORD-7970")} == {"T-0"},
+               message="the fill")
+    cell(page, 1, "customer").dblclick()
+    page.keyboard.type("Picked")
+    page.locator(".tabulator-edit-list-item", has_text="Picked Person").click()
+    page.keyboard.press("Escape")
+    wait_until(lambda: orders(rest, "ORD-7970")[1]["customer"]["id"] == other["id"],
+               message="the picked link")
+    assert cell(page, 1, "customer").inner_text() == "Picked Person"
+
+
+def test_hidden_and_resized_columns_are_remembered_for_the_user(page, rest, client):
+    new_order(rest, client, "ORD-79150")
+    open_grid(page, "ORD-79150")
+    page.click("#gb-columns-menu")
+    page.locator("#gb-columns label", has_text="Comment").locator("input").uncheck()
+    page.wait_for_timeout(800)  # the layout is saved half a second after the last change
+    page.reload()
+    page.wait_for_selector(".tabulator-row")
+    assert page.locator(".tabulator-col[tabulator-field=comment]").is_hidden()
+    page.click("#gb-columns-menu")
+    page.locator("#gb-columns label", has_text="Comment").locator("input").check()
+    page.wait_for_timeout(800)
 
 
 def test_edits_made_offline_wait_and_are_saved_when_back(page, rest, client):
@@ -237,3 +280,20 @@ def test_a_stage_that_needs_more_is_refused_on_the_card(page, rest, client):
     stayed = page.locator(f".gb-column[data-stage=new] .gb-card[data-id='{order['id']}']")
     assert stayed.count() == 1
     assert rest("GET", f"/api/order/{order['id']}")["status"] == "new"
+
+
+def test_a_new_row_typed_in_is_saved_once_it_is_complete(page, rest, client):
+    new_order(rest, client, "ORD-79800")
+    open_grid(page, "ORD-7980")
+    page.click("#gb-new-row")
+    page.keyboard.type("ORD-79801")
+    page.keyboard.press("Enter")
+    customer = cell(page, 0, "customer")
+    wait_until(lambda: "gb-cell-error" in customer.get_attribute("class"), message="required")
+    assert "Fill this in" in customer.get_attribute("title")
+    customer.dblclick()
+    page.keyboard.type("Grid Cl")
+    page.locator(".tabulator-edit-list-item", has_text="Grid Client").click()
+    page.keyboard.press("Escape")
+    wait_until(lambda: len(orders(rest, "ORD-7980")) == 2, message="the new order")
+    saved(page)

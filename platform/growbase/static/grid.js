@@ -12,7 +12,7 @@
   var undoStack = [];
   var groupTotals = {};
   var state = {filters: [], extra: null, q: "", group: "", sort: "", viewId: null};
-  var views = [], layout = null, newRows = 0, quiet = false, table;
+  var views = [], layout = null, newRows = 0, quiet = false, undoing = false, table;
 
   // -- columns ------------------------------------------------------------------------------
   function keyOf(row) { return String(row.getData().id); }
@@ -206,6 +206,7 @@
     if (!(field in p.before)) p.before[field] = before;
     p.data[field] = value;
     p.held = false;
+    p.undo = undoing;  // taking a change back is not itself something to take back
     if (marks[key]) delete marks[key][field];
     persist();
     paint(row);
@@ -219,7 +220,11 @@
 
   function flush() {
     if (flushing) { scheduleFlush(300); return; }
-    var keys = Object.keys(pending).filter(function (k) { return !pending[k].held; }).slice(0, 2000);
+    var open = editing(), typing = open && String(open.row.getData().id);
+    var keys = Object.keys(pending).filter(function (k) {  // a new row goes once its typist leaves it
+      return !pending[k].held && !(k === typing && !pending[k].id);
+    }).slice(0, 2000);
+    if (typing && pending[typing] && !pending[typing].id) scheduleFlush(1000);
     if (!keys.length) { setState(); return; }
     var sent = keys.map(function (k) { return {key: k, entry: pending[k], data: Object.assign({}, pending[k].data)}; });
     var items = sent.map(function (s) {
@@ -274,9 +279,14 @@
       if (row) paint(row);
     } else {
       var record = result.record, realKey = String(record.id);
-      (undo.changes).push.apply(undo.changes, entry.id ? Object.keys(sent.data).map(function (f) {
-        return {id: record.id, field: f, value: entry.before[f]};
-      }) : []);
+      if (entry.id && !entry.undo) {
+        undo.changes.push.apply(undo.changes, Object.keys(sent.data).map(function (f) {
+          return {id: record.id, field: f, value: entry.before[f]};
+        }));
+      }
+      Object.keys(sent.data).forEach(function (f) {  // typed again meanwhile: undo back to this save
+        if (f in entry.data) { entry.before[f] = sent.data[f]; } else { delete entry.before[f]; }
+      });
       if (!entry.id) undo.created.push(record.id);
       entry.id = record.id;
       entry.version = record._version;
@@ -366,14 +376,16 @@
     return touched;
   }
 
-  function addRow(values) {
+  // A row that exists only here until it is saved; `top` puts it first (the "New row" button).
+  function addRow(values, top) {
     var key = "new-" + (++newRows), data = {id: key};
     Object.keys(values).forEach(function (f) { if (editableColumn(f)) data[f] = values[f]; });
-    table.addRow(data, false);
-    pending[key] = {id: null, version: null, data: Object.assign({}, data), before: {}};
+    table.addRow(data, !!top);
+    pending[key] = {id: null, version: null, data: Object.assign({}, data), before: {}, held: !!top};
     delete pending[key].data.id;
     persist();
-    scheduleFlush(300);
+    if (!top) scheduleFlush(300);
+    return table.getRow(key);
   }
 
   function fillDown() {
@@ -391,11 +403,12 @@
   function undoLast() {
     var last = undoStack.pop();
     if (!last) { setState("", say("nothing_to_undo")); return; }
+    undoing = true;
     last.changes.forEach(function (c) {
       var row = table.getRow(c.id);
       if (row) { row.getCell(c.field).setValue(c.value === undefined ? null : c.value); }
     });
-    undoStack.pop();  // the undo's own save is not something to undo again
+    undoing = false;
     if (last.created.length) {
       gb.call("POST", api + "/delete", {items: last.created.map(function (id) { return {id: id}; })})
         .then(function () { last.created.forEach(function (id) { var row = table.getRow(id); if (row) row.delete(); }); });
@@ -619,9 +632,17 @@
   }
 
   function bulkDelete() {
-    var rows = selectedRows().filter(function (r) { return typeof r.getData().id === "number"; });
-    if (!rows.length) { setState("", say("select_rows")); return; }
-    if (!window.confirm(say("delete_rows", {n: rows.length}))) return;
+    var chosen = selectedRows();
+    if (!chosen.length) { setState("", say("select_rows")); return; }
+    if (!window.confirm(say("delete_rows", {n: chosen.length}))) return;
+    var rows = chosen.filter(function (r) { return typeof r.getData().id === "number"; });
+    chosen.filter(function (r) { return rows.indexOf(r) < 0; }).forEach(function (r) {
+      delete pending[keyOf(r)];  // never saved: nothing to ask the server
+      delete marks[keyOf(r)];
+      r.delete();
+    });
+    persist();
+    setState();
     gb.call("POST", api + "/delete", {items: rows.map(function (r) { return {id: r.getData().id, _version: r.getData()._version}; })})
       .then(function (r) {
         var refused = [];
@@ -763,6 +784,11 @@
     });
     document.getElementById("gb-group").addEventListener("change", function (e) {
       state.group = e.target.value; applyGrouping(); reload();
+    });
+    document.getElementById("gb-new-row").addEventListener("click", function () {
+      var row = addRow({}, true), first = cfg.fields.filter(function (f) { return !f.read_only && !f.hidden; })[0];
+      table.scrollToRow(row, "top", false);
+      if (first) row.getCell(first.name).edit();
     });
     document.getElementById("gb-bulk-set").addEventListener("click", function (e) { e.preventDefault(); bulkSet(); });
     document.getElementById("gb-bulk-delete").addEventListener("click", function (e) { e.preventDefault(); bulkDelete(); });

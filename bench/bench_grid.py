@@ -38,9 +38,8 @@ def server_times(url, rows):
 
 
 def browser_times(url, rows):
-    from playwright.sync_api import sync_playwright
-
     from helpers import Server
+    from playwright.sync_api import sync_playwright
     server = Server(database_url=url, data=tempfile.mkdtemp(prefix="gb-bench-grid-"))
     server.start()
     try:

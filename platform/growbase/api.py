@@ -79,8 +79,8 @@ def query_error(exc):
     return jsonify(errors=exc.errors), 400
 
 
-def describe(entity):
-    locale = current_user.locale
+def describe(entity, locale=None):
+    locale = locale or current_user.locale
     return {"name": entity.name, "label": entity.label(locale), "version": entity.version,
             "fields": [dict({"name": f.name, "type": f.type.name, "label": f.label(locale),
                              "required": bool(f.get("required")),

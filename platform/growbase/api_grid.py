@@ -9,7 +9,7 @@ from flask import jsonify, request
 from flask_login import current_user
 from peewee import fn
 
-from .api import bp, body, entity_or_404, query_args, refuse, service
+from .api import body, bp, entity_or_404, query_args, refuse, service
 from .conditions import validate
 from .db import database, fetch
 from .i18n import gettext as _

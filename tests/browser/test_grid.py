@@ -297,3 +297,69 @@ def test_a_new_row_typed_in_is_saved_once_it_is_complete(page, rest, client):
     page.keyboard.press("Escape")
     wait_until(lambda: len(orders(rest, "ORD-7980")) == 2, message="the new order")
     saved(page)
+
+
+def test_record_text_is_shown_never_run(page, rest):
+    trap = '<img src=x onerror="window.gbRan=1">'
+    customer = rest("POST", "/api/customer", json={"name": trap, "phone": "+7 916 555-00-02"})
+    new_order(rest, customer, "ORD-79900", comment=trap, tracking="<b>bold</b>")
+    open_grid(page, "ORD-79900")
+    assert cell(page, 0, "customer").inner_text() == trap
+    assert cell(page, 0, "comment").inner_text() == trap
+    cell(page, 0, "customer").dblclick()
+    page.keyboard.type("img")
+    page.locator(".tabulator-edit-list-item", has_text="onerror").first.wait_for()
+    page.keyboard.press("Escape")
+    page.goto("/admin/grid/order/kanban/")
+    page.fill("#gb-search", "ORD-79900")
+    page.locator(".gb-card", has_text="ORD-79900").wait_for()
+    assert page.evaluate("window.gbRan") is None
+
+
+def test_a_russian_speaking_clerk_types_money_and_dates_her_way(browser, shop, rest, client):
+    shop.run("user", "create", "masha", "--role", "manager", "--password", "masha-password")
+    page = log_in(browser, shop, "masha", "masha-password")
+    page.click(".gb-lang button:has-text('RU')")
+    new_order(rest, client, "ORD-79950")
+    open_grid(page, "ORD-79950")
+    assert "Сумма" in page.inner_text(".tabulator-headers")
+    cell(page, 0, "amount").click()
+    page.keyboard.type("1234,5")
+    page.keyboard.press("Enter")
+    cell(page, 0, "comment").click()
+    paste(page, "позвонить 30.11")
+    cell(page, 0, "deliver_by").click()
+    paste(page, "30.11.2026")
+    wait_until(lambda: orders(rest, "ORD-79950")[0]["deliver_by"] == "2026-11-30",
+               message="the date")
+    (order,) = orders(rest, "ORD-79950")
+    assert order["amount"] == "1234.50" and order["comment"] == "позвонить 30.11"
+    assert cell(page, 0, "amount").inner_text() == "1\xa0234,50\xa0₽"
+    assert cell(page, 0, "deliver_by").inner_text() == "30.11.2026"
+    page.context.close()
+
+
+def test_export_then_delete_a_selection(page, rest, client):
+    for i in range(3):
+        new_order(rest, client, f"ORD-7998{i}")
+    open_grid(page, "ORD-7998")
+    cell(page, 0, "number").click()
+    cell(page, 1, "number").click(modifiers=["Shift"])
+    page.click("#gb-bulk-menu")
+    page.click("#gb-bulk-export")
+    page.wait_for_url(re.compile(r"/admin/transfer/job/(\d+)/"))
+    job = int(re.search(r"/job/(\d+)/", page.url).group(1))
+    wait_until(lambda: rest("GET", f"/api/jobs/{job}")["status"] == "done", seconds=20,
+               message="the export")
+    assert rest("GET", f"/api/jobs/{job}")["result"]["rows"] == 2
+
+    open_grid(page, "ORD-7998")
+    cell(page, 0, "number").click()
+    cell(page, 1, "number").click(modifiers=["Shift"])
+    chosen = {cell(page, i, "number").inner_text() for i in range(2)}
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#gb-bulk-menu")
+    page.click("#gb-bulk-delete")
+    wait_until(lambda: len(orders(rest, "ORD-7998")) == 1, message="the deletion")
+    assert orders(rest, "ORD-7998")[0]["number"] not in chosen
+    assert page.locator(".tabulator-row").count() == 1

@@ -7,11 +7,13 @@ from flask_login import current_user
 
 from ..api import describe
 from ..catalog import UnknownEntity, catalog
+from ..i18n import current_locale
 
 
 def page_config(entity):
     """What the browser needs to build the columns, editors, filters and board."""
-    spec = describe(entity)
+    locale = current_locale()
+    spec = describe(entity, locale)
     title = entity.title_fields[0].name if entity.title_fields else entity.active_fields[0].name
     for field in spec["fields"]:
         f = entity.by_name[field["name"]]
@@ -19,7 +21,7 @@ def page_config(entity):
                      groupable=f.type.filter_key, summable=f.type.summable,
                      stages=f.type.stages, references=f.type.references, hidden=f.hidden)
     stages = next((f.name for f in entity.active_fields if f.type.stages), None)
-    return dict(spec, entity=entity.name, locale=current_user.locale, title_field=title,
+    return dict(spec, entity=entity.name, locale=locale, title_field=title,
                 stage_field=stages, title=entity.title_template,
                 default_sort=entity.default_sort, user_id=current_user.id)
 

@@ -44,13 +44,18 @@
   function formatter(field) {
     return function (cell) {
       mark(cell);
-      var value = cell.getValue(), text = gb.show(field, value);
-      var option = field.options && gb.option(field, value);
-      if (option && /^#[0-9a-fA-F]{3,8}$/.test(option.color || "")) {
-        return '<span class="gb-badge" style="background:' + option.color + '">' + gb.escape(text) + "</span>";
-      }
-      return gb.escape(text);
+      var value = cell.getValue();
+      return badge(field, value, gb.show(field, value));
     };
+  }
+
+  // A stage or choice in its colour (the list editor's items and the cells alike), escaped.
+  function badge(field, value, text) {
+    var option = field.options && gb.option(field, value);
+    if (option && /^#[0-9a-fA-F]{3,8}$/.test(option.color || "")) {
+      return '<span class="gb-badge" style="background:' + option.color + '">' + gb.escape(text) + "</span>";
+    }
+    return gb.escape(text);
   }
 
   // A text input for one cell: typed text goes to the server as typed (it parses numbers
@@ -85,9 +90,10 @@
       case "choice": case "status": case "multi_choice":
         return ["list", {values: field.options.map(function (o) { return {label: gb.label(o.label), value: o.value}; }),
                          autocomplete: true, allowEmpty: true, listOnEmpty: true, clearable: true,
-                         multiselect: false}];
+                         multiselect: false, itemFormatter: function (label, value) { return badge(field, value, label); }}];
       case "link": case "user":
         return ["list", {autocomplete: true, filterRemote: true, filterDelay: 200, listOnEmpty: true, allowEmpty: true,
+                         itemFormatter: gb.escape,
                          valuesLookup: function (cell, term) {
                            return gb.call("GET", api + "/lookup/" + field.name + "?q=" + encodeURIComponent(term || ""))
                              .then(function (r) { return (r.body.items || []).map(function (i) { return {label: i.title, value: i}; }); });
@@ -111,7 +117,7 @@
       var saved = (settings || []).filter(function (c) { return c.field === field.name; })[0] || {};
       var editor = editorFor(field);
       var numeric = ["money", "decimal", "integer", "percent"].indexOf(field.type) >= 0;
-      return {title: field.label, field: field.name, formatter: formatter(field), headerSort: field.sortable,
+      return {title: gb.escape(field.label), field: field.name, formatter: formatter(field), headerSort: field.sortable,
               editor: editor ? editor[0] : false, editorParams: editor ? editor[1] : {},
               frozen: field.name === cfg.title_field, hozAlign: numeric ? "right" : "left",
               width: saved.width || undefined, visible: saved.visible !== false,
@@ -603,7 +609,7 @@
     table.getColumns().filter(function (c) { return c.getField(); }).forEach(function (column) {
       var box = el("input", {type: "checkbox", checked: column.isVisible()});
       box.addEventListener("change", function () { column.toggle(); });
-      menu.appendChild(el("label", {className: "dropdown-item mb-0"}, [box, " " + column.getDefinition().title]));
+      menu.appendChild(el("label", {className: "dropdown-item mb-0"}, [box, " " + gb.byName[column.getField()].label]));
     });
   }
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from .catalog import UnknownEntity, catalog
 from .i18n import gettext as _
+from .permissions import ACTIONS, access
 from .queries import QueryError, select, to_json
 from .records import (Actor, BatchValidationFailed, Conflict, RecordError, RecordService,
                       ValidationFailed)
@@ -80,19 +81,26 @@ def query_error(exc):
 
 
 def describe(entity, locale=None):
+    """An entity as the acting user may work with it: what they may do, the fields they see
+    (those hidden from their role left out) and which of them they may not change."""
     locale = locale or current_user.locale
+    rights = access(entity)
     return {"name": entity.name, "label": entity.label(locale), "version": entity.version,
+            "can": [a for a in ACTIONS if rights.can(a)],
             "fields": [dict({"name": f.name, "type": f.type.name, "label": f.label(locale),
                              "required": bool(f.get("required")),
+                             "read_only": f.read_only or f.name in rights.read_only,
                              "operators": list(f.type.operators)},
                             **{k: v for k, v in f.type.client_spec(f).items()},
+                            **({"only": rights.only[f.name]} if f.name in rights.only else {}),
                             **({"to": f.get("to")} if f.get("to") else {}))
-                       for f in entity.active_fields]}
+                       for f in entity.active_fields if rights.shows(f.name)]}
 
 
 @bp.get("")
 def index():
-    return jsonify(entities=[describe(e) for e in catalog().entities()])
+    return jsonify(entities=[describe(e) for e in catalog().entities()
+                             if access(e).can("read")])
 
 
 def system_rows(model, order, filters, page):

@@ -10,11 +10,12 @@ from flask_login import current_user
 from peewee import fn
 
 from .api import body, bp, entity_or_404, query_args, refuse, service
-from .conditions import validate
+from .conditions import evaluate, validate
 from .db import database, fetch
 from .i18n import gettext as _
-from .queries import QueryError, matching, order_by, to_json
-from .records import RecordError
+from .permissions import access
+from .queries import QueryError, matching, order_by, readable, to_json
+from .records import RecordError, values_of
 from .tables import Audit, SavedView, utcnow
 from .transfer.links import LinkResolver
 
@@ -50,7 +51,10 @@ def resolve_links(entity, planned):
 
 
 def rows_json(entity, ids):
-    found = {row.id: row for row in fetch(entity.model, ids)} if ids else {}
+    """{id: record as JSON} of those of `ids` the acting role may see."""
+    rights = readable(entity)
+    found = {row.id: row for row in fetch(entity.model, ids) if rights.rows is None or
+             evaluate(rights.rows, entity, values_of(entity, row))} if ids else {}
     return dict(zip(found, to_json(entity, list(found.values()))))
 
 
@@ -111,9 +115,11 @@ def delete_rows(name):
 
 
 def groupable(entity, name):
+    rights = access(entity)
     field = entity.by_name.get(name)
-    if field is None or field.retired or not field.type.filter_key:
-        names = ", ".join(f.name for f in entity.active_fields if f.type.filter_key)
+    if field is None or field.retired or not field.type.filter_key or not rights.shows(name):
+        names = ", ".join(f.name for f in entity.active_fields
+                          if f.type.filter_key and rights.shows(f.name))
         raise QueryError({"by": _("Cannot group by \"%(name)s\"; use one of: %(names)s.",
                                   name=name, names=names)})
     return field
@@ -127,7 +133,7 @@ def groups(name):
     field = groupable(entity, request.args.get("by", ""))
     condition, search = query_args()
     column = getattr(entity.model, field.name)
-    summed = [f for f in entity.active_fields if f.type.summable]
+    summed = [f for f in entity.active_fields if f.type.summable and access(entity).shows(f.name)]
     columns = [getattr(entity.model, f.name) for f in summed]
     query = matching(entity, condition, search).order_by().select(
         column, fn.COUNT(entity.model.id), *[fn.SUM(c).coerce(False) for c in columns]

@@ -3,7 +3,7 @@
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Blueprint, Flask, jsonify, request
+from flask import Blueprint, Flask, g, jsonify, request
 from flask_babel import Babel
 from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
@@ -11,7 +11,9 @@ from werkzeug.exceptions import HTTPException
 
 from .config import load_settings
 from .db import database, open_database
+from . import permissions
 from .i18n import LANGUAGES, current_locale
+from .records import Forbidden
 from .tables import ConfigState, Heartbeat, create_system_tables, utcnow
 
 PACKAGE = Path(__file__).resolve().parent
@@ -49,6 +51,14 @@ def api_http_error(exc):
         return jsonify(errors={"_body": "The request is larger than 16 MB; send fewer records "
                                         "per request."}), 413
     return jsonify(errors={"_request": exc.description}), exc.code
+
+
+def refused_page(exc):
+    """A page the user's role may not use: say so where they came from (the API answers
+    403 JSON itself)."""
+    from flask import flash, redirect, url_for
+    flash(str(exc), "error")
+    return redirect(url_for("admin.index"))
 
 
 def security_headers(response):
@@ -106,8 +116,21 @@ def create_app(settings=None):
             database.close()
 
     app.before_request(auth.require_login)
+
+    @app.before_request
+    def act_as_the_user():
+        """Every query of the request is scoped to what the user's role may see."""
+        if current_user.is_authenticated:
+            g.gb_acting = permissions.enter(current_user)
+
+    @app.teardown_request
+    def stop_acting(exc):
+        token = g.pop("gb_acting", None)
+        if token is not None:
+            permissions.leave(token)
     app.after_request(security_headers)
     app.register_error_handler(HTTPException, api_http_error)
+    app.register_error_handler(Forbidden, refused_page)
     app.register_blueprint(health)
     app.register_blueprint(auth.bp)
     app.register_blueprint(api.bp)

@@ -14,9 +14,9 @@ from wtforms.validators import DataRequired
 
 from .db import database
 from .i18n import gettext as _
+from .permissions import ROLES
 from .tables import ApiToken, User, utcnow
 
-ROLES = ("owner", "manager", "logistics", "accountant")
 MIN_PASSWORD = 8
 TOKEN_TOUCH = timedelta(minutes=1)
 PUBLIC_ENDPOINTS = {"auth.login", "health.healthz", "static", "admin.static", "auth.static"}

@@ -111,6 +111,14 @@ def validate(condition, entity, path="$"):
     return problems
 
 
+def fields_in(condition, entity):
+    """The names of the fields a (sound) condition tests."""
+    names = set()
+    _walk(condition, entity, "$", lambda field, op, arg: names.add(field.name),
+          lambda *group: None, [])
+    return names
+
+
 def evaluate(condition, entity, record, before=None):
     """Evaluate on one record: `record` maps field names to python values.
 

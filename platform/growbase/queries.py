@@ -9,10 +9,11 @@ from operator import or_
 
 from peewee import SQL
 
-from .conditions import ConditionError, compile
+from .conditions import ConditionError, compile, fields_in
 from .db import database, is_postgres
 from .i18n import gettext as _
-from .records import json_values, titles, values_of
+from .permissions import access, refusal
+from .records import Forbidden, json_values, titles, values_of
 
 MAX_PAGE = 1000
 COUNT_CAP = 10_000
@@ -28,13 +29,14 @@ def order_by(entity, sort):
     """Turn "-amount,name" into peewee ordering; the id breaks ties so pages are stable."""
     model = entity.model
     keys = []
+    rights = access(entity)
     for part in [p.strip() for p in (sort or "").split(",") if p.strip()]:
         name = part.lstrip("-+")
         if name in ("id", "_updated_at", "_created_at"):
             column = {"id": model.id, "_updated_at": model.gb_updated_at,
                       "_created_at": model.gb_created_at}[name]
         elif name in entity.by_name and entity.by_name[name].type.sortable \
-                and not entity.by_name[name].retired:
+                and not entity.by_name[name].retired and rights.shows(name):
             column = getattr(model, name)
         else:
             raise QueryError({"sort": _("Cannot sort by \"%(name)s\"; use a field name, "
@@ -47,7 +49,8 @@ def order_by(entity, sort):
 
 
 def search_expression(entity, text):
-    fields = [f for f in entity.active_fields if f.type.searchable]
+    rights = access(entity)
+    fields = [f for f in entity.active_fields if f.type.searchable and rights.shows(f.name)]
     if not fields or not text:
         return None
     return reduce(or_, [f.type.compile("contains", getattr(entity.model, f.name), text)
@@ -72,10 +75,29 @@ def count(query, exact=False):
     return max(int(plan[0]["Plan"]["Plan Rows"]), capped), False
 
 
+def permitted(entity, action):
+    """The acting role's rights on the entity; Forbidden unless they include `action`."""
+    rights = access(entity)
+    if not rights.can(action):
+        raise Forbidden(refusal(entity, action))
+    return rights
+
+
+def readable(entity):
+    return permitted(entity, "read")
+
+
 def matching(entity, condition=None, search=None, sort=None):
-    """The query for the records matching a condition and a search, sorted."""
+    """The query for the records matching a condition and a search, sorted: only among the
+    rows the acting role may see, and never by a field hidden from it."""
     model = entity.model
+    rights = readable(entity)
     query = model.select()
+    if condition and rights.hidden & fields_in(condition, entity):
+        raise QueryError({"filter": _("There is no field \"%(name)s\".",
+                                      name=sorted(rights.hidden & fields_in(condition, entity))[0])})
+    if rights.rows is not None:
+        query = query.where(compile(rights.rows, entity, model))
     if condition:
         try:
             query = query.where(compile(condition, entity, model))
@@ -107,15 +129,17 @@ def link_titles(entity, rows):
 
 
 def to_json(entity, rows):
-    """Records as the API shows them: values, version, and linked titles beside ids."""
+    """Records as the API shows them: values, version, and linked titles beside ids (the
+    fields hidden from the acting role left out)."""
     linked = link_titles(entity, rows)
+    rights = access(entity)
+    shown = {f.name for f in entity.active_fields if rights.shows(f.name)}
     out = []
     for row in rows:
         data = {"id": row.id, "_version": row.gb_version,
                 "_created_at": row.gb_created_at.isoformat(timespec="seconds"),
                 "_updated_at": row.gb_updated_at.isoformat(timespec="seconds")}
-        values = json_values(entity, values_of(entity, row),
-                             {f.name for f in entity.active_fields})
+        values = json_values(entity, values_of(entity, row), shown)
         for name, value in values.items():
             if name in linked and value is not None:
                 value = {"id": value, "title": linked[name].get(value, f"#{value}")}

@@ -18,6 +18,7 @@ from .db import (database, existing_values, fetch, insert_row, insert_rows, row_
 from .fields import FieldError
 from .i18n import current_locale
 from .i18n import gettext as _
+from .permissions import access, refusal
 from .tables import Audit, Event, utcnow
 
 
@@ -46,6 +47,10 @@ class Conflict(RecordError):
 
 class NotFound(RecordError):
     status = 404
+
+
+class Forbidden(RecordError):
+    status = 403
 
 
 class BatchValidationFailed(RecordError):
@@ -97,10 +102,11 @@ class Actor:
     username: str
     source: str
     trusted: bool = False  # may write read-only fields (system, automations)
+    role: str | None = None  # whose permissions apply (None: the system's, all of them)
 
     @classmethod
     def for_user(cls, user, source):
-        return cls(user.id, user.username, source)
+        return cls(user.id, user.username, source, role=user.role)
 
 
 SYSTEM = Actor(None, "system", "system", trusted=True)
@@ -176,17 +182,42 @@ class RecordService:
 
     # -- reading ---------------------------------------------------------
     def get(self, entity_name, record_id, for_update=False):
+        """The record, if this actor may see it (else as if it did not exist)."""
         entity = catalog().entity(entity_name)
+        rights = self.allowed(entity, "read")
         found = fetch(entity.model, [record_id], for_update=for_update)
         row = found[0] if found else None
-        if row is None:
+        if row is None or not self.in_rows(entity, rights, values_of(entity, row)):
             raise NotFound(_("%(entity)s #%(id)s does not exist (it may have been deleted).",
                              entity=entity.label(), id=record_id))
         return entity, row
 
+    # -- permissions -----------------------------------------------------
+    def rights(self, entity):
+        return access(entity, None if self.actor.trusted else self.actor.role)
+
+    def allowed(self, entity, action):
+        """The actor's rights on the entity; Forbidden unless they include `action`."""
+        rights = self.rights(entity)
+        if not rights.can(action):
+            raise Forbidden(refusal(entity, action, self.actor.role))
+        return rights
+
+    @staticmethod
+    def in_rows(entity, rights, values):
+        return rights.rows is None or evaluate(rights.rows, entity, values)
+
+    def outside_rows(self, entity, rights, merged):
+        """The message for a record this actor would save outside the rows it may see."""
+        if not self.in_rows(entity, rights, merged):
+            return {"_record": _("You may not save this record so: it would not be among the "
+                                 "records your role works with. Ask the owner.")}
+        return {}
+
     # -- writing ---------------------------------------------------------
     def create(self, entity_name, data):
         entity = catalog().entity(entity_name)
+        self.allowed(entity, "create")
         with database.atomic():
             merged, changed, errors = self._prepare(entity, self._new(entity, data),
                                                     DirectChecks())
@@ -202,6 +233,7 @@ class RecordService:
         of 10,000 rows must not ask the database 30,000 questions).
         """
         entity = catalog().entity(entity_name)
+        self.allowed(entity, "create")
         with database.atomic():
             parsed = [self._new(entity, data) for data in rows]
             checks = BatchChecks(entity, [values for values, _errors in parsed])
@@ -236,10 +268,13 @@ class RecordService:
             checks = BatchChecks(entity, [{n: plan["merged"][n] for n in plan["changed"]}
                                           for plan in plans if plan["merged"] is not None])
             trail, outcomes, now = [], [], utcnow()
+            rights = self.rights(entity)
             for plan in plans:
                 if plan["merged"] is not None and not plan["errors"]:
                     plan["errors"].update(self._validate(
                         entity, plan["merged"], plan["changed"], plan["id"], plan["errors"], checks))
+                if plan["merged"] is not None and not plan["errors"]:
+                    plan["errors"].update(self.outside_rows(entity, rights, plan["merged"]))
                 outcomes.append(self._apply(entity, plan, trail, now))
             insert_rows(Audit, [audit for audit, _event in trail])
             insert_rows(Event, [event for _audit, event in trail])
@@ -250,12 +285,19 @@ class RecordService:
     def _plan(self, entity, item, rows, on_conflict):
         """What one batch item would change: {id, row, merged, changed, errors}."""
         record_id = item.get("id")
+        rights = self.rights(entity)
+        action = "update" if record_id else "create"
+        if not rights.can(action):
+            return {"id": record_id, "row": None, "merged": None, "changed": [],
+                    "errors": {"_record": refusal(entity, action, self.actor.role)}}
         if not record_id:
             values, errors = self._new(entity, item["data"])
             merged = {f.name: values.get(f.name) for f in entity.fields}
             return {"id": None, "row": None, "merged": merged, "errors": errors,
                     "changed": [n for n, v in values.items() if v is not None]}
         row = rows.get(record_id)
+        if row is not None and not self.in_rows(entity, rights, values_of(entity, row)):
+            row = None  # not one of this role's: as if it did not exist
         if row is None:
             return {"id": record_id, "row": None, "merged": None, "changed": [], "errors": {
                 "id": _("%(entity)s #%(id)s does not exist (it may have been deleted).",
@@ -305,6 +347,7 @@ class RecordService:
         merged = {f.name: values.get(f.name) for f in entity.fields}
         changed = [n for n, v in values.items() if v is not None]
         errors.update(self._validate(entity, merged, changed, None, errors, checks))
+        errors.update(self.outside_rows(entity, self.rights(entity), merged) if not errors else {})
         return merged, changed, errors
 
     def _insert(self, entity, merged, changed, trail=None, now=None):
@@ -320,6 +363,7 @@ class RecordService:
 
     def update(self, entity_name, record_id, data, version=None):
         version = self.parse_version(version)
+        self.allowed(catalog().entity(entity_name), "update")
         with database.atomic():
             entity, row = self.get(entity_name, record_id, for_update=True)
             current = values_of(entity, row)
@@ -331,6 +375,8 @@ class RecordService:
                 return row
             merged = dict(current, **values)
             errors.update(self._validate(entity, merged, changed, record_id, errors, DirectChecks()))
+            errors.update(self.outside_rows(entity, self.rights(entity), merged) if not errors
+                          else {})
             if errors:
                 raise ValidationFailed(errors)
             updates = dict({n: values[n] for n in changed}, gb_updated_at=utcnow(),
@@ -350,6 +396,7 @@ class RecordService:
 
     def delete(self, entity_name, record_id, version=None):
         version = self.parse_version(version)
+        self.allowed(catalog().entity(entity_name), "delete")
         with database.atomic():
             entity, row = self.get(entity_name, record_id, for_update=True)
             if version is not None and version != row.gb_version:
@@ -379,11 +426,12 @@ class RecordService:
         values, errors = {}, {}
         if not isinstance(data, dict):
             raise ValidationFailed({"_record": _("Send the record as an object {\"field\": value}.")})
+        rights = self.rights(entity)
         for name, raw in data.items():
             if name in ("id",) or name.startswith("_"):
                 continue
             field = entity.by_name.get(name)
-            if field is None or field.retired:
+            if field is None or field.retired or not rights.shows(name):
                 errors[name] = _("There is no field \"%(name)s\" in %(entity)s.",
                                  name=name, entity=entity.label())
                 continue
@@ -392,12 +440,25 @@ class RecordService:
             except FieldError as exc:
                 errors[name] = str(exc)
                 continue
-            if field.read_only and not self.actor.trusted and \
-                    value != (current or {}).get(name):
-                errors[name] = _("This field is read-only.")
-                continue
+            if value != (current or {}).get(name):
+                refused = self._field_refusal(field, rights, value)
+                if refused:
+                    errors[name] = refused
+                    continue
             values[name] = value
         return values, errors
+
+    def _field_refusal(self, field, rights, value):
+        """Why this actor may not give the field this value (None: it may)."""
+        if self.actor.trusted:
+            return None
+        if field.read_only or field.name in rights.read_only:
+            return _("This field is read-only.")
+        allowed = rights.only.get(field.name)
+        if allowed is not None and field.type.to_json(value, field) not in allowed:
+            return _("Your role may set this only to: %(values)s.", values=", ".join(
+                field.type.display(field.type.parse(v, field), field, self.locale) for v in allowed))
+        return None
 
     def _validate(self, entity, merged, changed, record_id, known, checks):
         errors = {}

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext
 
 from ..catalog import catalog
 from ..i18n import current_locale
+from ..permissions import access
 
 from .grid import GridView
 from .system import InboxView, OutboxView, ProfileView, RulesView, RunLogView, unread_count
@@ -33,6 +34,8 @@ class GrowbaseAdmin(Admin):
         locale = current_locale()
         items, groups = list(self._menu), {}
         for entity in catalog().entities():
+            if not access(entity).can("read"):
+                continue
             group = entity.group(locale)
             if not group:
                 items.append(EntityLink(entity, locale))
@@ -49,7 +52,7 @@ class HomeView(AdminIndexView):
     def index(self):
         from ..queries import select
         cards = [{"entity": e, "label": e.plural(), "count": select(e, limit=1)[0]}
-                 for e in catalog().entities()]
+                 for e in catalog().entities() if access(e).can("read")]
         return self.render("admin/home.html", cards=cards)
 
 

@@ -1,20 +1,28 @@
-"""WTForms forms built from the definition (not from peewee columns), per request's data."""
+"""WTForms forms built from the definition (not from peewee columns), per request's data.
+
+`fields` are those the user's role may see; `locked` the names it may see but not change."""
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
 
-def build_form_class(entity, locale):
-    """One form class per entity version and locale; every input comes from its field type."""
-    attrs = {f.name: f.type.form_field(f, locale) for f in entity.visible_fields}
+def build_form_class(entity, locale, fields, locked=frozenset()):
+    """One form class per entity version, locale and role; every input from its field type."""
+    attrs = {}
+    for field in fields:
+        unbound = field.type.form_field(field, locale)
+        if field.name in locked:
+            unbound.kwargs["render_kw"] = dict(unbound.kwargs.get("render_kw") or {},
+                                               readonly=True)
+        attrs[field.name] = unbound
     attrs["gb_version"] = HiddenField()
     return type(f"{entity.name}_form", (FlaskForm,), attrs)
 
 
-def form_data(entity, row, locale):
+def form_data(entity, row, locale, fields):
     """Values as the inputs show them; a new record shows the defaults."""
     data = {}
-    for field in entity.visible_fields:
+    for field in fields:
         value = getattr(row, field.name) if row is not None else (
             field.type.parse(field.get("default"), field) if field.get("default") is not None
             else None)
@@ -23,9 +31,10 @@ def form_data(entity, row, locale):
     return data
 
 
-def submitted(entity, form):
-    """The form's values for the record service (visible, writable fields only)."""
-    return {f.name: form[f.name].data for f in entity.visible_fields if not f.get("read_only")}
+def submitted(form, fields, locked=frozenset()):
+    """The form's values for the record service (the fields the user may change only)."""
+    return {f.name: form[f.name].data for f in fields
+            if not f.get("read_only") and f.name not in locked}
 
 
 def show_errors(form, errors):

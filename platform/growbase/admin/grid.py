@@ -17,7 +17,8 @@ def page_config(entity):
     title = entity.title_fields[0].name if entity.title_fields else entity.active_fields[0].name
     for field in spec["fields"]:
         f = entity.by_name[field["name"]]
-        field.update(read_only=f.read_only, sortable=f.type.sortable,
+        field.update(read_only=field["read_only"] or "update" not in spec["can"],
+                     sortable=f.type.sortable,
                      groupable=f.type.filter_key, summable=f.type.summable,
                      stages=f.type.stages, references=f.type.references, hidden=f.hidden)
     stages = next((f.name for f in entity.active_fields if f.type.stages), None)

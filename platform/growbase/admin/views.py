@@ -20,7 +20,8 @@ from ..catalog import UnknownEntity, catalog
 from ..i18n import current_locale
 from ..i18n import gettext as _
 from ..queries import QueryError, link_titles, select
-from ..records import Actor, Conflict, RecordService, ValidationFailed
+from ..permissions import access, acting_role
+from ..records import Actor, Conflict, RecordError, RecordService, ValidationFailed
 from ..tables import Audit
 from .filters import filters_for
 from ..fields.links import ReferenceLoader
@@ -39,6 +40,11 @@ class EntityView(BaseModelView):
     def __init__(self, entity, locale, router):
         self.entity = entity
         self.locale = locale
+        self.rights = access(entity)  # of the role this view is built for
+        self.fields = [f for f in entity.visible_fields if self.rights.shows(f.name)]
+        self.can_create = self.rights.can("create")
+        self.can_edit = self.rights.can("update")
+        self.can_delete = self.rights.can("delete")
         self.column_labels = {f.name: f.label(locale) for f in entity.fields}
         self.column_descriptions = {f.name: f.help(locale) for f in entity.fields if f.help(locale)}
         self.column_formatters = {f.name: self._formatter(f) for f in entity.fields}
@@ -50,13 +56,13 @@ class EntityView(BaseModelView):
         return model.id
 
     def scaffold_list_columns(self):
-        return [f.name for f in self.entity.visible_fields if f.type.listed][:8]
+        return [f.name for f in self.fields if f.type.listed][:8]
 
     def get_details_columns(self):
-        return [(f.name, f.label(self.locale)) for f in self.entity.visible_fields]
+        return [(f.name, f.label(self.locale)) for f in self.fields]
 
     def scaffold_sortable_columns(self):
-        return {f.name: f.name for f in self.entity.visible_fields if f.type.sortable}
+        return {f.name: f.name for f in self.fields if f.type.sortable}
 
     def init_search(self):
         return any(f.type.searchable for f in self.entity.active_fields)
@@ -65,7 +71,7 @@ class EntityView(BaseModelView):
         return _("Search")
 
     def get_filters(self):
-        return [flt for f in self.entity.visible_fields for flt in filters_for(f, self.locale)] or None
+        return [flt for f in self.fields for flt in filters_for(f, self.locale)] or None
 
     def _formatter(self, field):
         def format_value(view, context, model, name):
@@ -84,19 +90,21 @@ class EntityView(BaseModelView):
 
     # -- forms -----------------------------------------------------------
     def scaffold_form(self):
-        return build_form_class(self.entity, self.locale)
+        return build_form_class(self.entity, self.locale, self.fields, self.rights.read_only)
 
     def _process_ajax_references(self):
         """The record pickers' lookups, answered at /admin/records/<entity>/ajax/lookup/."""
-        return {f.name: ReferenceLoader(f) for f in self.entity.visible_fields
+        return {f.name: ReferenceLoader(f) for f in self.fields
                 if f.type.references}
 
     def create_form(self, obj=None):
         return self._create_form_class(self._formdata(),
-                                       data=form_data(self.entity, None, self.locale))
+                                       data=form_data(self.entity, None, self.locale,
+                                                      self.fields))
 
     def edit_form(self, obj=None):
-        return self._edit_form_class(self._formdata(), data=form_data(self.entity, obj, self.locale))
+        return self._edit_form_class(self._formdata(),
+                                     data=form_data(self.entity, obj, self.locale, self.fields))
 
     @staticmethod
     def _formdata():
@@ -129,22 +137,26 @@ class EntityView(BaseModelView):
                 "total": total}
 
     def get_one(self, id):
-        model = self.entity.model
-        return model.get_or_none(model.id == int(id)) if str(id).isdigit() else None
+        """The record if the user's role may see it (else the page says it is not there)."""
+        try:
+            return self.service().get(self.entity.name, int(id))[1] if str(id).isdigit() else None
+        except RecordError:
+            return None
 
     def service(self):
         return RecordService(Actor.for_user(current_user, "ui"), locale=self.locale)
 
     def create_model(self, form):
         try:
-            return self.service().create(self.entity.name, submitted(self.entity, form))
+            return self.service().create(self.entity.name, submitted(form, self.fields, self.rights.read_only))
         except ValidationFailed as exc:
             self._refused(form, exc.errors)
             return False
 
     def update_model(self, form, model):
         try:
-            self.service().update(self.entity.name, model.id, submitted(self.entity, form),
+            self.service().update(self.entity.name, model.id,
+                                  submitted(form, self.fields, self.rights.read_only),
                                   version=form.gb_version.data)
             return True
         except ValidationFailed as exc:
@@ -183,7 +195,7 @@ class EntityView(BaseModelView):
             changes = []
             for name, (old, new) in audit.changes.items():
                 field = self.entity.by_name.get(name)
-                if field is None:
+                if field is None or not self.rights.shows(name):
                     continue
                 changes.append((field.label(self.locale), self._show(field, old),
                                 self._show(field, new)))
@@ -236,7 +248,7 @@ class RecordsRouter(BaseView):
             entity = catalog().entity(g.gb_entity)
         except UnknownEntity:
             abort(404)
-        key = (entity.name, entity.version, current_locale())
+        key = (entity.name, entity.version, current_locale(), acting_role())
         view = self._views.get(key)
         if view is None:
             with self._lock:

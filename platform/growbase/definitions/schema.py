@@ -55,6 +55,11 @@ def meta_schema():
             "title": {"type": "string", "maxLength": 200},
             "icon": {"type": "string", "maxLength": 40},
             "layout": {"type": "array"},
+            "permissions": {"type": "object", "additionalProperties": {
+                "type": "object", "additionalProperties": False, "properties": {
+                    "can": {"type": "array", "items": {"type": "string"}},
+                    "rows": {"type": "object"},
+                    "fields": {"type": "object"}}}},
             "sorts": {"type": "array", "maxItems": 5, "items": {
                 "type": "string", "pattern": "^-?[a-z][a-z0-9_]{0,39}$"}},
             "fields": {"type": "array", "minItems": 1, "maxItems": 500, "items": {

@@ -49,6 +49,8 @@ def normalise(spec, old):
 def semantic_problems(spec, known_entities):
     """Problems the meta-schema cannot see: duplicates, dangling links, bad defaults, rules."""
     from ..conditions import validate
+    from ..permissions import ROLES
+    from ..permissions import problems as permission_problems
     problems = []
     seen_names, seen_ids = {}, {}
     for i, field in enumerate(spec["fields"]):
@@ -90,6 +92,7 @@ def semantic_problems(spec, known_entities):
                 problems.append((f"{path}.default", str(exc)))
         if field.get("required_when") is not None:
             problems += validate(field.get("required_when"), entity, f"{path}.required_when")
+    problems += permission_problems(spec, entity, ROLES)
     for i, sort in enumerate(spec.get("sorts", [])):
         field = entity.by_name.get(sort.lstrip("-"))
         if field is None or not field.type.sortable:

@@ -153,6 +153,13 @@ class UserRef(Reference):
                       role=field.get("role") or "-")]
         return []
 
+    def condition_arg(self, op, raw, field):
+        """{"me": true} is whoever is acting: "my orders" in a permission or a view."""
+        if isinstance(raw, dict) and raw.get("me"):
+            from ..permissions import acting_user_id
+            return acting_user_id() or 0
+        return super().condition_arg(op, raw, field)
+
     def lookup(self, field, text, offset=0, limit=10):
         from ..tables import User
         query = self._users(field)

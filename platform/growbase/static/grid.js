@@ -384,6 +384,7 @@
 
   // A row that exists only here until it is saved; `top` puts it first (the "New row" button).
   function addRow(values, top) {
+    if (cfg.can.indexOf("create") < 0) return null;
     var key = "new-" + (++newRows), data = {id: key};
     Object.keys(values).forEach(function (f) { if (editableColumn(f)) data[f] = values[f]; });
     table.addRow(data, !!top);
@@ -775,7 +776,16 @@
     window.gbGrid = {table: table, pending: function () { return pending; }, flush: flush};
   }
 
+  // What the role may not do is not offered (the server refuses it anyway).
+  function offerOnly() {
+    [["create", "gb-new-row"], ["delete", "gb-bulk-delete"], ["export", "gb-bulk-export"],
+     ["export", "gb-export-view"]].forEach(function (pair) {
+      if (cfg.can.indexOf(pair[0]) < 0) document.getElementById(pair[1]).hidden = true;
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    offerOnly();
     fillFilterBar();
     document.getElementById("gb-filter-add").addEventListener("click", addFilter);
     document.getElementById("gb-view").addEventListener("change", function (e) {

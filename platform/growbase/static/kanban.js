@@ -23,7 +23,7 @@
     var el = entry.el;
     entry.record = record;
     el.className = "gb-card";
-    el.draggable = true;
+    el.draggable = !gb.byName[stage].read_only;
     el.dataset.id = record.id;
     el.innerHTML = "";
     var title = document.createElement("a");

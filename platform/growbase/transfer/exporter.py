@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from ..catalog import catalog
 from ..i18n import gettext as _
 from ..i18n import in_locale
+from ..permissions import access
 from ..queries import matching
 from .workbooks import csv_text
 
@@ -28,14 +29,17 @@ ID_COLUMNS = ("id", "_version")
 
 
 def columns_of(entity, names=None):
-    """The fields to export: those named (in that order), or every listed field."""
+    """The fields to export: those named (in that order), or every listed field; never one
+    hidden from the acting role."""
+    rights = access(entity)
     if names:
-        unknown = [n for n in names if n not in entity.by_name or entity.by_name[n].retired]
+        unknown = [n for n in names if n not in entity.by_name or entity.by_name[n].retired
+                   or not rights.shows(n)]
         if unknown:
             raise ValueError(_("%(entity)s has no field %(names)s.", entity=entity.label(),
                                names=", ".join(unknown)))
         return [entity.by_name[n] for n in names]
-    return [f for f in entity.active_fields if not f.get("hidden")]
+    return [f for f in entity.active_fields if not f.get("hidden") and rights.shows(f.name)]
 
 
 def pages(entity, fields, condition=None, search=None, sort=None):

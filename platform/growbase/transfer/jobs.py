@@ -7,9 +7,12 @@ import uuid
 from dataclasses import asdict
 from pathlib import Path
 
+from ..catalog import catalog
 from ..config import load_settings
 from ..i18n import gettext as _
 from ..i18n import in_locale
+from ..permissions import acting
+from ..queries import permitted
 from ..tables import Job, User, utcnow
 from .sheets import SheetProblem
 
@@ -24,6 +27,8 @@ def folder(job_id):
 
 def upload(user, entity, stream, filename):
     """Keep an uploaded file as a draft import; return the job."""
+    with acting(user):
+        permitted(catalog().entity(entity), "import")
     job = Job.create(kind="import", entity=entity, user=user.id, status="draft",
                      filename=Path(filename).name[:255] or "upload.xlsx")
     with open(folder(job.id) / f"input{Path(job.filename).suffix.lower()}", "wb") as out:
@@ -62,7 +67,7 @@ def run(job_id):
     locale = (job.options or {}).get("locale") or (user.locale if user else "en")
     started = time.perf_counter()
     try:
-        with in_locale(locale):
+        with in_locale(locale), acting(user):  # the user's permissions, in the worker too
             result, output = (run_import_job if job.kind == "import" else run_export_job)(
                 job, user, started)
         Job.update(status="done", result=result, output=output, finished_at=utcnow()).where(
@@ -120,6 +125,8 @@ def start(job, options):
 
 
 def new_export(user, entity, options, fmt):
+    with acting(user):
+        permitted(entity, "export")
     stamp = time.strftime("%Y-%m-%d")
     job = Job.create(kind="export", entity=entity.name, user=user.id, status="queued",
                      filename=f"{entity.name}-{stamp}-{uuid.uuid4().hex[:6]}.{fmt}", options=options)

@@ -1,0 +1,141 @@
+"""Who may do what: per role and entity, the actions, the rows (a condition) and the fields.
+
+Rules live in the entity definition, under "permissions":
+
+    "permissions": {
+      "manager":   {"can": ["read", "create", "update", "import"],
+                    "rows": {"any": [{"field": "manager", "eq": {"me": true}},
+                                     {"field": "manager", "is_empty": true}]},
+                    "fields": {"purchase_price": "hidden"}},
+      "logistics": {"can": ["read", "update"], "fields": {"*": "read_only", "tracking": "editable",
+                    "status": {"only": ["shipping", "delivered"]}}}
+    }
+
+An entity without "permissions" is open to every role; with them, a role not named may do
+nothing with it. The owner (and the system: automations, the demo loader) may do everything.
+Every door asks here: the record service before it writes, queries before they read, the
+API, grid and admin for what to show. The request (or job) says who is acting through
+`acting()`, so a query deep in a link picker is scoped like the page that asked.
+"""
+
+import contextvars
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .i18n import gettext as _
+
+ROLES = ("owner", "manager", "logistics", "accountant")
+ACTIONS = ("read", "create", "update", "delete", "import", "export")
+FIELD_RULES = ("hidden", "read_only", "editable")
+_acting = contextvars.ContextVar("gb_acting", default=None)  # (user id, role) or None: system
+
+
+@dataclass(frozen=True)
+class Access:
+    actions: frozenset
+    rows: dict | None = None  # the condition a record must meet to be seen or changed
+    hidden: frozenset = frozenset()
+    read_only: frozenset = frozenset()
+    only: dict = field(default_factory=dict)  # field -> the values this role may set
+
+    def can(self, action):
+        return action in self.actions
+
+    def shows(self, name):
+        return name not in self.hidden
+
+
+FULL = Access(frozenset(ACTIONS))
+
+
+@contextmanager
+def acting(user):
+    """Everything inside runs as `user` (None: as the system)."""
+    token = _acting.set((user.id, user.role) if user is not None else None)
+    try:
+        yield
+    finally:
+        _acting.reset(token)
+
+
+def enter(user):
+    """Start acting as `user` for the rest of a request; returns what leave() needs."""
+    return _acting.set((user.id, user.role) if user is not None else None)
+
+
+def leave(token):
+    _acting.reset(token)
+
+
+def acting_user_id():
+    who = _acting.get()
+    return who[0] if who else None
+
+
+def acting_role():
+    who = _acting.get()
+    return who[1] if who else None
+
+
+def access(entity, role=...):
+    """What `role` (by default the one acting now) may do with `entity`."""
+    role = acting_role() if role is ... else role
+    if role is None or role == "owner" or entity.spec.get("permissions") is None:
+        return FULL
+    return _access(entity, role)
+
+
+@lru_cache(maxsize=512)
+def _access(entity, role):
+    rule = entity.spec["permissions"].get(role) or {}
+    names = [f.name for f in entity.active_fields]
+    rules = rule.get("fields", {})
+    default = rules.get("*", "editable")
+
+    def rule_of(name):
+        return rules.get(name, default)
+    return Access(actions=frozenset(rule.get("can", [])), rows=rule.get("rows"),
+                  hidden=frozenset(n for n in names if rule_of(n) == "hidden"),
+                  read_only=frozenset(n for n in names if rule_of(n) == "read_only"),
+                  only={n: rule_of(n)["only"] for n in names if isinstance(rule_of(n), dict)})
+
+
+def refusal(entity, action, role=...):
+    """The sentence for an action a role (by default the acting one) may not take."""
+    return _("As %(role)s you may not %(action)s %(entity)s; ask the owner.",
+             role=acting_role() if role is ... else role, action=_ACTION_WORDS()[action],
+             entity=entity.plural())
+
+
+def _ACTION_WORDS():
+    return {"read": _("see"), "create": _("create"), "update": _("change"), "delete": _("delete"),
+            "import": _("import"), "export": _("export")}
+
+
+def problems(spec, entity, roles):
+    """[(path, sentence)] of a definition's permissions that cannot work as written."""
+    from .conditions import validate
+    found = []
+    names = {f.name for f in entity.active_fields} | {"*"}
+    for role, rule in (spec.get("permissions") or {}).items():
+        path = f"$.permissions.{role}"
+        if role not in roles:
+            found.append((path, _("There is no role \"%(role)s\"; use one of: %(roles)s.",
+                                  role=role, roles=", ".join(roles))))
+        for action in rule.get("can", []):
+            if action not in ACTIONS:
+                found.append((f"{path}.can", _("\"%(action)s\" is not an action; use: %(actions)s.",
+                                               action=action, actions=", ".join(ACTIONS))))
+        if rule.get("rows") is not None:
+            found += validate(rule["rows"], entity, f"{path}.rows")
+        for name, what in rule.get("fields", {}).items():
+            if name not in names:
+                found.append((f"{path}.fields.{name}", _("There is no field \"%(name)s\".",
+                                                         name=name)))
+            elif not (what in FIELD_RULES or (isinstance(what, dict) and set(what) == {"only"}
+                                              and isinstance(what["only"], list))):
+                found.append((f"{path}.fields.{name}", _(
+                    "Write \"hidden\", \"read_only\", \"editable\" or {\"only\": [values it may "
+                    "set]}.")))
+    return found

@@ -14,20 +14,12 @@ sys.path.insert(0, str(ROOT / "platform"))
 # the app queues events for the worker: into a queue of the test run's own, never data/
 os.environ.setdefault("HUEY_URL", f"sqlite:///{tempfile.mkdtemp(prefix='gb-tests-')}/huey.db")
 
-from helpers import Api, log_in  # noqa: E402
+from helpers import PG_URL, Api, log_in, pg_admin  # noqa: E402
 
 from growbase import catalog as catalog_module  # noqa: E402
 from growbase.db import database, open_database  # noqa: E402
 
 BACKENDS = [b for b in os.environ.get("GROWBASE_TEST_BACKENDS", "sqlite,postgres").split(",") if b]
-PG_URL = os.environ.get("GROWBASE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-def pg_admin():
-    import psycopg2
-    conn = psycopg2.connect(PG_URL)
-    conn.autocommit = True
-    return conn
 
 
 @pytest.fixture(params=BACKENDS)

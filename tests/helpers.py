@@ -12,7 +12,8 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "tests" / "artifacts"  # screenshots for a human to look at
+ARTIFACTS = ROOT / "tests" / "artifacts"
+PG_URL = os.environ.get("GROWBASE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")  # screenshots for a human to look at
 
 
 def free_port():
@@ -73,6 +74,26 @@ class Server:
         if self.process:
             self.process.terminate()
             self.process.wait(timeout=20)
+
+
+def pg_admin():
+    """A connection to the test PostgreSQL that commits each statement."""
+    import psycopg2
+    conn = psycopg2.connect(PG_URL)
+    conn.autocommit = True
+    return conn
+
+
+def log_in_page(browser, server, username, password):
+    """A new browser context logged in as `username`; returns its page."""
+    context = browser.new_context(base_url=server.base, locale="en-US")
+    page = context.new_page()
+    page.goto("/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/"))
+    return page
 
 
 def csrf_token(html):

@@ -9,11 +9,10 @@ import io
 import json
 
 import pytest
-from openpyxl import load_workbook
-
 from growbase.auth import create_token, create_user
 from growbase.tables import User
 from helpers import ROOT, Api, csrf_token, log_in, run_queued_jobs, xlsx_bytes
+from openpyxl import load_workbook
 
 ROLES = ("owner", "anna", "lena", "vera")  # owner, manager, logistics, accountant
 

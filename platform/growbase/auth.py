@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
+from . import logins
 from .db import database
 from .i18n import gettext as _
 from .permissions import ROLES
@@ -37,6 +38,7 @@ def check_password_rules(password):
 def set_password(user, password):
     check_password_rules(password)
     User.update(password_hash=generate_password_hash(password)).where(User.id == user.id).execute()
+    logins.unlock(user.username)
 
 
 def create_user(username, password, role="manager", full_name="", email="", locale="en"):
@@ -115,12 +117,20 @@ def _safe_next(target):
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = User.get_or_none(User.username == form.username.data.strip())
+        name, address = form.username.data.strip(), request.remote_addr or "-"
+        paused = logins.locked(name, address)
+        if paused:  # not even checked: a right guess now would tell the guesser
+            flash(paused, "error")
+            return render_template("auth/login.html", form=form), 429
+        user = User.get_or_none(User.username == name)
         if user and user.active and check_password_hash(user.password_hash, form.password.data):
             session.clear()
+            session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
             login_user(user)
+            logins.succeeded(user, address)
             return redirect(_safe_next(request.args.get("next")) or url_for("admin.index"))
-        flash(_("Wrong username or password."), "error")
+        logins.failed(name, address, user)
+        flash(logins.locked(name, address) or _("Wrong username or password."), "error")
     return render_template("auth/login.html", form=form)
 
 

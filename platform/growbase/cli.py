@@ -249,6 +249,33 @@ def cmd_schema_purge(args, settings):
     out(f"Purged {args.entity}.{args.field}.")
 
 
+def cmd_backup(args, settings):
+    from .backups import BackupError, make
+    open_store(settings)
+    try:
+        out(str(make(settings, args.dir)))
+    except BackupError as exc:
+        raise SystemExit(f"error: {exc}") from None
+
+
+def cmd_restore(args, settings):
+    """Put a backup back, after saying what it would replace and being told --yes."""
+    from .backups import BackupError, describe, restore
+    try:
+        manifest = describe(args.file)
+        counts = ", ".join(f"{n} {e}" for e, n in manifest["records"].items())
+        if not args.yes:
+            raise SystemExit(
+                f"This replaces the database at {settings.database_url} and the files under "
+                f"{settings.data_dir} with the backup made {manifest['made_at']} UTC"
+                f"{' (' + counts + ')' if counts else ''}. Stop the server first, then run "
+                f"again with --yes.")
+        restore(args.file, settings)
+    except BackupError as exc:
+        raise SystemExit(f"error: {exc}") from None
+    out(f"Restored the backup made {manifest['made_at']} UTC.")
+
+
 def parser():
     p = argparse.ArgumentParser(prog="run.py", description="growbase: run the platform, or manage it.")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
@@ -303,6 +330,14 @@ def parser():
 
     from .cli_transfer import add_parsers
     add_parsers(sub)
+
+    backup = sub.add_parser("backup", help="a consistent copy while the server runs (.zip)")
+    backup.add_argument("dir", nargs="?", help="where to write it (default: data/backups)")
+    backup.set_defaults(run=cmd_backup)
+    restore = sub.add_parser("restore", help="put a backup back (stop the server first)")
+    restore.add_argument("file")
+    restore.add_argument("--yes", action="store_true", help="replace what is there now")
+    restore.set_defaults(run=cmd_restore)
 
     purge = schema.add_parser("purge", help="drop a retired field's data for good")
     purge.add_argument("entity")

@@ -16,6 +16,7 @@ class Settings:
     huey_url: str
     secret_key: str
     demo: bool
+    backup_days: int = 14  # nightly backups kept
 
     @property
     def schemas_dir(self) -> Path:
@@ -49,6 +50,7 @@ def load_settings(**overrides) -> Settings:
         database_url=os.environ.get("DATABASE_URL", f"sqlite:///{data_dir / 'growbase.db'}"),
         huey_url=os.environ.get("HUEY_URL", f"sqlite:///{data_dir / 'huey.db'}"),
         demo=os.environ.get("GROWBASE_DEMO", "1") not in ("0", "false", "no"),
+        backup_days=int(os.environ.get("GROWBASE_BACKUP_DAYS", "14")),
     )
     values.update(overrides)
     if "secret_key" not in values:

@@ -267,6 +267,17 @@ class Job(SystemModel):
         table_name = "gb_job"
 
 
+class LoginFailure(SystemModel):
+    """Wrong passwords counted per account ("user:NAME") and per address ("ip:ADDR")."""
+    key = CharField(max_length=200, primary_key=True)
+    count = IntegerField(default=0)
+    since = DateTimeField(default=utcnow)
+    locked_until = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "gb_login_failure"
+
+
 class SavedView(SystemModel):
     """A grid's filters, sort, grouping and columns, kept under a name for its owner (or
     shared with everyone). The one with an empty name is the user's own layout of the
@@ -285,7 +296,8 @@ class SavedView(SystemModel):
 
 
 SYSTEM_TABLES = [User, ApiToken, Definition, ConfigState, Audit, Event, AutomationRun, ActionRun,
-                 Outbox, Notification, Heartbeat, Watermark, ImportMapping, Job, SavedView]
+                 Outbox, Notification, Heartbeat, Watermark, ImportMapping, Job, SavedView,
+                 LoginFailure]
 
 
 def create_system_tables():

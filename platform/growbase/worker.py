@@ -163,6 +163,15 @@ def enqueue(event_id):
         process_event(event_id)
 
 
+@huey.periodic_task(crontab(hour="2", minute="30"))
+def nightly_backup():
+    """A backup each night into data/backups, keeping GROWBASE_BACKUP_DAYS days of them."""
+    from .backups import make, prune
+    settings = load_settings()
+    make(settings)
+    prune(settings, settings.backup_days)
+
+
 @huey.periodic_task(crontab(minute="7"))
 def optimize():
     """SQLite has no autovacuum to keep planner statistics fresh; PostgreSQL does."""

@@ -1,11 +1,10 @@
 """A real Chromium (Debian's, driven by Playwright) against a real `python run.py`."""
 
-import re
 import shutil
 from pathlib import Path
 
 import pytest
-from helpers import ARTIFACTS, Server
+from helpers import ARTIFACTS, Server, log_in_page
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -41,7 +40,7 @@ def browser():
 @pytest.fixture
 def page(browser, shop):
     ARTIFACTS.mkdir(exist_ok=True)
-    page = log_in(browser, shop, "owner", shop.owner_password())
+    page = log_in_page(browser, shop, "owner", shop.owner_password())
     yield page
     page.context.close()
 
@@ -57,14 +56,3 @@ def rest(shop):
         response = session.request(method, shop.base + path, timeout=10, **kwargs)
         return response.json() if response.content else None
     return call
-
-
-def log_in(browser, shop, username, password):
-    context = browser.new_context(base_url=shop.base, locale="en-US")
-    page = context.new_page()
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/admin/"))
-    return page

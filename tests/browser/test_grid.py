@@ -6,8 +6,7 @@ import re
 import time
 
 import pytest
-from conftest import log_in
-from helpers import ARTIFACTS
+from helpers import ARTIFACTS, log_in_page
 
 
 def staff_password(shop):
@@ -112,7 +111,7 @@ def test_type_through_the_mask_tab_across_and_find_it_after_reload(page, rest, c
 def test_two_people_edit_one_cell_and_the_second_chooses(page, browser, shop, rest, client):
     new_order(rest, client, "ORD-79000")
     open_grid(page, "ORD-79000")
-    colleague = open_grid(log_in(browser, shop, "manager1", staff_password(shop)), "ORD-79000")
+    colleague = open_grid(log_in_page(browser, shop, "manager1", staff_password(shop)), "ORD-79000")
     cell(page, 0, "tracking").click()
     page.keyboard.type("MINE-1")
     page.keyboard.press("Enter")
@@ -223,7 +222,7 @@ def test_a_shared_view_with_filter_and_grouping_opens_from_its_link(page, browse
     page.click("#gb-view-ok")
     wait_until(lambda: "view=" in page.evaluate("location.href"), message="the view's address")
     page.screenshot(path=str(ARTIFACTS / "grid-grouped.png"), full_page=True)
-    colleague = log_in(browser, shop, "manager2", staff_password(shop))
+    colleague = log_in_page(browser, shop, "manager2", staff_password(shop))
     colleague.goto(page.evaluate("location.href").replace(shop.base, ""))
     colleague.wait_for_selector(".tabulator-row")
     assert "Status is Confirmed" in colleague.inner_text("#gb-filter-chips")
@@ -250,7 +249,7 @@ def test_set_a_field_on_a_selection(page, rest, client):
 def test_kanban_drag_fires_the_automation_and_a_colleague_sees_it(page, browser, shop, rest,
                                                                   client):
     order = new_order(rest, client, "ORD-79500", status="new")
-    colleague = open_grid(log_in(browser, shop, "manager1", staff_password(shop)), "ORD-79500")
+    colleague = open_grid(log_in_page(browser, shop, "manager1", staff_password(shop)), "ORD-79500")
     page.goto("/admin/grid/order/kanban/")
     page.fill("#gb-search", "ORD-79500")
     card = page.locator(f".gb-card[data-id='{order['id']}']")
@@ -318,7 +317,7 @@ def test_record_text_is_shown_never_run(page, rest):
 
 def test_a_russian_speaking_clerk_types_money_and_dates_her_way(browser, shop, rest, client):
     shop.run("user", "create", "masha", "--role", "manager", "--password", "masha-password")
-    page = log_in(browser, shop, "masha", "masha-password")
+    page = log_in_page(browser, shop, "masha", "masha-password")
     page.click(".gb-lang button:has-text('RU')")
     new_order(rest, client, "ORD-79950")
     open_grid(page, "ORD-79950")

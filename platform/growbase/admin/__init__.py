@@ -5,6 +5,7 @@ from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.menu import MenuCategory, MenuLink
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext
+from flask_login import current_user
 
 from ..catalog import catalog
 from ..i18n import current_locale
@@ -53,7 +54,10 @@ class HomeView(AdminIndexView):
         from ..queries import select
         cards = [{"entity": e, "label": e.plural(), "count": select(e, limit=1)[0]}
                  for e in catalog().entities() if access(e).can("read")]
-        return self.render("admin/home.html", cards=cards)
+        from ..backups import is_stale, last_backup
+        backup = last_backup() if current_user.role == "owner" else None
+        return self.render("admin/home.html", cards=cards, backup=backup,
+                           backup_stale=current_user.role == "owner" and is_stale(backup))
 
 
 def init_admin(app):

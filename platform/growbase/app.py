@@ -76,7 +76,8 @@ def listen_for_events():
 
 
 def create_app(settings=None):
-    from . import api, api_automations, api_grid, api_transfer, auth  # noqa: F401 (routes on api.bp)
+    from . import (  # noqa: F401 (routes on api.bp)
+        api, api_automations, api_grid, api_history, api_transfer, auth)
     from .admin import init_admin
 
     settings = settings or load_settings()

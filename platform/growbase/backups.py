@@ -97,7 +97,8 @@ def record_counts(path):
     conn = sqlite3.connect(str(path))
     try:
         tables = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'e\\_%' ESCAPE '\\'")]
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND name LIKE 'e\\_%' ESCAPE '\\'")]
         return {t[2:]: conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}
     finally:
         conn.close()

@@ -93,9 +93,9 @@ def matching(entity, condition=None, search=None, sort=None):
     model = entity.model
     rights = readable(entity)
     query = model.select()
-    if condition and rights.hidden & fields_in(condition, entity):
-        raise QueryError({"filter": _("There is no field \"%(name)s\".",
-                                      name=sorted(rights.hidden & fields_in(condition, entity))[0])})
+    hidden = rights.hidden & fields_in(condition, entity) if condition else set()
+    if hidden:
+        raise QueryError({"filter": _("There is no field \"%(name)s\".", name=sorted(hidden)[0])})
     if rights.rows is not None:
         query = query.where(compile(rights.rows, entity, model))
     if condition:

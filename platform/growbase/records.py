@@ -350,16 +350,42 @@ class RecordService:
         errors.update(self.outside_rows(entity, self.rights(entity), merged) if not errors else {})
         return merged, changed, errors
 
-    def _insert(self, entity, merged, changed, trail=None, now=None):
-        """Insert one record with its audit entry and event; return (id, row values)."""
+    def _insert(self, entity, merged, changed, trail=None, now=None, restore=None):
+        """Insert one record with its audit entry and event; return (id, row values).
+
+        `restore` = (id, version) brings a deleted record back under its old number, its
+        versions going on from where they stopped (so old conflicts stay old)."""
         now = now or utcnow()
-        row_values = dict(merged, gb_version=1, gb_created_by=self.actor.user_id,
+        version = restore[1] if restore else 1
+        row_values = dict(merged, gb_version=version, gb_created_by=self.actor.user_id,
                           gb_updated_by=self.actor.user_id, gb_created_at=now, gb_updated_at=now)
-        record_id = self._write(entity, lambda: insert_row(entity.model, row_values))
+        if restore:
+            record_id = restore[0]
+            self._write(entity, lambda: entity.model.insert(id=record_id, **row_values).execute())
+        else:
+            record_id = self._write(entity, lambda: insert_row(entity.model, row_values))
         after = json_values(entity, merged)
-        self._record(entity, record_id, 1, "create", "created",
+        self._record(entity, record_id, version, "restore" if restore else "create", "created",
                      {n: [None, after[n]] for n in changed}, changed, None, after, trail, now)
         return record_id, row_values
+
+    def restore(self, entity_name, record_id, values, version):
+        """Bring back a deleted record, as the audit last saw it, under its old number."""
+        entity = catalog().entity(entity_name)
+        self.allowed(entity, "create")
+        with database.atomic():
+            if fetch(entity.model, [record_id]):
+                raise ValidationFailed({"_record": _(
+                    "%(entity)s #%(id)s exists; there is nothing to restore.",
+                    entity=entity.label(), id=record_id)})
+            known = {n: v for n, v in values.items() if n in entity.by_name and
+                     not entity.by_name[n].retired}
+            merged, changed, errors = self._prepare(entity, self._parse(entity, known, None),
+                                                    DirectChecks())
+            if errors:
+                raise ValidationFailed(errors)
+            self._insert(entity, merged, changed, restore=(record_id, version))
+            return entity.model(id=record_id, **{n: merged[n] for n in merged})
 
     def update(self, entity_name, record_id, data, version=None):
         version = self.parse_version(version)
@@ -456,8 +482,9 @@ class RecordService:
             return _("This field is read-only.")
         allowed = rights.only.get(field.name)
         if allowed is not None and field.type.to_json(value, field) not in allowed:
-            return _("Your role may set this only to: %(values)s.", values=", ".join(
-                field.type.display(field.type.parse(v, field), field, self.locale) for v in allowed))
+            shown = (field.type.display(field.type.parse(v, field), field, self.locale)
+                     for v in allowed)
+            return _("Your role may set this only to: %(values)s.", values=", ".join(shown))
         return None
 
     def _validate(self, entity, merged, changed, record_id, known, checks):

@@ -11,6 +11,7 @@ from ..catalog import catalog
 from ..i18n import current_locale
 from ..permissions import access
 
+from .audit import AuditView
 from .grid import GridView
 from .system import InboxView, OutboxView, ProfileView, RulesView, RunLogView, unread_count
 from .transfer import TransferView
@@ -75,6 +76,7 @@ def init_admin(app):
     admin.add_view(OutboxView(name=lazy_gettext("Outbox"), endpoint="outbox",
                               category=automations))
     admin.add_view(RunLogView(name=lazy_gettext("Run log"), endpoint="runs", category=automations))
+    admin.add_view(AuditView(name=lazy_gettext("History"), endpoint="audit", url="/admin/audit"))
     admin.add_view(TransferView(name=lazy_gettext("Imports and exports"), endpoint="transfer",
                                 url="/admin/transfer"))
     app.jinja_env.globals["unread_count"] = unread_count

@@ -13,7 +13,7 @@ from ..i18n import gettext as _
 from ..i18n import in_locale
 from ..permissions import acting
 from ..queries import permitted
-from ..tables import Job, User, utcnow
+from ..tables import Audit, Job, User, utcnow
 from .sheets import SheetProblem
 
 PROBLEMS_SHOWN = 50
@@ -114,6 +114,10 @@ def run_export_job(job, user, started):
                    columns=options.get("columns"), locale=options.get("locale", "en"),
                    progress=lambda done: report_progress(job.id, done, options.get("total", 0),
                                                          started))
+    Audit.create(entity=job.entity, record_id=0, record_version=0, action="export",
+                 changes={"rows": [None, count], "file": [None, job.filename]},
+                 user_id=user.id if user else None, username=user.username if user else "system",
+                 source=f"export:{job.id}")  # who took how many records out, and when
     return {"rows": count, "seconds": round(time.perf_counter() - started, 1)}, str(path)
 
 

@@ -1,0 +1,53 @@
+"""History: every change in the system, searchable, for the owner, with one-click revert of
+a field and restore of a deleted record."""
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import BaseView, expose
+from flask_login import current_user
+
+from .. import history
+from ..catalog import catalog
+from ..i18n import current_locale
+from ..i18n import gettext as _
+from ..records import RecordError
+
+
+class AuditView(BaseView):
+    def is_accessible(self):
+        return current_user.is_authenticated and current_user.role == "owner"
+
+    def inaccessible_callback(self, name, **kwargs):
+        abort(404)
+
+    @expose("/")
+    def index(self):
+        params = {k: request.args.get(k, "").strip() for k in history.FILTERS}
+        try:
+            entries = history.search(params)
+        except (history.HistoryError, ValueError) as exc:
+            flash(str(exc), "error")
+            entries = []
+        rows = [(a, history.shown(a, current_locale())) for a in entries]
+        return self.render("admin/system/audit.html", rows=rows, params=params,
+                           entities=catalog().entities())
+
+    @expose("/<int:audit_id>/revert", methods=("POST",))
+    def revert(self, audit_id):
+        field = request.form.get("field", "")
+        return self._done(lambda: history.revert(audit_id, field, current_user),
+                          _("%(field)s is back to its earlier value.", field=field))
+
+    @expose("/<int:audit_id>/restore", methods=("POST",))
+    def restore(self, audit_id):
+        return self._done(lambda: history.restore(audit_id, current_user),
+                          _("The record is back."))
+
+    def _done(self, action, message):
+        try:
+            action()
+            flash(message, "success")
+        except (history.HistoryError, RecordError) as exc:
+            flash(str(exc), "error")
+        came_from = request.referrer or ""
+        return redirect(came_from if came_from.startswith(request.host_url)
+                        else url_for(".index"))

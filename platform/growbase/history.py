@@ -1,0 +1,108 @@
+"""The audit read back: who changed what, anywhere, and taking one change back.
+
+Reverting a field and restoring a deleted record go through the record service like any
+edit, so they are checked, audited ("revert" / "restore" as their source) and fire the
+automations a change would.
+"""
+
+from datetime import datetime, time, timedelta
+
+from peewee import OP, Expression, Value
+
+from .catalog import UnknownEntity, catalog
+from .i18n import gettext as _
+from .records import Actor, RecordService
+from .tables import Audit
+
+PAGE = 100
+FILTERS = ("user", "entity", "record_id", "action", "field", "since", "until")
+
+
+class HistoryError(ValueError):
+    pass
+
+
+def search(params, offset=0, limit=PAGE):
+    """Audit entries, newest first, narrowed by `params` (see FILTERS): who, which entity
+    and record, what kind of change, which field, between which days (YYYY-MM-DD)."""
+    query = Audit.select().order_by(Audit.id.desc())
+    if params.get("user"):
+        query = query.where(Audit.username == params["user"])
+    if params.get("entity"):
+        query = query.where(Audit.entity == params["entity"])
+    if params.get("record_id"):
+        query = query.where(Audit.record_id == int(params["record_id"]))
+    if params.get("action"):
+        query = query.where(Audit.action == params["action"])
+    for key, op in (("since", "ge"), ("until", "lt")):
+        if params.get(key):
+            day = _day(params[key], key)
+            bound = datetime.combine(day + (timedelta(days=1) if key == "until" else timedelta()),
+                                     time())
+            query = query.where(Audit.at >= bound if op == "ge" else Audit.at < bound)
+    if params.get("field"):  # a first cut in SQL, the exact test on the JSON
+        needle = Value(f'%"{params["field"]}"%', converter=False)  # not through json.dumps
+        query = query.where(Expression(Audit.changes, OP.ILIKE, needle))  # (LIKE: GLOB in SQLite)
+        return [a for a in query.limit(limit * 5).offset(offset)
+                if params["field"] in (a.changes or {})][:limit]
+    return list(query.limit(limit).offset(offset))
+
+
+def _day(text, key):
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        raise HistoryError(_("%(key)s: write the day as YYYY-MM-DD.", key=key)) from None
+
+
+def entry(audit_id):
+    audit = Audit.get_or_none(Audit.id == audit_id)
+    if audit is None:
+        raise HistoryError(_("There is no history entry #%(id)s.", id=audit_id))
+    return audit
+
+
+def revert(audit_id, field, user):
+    """Set `field` of the record back to what it was before this change."""
+    audit = entry(audit_id)
+    if audit.action not in ("update", "create", "restore") or field not in (audit.changes or {}):
+        raise HistoryError(_("Entry #%(id)s did not change %(field)s.", id=audit_id, field=field))
+    service = RecordService(Actor.for_user(user, f"revert:{audit_id}"))
+    return service.update(audit.entity, audit.record_id, {field: audit.changes[field][0]})
+
+
+def restore(audit_id, user):
+    """Bring back the record this entry deleted, as it was, under its old number."""
+    audit = entry(audit_id)
+    if audit.action != "delete":
+        raise HistoryError(_("Entry #%(id)s is not a deletion.", id=audit_id))
+    values = {name: old for name, (old, _new) in (audit.changes or {}).items()}
+    service = RecordService(Actor.for_user(user, f"restore:{audit_id}"))
+    return service.restore(audit.entity, audit.record_id, values, audit.record_version + 1)
+
+
+def shown(audit, locale):
+    """(label, old, new) per changed field, as people read them."""
+    try:
+        entity = catalog().entity(audit.entity)
+    except UnknownEntity:
+        entity = None
+    out = []
+    for name, pair in (audit.changes or {}).items():
+        field = entity.by_name.get(name) if entity else None
+        old, new = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
+        out.append((name, field.label(locale) if field else name,
+                    _show(field, old, locale), _show(field, new, locale)))
+    return out
+
+
+def _show(field, value, locale):
+    if value is None:
+        return ""
+    if field is None:
+        return str(value)
+    try:
+        return field.type.display(field.type.parse(value, field), field, locale)
+    except (ValueError, TypeError):  # a value of an older definition: show it as stored
+        return str(value)
+

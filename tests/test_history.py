@@ -1,0 +1,77 @@
+"""The owner finds who changed what, reverts a field, restores a deleted record; others may
+not; exports are on record."""
+
+from datetime import date, timedelta
+
+from growbase.auth import create_token
+from growbase.tables import Audit, User
+from helpers import Api, csrf_token, run_queued_jobs
+
+
+def test_the_owner_finds_yesterdays_change_of_an_amount_and_reverts_it(app, client, shop,
+                                                                         service, api):
+    anna = User.get(username="anna")
+    order = service.create("order", {"number": "ORD-00001", "customer": shop.id,
+                                     "amount": "100", "manager": anna.id})
+    anna_api = Api(app.test_client(), create_token(anna, "t"))
+    assert anna_api.patch(f"/api/order/{order.id}", json={"amount": "150"}).status_code == 200
+    api.patch(f"/api/order/{order.id}", json={"comment": "today's note"})
+    yesterday = date.today() - timedelta(days=1)
+    changed = Audit.get((Audit.username == "anna") & (Audit.action == "update"))
+    Audit.update(at=changed.at - timedelta(days=1)).where(Audit.id == changed.id).execute()
+
+    found = api.get(f"/api/audit?entity=order&field=amount&since={yesterday}&until={yesterday}")
+    items = found.get_json()["items"]
+    assert [(i["user"], i["changes"]["amount"]) for i in items] == [("anna", ["100.00", "150.00"])]
+    page = client.get(f"/admin/audit/?field=amount&since={yesterday}&until={yesterday}")
+    html = page.get_data(as_text=True)
+    assert "anna" in html and "150.00" in html and "today&#39;s note" not in html
+    client.post(f"/admin/audit/{items[0]['id']}/revert",
+                data={"field": "amount", "csrf_token": csrf_token(html)})
+    assert api.get(f"/api/order/{order.id}").get_json()["amount"] == "100.00"
+    reverted = Audit.select().where(Audit.record_id == order.id).order_by(Audit.id.desc()).first()
+    assert reverted.username == "owner" and reverted.source == f"revert:{items[0]['id']}"
+
+
+def test_a_deleted_record_comes_back_under_its_number(api, service):
+    customer = service.create("customer", {"name": "Ушедший Клиент", "phone": "+79120000001",
+                                           "city": "Казань"})
+    assert api.delete(f"/api/customer/{customer.id}").status_code == 204
+    deleted = Audit.get((Audit.action == "delete") & (Audit.record_id == customer.id))
+    back = api.post(f"/api/audit/{deleted.id}/restore")
+    assert back.status_code == 200
+    restored = api.get(f"/api/customer/{customer.id}").get_json()
+    assert (restored["name"], restored["phone"], restored["city"]) == (
+        "Ушедший Клиент", "+79120000001", "Казань")
+    assert restored["_version"] == deleted.record_version + 1
+    again = api.post(f"/api/audit/{deleted.id}/restore")
+    assert again.status_code == 422 and "nothing to restore" in again.get_json()["errors"][
+        "_record"]
+    wrong = api.post(f"/api/audit/{deleted.id}/revert", json={"field": "name"})
+    assert wrong.status_code == 404
+
+
+def test_only_the_owner_reads_and_undoes_history(app, shop):
+    anna = User.get(username="anna")
+    anna_api = Api(app.test_client(), create_token(anna, "t"))
+    assert anna_api.get("/api/audit").status_code == 403
+    assert anna_api.post("/api/audit/1/restore").status_code == 403
+    from helpers import log_in
+    browser = app.test_client()
+    log_in(browser, "anna", "anna-password")
+    assert browser.get("/admin/audit/").status_code == 404
+    assert "/admin/audit/" not in browser.get("/admin/").get_data(as_text=True)
+
+
+def test_exports_are_on_record_with_how_many_rows(api, service):
+    service.create("customer", {"name": "Один"})
+    job = api.post("/api/customer/export", json={"format": "csv"}).get_json()
+    run_queued_jobs()
+    logged = Audit.get(Audit.action == "export")
+    assert (logged.username, logged.entity, logged.changes["rows"][1]) == ("owner", "customer", 1)
+    assert logged.source == f"export:{job['id']}"
+
+
+def test_a_bad_day_in_the_filter_says_how_to_write_it(api):
+    response = api.get("/api/audit?since=yesterday")
+    assert response.status_code == 400 and "YYYY-MM-DD" in response.get_json()["errors"]["filter"]

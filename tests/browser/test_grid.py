@@ -362,3 +362,17 @@ def test_export_then_delete_a_selection(page, rest, client):
     wait_until(lambda: len(orders(rest, "ORD-7998")) == 1, message="the deletion")
     assert orders(rest, "ORD-7998")[0]["number"] not in chosen
     assert page.locator(".tabulator-row").count() == 1
+
+
+def test_the_pages_work_under_the_content_security_policy(page):
+    violations = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    for url, ready in (("/admin/grid/order/", ".tabulator-row"),
+                       ("/admin/grid/order/kanban/", ".gb-card"),
+                       ("/admin/records/order/", "table.model-list"),
+                       ("/admin/records/order/edit/?id=1", "input[name=number]"),
+                       ("/admin/transfer/import/customer/", "input[type=file]")):
+        page.goto(url)
+        page.wait_for_selector(ready, state="attached")
+    assert violations == []

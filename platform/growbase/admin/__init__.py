@@ -15,6 +15,7 @@ from .audit import AuditView
 from .grid import GridView
 from .system import InboxView, OutboxView, ProfileView, RulesView, RunLogView, unread_count
 from .transfer import TransferView
+from .users import UsersView
 from .views import RecordsRouter
 
 
@@ -76,6 +77,7 @@ def init_admin(app):
     admin.add_view(OutboxView(name=lazy_gettext("Outbox"), endpoint="outbox",
                               category=automations))
     admin.add_view(RunLogView(name=lazy_gettext("Run log"), endpoint="runs", category=automations))
+    admin.add_view(UsersView(name=lazy_gettext("Users"), endpoint="users", url="/admin/users"))
     admin.add_view(AuditView(name=lazy_gettext("History"), endpoint="audit", url="/admin/audit"))
     admin.add_view(TransferView(name=lazy_gettext("Imports and exports"), endpoint="transfer",
                                 url="/admin/transfer"))

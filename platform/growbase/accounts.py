@@ -1,0 +1,55 @@
+"""What the owner does with accounts: invite, new password, deactivate and hand a person's
+records and tasks to someone else, activate again."""
+
+import secrets
+
+from .auth import AccountError, create_user, set_password
+from .catalog import catalog
+from .i18n import gettext as _
+from .records import Actor, RecordService
+from .tables import User
+
+
+def new_password():
+    return secrets.token_urlsafe(9)  # 12 characters, shown once to the owner
+
+
+def invite(username, role, full_name=""):
+    """Create the account with a one-time password; return (user, password)."""
+    password = new_password()
+    return create_user(username.strip(), password, role=role, full_name=full_name.strip()), password
+
+
+def reset_password(user):
+    password = new_password()
+    set_password(user, password)
+    return password
+
+
+def deactivate(user, heir, by):
+    """Lock the account out; its records stay. With an heir, every user field naming it (a
+    manager, an assignee) names the heir instead, through the record service (audited,
+    automations fire). Returns how many records changed hands."""
+    if user.role == "owner" and User.select().where(
+            (User.role == "owner") & User.active & (User.id != user.id)).count() == 0:
+        raise AccountError(_("This is the last active owner; make someone else owner first."))
+    if heir is not None and (heir.id == user.id or not heir.active):
+        raise AccountError(_("Hand the records to another active user."))
+    User.update(active=False).where(User.id == user.id).execute()
+    if heir is None:
+        return 0
+    service = RecordService(Actor.for_user(by, f"reassign:{user.username}"))
+    moved = 0
+    for entity in catalog().entities():
+        for field in (f for f in entity.active_fields if f.type.holds_users):
+            model, column = entity.model, getattr(entity.model, field.name)
+            ids = [r.id for r in model.select(model.id).where(column == user.id)]
+            for start in range(0, len(ids), 1000):
+                outcomes = service.save_batch(entity.name, [
+                    {"id": i, "data": {field.name: heir.id}} for i in ids[start:start + 1000]])
+                moved += sum(1 for kind, _detail in outcomes if kind == "updated")
+    return moved
+
+
+def activate(user):
+    User.update(active=True).where(User.id == user.id).execute()

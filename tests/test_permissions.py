@@ -200,3 +200,17 @@ def test_admin_pages_follow_the_same_rules(world, who):
         saved = world["api"]["owner"].get(f"/api/order/{world['orders']['anna']}").get_json()
         assert saved["tracking"] == "T-9" and saved["number"] == "ORD-00001"
         assert client.get("/admin/records/order/new/").status_code == 302
+
+
+def test_a_change_of_permissions_is_on_record(world):
+    from growbase.definitions.store import apply_definitions
+    from growbase.tables import Audit
+    spec = json.loads((ROOT / "schemas" / "product.json").read_text())
+    spec["permissions"]["manager"]["can"] = ["read", "export"]
+    apply_definitions([spec], author="owner")
+    logged = (Audit.select().where((Audit.action == "rights") & (Audit.entity == "product"))
+              .order_by(Audit.id.desc()).get())
+    before, after = logged.changes["permissions"]
+    assert before["manager"]["can"] == ["read"] and after["manager"]["can"] == ["read", "export"]
+    assert logged.username == "owner"
+    assert world["api"]["anna"].post("/api/product/export", json={}).status_code == 202

@@ -10,10 +10,17 @@ from flask_login import current_user
 from ..catalog import catalog
 from ..i18n import current_locale
 from ..permissions import access
-
 from .audit import AuditView
 from .grid import GridView
-from .system import InboxView, OutboxView, ProfileView, RulesView, RunLogView, unread_count
+from .rights import RightsView
+from .system import (
+    InboxView,
+    OutboxView,
+    ProfileView,
+    RulesView,
+    RunLogView,
+    unread_count,
+)
 from .transfer import TransferView
 from .users import UsersView
 from .views import RecordsRouter
@@ -78,6 +85,8 @@ def init_admin(app):
                               category=automations))
     admin.add_view(RunLogView(name=lazy_gettext("Run log"), endpoint="runs", category=automations))
     admin.add_view(UsersView(name=lazy_gettext("Users"), endpoint="users", url="/admin/users"))
+    admin.add_view(RightsView(name=lazy_gettext("Permissions"), endpoint="rights",
+                              url="/admin/permissions"))
     admin.add_view(AuditView(name=lazy_gettext("History"), endpoint="audit", url="/admin/audit"))
     admin.add_view(TransferView(name=lazy_gettext("Imports and exports"), endpoint="transfer",
                                 url="/admin/transfer"))

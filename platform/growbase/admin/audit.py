@@ -1,8 +1,8 @@
 """History: every change in the system, searchable, for the owner, with one-click revert of
 a field and restore of a deleted record."""
 
-from flask import abort, flash, redirect, request, url_for
-from flask_admin import BaseView, expose
+from flask import flash, redirect, request, url_for
+from flask_admin import expose
 from flask_login import current_user
 
 from .. import history
@@ -10,15 +10,10 @@ from ..catalog import catalog
 from ..i18n import current_locale
 from ..i18n import gettext as _
 from ..records import RecordError
+from .system import OwnerView
 
 
-class AuditView(BaseView):
-    def is_accessible(self):
-        return current_user.is_authenticated and current_user.role == "owner"
-
-    def inaccessible_callback(self, name, **kwargs):
-        abort(404)
-
+class AuditView(OwnerView):
     @expose("/")
     def index(self):
         params = {k: request.args.get(k, "").strip() for k in history.FILTERS}

@@ -1,6 +1,6 @@
 """Back-office pages over the system tables: inbox, outbox, run log, rules."""
 
-from flask import flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
 
@@ -24,6 +24,16 @@ def newest_first(model, filters):
         if request.args.get(param):
             query = query.where(getattr(model, param) == request.args[param])
     return query.limit(PAGE)
+
+
+class OwnerView(BaseView):
+    """A page only the owner sees: not in anyone else's menu, and 404 (not a hint) to them."""
+
+    def is_accessible(self):
+        return current_user.is_authenticated and current_user.role == "owner"
+
+    def inaccessible_callback(self, name, **kwargs):
+        abort(404)
 
 
 def unread_count():

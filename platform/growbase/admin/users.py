@@ -2,7 +2,7 @@
 and tasks to a colleague), activate again."""
 
 from flask import abort, flash, redirect, request, url_for
-from flask_admin import BaseView, expose
+from flask_admin import expose
 from flask_login import current_user
 
 from .. import accounts
@@ -10,15 +10,10 @@ from ..auth import AccountError
 from ..i18n import gettext as _
 from ..permissions import ROLES
 from ..tables import User
+from .system import OwnerView
 
 
-class UsersView(BaseView):
-    def is_accessible(self):
-        return current_user.is_authenticated and current_user.role == "owner"
-
-    def inaccessible_callback(self, name, **kwargs):
-        abort(404)
-
+class UsersView(OwnerView):
     @expose("/")
     def index(self):
         users = list(User.select().order_by(User.active.desc(), User.username))

@@ -8,7 +8,7 @@ from ..db import ddl
 from ..fields import FieldError
 from ..i18n import gettext as _
 from ..models import build_model
-from ..tables import ConfigState, Definition
+from ..tables import Audit, ConfigState, Definition
 from .entity import Entity
 from .errors import DefinitionError
 from .schema import RESERVED_NAMES, json_path, schema_problems
@@ -163,6 +163,11 @@ def apply_definitions(specs, author="system", confirm=False, note="", dry_run=Fa
         for old, new, plan in changes:
             migrate.apply(old, new, plan, new.version)
             save_version(new, author, note)
+            rights = (old.spec.get("permissions") if old else None, new.spec.get("permissions"))
+            if rights[0] != rights[1]:  # who may see what: on record beside every other change
+                Audit.create(entity=new.name, record_id=0, record_version=new.version,
+                             action="rights", changes={"permissions": list(rights)},
+                             username=author[:80], source="definition")
     forget()
     return plans
 

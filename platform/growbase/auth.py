@@ -12,7 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from . import logins
+from . import logins, twofactor
 from .db import database
 from .i18n import gettext as _
 from .permissions import ROLES
@@ -20,7 +20,8 @@ from .tables import ApiToken, User, utcnow
 
 MIN_PASSWORD = 8
 TOKEN_TOUCH = timedelta(minutes=1)
-PUBLIC_ENDPOINTS = {"auth.login", "health.healthz", "static", "admin.static", "auth.static"}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.code", "health.healthz",
+                    "static", "admin.static", "auth.static"}
 
 login_manager = LoginManager()
 bp = Blueprint("auth", __name__)
@@ -109,6 +110,10 @@ class LoginForm(FlaskForm):
     password = PasswordField("Password", validators=[DataRequired()])
 
 
+class CodeForm(FlaskForm):
+    code = StringField("Code", validators=[DataRequired()])
+
+
 def _safe_next(target):
     return target if target and target.startswith("/") and not target.startswith("//") else None
 
@@ -124,14 +129,50 @@ def login():
             return render_template("auth/login.html", form=form), 429
         user = User.get_or_none(User.username == name)
         if user and user.active and check_password_hash(user.password_hash, form.password.data):
+            target = _safe_next(request.args.get("next")) or url_for("admin.index")
             session.clear()
-            session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
-            login_user(user)
-            logins.succeeded(user, address)
-            return redirect(_safe_next(request.args.get("next")) or url_for("admin.index"))
+            if user.totp_secret:  # the password was right; now the code from the app
+                session["gb_pending"] = {"user": user.id, "at": utcnow().timestamp(),
+                                         "next": target}
+                return redirect(url_for("auth.code"))
+            return _logged_in(user, address, target)
         logins.failed(name, address, user)
         flash(logins.locked(name, address) or _("Wrong username or password."), "error")
     return render_template("auth/login.html", form=form)
+
+
+def _logged_in(user, address, target):
+    session.clear()
+    session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
+    login_user(user)
+    logins.succeeded(user, address)
+    return redirect(target)
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def code():
+    """The second step for accounts with a second factor."""
+    pending = session.get("gb_pending") or {}
+    user = User.get_or_none(User.id == pending.get("user"))
+    if user is None or not user.active or \
+            utcnow().timestamp() - pending.get("at", 0) > twofactor.PENDING_SECONDS:
+        session.pop("gb_pending", None)
+        flash(_("Log in with your password first (the code is asked within 5 minutes)."),
+              "error")
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    address = request.remote_addr or "-"
+    if form.validate_on_submit():
+        paused = logins.locked(user.username, address)
+        if paused:
+            flash(paused, "error")
+            return render_template("auth/code.html", form=form), 429
+        if twofactor.valid(user.totp_secret, form.code.data):
+            return _logged_in(user, address, pending.get("next") or url_for("admin.index"))
+        logins.failed(user.username, address, user)
+        flash(logins.locked(user.username, address) or
+              _("That code is not right; type the one your app shows now."), "error")
+    return render_template("auth/code.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])

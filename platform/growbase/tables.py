@@ -39,6 +39,7 @@ class User(SystemModel):
     active = BooleanField(default=True)
     locale = CharField(max_length=10, default="en")
     email_notifications = BooleanField(default=False)  # inbox messages also by email
+    totp_secret = CharField(max_length=64, null=True)  # a second factor, when turned on
     created_at = DateTimeField(default=utcnow)
 
     class Meta:

@@ -246,14 +246,22 @@ def test_set_a_field_on_a_selection(page, rest, client):
                message="courier on three orders")
 
 
+def search_board(page, text, order):
+    """The board narrowed to one card (the search reloads the columns: wait for it)."""
+    page.locator(".gb-card").first.wait_for()
+    page.fill("#gb-search", text)
+    wait_until(lambda: page.locator(".gb-card").count() == 1, message="the search")
+    card = page.locator(f".gb-card[data-id='{order['id']}']")
+    card.wait_for()
+    return card
+
+
 def test_kanban_drag_fires_the_automation_and_a_colleague_sees_it(page, browser, shop, rest,
                                                                   client):
     order = new_order(rest, client, "ORD-79500", status="new")
     colleague = open_grid(log_in_page(browser, shop, "manager1", staff_password(shop)), "ORD-79500")
     page.goto("/admin/grid/order/kanban/")
-    page.fill("#gb-search", "ORD-79500")
-    card = page.locator(f".gb-card[data-id='{order['id']}']")
-    card.wait_for()
+    card = search_board(page, "ORD-79500", order)
     card.drag_to(page.locator(".gb-column[data-stage=confirmed]"))
     page.locator(f".gb-column[data-stage=confirmed] .gb-card[data-id='{order['id']}']").wait_for()
     wait_until(lambda: rest("GET", f"/api/order/{order['id']}")["status"] == "confirmed",
@@ -270,9 +278,7 @@ def test_kanban_drag_fires_the_automation_and_a_colleague_sees_it(page, browser,
 def test_a_stage_that_needs_more_is_refused_on_the_card(page, rest, client):
     order = new_order(rest, client, "ORD-79600", status="new")
     page.goto("/admin/grid/order/kanban/")
-    page.fill("#gb-search", "ORD-79600")
-    card = page.locator(f".gb-card[data-id='{order['id']}']")
-    card.wait_for()
+    card = search_board(page, "ORD-79600", order)
     card.drag_to(page.locator(".gb-column[data-stage=shipping]"))
     page.locator(".gb-card-error-text").wait_for()
     assert "Courier" in card.inner_text()

@@ -1,9 +1,10 @@
 """Back-office pages over the system tables: inbox, outbox, run log, rules."""
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, session, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
 
+from .. import twofactor
 from ..catalog import catalog
 from ..i18n import gettext as _
 from ..tables import AutomationRun, Notification, Outbox, utcnow
@@ -91,7 +92,39 @@ class ProfileView(BaseView):
             flash(_("Saved."), "success")
             return redirect(url_for(".index"))
         return self.render("admin/system/profile.html", email=current_user.email,
-                           wants=current_user.email_notifications)
+                           wants=current_user.email_notifications, **self.second_factor())
+
+    def second_factor(self):
+        """For the owner: whether a code is asked at login, or the secret being set up."""
+        setup = session.get("gb_totp_setup") if current_user.role == "owner" else None
+        return {"owner": current_user.role == "owner", "totp_on": bool(current_user.totp_secret),
+                "setup": setup, "setup_uri": twofactor.setup_uri(current_user, setup)
+                if setup else None}
+
+    @expose("/2fa/start", methods=("POST",))
+    def totp_start(self):
+        if current_user.role == "owner":
+            session["gb_totp_setup"] = twofactor.new_secret()
+        return redirect(url_for(".index"))
+
+    @expose("/2fa/confirm", methods=("POST",))
+    def totp_confirm(self):
+        secret = session.get("gb_totp_setup")
+        if current_user.role == "owner" and secret and twofactor.turn_on(
+                current_user, secret, request.form.get("code")):
+            session.pop("gb_totp_setup", None)
+            flash(_("From now on, logging in also asks for the code from your app."), "success")
+        else:
+            flash(_("That code is not right; type the one your app shows now."), "error")
+        return redirect(url_for(".index"))
+
+    @expose("/2fa/off", methods=("POST",))
+    def totp_off(self):
+        if twofactor.turn_off(current_user, request.form.get("code")):
+            flash(_("Logging in asks for the password only again."), "success")
+        else:
+            flash(_("That code is not right; type the one your app shows now."), "error")
+        return redirect(url_for(".index"))
 
 
 class OutboxView(BaseView):

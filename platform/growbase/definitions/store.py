@@ -164,7 +164,7 @@ def apply_definitions(specs, author="system", confirm=False, note="", dry_run=Fa
             migrate.apply(old, new, plan, new.version)
             save_version(new, author, note)
             rights = (old.spec.get("permissions") if old else None, new.spec.get("permissions"))
-            if rights[0] != rights[1]:  # who may see what: on record beside every other change
+            if old is not None and rights[0] != rights[1]:  # who may see what, when changed
                 Audit.create(entity=new.name, record_id=0, record_version=new.version,
                              action="rights", changes={"permissions": list(rights)},
                              username=author[:80], source="definition")

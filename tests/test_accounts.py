@@ -3,7 +3,9 @@ their orders and tasks to a colleague; nobody else may."""
 
 import re
 
-from growbase.auth import create_token, create_user
+import pytest
+
+from growbase.auth import AccountError, create_token, create_user, set_password
 from growbase.tables import Audit, User
 from helpers import Api, csrf_token, log_in
 
@@ -58,3 +60,12 @@ def test_the_last_owner_stays_and_only_owners_manage_users(app, client, owner, s
     assert manager.get("/admin/users/").status_code == 404
     assert manager.post(f"/admin/users/{owner.id}/deactivate", data={}).status_code in (400, 404)
     assert User.get_by_id(owner.id).active
+
+
+def test_passwords_anyone_would_try_first_are_refused(owner):
+    admin = create_user("administrator", "a-long-enough-one")
+    for user, weak in ((owner, "short"), (owner, "password1"), (owner, "12345678"),
+                       (admin, "Administrator")):
+        with pytest.raises(AccountError):
+            set_password(user, weak)
+    set_password(admin, "a phrase of my own")

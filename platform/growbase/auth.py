@@ -31,13 +31,22 @@ class AccountError(ValueError):
     pass
 
 
-def check_password_rules(password):
+COMMON = {"password", "password1", "12345678", "123456789", "1234567890", "qwerty123",
+          "qwertyuiop", "11111111", "00000000", "iloveyou", "admin123", "welcome1",
+          "letmein1", "йцукенгш"}
+
+
+def check_password_rules(password, username=""):
+    """Long enough, not one everyone tries first, not the login itself."""
     if len(password) < MIN_PASSWORD:
         raise AccountError(_("The password needs at least %(n)s characters.", n=MIN_PASSWORD))
+    if password.lower() in COMMON or password.lower() == username.lower():
+        raise AccountError(_("This password is among the first anyone would try; choose a "
+                             "longer phrase of your own."))
 
 
 def set_password(user, password):
-    check_password_rules(password)
+    check_password_rules(password, user.username)
     User.update(password_hash=generate_password_hash(password)).where(User.id == user.id).execute()
     logins.unlock(user.username)
 
@@ -46,7 +55,7 @@ def create_user(username, password, role="manager", full_name="", email="", loca
     if role not in ROLES:
         raise AccountError(_("Unknown role %(role)s; use one of: %(roles)s.", role=role,
                              roles=", ".join(ROLES)))
-    check_password_rules(password)
+    check_password_rules(password, username)
     if User.select().where(User.username == username).exists():
         raise AccountError(_("The user %(name)s exists already.", name=username))
     return User.create(username=username, password_hash=generate_password_hash(password),

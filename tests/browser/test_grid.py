@@ -382,3 +382,21 @@ def test_the_pages_work_under_the_content_security_policy(page):
         page.goto(url)
         page.wait_for_selector(ready, state="attached")
     assert violations == []
+
+
+def test_logistics_sees_its_orders_without_amounts_in_grid_and_board(browser, shop):
+    page = log_in_page(browser, shop, "logistics", staff_password(shop))
+    page.goto("/admin/grid/order/")
+    page.wait_for_selector(".tabulator-row")
+    headers = page.inner_text(".tabulator-headers")
+    assert "Amount" not in headers and "Tracking number" in headers
+    statuses = set(page.locator(".tabulator-cell[tabulator-field=status]").all_inner_texts())
+    assert statuses and statuses <= {"Confirmed", "Awaiting supply", "Ready to ship",
+                                     "Shipping", "Delivered"}
+    assert page.locator("#gb-new-row").is_hidden() and page.locator("#gb-bulk-delete").is_hidden()
+    page.goto("/admin/grid/order/kanban/")
+    page.locator(".gb-card").first.wait_for()
+    assert page.locator(".gb-column[data-stage=new] .gb-card").count() == 0
+    assert "RUB" not in page.inner_text("#gb-board")  # no amounts, no sums
+    page.screenshot(path=str(ARTIFACTS / "kanban-logistics.png"))
+    page.context.close()

@@ -37,9 +37,10 @@ def main(rows):
                         ("grid page 2", "/api/order?limit=100&offset=100&sort=-ordered_at")):
         response = client.get(path, headers=headers)
         assert response.status_code == 200, response.get_json()
-        shown = response.get_json()["total"]
+        body = response.get_json()
+        shown = f"{body['total']:,}" if body["total_exact"] else f"> {body['total'] - 1:,}"
         ms = median_ms(lambda p=path: client.get(p, headers=headers), repeat=30, warmup=3)
-        report(f"manager's {label}, {shown:,} of {rows:,} visible {backend()}", ms, "ms",
+        report(f"manager's {label}, {shown} of {rows:,} visible {backend()}", ms, "ms",
                "< 50 ms", ms < 50)
     db.close()
 

@@ -61,7 +61,7 @@ class HomeView(AdminIndexView):
     @expose("/")
     def index(self):
         from ..queries import select
-        cards = [{"entity": e, "label": e.plural(), "count": select(e, limit=1)[0]}
+        cards = [{"entity": e, "label": e.plural(), "count": select(e, limit=1, exact=True)[0]}
                  for e in catalog().entities() if access(e).can("read")]
         from ..backups import is_stale, last_backup
         backup = last_backup() if current_user.role == "owner" else None

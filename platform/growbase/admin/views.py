@@ -117,7 +117,7 @@ class EntityView(BaseModelView):
         sort = f"{'-' if sort_desc else ''}{sort_field}" if sort_field else None
         try:
             total, _exact, rows = select(self.entity, {"all": nodes} if nodes else None, search,
-                                         sort, page_size, (page or 0) * page_size)
+                                         sort, page_size, (page or 0) * page_size, exact=True)
         except QueryError as exc:
             flash("; ".join(exc.errors.values()), "error")
             total, _exact, rows = select(self.entity, None, None, None, page_size, 0)

@@ -12,7 +12,7 @@
   var undoStack = [];
   var groupTotals = {};
   var state = {filters: [], extra: null, q: "", group: "", sort: "", viewId: null};
-  var views = [], layout = null, newRows = 0, quiet = false, undoing = false, table;
+  var views = [], layout = null, newRows = 0, quiet = false, undoing = false, totalExact = true, table;
 
   // -- columns ------------------------------------------------------------------------------
   function keyOf(row) { return String(row.getData().id); }
@@ -164,8 +164,11 @@
       if (answers[1] && answers[1].status === 200) {
         answers[1].body.groups.forEach(function (g) { groupTotals[groupKey(g.value)] = g; });
       }
-      return {last_page: Math.max(1, Math.ceil(r.body.total / params.size)), last_row: r.body.total,
-              data: r.body.items.map(withPending)};
+      totalExact = r.body.total_exact;
+      var pages = Math.max(1, Math.ceil(r.body.total / params.size));
+      // "more than 10,000": there is always a next page until a short one comes back
+      if (!totalExact) pages = r.body.items.length < params.size ? params.page : Math.max(pages, params.page + 1);
+      return {last_page: pages, last_row: r.body.total, data: r.body.items.map(withPending)};
     });
   }
 
@@ -747,8 +750,13 @@
       clipboardCopyConfig: {rowHeaders: false, columnHeaders: false},
       clipboardPasteParser: "range", clipboardPasteAction: paste,
       pagination: true, paginationMode: "remote", paginationSize: 100,
-      paginationSizeSelector: [50, 100, 250, 500], paginationCounter: "rows",
+      paginationSizeSelector: [50, 100, 250, 500],
       sortMode: "remote", filterMode: "remote", ajaxURL: api, ajaxRequestFunc: loadPage,
+      paginationCounter: function (size, row, page, total) {
+        var f = new Intl.NumberFormat(cfg.locale);
+        return f.format(total ? row : 0) + "–" + f.format(Math.min(row + size - 1, total)) + " / " +
+          (totalExact ? f.format(total) : "> " + f.format(total - 1));
+      },
       movableColumns: true, placeholder: "—", headerSortClickElement: "icon",
       locale: cfg.locale === "ru" ? "ru" : false,
       langs: {ru: {pagination: {first: "«", first_title: "Первая", last: "»", last_title: "Последняя",

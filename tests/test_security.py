@@ -14,6 +14,7 @@ def test_pages_and_api_answers_carry_the_security_headers(client, api):
         headers = response.headers
         assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
         assert "connect-src 'self'" in headers["Content-Security-Policy"]
+        assert "script-src 'self';" in headers["Content-Security-Policy"]  # no inline scripts
         assert headers["X-Frame-Options"] == "DENY"
         assert headers["X-Content-Type-Options"] == "nosniff"
 

@@ -400,3 +400,17 @@ def test_logistics_sees_its_orders_without_amounts_in_grid_and_board(browser, sh
     assert "RUB" not in page.inner_text("#gb-board")  # no amounts, no sums
     page.screenshot(path=str(ARTIFACTS / "kanban-logistics.png"))
     page.context.close()
+
+
+def test_deleting_from_the_list_still_asks_first_without_inline_scripts(page, rest, client):
+    order = new_order(rest, client, "ORD-79990")
+    page.goto("/admin/records/order/?search=ORD-79990")
+    trash = page.locator("button[data-gb-confirm]").first
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    trash.click()
+    page.wait_for_timeout(300)
+    assert rest("GET", f"/api/order/{order['id']}")["number"] == "ORD-79990"
+    page.once("dialog", lambda dialog: dialog.accept())
+    trash.click()
+    page.wait_for_load_state()
+    wait_until(lambda: "errors" in rest("GET", f"/api/order/{order['id']}"), message="deletion")

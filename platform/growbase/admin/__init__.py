@@ -84,10 +84,13 @@ def init_admin(app):
     admin.add_view(OutboxView(name=lazy_gettext("Outbox"), endpoint="outbox",
                               category=automations))
     admin.add_view(RunLogView(name=lazy_gettext("Run log"), endpoint="runs", category=automations))
-    admin.add_view(UsersView(name=lazy_gettext("Users"), endpoint="users", url="/admin/users"))
+    administration = lazy_gettext("Administration")
+    admin.add_view(UsersView(name=lazy_gettext("Users"), endpoint="users", url="/admin/users",
+                             category=administration))
     admin.add_view(RightsView(name=lazy_gettext("Permissions"), endpoint="rights",
-                              url="/admin/permissions"))
-    admin.add_view(AuditView(name=lazy_gettext("History"), endpoint="audit", url="/admin/audit"))
+                              url="/admin/permissions", category=administration))
+    admin.add_view(AuditView(name=lazy_gettext("History"), endpoint="audit", url="/admin/audit",
+                             category=administration))
     admin.add_view(TransferView(name=lazy_gettext("Imports and exports"), endpoint="transfer",
                                 url="/admin/transfer"))
     app.jinja_env.globals["unread_count"] = unread_count

@@ -11,3 +11,22 @@
   }
   document.addEventListener("DOMContentLoaded", function () { applyMasks(document); });
 })();
+
+// Flask-Admin's buttons, without inline handlers (the Content-Security-Policy forbids them):
+// a delete asks first, a list action runs, a filter link does not navigate.
+document.addEventListener("click", function (event) {
+  var target = event.target.closest ? event.target : event.target.parentElement;
+  var asks = target.closest("[data-gb-confirm]");
+  if (asks && !window.confirm(asks.dataset.gbConfirm)) {
+    event.preventDefault();
+    event.stopPropagation();
+    return;
+  }
+  var action = target.closest("[data-gb-action]");
+  if (action) {
+    event.preventDefault();
+    window.modelActions.execute(action.dataset.gbAction);
+  }
+  if (target.closest("a.filter, a[href='#'][data-toggle]")) event.preventDefault();
+}, true);
+

@@ -37,6 +37,10 @@ def test_only_the_owner_changes_rules(app, shop):
     api = Api(app.test_client(), create_token(manager, "t"))
     assert api.put("/api/automations/vip", json=RULE).status_code == 403
     assert api.get("/api/automations").status_code == 200
+    for path in ("/api/outbox", "/api/automation-runs"):  # customers' phones and texts
+        assert api.get(path).status_code == 403, path
+    tested = api.post("/api/automations/order_received/test", json={"record_id": shop.id})
+    assert tested.status_code == 403
 
 
 def test_test_endpoint_previews_and_rerun_refuses_a_done_run(api, shop, service):

@@ -22,8 +22,11 @@ from .tables import AutomationRun, Outbox
 
 
 def owner_only():
+    """Rules, their runs and the messages they sent (customers' phones and texts) are the
+    owner's to see and change."""
     if current_user.role != "owner":
-        refuse(403, _role=_("Only the owner may change automation rules."))
+        refuse(403, _role=_("Only the owner may change automation rules and see their runs "
+                            "and messages."))
 
 
 def rule_or_404(key):
@@ -68,6 +71,7 @@ def put_automation(key):
 @bp.post("/automations/<key>/test")
 def test_automation(key):
     """What the rule would do for one record; nothing is written or sent."""
+    owner_only()
     rule = rule_or_404(key)
     record_id = body().get("record_id")
     if not isinstance(record_id, int):
@@ -89,6 +93,7 @@ def message_json(m):
 @bp.get("/outbox")
 def outbox():
     """Messages the automations produced, with where each is on its way out."""
+    owner_only()
     return system_rows(Outbox, Outbox.id, {"channel": Outbox.channel, "status": Outbox.status,
                                            "rule": Outbox.rule, "record_id": Outbox.record_id},
                        lambda rows: [message_json(m) for m in rows])
@@ -96,6 +101,7 @@ def outbox():
 
 @bp.post("/outbox/<int:message_id>/resend")
 def resend_message(message_id):
+    owner_only()
     if not resend(message_id):
         refuse(409, _message=_("Only a failed message, or one whose sending is unknown, can be "
                                "sent again."))
@@ -114,6 +120,7 @@ def run_json(run, actions):
 @bp.get("/automation-runs")
 def automation_runs():
     """The run log: every rule an event fired, its outcome, error and attempts."""
+    owner_only()
     return system_rows(AutomationRun, AutomationRun.id,
                        {"rule": AutomationRun.rule, "status": AutomationRun.status,
                         "entity": AutomationRun.entity, "record_id": AutomationRun.record_id},
@@ -122,6 +129,7 @@ def automation_runs():
 
 @bp.post("/automation-runs/<int:run_id>/rerun")
 def rerun_run(run_id):
+    owner_only()
     if rerun(run_id) is None:
         refuse(409, _run=_("Only a failed run can be run again."))
     return jsonify(run_json(*with_actions([AutomationRun.get_by_id(run_id)])[0])), 202

@@ -127,7 +127,7 @@ class ProfileView(BaseView):
         return redirect(url_for(".index"))
 
 
-class OutboxView(BaseView):
+class OutboxView(OwnerView):
     """Messages the automations produced and where each is on its way out."""
 
     @expose("/")
@@ -148,7 +148,7 @@ class OutboxView(BaseView):
         return redirect(back())
 
 
-class RunLogView(BaseView):
+class RunLogView(OwnerView):
     """Every rule an event fired: outcome, error, attempts, and what each action did."""
 
     @expose("/")
@@ -169,7 +169,7 @@ class RunLogView(BaseView):
         return redirect(back())
 
 
-class RulesView(BaseView):
+class RulesView(OwnerView):
     """The automation rules: what each does, on or off, and "test on this record"."""
 
     @expose("/")
@@ -183,15 +183,14 @@ class RulesView(BaseView):
                 tested = preview(catalog().rule(key), int(request.args["record_id"]))
             except NotFound as exc:
                 flash(str(exc), "error")
-        return self.render("admin/system/rules.html", rules=rules, tested=tested,
-                           can_change=current_user.role == "owner")
+        return self.render("admin/system/rules.html", rules=rules, tested=tested)
 
     @expose("/toggle/<key>", methods=("POST",))
     def toggle(self, key):
         from ..automation.rules import apply_rules
         rule = catalog().rule(key)
-        if current_user.role != "owner" or rule is None:
-            flash(_("Only the owner may change automation rules."), "error")
+        if rule is None:
+            flash(_("There is no rule \"%(key)s\".", key=key), "error")
             return redirect(url_for(".index"))
         apply_rules([dict(rule.spec, enabled=not rule.enabled)], author=current_user.username,
                     note="turned " + ("off" if rule.enabled else "on") + " in the UI")

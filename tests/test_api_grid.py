@@ -181,3 +181,13 @@ def test_links_pasted_as_text_are_found_like_in_an_import(api, shop):
     assert [r["status"] for r in results] == ["created", "created", "rejected"]
     assert results[0]["record"]["customer"] == {"id": shop.id, "title": "Иван Петров"}
     assert "Nobody Known" in results[2]["errors"]["customer"]
+
+
+def test_the_history_names_the_grid_as_the_door(client, shop):
+    from helpers import csrf_token
+    token = csrf_token(client.get("/admin/profile/").get_data(as_text=True))
+    client.post("/api/order/batch", json={"items": [{"data": {
+        "number": "ORD-00001", "customer": shop.id}}]},
+        headers={"X-CSRFToken": token, "X-Growbase-Client": "grid"})
+    from growbase.tables import Audit
+    assert Audit.select().order_by(Audit.id.desc()).get().source == "grid"

@@ -214,3 +214,17 @@ def test_a_change_of_permissions_is_on_record(world):
     assert before["manager"]["can"] == ["read"] and after["manager"]["can"] == ["read", "export"]
     assert logged.username == "owner"
     assert world["api"]["anna"].post("/api/product/export", json={}).status_code == 202
+
+
+def test_a_link_to_a_record_the_role_may_not_see_shows_only_its_number(world, shop):
+    from growbase.definitions.store import apply_definitions
+    spec = json.loads((ROOT / "schemas" / "customer.json").read_text())
+    spec["permissions"]["manager"]["rows"] = {"field": "city", "eq": "Москва"}
+    spec["permissions"]["logistics"]["fields"] = {"name": "hidden"}
+    apply_definitions([spec], author="test")
+    order = world["orders"]["anna"]
+    for who in ("anna", "lena"):
+        shown = world["api"][who].get(f"/api/order/{order}").get_json()["customer"]
+        assert shown == {"id": shop.id, "title": f"#{shop.id}"}, who
+    owner = world["api"]["owner"].get(f"/api/order/{order}").get_json()["customer"]
+    assert owner["title"] == "Иван Петров"

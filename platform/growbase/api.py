@@ -18,9 +18,13 @@ RESERVED_PARAMS = {"filter", "sort", "limit", "offset", "q", "count", "by"}
 MAX_BATCH = 10_000
 
 
+PAGES = ("grid", "kanban")  # our own pages say which they are: the history names the door
+
+
 def service():
     token = getattr(current_user, "token_name", None)
-    source = f"api:{token}" if token else "api:session"
+    page = request.headers.get("X-Growbase-Client", "")
+    source = f"api:{token}" if token else page if page in PAGES else "api:session"
     return RecordService(Actor.for_user(current_user, source), locale=current_user.locale)
 
 

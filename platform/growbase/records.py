@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from peewee import IntegrityError
 
 from .catalog import catalog
-from .conditions import evaluate
+from .conditions import evaluate, fields_in
 from .db import (database, existing_values, fetch, insert_row, insert_rows, row_exists,
                  update_row)
 from .fields import FieldError
@@ -146,12 +146,19 @@ def json_values(entity, values, names=None):
 
 
 def titles(entity, ids, depth=0):
-    """Return {id: title} rendered from the entity's title template, in one query."""
+    """Return {id: title} rendered from the entity's title template, in one query.
+
+    Only of records the acting role may see, without fields hidden from it: a link to
+    anything else shows its number, as a link to a deleted record does."""
     ids = [i for i in set(ids) if i is not None]
-    if not ids:
+    rights = access(entity)
+    if not ids or not rights.can("read"):
         return {}
-    fields = entity.title_fields
-    rows = fetch(entity.model, ids, ("id", *[f.name for f in fields]))
+    fields = [f for f in entity.title_fields if rights.shows(f.name)]
+    tested = fields_in(rights.rows, entity) if rights.rows else set()
+    names = list(dict.fromkeys([f.name for f in fields] + sorted(tested)))
+    rows = [r for r in fetch(entity.model, ids, ("id", *names))
+            if not tested or evaluate(rights.rows, entity, {n: getattr(r, n) for n in names})]
     nested = {}
     if depth == 0:  # one level of linked titles; deeper links show their number
         for field in fields:
@@ -163,6 +170,8 @@ def titles(entity, ids, depth=0):
     for row in rows:
         def show(match):
             field = entity.by_name[match.group(1)]
+            if not rights.shows(field.name):
+                return ""
             value = getattr(row, field.name)
             if field.name in nested:
                 return nested[field.name].get(value, "" if value is None else f"#{value}")

@@ -31,6 +31,12 @@ def cell(page, row, field):
         f".tabulator-cell[tabulator-field={field}]")
 
 
+def select(page, field, last_row):
+    """Cells of `field` from the first row to `last_row`, as a click and a Shift+click do."""
+    cell(page, 0, field).click()
+    cell(page, last_row, field).click(modifiers=["Shift"])
+
+
 def saved(page):
     wait_until(lambda: page.inner_text("#gb-save-state") == "All changes saved", message="the save")
 
@@ -156,8 +162,7 @@ def test_fill_down_and_pick_a_link_by_searching(page, rest, client):
     open_grid(page, "ORD-7970")
     page.locator(".tabulator-col[tabulator-field=number] .tabulator-col-sorter").click()
     wait_until(lambda: cell(page, 0, "number").inner_text() == "ORD-79700", message="the sort")
-    cell(page, 0, "tracking").click()
-    cell(page, 2, "tracking").click(modifiers=["Shift"])
+    select(page, "tracking", 2)
     page.keyboard.press("Control+d")
     wait_until(lambda: {o["tracking"] for o in orders(rest, "ORD-7970")} == {"T-0"},
                message="the fill")
@@ -235,8 +240,7 @@ def test_set_a_field_on_a_selection(page, rest, client):
     for i in range(3):
         new_order(rest, client, f"ORD-7940{i}")
     open_grid(page, "ORD-7940")
-    cell(page, 0, "courier").click()
-    cell(page, 2, "courier").click(modifiers=["Shift"])
+    select(page, "courier", 2)
     page.click("#gb-bulk-menu")
     page.click("#gb-bulk-set")
     page.select_option("#gb-bulk-field", "courier")
@@ -348,8 +352,7 @@ def test_export_then_delete_a_selection(page, rest, client):
     for i in range(3):
         new_order(rest, client, f"ORD-7998{i}")
     open_grid(page, "ORD-7998")
-    cell(page, 0, "number").click()
-    cell(page, 1, "number").click(modifiers=["Shift"])
+    select(page, "number", 1)
     page.click("#gb-bulk-menu")
     page.click("#gb-bulk-export")
     page.wait_for_url(re.compile(r"/admin/transfer/job/(\d+)/"))
@@ -359,8 +362,7 @@ def test_export_then_delete_a_selection(page, rest, client):
     assert rest("GET", f"/api/jobs/{job}")["result"]["rows"] == 2
 
     open_grid(page, "ORD-7998")
-    cell(page, 0, "number").click()
-    cell(page, 1, "number").click(modifiers=["Shift"])
+    select(page, "number", 1)
     chosen = {cell(page, i, "number").inner_text() for i in range(2)}
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("#gb-bulk-menu")

@@ -19,7 +19,8 @@
   function call(method, url, data) {
     return fetch(url, {
       method: method, credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf},
+      headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf,
+                "X-Growbase-Client": document.getElementById("gb-board") ? "kanban" : "grid"},
       body: data === undefined ? undefined : JSON.stringify(data)
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {

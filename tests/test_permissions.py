@@ -228,3 +228,27 @@ def test_a_link_to_a_record_the_role_may_not_see_shows_only_its_number(world, sh
         assert shown == {"id": shop.id, "title": f"#{shop.id}"}, who
     owner = world["api"]["owner"].get(f"/api/order/{order}").get_json()["customer"]
     assert owner["title"] == "Иван Петров"
+
+
+def test_records_of_my_branch(app, world, shop, service):
+    """A rows rule may ask for the acting user's branch: {"my": "branch"}."""
+    from growbase.accounts import set_branch
+    from growbase.definitions.store import apply_definitions
+    spec = json.loads((ROOT / "schemas" / "order.json").read_text())
+    spec["fields"].append({"id": "f12", "name": "branch", "type": "choice",
+                           "options": ["north", "south"]})
+    spec["permissions"]["manager"]["rows"] = {"field": "branch", "eq": {"my": "branch"}}
+    apply_definitions([spec], author="test")
+    set_branch(User.get(username="anna"), "north")
+    set_branch(User.get(username="boris"), "south")
+    for number, branch in (("ORD-00031", "north"), ("ORD-00032", "south")):
+        service.create("order", {"number": number, "customer": shop.id, "branch": branch})
+    boris = Api(app.test_client(), create_token(User.get(username="boris"), "t"))
+    assert numbers(world["api"]["anna"].get("/api/order")) == ["ORD-00031"]
+    assert numbers(boris.get("/api/order")) == ["ORD-00032"]
+    moved = world["api"]["anna"].post("/api/order", json={
+        "number": "ORD-00033", "customer": shop.id, "branch": "south"})
+    assert moved.status_code == 422  # not into another branch either
+    spec["permissions"]["manager"]["rows"] = {"field": "branch", "eq": {"my": "city"}}
+    with pytest.raises(Exception, match="known of a user"):
+        apply_definitions([spec], author="test")

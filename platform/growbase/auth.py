@@ -51,7 +51,8 @@ def set_password(user, password):
     logins.unlock(user.username)
 
 
-def create_user(username, password, role="manager", full_name="", email="", locale="en"):
+def create_user(username, password, role="manager", full_name="", email="", locale="en",
+                branch=""):
     if role not in ROLES:
         raise AccountError(_("Unknown role %(role)s; use one of: %(roles)s.", role=role,
                              roles=", ".join(ROLES)))
@@ -59,7 +60,8 @@ def create_user(username, password, role="manager", full_name="", email="", loca
     if User.select().where(User.username == username).exists():
         raise AccountError(_("The user %(name)s exists already.", name=username))
     return User.create(username=username, password_hash=generate_password_hash(password),
-                       role=role, full_name=full_name, email=email, locale=locale)
+                       role=role, full_name=full_name, email=email, locale=locale,
+                       branch=branch)
 
 
 def _digest(token):

@@ -155,7 +155,8 @@ def cmd_user_create(args, settings):
     open_store(settings)
     password = args.password or secrets.token_urlsafe(9)
     try:
-        create_user(args.name, password, role=args.role, full_name=args.full_name or "")
+        create_user(args.name, password, role=args.role, full_name=args.full_name or "",
+                    branch=args.branch)
     except AccountError as exc:
         raise SystemExit(f"error: {exc}")
     out(f"Created {args.name} ({args.role}). Password: {password}")
@@ -293,6 +294,7 @@ def parser():
     create.add_argument("--role", default="manager")
     create.add_argument("--password")
     create.add_argument("--full-name")
+    create.add_argument("--branch", default="", help="what rows rules mean by {\"my\": \"branch\"}")
     create.set_defaults(run=cmd_user_create)
 
     password = user.add_parser("password", help="set a new password (printed when generated)")

@@ -28,7 +28,12 @@ from .i18n import gettext as _
 ROLES = ("owner", "manager", "logistics", "accountant")
 ACTIONS = ("read", "create", "update", "delete", "import", "export")
 FIELD_RULES = ("hidden", "read_only", "editable")
-_acting = contextvars.ContextVar("gb_acting", default=None)  # (user id, role) or None: system
+_acting = contextvars.ContextVar("gb_acting", default=None)  # who, or None: the system
+USER_ATTRIBUTES = ("branch",)  # what {"my": ...} in a condition may ask of the acting user
+
+
+def _who(user):
+    return None if user is None else (user.id, user.role, getattr(user, "branch", "") or "")
 
 
 @dataclass(frozen=True)
@@ -52,7 +57,7 @@ FULL = Access(frozenset(ACTIONS))
 @contextmanager
 def acting(user):
     """Everything inside runs as `user` (None: as the system)."""
-    token = _acting.set((user.id, user.role) if user is not None else None)
+    token = _acting.set(_who(user))
     try:
         yield
     finally:
@@ -61,7 +66,7 @@ def acting(user):
 
 def enter(user):
     """Start acting as `user` for the rest of a request; returns what leave() needs."""
-    return _acting.set((user.id, user.role) if user is not None else None)
+    return _acting.set(_who(user))
 
 
 def leave(token):
@@ -76,6 +81,12 @@ def acting_user_id():
 def acting_role():
     who = _acting.get()
     return who[1] if who else None
+
+
+def acting_attribute(name):
+    """{"my": "branch"} in a condition: the acting user's branch ("" for the system)."""
+    who = _acting.get()
+    return who[2] if who and name == "branch" else ""
 
 
 def access(entity, role=...):

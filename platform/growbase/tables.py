@@ -40,6 +40,7 @@ class User(SystemModel):
     locale = CharField(max_length=10, default="en")
     email_notifications = BooleanField(default=False)  # inbox messages also by email
     totp_secret = CharField(max_length=64, null=True)  # a second factor, when turned on
+    branch = CharField(max_length=100, default="")  # rows rules may ask for "my branch"
     created_at = DateTimeField(default=utcnow)
 
     class Meta:

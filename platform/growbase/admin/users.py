@@ -24,7 +24,8 @@ class UsersView(OwnerView):
         try:
             user, password = accounts.invite(request.form.get("username", ""),
                                              request.form.get("role", ""),
-                                             request.form.get("full_name", ""))
+                                             request.form.get("full_name", ""),
+                                             request.form.get("branch", ""))
             flash(_("%(name)s can log in with the password %(password)s (shown once; hand it "
                     "over in person).", name=user.username, password=password), "success")
         except AccountError as exc:
@@ -49,6 +50,11 @@ class UsersView(OwnerView):
                     name=user.username, n=moved), "success")
         except AccountError as exc:
             flash(str(exc), "error")
+        return redirect(url_for(".index"))
+
+    @expose("/<int:user_id>/branch", methods=("POST",))
+    def branch(self, user_id):
+        accounts.set_branch(self.user(user_id), request.form.get("branch", ""))
         return redirect(url_for(".index"))
 
     @expose("/<int:user_id>/activate", methods=("POST",))

@@ -129,7 +129,15 @@ class FieldType:
 
     # -- conditions ------------------------------------------------------
     def condition_arg(self, op, raw, field):
-        """Parse an operator's argument into the python domain."""
+        """Parse an operator's argument into the python domain.
+
+        {"my": "branch"} stands for the acting user's branch ("records of my branch")."""
+        if isinstance(raw, dict) and set(raw) == {"my"}:
+            from ..permissions import USER_ATTRIBUTES, acting_attribute
+            if raw["my"] not in USER_ATTRIBUTES:
+                raise FieldError(_("Only these are known of a user: %(names)s.",
+                                   names=", ".join(USER_ATTRIBUTES)))
+            raw = acting_attribute(raw["my"])
         if op in ("in", "not_in"):
             return [self.parse(item, field) for item in raw]
         if op in ("is_empty",):

@@ -75,3 +75,19 @@ def test_exports_are_on_record_with_how_many_rows(api, service):
 def test_a_bad_day_in_the_filter_says_how_to_write_it(api):
     response = api.get("/api/audit?since=yesterday")
     assert response.status_code == 400 and "YYYY-MM-DD" in response.get_json()["errors"]["filter"]
+
+
+def test_the_record_page_offers_revert_and_survives_a_restore(client, api, service):
+    customer = service.create("customer", {"name": "Вера", "city": "Казань"})
+    api.patch(f"/api/customer/{customer.id}", json={"city": "Самара"})
+    page = client.get(f"/admin/records/customer/details/?id={customer.id}").get_data(as_text=True)
+    changed = Audit.get((Audit.record_id == customer.id) & (Audit.action == "update"))
+    assert f'/admin/audit/{changed.id}/revert' in page
+    client.post(f"/admin/audit/{changed.id}/revert", data={"field": "city",
+                                                            "csrf_token": csrf_token(page)})
+    assert api.get(f"/api/customer/{customer.id}").get_json()["city"] == "Казань"
+    api.delete(f"/api/customer/{customer.id}")
+    deleted = Audit.get((Audit.record_id == customer.id) & (Audit.action == "delete"))
+    api.post(f"/api/audit/{deleted.id}/restore")
+    again = client.get(f"/admin/records/customer/details/?id={customer.id}")
+    assert again.status_code == 200 and "restored" in again.get_data(as_text=True)

@@ -197,10 +197,10 @@ class EntityView(BaseModelView):
                 field = self.entity.by_name.get(name)
                 if field is None or not self.rights.shows(name):
                     continue
-                changes.append((field.label(self.locale), self._show(field, old),
+                changes.append((name, field.label(self.locale), self._show(field, old),
                                 self._show(field, new)))
-            out.append({"at": audit.at, "who": audit.username, "source": audit.source,
-                        "action": audit.action, "changes": changes})
+            out.append({"id": audit.id, "at": audit.at, "who": audit.username,
+                        "source": audit.source, "action": audit.action, "changes": changes})
         return out
 
     def automation_runs(self, model):

@@ -146,6 +146,9 @@ def test_saved_views_personal_and_shared(api, app, shop):
     assert anna.delete(f"/api/order/views/{mine.get_json()['id']}").status_code == 404
     again = api.post("/api/order/views", json={"name": "New ones", "config": {}})
     assert again.status_code == 409 and "another name" in again.get_json()["errors"]["name"]
+    renamed = api.put(f"/api/order/views/{shared.get_json()['id']}",
+                      json={"name": "New ones", "config": {}})
+    assert renamed.status_code == 409 and "another name" in renamed.get_json()["errors"]["name"]
     assert api.get("/api/order/views").get_json()["views"][0]["config"] == config
 
 

@@ -246,12 +246,18 @@ def view_fields(entity):
     return label, bool(data.get("shared")), checked_config(entity, data.get("config", {}))
 
 
+def refuse_taken(name, user_id, label, view_id=None):
+    """Names are unique per person and entity: say so rather than fail on the index."""
+    clash = SavedView.get_or_none(entity=name, user=user_id, name=label)
+    if clash is not None and clash.id != view_id:
+        refuse(409, name=_("You already have a view called \"%(name)s\"; pick another name.",
+                           name=label))
+
+
 @bp.post("/<name>/views")
 def create_view(name):
     label, shared, config = view_fields(entity_or_404(name))
-    if SavedView.get_or_none(entity=name, user=current_user.id, name=label):
-        refuse(409, name=_("You already have a view called \"%(name)s\"; pick another name.",
-                           name=label))
+    refuse_taken(name, current_user.id, label)
     view = SavedView.create(entity=name, user=current_user.id, name=label, shared=shared,
                             config=config)
     return jsonify(view_json(view)), 201
@@ -261,6 +267,7 @@ def create_view(name):
 def update_view(name, view_id):
     label, shared, config = view_fields(entity_or_404(name))
     view = own_view(name, view_id)
+    refuse_taken(name, view.user, label, view.id)
     view.name, view.shared, view.config, view.updated_at = label, shared, config, utcnow()
     view.save()
     return jsonify(view_json(view))

@@ -69,3 +69,13 @@ def test_passwords_anyone_would_try_first_are_refused(owner):
         with pytest.raises(AccountError):
             set_password(user, weak)
     set_password(admin, "a phrase of my own")
+
+
+def test_an_invitation_without_a_proper_login_is_refused(client):
+    token = csrf_token(client.get("/admin/users/").get_data(as_text=True))
+    for login in ("", "two words", "x" * 81):
+        page = client.post("/admin/users/invite", data={"username": login, "role": "manager",
+                                                        "csrf_token": token},
+                           follow_redirects=True).get_data(as_text=True)
+        assert "A login is 1 to 80 letters" in page, login
+    assert User.select().where(User.username == "").count() == 0

@@ -1,6 +1,7 @@
 """Accounts: users with a role, hashed passwords, sessions for people, tokens for programs."""
 
 import hashlib
+import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -56,6 +57,8 @@ def create_user(username, password, role="manager", full_name="", email="", loca
     if role not in ROLES:
         raise AccountError(_("Unknown role %(role)s; use one of: %(roles)s.", role=role,
                              roles=", ".join(ROLES)))
+    if not re.fullmatch(r"[\w.@+-]{1,80}", username or ""):
+        raise AccountError(_("A login is 1 to 80 letters, digits and . @ + - _ (no spaces)."))
     check_password_rules(password, username)
     if User.select().where(User.username == username).exists():
         raise AccountError(_("The user %(name)s exists already.", name=username))

@@ -84,6 +84,25 @@ def pg_admin():
     return conn
 
 
+def serving(data, demo=True):
+    """A started `python run.py` on the data folder, stopped afterwards (for fixtures)."""
+    server = Server(demo=demo, data=data)
+    server.start()
+    yield server
+    server.stop()
+
+
+def rest_client(server, token_name):
+    """The server's JSON API with an owner's token: call(method, path, **kw) -> (status, JSON)."""
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {server.token(token_name)}"
+
+    def call(method, path, **kwargs):
+        response = session.request(method, server.base + path, timeout=10, **kwargs)
+        return response.status_code, (response.json() if response.content else None)
+    return call
+
+
 def log_in_page(browser, server, username, password):
     """A new browser context logged in as `username`; returns its page."""
     context = browser.new_context(base_url=server.base, locale="en-US")

@@ -88,7 +88,7 @@ def listen_for_events():
 
 def create_app(settings=None):
     from . import (  # noqa: F401 (their routes hang on api.bp)
-        api, api_automations, api_grid, api_history, api_transfer, auth)
+        api, api_automations, api_designer, api_grid, api_history, api_transfer, auth)
     from .admin import init_admin
 
     settings = settings or load_settings()

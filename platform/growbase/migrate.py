@@ -5,6 +5,7 @@ column kept) until purged. Type change = a dry run first: how many values conver
 which do not; applied only when confirmed, the old column kept as a backup.
 """
 
+import json
 from dataclasses import dataclass, field as dc_field
 
 from playhouse.migrate import SchemaMigrator
@@ -41,16 +42,18 @@ class Plan:
     conversions: list = dc_field(default_factory=list)
     indexes_added: list = dc_field(default_factory=list)
     indexes_dropped: list = dc_field(default_factory=list)
+    moved: list = dc_field(default_factory=list)  # [(field, old choice, new choice, records)]
+    orphaned: list = dc_field(default_factory=list)  # [(field, removed choice, records)]
     blockers: list = dc_field(default_factory=list)  # [(path, sentence)] that stop the change
     warnings: list = dc_field(default_factory=list)
 
     @property
     def loses_values(self):
-        return any(c.failed_count for c in self.conversions)
+        return any(c.failed_count for c in self.conversions) or bool(self.orphaned)
 
     @property
     def needs_confirmation(self):
-        return bool(self.conversions)
+        return bool(self.conversions) or bool(self.orphaned)
 
     def lines(self):
         out = []
@@ -61,6 +64,10 @@ class Plan:
                 for a, b in self.renamed]
         out += [_("retire field %(f)s (hidden, data kept)", f=f) for f in self.retired]
         out += [_("restore field %(f)s", f=f) for f in self.restored]
+        out += [_("rename choice %(a)s -> %(b)s of %(f)s: %(n)s records follow", a=a, b=b, f=f,
+                  n=n) for f, a, b, n in self.moved]
+        out += [_("remove choice %(a)s of %(f)s: %(n)s records keep it as a value that is no "
+                  "longer a choice", a=a, f=f, n=n) for f, a, n in self.orphaned]
         for c in self.conversions:
             out.append(_("convert %(f)s from %(a)s to %(b)s: %(ok)s of %(n)s values convert, "
                          "%(bad)s do not", f=c.field, a=c.old_type, b=c.new_type, ok=c.converted,
@@ -70,11 +77,27 @@ class Plan:
         return out
 
 
+def holding(entity, field, value):
+    """Records whose `field` holds the choice `value` (one of several for multi-choices)."""
+    column = getattr(entity.model, field.name)
+    if field.type.name == "multi_choice":
+        return column.contains(json.dumps(value, ensure_ascii=False))
+    return column == value
 
 
-def plan(old, new):
-    """Compare two Entity objects (old may be None) and dry-run what the change does."""
+def plan(old, new, change=None):
+    """Compare two Entity objects (old may be None) and dry-run what the change does;
+    `change` (definitions.impact.Change) says which choices were renamed or removed."""
     result = Plan(entity=new.name, create=old is None)
+    for name, values in (change.choices.items() if change else ()):
+        before = old.by_name[name]
+        after = next(f for f in new.fields if f.id == before.id)
+        for value, renamed in values.items():
+            count = old.model.select().where(holding(old, before, value)).count()
+            if count and renamed:
+                result.moved.append((after.name, value, renamed, count))
+            elif count:
+                result.orphaned.append((after.name, value, count))
     old_by_id = {f.id: f for f in old.fields} if old else {}
     for index, field in enumerate(new.fields):
         before = old_by_id.get(field.id)
@@ -157,7 +180,21 @@ def apply(old, new, plan_, version):
                 migrator.add_column(table, field.column, build_column(field)).run()
             elif before.type.storage_key(before) != field.type.storage_key(field):
                 convert(old, before, new, field, version, migrator)
+        for name, value, renamed, _count in plan_.moved:
+            move_choice(new, new.by_name[name], value, renamed)
     sync_indexes(old, new)
+
+
+def move_choice(entity, field, value, renamed):
+    """Records holding a renamed choice take its new value (the label-only rename of a
+    field needs nothing: the column is the field's id)."""
+    model, column = entity.model, getattr(entity.model, field.name)
+    if field.type.name != "multi_choice":
+        model.update({column: renamed}).where(column == value).execute()
+        return
+    for row in model.select(model.id, column).where(holding(entity, field, value)):
+        values = [renamed if v == value else v for v in getattr(row, field.name)]
+        model.update({column: list(dict.fromkeys(values))}).where(model.id == row.id).execute()
 
 
 def convert(old, before, new, field, version, migrator):

@@ -4,7 +4,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import ARTIFACTS, Server, log_in_page
+from helpers import ARTIFACTS, log_in_page, rest_client, serving
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -20,10 +20,7 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def shop(tmp_path_factory):
     """A fresh install with the demo shop."""
-    server = Server(demo=True, data=tmp_path_factory.mktemp("shop"))
-    server.start()
-    yield server
-    server.stop()
+    yield from serving(tmp_path_factory.mktemp("shop"))
 
 
 @pytest.fixture(scope="session")
@@ -48,11 +45,5 @@ def page(browser, shop):
 @pytest.fixture(scope="session")
 def rest(shop):
     """The shop's JSON API with an owner's token (to set up records and check what was saved)."""
-    import requests
-    session = requests.Session()
-    session.headers["Authorization"] = f"Bearer {shop.token('grid-tests')}"
-
-    def call(method, path, **kwargs):
-        response = session.request(method, shop.base + path, timeout=10, **kwargs)
-        return response.json() if response.content else None
-    return call
+    client = rest_client(shop, "grid-tests")
+    return lambda method, path, **kwargs: client(method, path, **kwargs)[1]

@@ -369,7 +369,8 @@ def test_export_then_delete_a_selection(page, rest, client):
     page.click("#gb-bulk-delete")
     wait_until(lambda: len(orders(rest, "ORD-7998")) == 1, message="the deletion")
     assert orders(rest, "ORD-7998")[0]["number"] not in chosen
-    assert page.locator(".tabulator-row").count() == 1
+    wait_until(lambda: page.locator(".tabulator-row").count() == 1,
+               message="the deleted rows leaving the grid")
 
 
 def test_the_pages_work_under_the_content_security_policy(page):

@@ -11,6 +11,7 @@ from ..catalog import catalog
 from ..i18n import current_locale
 from ..permissions import access
 from .audit import AuditView
+from .designer import DesignerView
 from .grid import GridView
 from .rights import RightsView
 from .system import (
@@ -89,6 +90,8 @@ def init_admin(app):
                              category=administration))
     admin.add_view(RightsView(name=lazy_gettext("Permissions"), endpoint="rights",
                               url="/admin/permissions", category=administration))
+    admin.add_view(DesignerView(name=lazy_gettext("Designer"), endpoint="designer",
+                                url="/admin/designer", category=administration))
     admin.add_view(AuditView(name=lazy_gettext("History"), endpoint="audit", url="/admin/audit",
                              category=administration))
     admin.add_view(TransferView(name=lazy_gettext("Imports and exports"), endpoint="transfer",

@@ -182,13 +182,18 @@ def check(specs, catalog):
         raise DefinitionError(found)
 
 
-def apply_rules(specs, author="system", note=""):
-    """Validate rules (all or none) and store those that changed; return their keys."""
+def apply_rules(specs, author="system", note="", validate=True):
+    """Validate rules (all or none) and store those that changed; return their keys.
+
+    `validate=False` is for rules a definition change turned off because they name what
+    no longer exists: they are kept, off, for the owner to fix (and validated then)."""
     from ..catalog import catalog, forget
     from ..db import database
     from ..definitions.store import save_version
+    from ..tables import Audit
     current = catalog()
-    check(specs, current)
+    if validate:
+        check(specs, current)
     keys = [s["key"] for s in specs]
     twice = sorted({k for k in keys if keys.count(k) > 1})
     if twice:
@@ -199,8 +204,13 @@ def apply_rules(specs, author="system", note=""):
             old = current.rule(spec["key"])
             if old is not None and old.spec == spec:
                 continue
-            save_version(Rule(spec, (old.version if old else 0) + 1), author, note,
-                         kind="automation")
+            rule = Rule(spec, (old.version if old else 0) + 1)
+            save_version(rule, author, note, kind="automation")
+            Audit.create(entity=rule.entity, record_id=0, record_version=rule.version,
+                         action="rule", changes={"rule": [None, rule.key],
+                                                 "version": [old.version if old else None,
+                                                             rule.version]},
+                         username=author[:80], source="automation")
             changed.append(spec["key"])
     forget()
     return changed

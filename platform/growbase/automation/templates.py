@@ -13,7 +13,8 @@ from ..config import ROOT
 from ..i18n import gettext as _
 
 # Texts may {% include "file" %} from templates/messages/; HTML email escapes record values.
-_loader = FileSystemLoader(str(ROOT / "templates" / "messages"))
+MESSAGES = ROOT / "templates" / "messages"
+_loader = FileSystemLoader(str(MESSAGES))
 _env = SandboxedEnvironment(autoescape=False, undefined=StrictUndefined, loader=_loader)
 _html = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, loader=_loader)
 

@@ -79,6 +79,33 @@ def json_path(parts):
     return path
 
 
+def path_lines(value):
+    """{JSON path: line} of the value as json.dumps(indent=2) and JSON.stringify(v, null, 2)
+    lay it out, so the browser's editor can mark the line a problem is about."""
+    lines, line = {}, [1]
+
+    def walk(node, path):
+        lines[path] = line[0]
+        items = node.items() if isinstance(node, dict) else enumerate(node) \
+            if isinstance(node, list) else ()
+        for key, child in items:
+            line[0] += 1
+            walk(child, f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}")
+        if items and len(node):
+            line[0] += 1  # the closing bracket
+
+    walk(value, "$")
+    return lines
+
+
+def line_of(path, lines):
+    """The line of a path, or of its nearest ancestor that has one."""
+    while path not in lines and len(path) > 1:
+        cut = max(path.rfind("."), path.rfind("["))
+        path = path[:cut] if cut > 0 else "$"
+    return lines.get(path, 1)
+
+
 def sentence(error, known_keys):
     """Say what an owner should do about one jsonschema error."""
     kind, value = error.validator, error.instance

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..db import ddl
 from ..fields import FieldError
+from ..fields.masks import contradicts
 from ..i18n import gettext as _
 from ..models import build_model
 from ..tables import Audit, ConfigState, Definition
@@ -72,6 +73,13 @@ def semantic_problems(spec, known_entities):
                     and field[low] > field[high]:
                 problems.append((f"{path}.{low}", _("%(low)s is larger than %(high)s.",
                                                    low=low, high=high)))
+        if field.get("mask") and field.get("pattern"):
+            sample = contradicts(field["mask"], field["pattern"])
+            if sample is not None:
+                problems.append((f"{path}.mask", _(
+                    "The mask gives values like \"%(sample)s\", which the pattern %(pattern)s "
+                    "refuses: change one of them so they agree.", sample=sample,
+                    pattern=field["pattern"])))
         values = [o if isinstance(o, str) else o.get("value") for o in field.get("options", [])]
         if len(values) != len(set(values)):
             problems.append((f"{path}.options", _("Each choice must appear once.")))
@@ -131,14 +139,19 @@ def check(specs, current):
     return normalised
 
 
-def apply_definitions(specs, author="system", confirm=False, note="", dry_run=False):
+def apply_definitions(specs, author="system", confirm=False, note="", dry_run=False,
+                      choice_renames=None, confirm_loss=None, then=None):
     """Validate, plan and apply entity definitions in one transaction; return the plans.
 
-    Unchanged definitions are skipped. Conversions need `confirm`; the plans come back
-    in NeedsConfirmation otherwise. `dry_run` returns the plans and changes nothing.
+    Unchanged definitions are skipped. Conversions and removed choices still held by
+    records need `confirm`, and values that would be lost need `confirm_loss` too (it
+    defaults to `confirm`); the plans come back in NeedsConfirmation otherwise. `dry_run`
+    returns the plans and changes nothing. `choice_renames` is {entity: {field: {old: new}}};
+    `then()` runs inside the same transaction, after the new versions are live.
     """
     from .. import migrate
     from ..catalog import catalog, forget
+    from .impact import between
     current = catalog()
     normalised = check(specs, current)
     changes = []
@@ -148,28 +161,42 @@ def apply_definitions(specs, author="system", confirm=False, note="", dry_run=Fa
             continue
         new = Entity(spec, (old.version if old else 0) + 1)
         new.model = build_model(new)
-        changes.append((old, new, migrate.plan(old, new)))
+        change = between(old, spec, (choice_renames or {}).get(new.name))
+        changes.append((old, new, migrate.plan(old, new, change)))
     blockers = [(f"{new.name}: {p}", t) for _o, new, plan in changes for p, t in plan.blockers]
     if blockers:
         raise DefinitionError(blockers)
     plans = [plan for _o, _n, plan in changes]
     if dry_run:
         return plans
-    if any(plan.needs_confirmation for plan in plans) and not confirm:
+    confirm_loss = confirm if confirm_loss is None else confirm_loss
+    if any(plan.needs_confirmation for plan in plans) and not confirm or \
+            any(plan.loses_values for plan in plans) and not confirm_loss:
         raise NeedsConfirmation(plans)
-    if not changes:
+    if not changes and then is None:
         return []
     with ddl():
         for old, new, plan in changes:
             migrate.apply(old, new, plan, new.version)
             save_version(new, author, note)
-            rights = (old.spec.get("permissions") if old else None, new.spec.get("permissions"))
-            if old is not None and rights[0] != rights[1]:  # who may see what, when changed
-                Audit.create(entity=new.name, record_id=0, record_version=new.version,
-                             action="rights", changes={"permissions": list(rights)},
-                             username=author[:80], source="definition")
+            audit_definition(old, new, author)
+        if then is not None:
+            forget()
+            then()
     forget()
     return plans
+
+
+def audit_definition(old, new, author):
+    """The history shows who changed a definition, and who may see what when rights moved."""
+    rights = (old.spec.get("permissions") if old else None, new.spec.get("permissions"))
+    Audit.create(entity=new.name, record_id=0, record_version=new.version, action="define",
+                 changes={"version": [old.version if old else None, new.version]},
+                 username=author[:80], source="definition")
+    if old is not None and rights[0] != rights[1]:
+        Audit.create(entity=new.name, record_id=0, record_version=new.version,
+                     action="rights", changes={"permissions": list(rights)},
+                     username=author[:80], source="definition")
 
 
 def save_version(entity, author, note, kind="entity"):

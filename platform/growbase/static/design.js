@@ -1,0 +1,351 @@
+// The designer's shared parts: a small DOM helper, the JSON editor with each problem on
+// its line, the review before saving (diff, migration plan, impact check, the two
+// confirmations), the version history with compare and rollback, and the condition
+// builder. Every call goes to /api/designer through gbclient.js's call().
+(function () {
+  "use strict";
+  var say = gb.say, call = gb.call;
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      var value = attrs[key];
+      if (value === undefined || value === null || value === false) return;
+      if (key === "text") node.textContent = value;
+      else if (key === "class") node.className = value;
+      else if (key.slice(0, 2) === "on") node.addEventListener(key.slice(2), value);
+      else if (key === "value") node.value = value;
+      else if (key === "checked" || key === "selected" || key === "multiple") node[key] = true;
+      else node.setAttribute(key, value === true ? "" : value);
+    });
+    (children || []).forEach(function (child) {
+      if (child !== null && child !== undefined) {
+        node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+      }
+    });
+    return node;
+  }
+
+  function select(options, value, attrs) {
+    return el("select", Object.assign({"class": "form-control form-control-sm"}, attrs || {}),
+      options.map(function (o) {
+        var pair = Array.isArray(o) ? o : [o, o];
+        return el("option", {value: pair[0], text: pair[1], selected: String(pair[0]) === String(value)});
+      }));
+  }
+
+  function label(text) {
+    if (!text) return "";
+    if (typeof text === "string") return text;
+    return text[gb.config.locale] || text.en || Object.values(text)[0] || "";
+  }
+
+  function fieldsOf(entityName) {
+    var found = gb.config.entities.filter(function (e) { return e.name === entityName; })[0];
+    return found ? found.fields : [];
+  }
+
+  // -- the JSON editor ------------------------------------------------------------------------
+  function jsonEditor(textarea) {
+    var cm = CodeMirror.fromTextArea(textarea, {
+      mode: {name: "javascript", json: true}, lineNumbers: true, tabSize: 2, indentUnit: 2,
+      gutters: ["gb-problem-gutter", "CodeMirror-linenumbers"], viewportMargin: Infinity
+    });
+    var marked = [];
+    function clear() {
+      marked.forEach(function (line) { cm.removeLineClass(line, "background", "gb-line-problem"); });
+      cm.clearGutter("gb-problem-gutter");
+      marked = [];
+    }
+    return {
+      cm: cm,
+      text: function () { return cm.getValue(); },
+      set: function (value) {
+        clear();
+        cm.setValue(typeof value === "string" ? value : JSON.stringify(value, null, 2));
+      },
+      parsed: function () { return JSON.parse(cm.getValue()); },
+      refresh: function () { setTimeout(function () { cm.refresh(); }, 0); },
+      clear: clear,
+      mark: function (errors, lines) {
+        clear();
+        Object.keys(errors).forEach(function (path) {
+          var line = Math.max(0, Math.min(cm.lineCount() - 1, ((lines || {})[path] || 1) - 1));
+          cm.addLineClass(line, "background", "gb-line-problem");
+          cm.setGutterMarker(line, "gb-problem-gutter",
+            el("span", {"class": "gb-problem-marker", title: errors[path], text: "●"}));
+          marked.push(line);
+        });
+      }
+    };
+  }
+
+  function showProblems(box, errors) {
+    box.innerHTML = "";
+    var keys = Object.keys(errors || {});
+    box.hidden = !keys.length;
+    if (!keys.length) return;
+    box.appendChild(el("strong", {text: say("not_saved")}));
+    box.appendChild(el("ul", {"class": "mb-0"}, keys.map(function (path) {
+      return el("li", {}, [el("code", {text: path}), " ", errors[path]]);
+    })));
+  }
+
+  // The form tab and the JSON tab edit one definition: entering the JSON tab writes it out,
+  // leaving it reads it back (a syntax error keeps the owner there, named). `get`/`set`
+  // reach the page's definition; the answer's `json` says which tab is showing.
+  function twoViews(editor, problems, get, set) {
+    var views = {json: false};
+    window.jQuery('a[data-toggle="tab"]').on("show.bs.tab", function (e) {
+      var to = e.target.getAttribute("href");
+      if (views.json && to !== "#gb-tab-json") {
+        try { set(editor.parsed()); } catch (err) {
+          e.preventDefault();
+          showProblems(problems, {"$": err.message});
+          return;
+        }
+      }
+      if (to === "#gb-tab-json") { editor.set(get()); editor.refresh(); }
+      views.json = to === "#gb-tab-json";
+    });
+    views.refused = function (body) {  // the server's problems, listed and marked on lines
+      showProblems(problems, body.errors || {});
+      if (!views.json) editor.set(get());
+      editor.mark(body.errors || {}, body.lines || {});
+    };
+    return views;
+  }
+
+  // -- the review before saving ---------------------------------------------------------------
+  var modal = document.getElementById("gb-review");
+  function openModal() { if (window.jQuery) window.jQuery(modal).modal("show"); else modal.hidden = false; }
+  function closeModal() { if (window.jQuery) window.jQuery(modal).modal("hide"); else modal.hidden = true; }
+
+  function diffBlock(lines) {
+    if (!lines || !lines.length) return el("p", {"class": "text-muted", text: say("no_difference")});
+    return el("pre", {"class": "gb-diff"}, lines.map(function (line) {
+      var kind = line[0] === "+" && line.slice(0, 3) !== "+++" ? "gb-add" :
+        line[0] === "-" && line.slice(0, 3) !== "---" ? "gb-del" : "";
+      return el("div", {"class": kind, text: line});
+    }));
+  }
+
+  // Ask the server for the review, show it, and save on "Apply" with the owner's answers.
+  // `request` = {review: url, save: url, payload: {...}}; done(body) after a save.
+  function review(request, done, refused) {
+    var state = document.getElementById("gb-save-state");
+    if (state) state.textContent = "";
+    call("POST", request.review, request.payload).then(function (answer) {
+      if (answer.status === 422 || answer.status === 400) return refused(answer.body);
+      if (answer.status !== 200) return refused({errors: {"$": say("failed", {status: answer.status})}});
+      var body = answer.body;
+      var content = document.getElementById("gb-review-body");
+      content.innerHTML = "";
+      content.appendChild(el("h6", {text: say("changes")}));
+      content.appendChild(diffBlock(body.diff));
+      if (body.plan && body.plan.length) {
+        content.appendChild(el("h6", {text: say("plan")}));
+        content.appendChild(el("ul", {"class": "gb-plan"}, body.plan.map(function (l) { return el("li", {text: l}); })));
+      }
+      (body.warnings || []).forEach(function (w) {
+        content.appendChild(el("div", {"class": "alert alert-warning py-1", text: w}));
+      });
+      var update = null;
+      if (body.impact && body.impact.length) {
+        content.appendChild(el("h6", {text: say("impact")}));
+        content.appendChild(el("ul", {"class": "gb-impact"}, body.impact.map(function (u) {
+          return el("li", {"class": u.follows ? "" : "text-danger"}, [
+            el("span", {"class": "badge badge-light mr-1", text: say("kind_" + u.kind)}),
+            el("strong", {text: u.name}), " — ", u.text, " ", el("code", {"class": "small", text: u.where})]);
+        })));
+        update = el("input", {type: "checkbox", id: "gb-update-uses", checked: true});
+        content.appendChild(el("div", {"class": "form-check"}, [update,
+          el("label", {"class": "form-check-label ml-1", "for": "gb-update-uses", text: say("update_together")})]));
+      }
+      var confirm = null, confirmLoss = null;
+      if (body.needs_confirmation) {
+        confirm = el("input", {type: "checkbox", id: "gb-confirm"});
+        content.appendChild(el("div", {"class": "form-check mt-2"}, [confirm,
+          el("label", {"class": "form-check-label ml-1", "for": "gb-confirm", text: say("confirm")})]));
+      }
+      if (body.loses_data) {
+        confirmLoss = el("input", {type: "checkbox", id: "gb-confirm-loss"});
+        content.appendChild(el("div", {"class": "form-check text-danger"}, [confirmLoss,
+          el("label", {"class": "form-check-label ml-1", "for": "gb-confirm-loss", text: say("confirm_loss")})]));
+      }
+      var message = el("div", {"class": "text-danger small mt-2", id: "gb-review-message", role: "alert"});
+      content.appendChild(message);
+      var apply = document.getElementById("gb-review-apply");
+      function ready() { apply.disabled = (confirm && !confirm.checked) || (confirmLoss && !confirmLoss.checked); }
+      [confirm, confirmLoss].forEach(function (box) { if (box) box.addEventListener("change", ready); });
+      ready();
+      apply.onclick = function () {
+        apply.disabled = true;
+        var payload = Object.assign({}, request.payload, {
+          update_uses: update ? update.checked : true,
+          confirm: !!(confirm && confirm.checked), confirm_loss: !!(confirmLoss && confirmLoss.checked)});
+        call("PUT", request.save, payload).then(function (saved) {
+          if (saved.status === 200) { closeModal(); done(saved.body); return; }
+          if (saved.status === 422) { closeModal(); refused(saved.body); return; }
+          var errors = saved.body.errors || {};
+          message.textContent = saved.body.message || errors._version ||
+            Object.keys(errors).map(function (k) { return errors[k]; }).join(" ") || say("failed", {status: saved.status});
+          ready();
+        });
+      };
+      openModal();
+    });
+  }
+
+  // -- history --------------------------------------------------------------------------------
+  // The saved versions with who and when; compare two; "Roll back" opens the review of
+  // that version (saved as the newest; data added since stays).
+  function history(box, kinds, name, rollBack) {
+    box.innerHTML = "";
+    if (!name) { box.appendChild(el("p", {"class": "text-muted", text: say("no_history")})); return; }
+    call("GET", "/api/designer/" + kinds + "/" + name + "/versions").then(function (answer) {
+      var items = answer.body.items || [];
+      var out = el("div", {"class": "gb-compare-out mt-2"});
+      var table = el("table", {"class": "table table-sm gb-versions"}, [
+        el("thead", {}, [el("tr", {}, [say("compare_a"), say("compare_b"), say("version"), say("who"), say("when"), say("note"), ""]
+          .map(function (h) { return el("th", {text: h}); }))]),
+        el("tbody", {}, items.map(function (v, i) {
+          return el("tr", {"data-version": v.version}, [
+            el("td", {}, [el("input", {type: "radio", name: "gb-a", value: v.version, checked: i === 1 || (items.length === 1 && i === 0)})]),
+            el("td", {}, [el("input", {type: "radio", name: "gb-b", value: v.version, checked: i === 0})]),
+            el("td", {text: "v" + v.version}), el("td", {text: v.author}),
+            el("td", {text: new Date(v.at + "Z").toLocaleString(gb.config.locale)}), el("td", {text: v.note}),
+            el("td", {}, [i === 0 ? null : el("button", {type: "button", "class": "btn btn-sm btn-outline-danger gb-rollback",
+              text: say("roll_back"), onclick: function () {
+                call("GET", "/api/designer/" + kinds + "/" + name + "/versions/" + v.version).then(function (got) {
+                  rollBack(got.body.spec, v.version);
+                });
+              }})])]);
+        }))]);
+      box.appendChild(table);
+      box.appendChild(el("button", {type: "button", "class": "btn btn-sm btn-outline-secondary", id: "gb-compare",
+        text: say("compare"), onclick: function () {
+          var a = box.querySelector("input[name=gb-a]:checked"), b = box.querySelector("input[name=gb-b]:checked");
+          if (!a || !b) return;
+          call("GET", "/api/designer/" + kinds + "/" + name + "/compare?a=" + a.value + "&b=" + b.value).then(function (got) {
+            out.innerHTML = "";
+            out.appendChild(diffBlock(got.body.diff));
+          });
+        }}));
+      box.appendChild(out);
+    });
+  }
+
+  // -- the condition builder ------------------------------------------------------------------
+  // Rows of field / test / value joined by "all" or "any". A deeper tree than that is kept
+  // as it is and shown as JSON (edited on the JSON tab).
+  var TESTS = ["eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "contains", "not_contains",
+               "starts_with", "is_empty", "changed", "changed_to", "changed_from"];
+
+  function simple(node) {
+    if (!node || typeof node !== "object") return null;
+    var mode = node.all ? "all" : node.any ? "any" : null;
+    var leaves = mode ? node[mode] : [node];
+    if (!Array.isArray(leaves)) return null;
+    var ok = leaves.every(function (leaf) {
+      var ops = Object.keys(leaf).filter(function (k) { return k !== "field"; });
+      return typeof leaf.field === "string" && ops.length === 1;
+    });
+    if (!ok) return null;
+    return {mode: mode || "all", rows: leaves.map(function (leaf) {
+      var op = Object.keys(leaf).filter(function (k) { return k !== "field"; })[0];
+      return {field: leaf.field, op: op, value: leaf[op]};
+    })};
+  }
+
+  function valueText(value) {
+    if (value === undefined || value === null) return "";
+    return typeof value === "object" ? JSON.stringify(value) : String(value);
+  }
+
+  function readValue(text) {
+    text = text.trim();
+    if (/^[\[{]/.test(text)) { try { return JSON.parse(text); } catch (e) { return text; } }
+    return text;
+  }
+
+  function conditionBuilder(box, fields, initial, changed) {
+    var state = initial ? simple(initial) : {mode: "all", rows: []};
+    var kept = state ? null : initial;  // a tree the rows cannot show
+    var fieldsNow = fields;
+
+    function render() {
+      box.innerHTML = "";
+      if (kept) {
+        box.appendChild(el("div", {"class": "small text-muted"}, [say("complex_condition"), " ",
+          el("code", {text: JSON.stringify(kept)})]));
+        box.appendChild(el("button", {type: "button", "class": "btn btn-link btn-sm p-0", text: say("start_over"),
+          onclick: function () { kept = null; state = {mode: "all", rows: []}; render(); changed(); }}));
+        return;
+      }
+      if (state.rows.length > 1) {
+        box.appendChild(el("div", {"class": "form-inline mb-1"}, [
+          select([["all", say("all_of")], ["any", say("any_of")]], state.mode,
+            {"class": "form-control form-control-sm gb-cond-mode", onchange: function (e) { state.mode = e.target.value; changed(); }})]));
+      }
+      state.rows.forEach(function (row, index) {
+        var field = fieldsNow.filter(function (f) { return f.name === row.field; })[0];
+        var ops = (field ? field.operators : TESTS).filter(function (op) { return TESTS.indexOf(op) >= 0; })
+          .concat(["changed", "changed_to", "changed_from"].filter(function (op) { return field && field.operators.indexOf(op) < 0; }));
+        var value;
+        if (row.op === "is_empty" || row.op === "changed") {
+          value = select([["true", say("yes")], ["false", say("no")]], String(row.value !== false),
+            {"class": "form-control form-control-sm gb-cond-value", onchange: function (e) { row.value = e.target.value === "true"; changed(); }});
+          if (row.value === undefined) row.value = true;
+        } else if (field && field.options && ["eq", "ne", "changed_to", "changed_from"].indexOf(row.op) >= 0) {
+          value = select([["", "—"]].concat(field.options.map(function (o) { return [o.value, label(o.label)]; })), row.value,
+            {"class": "form-control form-control-sm gb-cond-value", onchange: function (e) { row.value = e.target.value; changed(); }});
+        } else if (field && field.options && (row.op === "in" || row.op === "not_in")) {
+          value = el("select", {"class": "form-control form-control-sm gb-cond-value", multiple: true, size: 3,
+            onchange: function (e) {
+              row.value = Array.prototype.filter.call(e.target.options, function (o) { return o.selected; }).map(function (o) { return o.value; });
+              changed();
+            }}, field.options.map(function (o) {
+              return el("option", {value: o.value, text: label(o.label), selected: (row.value || []).indexOf(o.value) >= 0});
+            }));
+        } else {
+          value = el("input", {"class": "form-control form-control-sm gb-cond-value", value: valueText(row.value),
+            placeholder: say("value"), oninput: function (e) { row.value = readValue(e.target.value); changed(); }});
+        }
+        box.appendChild(el("div", {"class": "form-inline mb-1 gb-cond-row"}, [
+          select([["", "—"]].concat(fieldsNow.map(function (f) { return [f.name, label(f.label) || f.name]; })), row.field,
+            {"class": "form-control form-control-sm mr-1 gb-cond-field", onchange: function (e) {
+              row.field = e.target.value; row.value = undefined; render(); changed(); }}),
+          select(ops.map(function (op) { return [op, say("op_" + op)]; }), row.op,
+            {"class": "form-control form-control-sm mr-1 gb-cond-op", onchange: function (e) {
+              row.op = e.target.value; row.value = undefined; render(); changed(); }}),
+          value,
+          el("button", {type: "button", "class": "btn btn-sm btn-link text-danger", text: "✕", title: say("remove"),
+            onclick: function () { state.rows.splice(index, 1); render(); changed(); }})]));
+      });
+      box.appendChild(el("button", {type: "button", "class": "btn btn-sm btn-outline-secondary gb-cond-add", text: say("add_condition"),
+        onclick: function () { state.rows.push({field: (fieldsNow[0] || {}).name, op: "eq"}); render(); changed(); }}));
+    }
+    render();
+    return {
+      value: function () {
+        if (kept) return kept;
+        var rows = state.rows.filter(function (r) { return r.field; }).map(function (r) {
+          var leaf = {field: r.field};
+          leaf[r.op] = r.value === undefined ? "" : r.value;
+          return leaf;
+        });
+        if (!rows.length) return null;
+        if (rows.length === 1) return rows[0];
+        var tree = {};
+        tree[state.mode] = rows;
+        return tree;
+      },
+      fields: function (list) { fieldsNow = list; render(); }
+    };
+  }
+
+  window.gbDesign = {el: el, select: select, label: label, fieldsOf: fieldsOf, jsonEditor: jsonEditor,
+                     showProblems: showProblems, review: review, twoViews: twoViews, history: history,
+                     conditionBuilder: conditionBuilder, diffBlock: diffBlock};
+})();

@@ -1,0 +1,381 @@
+// The entity designer: fields in a table, each field's settings in a panel (masks with
+// presets and a box to try them, choices with colours, a requirement built from
+// conditions), the same definition as JSON, and the history. The page keeps one
+// definition object; the Fields and JSON tabs are two views of it.
+(function () {
+  "use strict";
+  var d = gbDesign, el = d.el, say = gb.say, call = gb.call, config = gb.config;
+  var LANGS = ["en", "ru"];
+  var spec = null, version = null, name = config.name, selected = null;
+  var renames = {};  // {field's saved name: {saved choice value: new value}}
+  var origins = new WeakMap();  // option object -> its value when loaded
+  var savedNames = {};  // field id -> name when loaded
+  var sheetFile = null;  // a spreadsheet the new entity was guessed from: imported after saving
+  var problems = document.getElementById("gb-problems");
+  var editor = d.jsonEditor(document.getElementById("gb-json"));
+  var tryMask = null;
+
+  function texts(value) {
+    if (value && typeof value === "object") return value;
+    return {en: value || ""};
+  }
+  function setText(object, key, lang, value) {
+    var current = texts(object[key]);
+    current[lang] = value;
+    Object.keys(current).forEach(function (k) { if (!current[k]) delete current[k]; });
+    if (Object.keys(current).length) object[key] = current; else delete object[key];
+  }
+
+  function load(body) {
+    spec = body.spec;
+    version = body.version;
+    savedNames = {};
+    renames = {};
+    spec.fields.forEach(function (f) {
+      savedNames[f.id] = f.name;
+      (f.options || []).forEach(function (o) { if (typeof o === "object") origins.set(o, o.value); });
+    });
+    selected = null;
+    render();
+    d.history(document.getElementById("gb-history"), "entities", name, rollBack);
+  }
+
+  // -- the entity's own settings --------------------------------------------------------------
+  function renderHead() {
+    var head = document.getElementById("gb-entity-head");
+    head.innerHTML = "";
+    function input(labelText, value, oninput, attrs) {
+      return el("div", {"class": "form-group col-md-2 mb-1"}, [
+        el("label", {"class": "small mb-0", text: labelText}),
+        el("input", Object.assign({"class": "form-control form-control-sm", value: value || "", oninput: oninput}, attrs || {}))]);
+    }
+    var row = el("div", {"class": "form-row"});
+    row.appendChild(input(say("entity_name"), spec.entity, function (e) { spec.entity = e.target.value.trim(); },
+      {id: "gb-entity-name", readonly: !!name, placeholder: "order"}));
+    LANGS.forEach(function (lang) {
+      row.appendChild(input(say("label") + " (" + lang + ")", texts(spec.label)[lang],
+        function (e) { setText(spec, "label", lang, e.target.value); }, {id: "gb-entity-label-" + lang}));
+      row.appendChild(input(say("plural") + " (" + lang + ")", texts(spec.plural)[lang],
+        function (e) { setText(spec, "plural", lang, e.target.value); }));
+    });
+    row.appendChild(input(say("title_template"), spec.title, function (e) {
+      if (e.target.value) spec.title = e.target.value; else delete spec.title; }, {placeholder: "{number} {customer}"}));
+    head.appendChild(row);
+  }
+
+  // -- the fields table -----------------------------------------------------------------------
+  function renderFields() {
+    var body = document.getElementById("gb-fields");
+    body.innerHTML = "";
+    spec.fields.forEach(function (field, index) {
+      var retired = !!field.retired;
+      var row = el("tr", {"class": (retired ? "text-muted gb-retired " : "") + (index === selected ? "table-active" : ""),
+                          "data-field": field.name, "data-index": index}, [
+        el("td", {"class": "text-nowrap"}, [
+          el("button", {type: "button", "class": "btn btn-sm btn-link p-0 mr-1", title: say("move_up"), text: "↑",
+            onclick: function () { move(index, -1); }}),
+          el("button", {type: "button", "class": "btn btn-sm btn-link p-0", title: say("move_down"), text: "↓",
+            onclick: function () { move(index, 1); }})]),
+        el("td", {}, [el("input", {"class": "form-control form-control-sm gb-field-label", value: texts(field.label).en || "",
+          disabled: retired, placeholder: pretty(field.name), "aria-label": say("label") + " (en)", oninput: function (e) {
+            var auto = !field.id && (!field.name || field.name === slug(texts(field.label).en || ""));
+            setText(field, "label", "en", e.target.value);
+            if (auto) { field.name = slug(e.target.value); row.querySelector(".gb-field-name").value = field.name; }
+          }})]),
+        el("td", {}, [el("input", {"class": "form-control form-control-sm gb-field-label-ru", value: texts(field.label).ru || "",
+          disabled: retired, "aria-label": say("label") + " (ru)", oninput: function (e) { setText(field, "label", "ru", e.target.value); }})]),
+        el("td", {}, [el("input", {"class": "form-control form-control-sm gb-field-name", value: field.name, disabled: retired,
+          "aria-label": say("name"), oninput: function (e) { field.name = e.target.value.trim(); }})]),
+        el("td", {}, [d.select(Object.keys(config.types).map(function (t) { return [t, say("type_" + t)]; }), field.type,
+          {"class": "form-control form-control-sm gb-field-type", disabled: retired, "aria-label": say("type"),
+           onchange: function (e) { field.type = e.target.value; selected = index; render(); }})]),
+        el("td", {"class": "text-center"}, [el("input", {type: "checkbox", "class": "gb-field-required", checked: !!field.required,
+          disabled: retired, "aria-label": say("required"), onchange: function (e) {
+            if (e.target.checked) field.required = true; else delete field.required; }})]),
+        el("td", {"class": "text-nowrap"}, retired ? [
+          el("button", {type: "button", "class": "btn btn-sm btn-outline-success gb-restore", text: say("restore"),
+            onclick: function () { delete field.retired; render(); }})] : [
+          el("button", {type: "button", "class": "btn btn-sm btn-outline-primary mr-1 gb-field-edit", text: say("settings"),
+            onclick: function () { selected = index; render(); }}),
+          el("button", {type: "button", "class": "btn btn-sm btn-outline-danger gb-retire", text: field.id ? say("retire") : say("remove"),
+            title: field.id ? say("retire_hint") : "", onclick: function () {
+              if (field.id) field.retired = true; else spec.fields.splice(index, 1);
+              selected = null; render(); }})])]);
+      body.appendChild(row);
+    });
+  }
+
+  function pretty(fieldName) {  // what the system shows when a field has no label
+    var text = (fieldName || "").replace(/_/g, " ");
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  }
+
+  function slug(text) {
+    var map = {"а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
+      "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
+      "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ы": "y", "э": "e", "ю": "yu", "я": "ya"};
+    var out = text.toLowerCase().split("").map(function (c) { return c in map ? map[c] : c; }).join("")
+      .replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 36);
+    return /^[a-z]/.test(out) ? out : (out ? "f_" + out : "");
+  }
+
+  function move(index, step) {
+    var to = index + step;
+    if (to < 0 || to >= spec.fields.length) return;
+    var field = spec.fields.splice(index, 1)[0];
+    spec.fields.splice(to, 0, field);
+    if (selected === index) selected = to;
+    render();
+  }
+
+  function activeFields(except) {
+    return spec.fields.filter(function (f) { return !f.retired && f.name && f !== except; }).map(function (f) {
+      var type = config.types[f.type] || {operators: ["eq"]};
+      return {name: f.name, label: texts(f.label).en || f.name, operators: type.operators,
+              options: type.choices ? (f.options || []).map(function (o) {
+                return typeof o === "string" ? {value: o, label: {en: o}} : {value: o.value, label: texts(o.label)};
+              }) : null};
+    });
+  }
+
+  // -- one field's settings -------------------------------------------------------------------
+  function renderPanel() {
+    var panel = document.getElementById("gb-field-panel");
+    panel.innerHTML = "";
+    var field = selected === null ? null : spec.fields[selected];
+    panel.hidden = !field;
+    if (!field) return;
+    var type = config.types[field.type] || {options: []};
+    panel.appendChild(el("h5", {text: say("settings_of", {name: texts(field.label).en || field.name})}));
+    var grid = el("div", {"class": "form-row"});
+    function box(labelText, control, width) {
+      grid.appendChild(el("div", {"class": "form-group mb-2 col-md-" + (width || 3)}, [
+        el("label", {"class": "small mb-0", text: labelText}), control]));
+    }
+    function text(key, attrs) {
+      return el("input", Object.assign({"class": "form-control form-control-sm gb-opt-" + key, value: field[key] === undefined ? "" : field[key],
+        oninput: function (e) { if (e.target.value === "") delete field[key]; else field[key] = e.target.value; }}, attrs || {}));
+    }
+    function number(key) {
+      return el("input", {"class": "form-control form-control-sm gb-opt-" + key, type: "number", step: "any",
+        value: field[key] === undefined ? "" : field[key],
+        oninput: function (e) { if (e.target.value === "") delete field[key]; else field[key] = Number(e.target.value); }});
+    }
+    function flag(key, labelText) {
+      grid.appendChild(el("div", {"class": "form-check col-md-2 mt-4"}, [
+        el("input", {type: "checkbox", "class": "form-check-input gb-opt-" + key, id: "gb-opt-" + key, checked: !!field[key],
+          onchange: function (e) { if (e.target.checked) field[key] = true; else delete field[key]; }}),
+        el("label", {"class": "form-check-label", "for": "gb-opt-" + key, text: labelText})]));
+    }
+    LANGS.forEach(function (lang) {
+      box(say("help") + " (" + lang + ")", el("input", {"class": "form-control form-control-sm", value: texts(field.help)[lang] || "",
+        oninput: function (e) { setText(field, "help", lang, e.target.value); }}), 4);
+    });
+    box(say("default"), text("default"), 2);
+    flag("unique", say("unique"));
+    flag("read_only", say("read_only"));
+    (type.options || []).forEach(function (key) {
+      if (key === "options" || key === "pattern_message") return;
+      if (key === "to") {
+        box(say("links_to"), d.select([["", "—"]].concat(config.entities.map(function (e) { return [e.name, e.label]; })), field.to,
+          {"class": "form-control form-control-sm gb-opt-to", onchange: function (e) { field.to = e.target.value; }}));
+      } else if (key === "role") {
+        box(say("opt_role"), d.select([["", "—"]].concat(config.roles), field.role,
+          {onchange: function (e) { if (e.target.value) field.role = e.target.value; else delete field.role; }}));
+      } else if (["min", "max", "min_length", "max_length", "scale"].indexOf(key) >= 0) {
+        box(say("opt_" + key), number(key), 2);
+      } else {
+        box(say("opt_" + key), text(key, {placeholder: key === "pattern" ? "^ORD-\\d{5}$" : ""}), key === "pattern" ? 4 : 2);
+      }
+    });
+    panel.appendChild(grid);
+    if (["text", "phone"].indexOf(field.type) >= 0) panel.appendChild(maskBox(field));
+    if (type.choices) panel.appendChild(choicesBox(field));
+    panel.appendChild(el("h6", {"class": "mt-2", text: say("required_when")}));
+    var holder = el("div", {"class": "gb-required-when"});
+    panel.appendChild(holder);
+    var builder = d.conditionBuilder(holder, activeFields(field), field.required_when, function () {
+      var value = builder.value();
+      if (value) field.required_when = value; else delete field.required_when;
+    });
+  }
+
+  // A mask from a preset or typed, and a box to try it (and the pattern) before saving.
+  function maskBox(field) {
+    var tryInput = el("input", {"class": "form-control form-control-sm", id: "gb-mask-try", placeholder: say("try_here")});
+    var verdict = el("span", {"class": "small ml-2", id: "gb-mask-verdict"});
+    var custom = el("input", {"class": "form-control form-control-sm", id: "gb-mask", value: field.mask || "",
+      placeholder: "+{7} (000) 000-00-00", oninput: function (e) { setMask(e.target.value); }});
+    function setMask(mask) {
+      if (mask) field.mask = mask; else delete field.mask;
+      custom.value = mask;
+      if (tryMask) { tryMask.destroy(); tryMask = null; }
+      tryInput.value = "";
+      verdict.textContent = "";
+      if (mask && window.IMask) tryMask = IMask(tryInput, {mask: mask, lazy: false});
+    }
+    tryInput.addEventListener("input", function () { setTimeout(judge, 0); });  // after IMask's turn
+    function judge() {
+      var complete = tryMask ? tryMask.masked.isComplete : true;
+      var pattern = field.pattern, ok = true;
+      if (pattern) { try { ok = new RegExp(pattern).test(tryInput.value); } catch (e) { ok = true; } }
+      verdict.textContent = !complete ? say("mask_incomplete") : ok ? say("mask_ok") : say("mask_pattern_refuses");
+      verdict.className = "small ml-2 " + (complete && ok ? "text-success" : "text-danger");
+    }
+    var presets = d.select([["", say("preset")]].concat(config.presets.map(function (p) { return [p.mask, p.label]; })), "",
+      {"class": "form-control form-control-sm", id: "gb-mask-preset", onchange: function (e) { if (e.target.value) setMask(e.target.value); }});
+    var out = el("div", {"class": "form-row align-items-end gb-mask-box"}, [
+      el("div", {"class": "col-md-3"}, [el("label", {"class": "small mb-0", text: say("mask")}), presets]),
+      el("div", {"class": "col-md-3"}, [el("label", {"class": "small mb-0", text: say("mask_custom")}), custom]),
+      el("div", {"class": "col-md-3"}, [el("label", {"class": "small mb-0", "for": "gb-mask-try", text: say("try_here")}), tryInput]),
+      el("div", {"class": "col-md-3"}, [verdict])]);
+    setTimeout(function () { setMask(field.mask || ""); }, 0);
+    return out;
+  }
+
+  function choicesBox(field) {
+    var wrap = el("div", {"class": "gb-choices mt-2"}, [el("h6", {text: say("choices")})]);
+    field.options = (field.options || []).map(function (o) {
+      if (typeof o !== "string") return o;
+      var made = {value: o};
+      origins.set(made, o);
+      return made;
+    });
+    var table = el("table", {"class": "table table-sm mb-1"});
+    field.options.forEach(function (option, index) {
+      table.appendChild(el("tr", {"class": "gb-choice"}, [
+        el("td", {}, [el("input", {"class": "form-control form-control-sm gb-choice-value", value: option.value, "aria-label": say("value"),
+          oninput: function (e) {
+            option.value = e.target.value.trim();
+            var origin = origins.get(option), saved = savedNames[field.id] || field.name;
+            if (origin === undefined) return;
+            renames[saved] = renames[saved] || {};
+            if (origin === option.value) delete renames[saved][origin]; else renames[saved][origin] = option.value;
+          }})]),
+        el("td", {}, LANGS.map(function (lang) {
+          return el("input", {"class": "form-control form-control-sm mb-1 gb-choice-label-" + lang, value: texts(option.label)[lang] || "",
+            placeholder: say("label") + " (" + lang + ")", oninput: function (e) { setText(option, "label", lang, e.target.value); }});
+        })),
+        el("td", {}, [el("input", {type: "color", "class": "gb-choice-color", value: option.color || "#6c757d",
+          "aria-label": say("colour"), oninput: function (e) { option.color = e.target.value; }})]),
+        el("td", {}, [el("button", {type: "button", "class": "btn btn-sm btn-link text-danger", text: "✕", title: say("remove"),
+          onclick: function () { field.options.splice(index, 1); renderPanel(); }})])]));
+    });
+    wrap.appendChild(table);
+    wrap.appendChild(el("button", {type: "button", "class": "btn btn-sm btn-outline-secondary gb-choice-add", text: say("add_choice"),
+      onclick: function () { field.options.push({value: "", label: {en: ""}}); renderPanel(); }}));
+    return wrap;
+  }
+
+  function render() {
+    renderHead();
+    renderFields();
+    renderPanel();
+  }
+
+  // -- JSON, saving, history ------------------------------------------------------------------
+  var views = d.twoViews(editor, problems, function () { return spec; },
+                         function (value) { spec = value; render(); });
+
+  function refused(body) {
+    views.refused(body);
+    document.querySelectorAll("#gb-fields tr").forEach(function (row) { row.classList.remove("table-danger"); });
+    Object.keys(body.errors || {}).forEach(function (path) {
+      var match = /^\$\.fields\[(\d+)\]/.exec(path);
+      var row = match && document.querySelector('#gb-fields tr[data-index="' + match[1] + '"]');
+      if (row) row.classList.add("table-danger");
+    });
+  }
+
+  function payload(extra) {
+    var out = Object.assign({base_version: version, choice_renames: renames}, extra || {});
+    if (views.json) out.text = editor.text(); else out.spec = spec;
+    return out;
+  }
+
+  function saved(body) {
+    d.showProblems(problems, {});
+    editor.clear();
+    var fresh = !name;
+    name = body.spec.entity;
+    var state = document.getElementById("gb-save-state");
+    state.textContent = say("saved_version", {v: body.version});
+    if (fresh) {
+      history.replaceState(null, "", "/admin/designer/entity/" + name);
+      document.getElementById("gb-open-grid").href = "/admin/grid/" + name + "/";
+      document.getElementById("gb-open-grid").hidden = false;
+      document.getElementById("gb-title").textContent = name;
+      var sheetRow = document.getElementById("gb-sheet-row");
+      if (sheetRow) sheetRow.hidden = true;
+      if (sheetFile) importRows(name);
+    }
+    load(body);
+    if (views.json) editor.set(spec);
+  }
+
+  function submit(extra) {
+    var target = (views.json ? safeName() : spec.entity) || "";
+    if (!target) { d.showProblems(problems, {"$.entity": say("name_first")}); return; }
+    var url = "/api/designer/entities/" + encodeURIComponent(target);
+    d.review({review: url + "/review", save: url, payload: payload(extra)}, saved, refused);
+  }
+  function safeName() { try { return editor.parsed().entity; } catch (e) { return spec.entity; } }
+
+  document.getElementById("gb-save").addEventListener("click", function () { submit(); });
+
+  function rollBack(old, v) {
+    spec = old;
+    if (views.json) editor.set(spec); else render();
+    submit({note: "rollback to v" + v});
+  }
+
+  // -- a new entity from a spreadsheet --------------------------------------------------------
+  var sheet = document.getElementById("gb-from-sheet");
+  if (sheet) sheet.addEventListener("change", function () {
+    var file = sheet.files[0];
+    if (!file) return;
+    var form = new FormData();
+    form.append("file", file);
+    fetch("/api/designer/guess", {method: "POST", body: form, credentials: "same-origin",
+      headers: {"X-CSRFToken": JSON.parse(document.getElementById("gb-csrf").textContent)}})
+      .then(function (r) { return r.json().then(function (b) { return {status: r.status, body: b}; }); })
+      .then(function (answer) {
+        if (answer.status !== 200) { d.showProblems(problems, answer.body.errors || {}); return; }
+        var base = file.name.replace(/\.[^.]+$/, "");
+        sheetFile = file;
+        spec.entity = spec.entity || slug(base);
+        if (!texts(spec.label).en) spec.label = {en: base};
+        spec.fields = answer.body.fields.map(function (f) { return Object.assign({}, f, {label: {en: f.label}}); });
+        document.getElementById("gb-sheet-note").textContent = say("guessed", {n: spec.fields.length, rows: answer.body.rows});
+        render();
+      });
+  });
+
+  function importRows(entity) {
+    var form = new FormData();
+    form.append("file", sheetFile);
+    form.append("mode", "insert");
+    fetch("/api/" + entity + "/import", {method: "POST", body: form, credentials: "same-origin",
+      headers: {"X-CSRFToken": JSON.parse(document.getElementById("gb-csrf").textContent)}})
+      .then(function (r) { return r.json(); })
+      .then(function (job) {
+        sheetFile = null;
+        if (job.id) window.location.href = "/admin/transfer/job/" + job.id + "/";
+      });
+  }
+
+  document.getElementById("gb-add-field").addEventListener("click", function () {
+    spec.fields.push({name: "", type: "text", label: {en: ""}});
+    selected = spec.fields.length - 1;
+    render();
+    var inputs = document.querySelectorAll("#gb-fields .gb-field-label");
+    inputs[inputs.length - 1].focus();
+  });
+
+  if (name) {
+    call("GET", "/api/designer/entities/" + encodeURIComponent(name)).then(function (answer) { load(answer.body); });
+  } else {
+    load({spec: {entity: "", label: {en: ""}, fields: [{name: "name", type: "text", required: true,
+      label: {en: "Name", ru: "Название"}}]}, version: 0});
+  }
+})();

@@ -1,0 +1,211 @@
+"""The owner's designer in a real browser: build an entity with a masked phone and a
+stage-dependent requirement, add a rule that SMSes on a stage change and watch it fire;
+rename a choice used by two rules and a saved view; roll back; problems on JSON lines."""
+
+import re
+import time
+
+import pytest
+from helpers import ARTIFACTS, log_in_page, rest_client, serving
+
+
+@pytest.fixture(scope="module")
+def studio(tmp_path_factory):
+    """An installation of its own: these tests change definitions the other tests use."""
+    yield from serving(tmp_path_factory.mktemp("designer"))
+
+
+@pytest.fixture(scope="module")
+def rest(studio):
+    return rest_client(studio, "designer-tests")
+
+
+@pytest.fixture
+def owner(browser, studio):
+    page = log_in_page(browser, studio, "owner", studio.owner_password())
+    yield page
+    page.context.close()
+
+
+def apply_review(page, impact=None, opened=False):
+    """Press "Review and save" (unless the review is `opened` already), check the review,
+    apply; wait for the new version."""
+    if not opened:
+        page.click("#gb-save")
+    page.wait_for_selector("#gb-review.show #gb-review-apply")
+    if impact is not None:
+        impact(page.inner_text("#gb-review-body"))
+    page.click("#gb-review-apply")
+    try:
+        page.wait_for_selector("#gb-save-state:has-text('version')", timeout=10_000)
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / "designer-failed.png"), full_page=True)
+        raise AssertionError(page.inner_text("#gb-review-body") + page.inner_text("#gb-problems"))
+
+
+def add_field(page, label, type_name):
+    page.click("#gb-add-field")
+    row = page.locator("#gb-fields tr").last
+    row.locator(".gb-field-label").fill(label)
+    row.locator(".gb-field-type").select_option(type_name)
+    return page.locator("#gb-fields tr").last
+
+
+def test_owner_builds_an_entity_and_a_rule_in_the_browser_and_it_fires(owner, rest, studio):
+    page = owner
+    page.goto("/admin/designer/")
+    page.click("#gb-new-entity")
+    page.fill("#gb-entity-name", "repair")
+    page.fill("#gb-entity-label-en", "Repair")
+    add_field(page, "Phone", "phone")
+    page.locator("#gb-fields tr").last.locator(".gb-field-edit").click()
+    page.select_option("#gb-mask-preset", label="Russian mobile")
+    page.click("#gb-mask-try")
+    page.keyboard.type("9123456789")
+    assert page.input_value("#gb-mask-try") == "+7 (912) 345-67-89"
+    page.wait_for_selector("#gb-mask-verdict:has-text('agree')")
+
+    add_field(page, "Stage", "status")
+    page.locator("#gb-fields tr").last.locator(".gb-field-edit").click()
+    for value, label in (("received", "Received"), ("ready", "Ready")):
+        page.click(".gb-choice-add")
+        page.locator(".gb-choice-value").last.fill(value)
+        page.locator(".gb-choice-label-en").last.fill(label)
+    add_field(page, "Pickup date", "date")
+    page.locator("#gb-fields tr").last.locator(".gb-field-edit").click()
+    page.click(".gb-required-when .gb-cond-add")
+    page.select_option(".gb-cond-field", "stage")
+    page.select_option(".gb-cond-value", "ready")
+    apply_review(page, lambda text: "pickup_date" in text or pytest.fail(text))
+    page.screenshot(path=str(ARTIFACTS / "designer-entity.png"), full_page=True)
+
+    status, spec = rest("GET", "/api/designer/entities/repair")
+    fields = {f["name"]: f for f in spec["spec"]["fields"]}
+    assert fields["phone"]["mask"] == "+{7} (000) 000-00-00"
+    assert fields["pickup_date"]["required_when"] == {"field": "stage", "eq": "ready"}
+
+    page.goto("/admin/designer/rule/")
+    page.fill("#gb-rule-name", "Repair ready: SMS the customer")
+    page.select_option("#gb-rule-entity", "repair")
+    page.select_option("#gb-trigger", "status_changed")
+    page.select_option("#gb-when-to", "ready")
+    page.select_option("#gb-add-action", "send_sms")
+    page.click(".gb-action-to")
+    page.click(".gb-placeholder[title='{{ record.phone }}']")
+    page.fill(".gb-action-text", "Your repair is ready. Pick it up on ")
+    page.click(".gb-action-text")
+    page.keyboard.press("End")
+    page.click(".gb-placeholder[title='{{ record.pickup_date }}']")
+    apply_review(page)
+    page.screenshot(path=str(ARTIFACTS / "designer-rule.png"), full_page=True)
+    assert page.input_value(".gb-action-to") == "{{ record.phone }}"
+
+    status, made = rest("POST", "/api/repair", json={"name": "Phone screen", "phone": "89123456789",
+                                                      "stage": "received"})
+    assert status == 201, made
+    status, refused = rest("PATCH", f"/api/repair/{made['id']}", json={"stage": "ready"})
+    assert status == 422 and "pickup_date" in refused["errors"]
+    status, _ = rest("PATCH", f"/api/repair/{made['id']}", json={"stage": "ready",
+                                                                 "pickup_date": "2026-12-01"})
+    assert status == 200
+    started = time.time()
+    while True:
+        status, sent = rest("GET", "/api/outbox?rule=repair_ready_sms_the_customer")
+        if sent["items"]:
+            break
+        assert time.time() - started < 10, "the rule did not fire"
+        time.sleep(0.2)
+    assert sent["items"][0]["recipient"] == "+79123456789"
+    assert "Your repair is ready" in sent["items"][0]["body"]
+
+    page.fill("#gb-try-record", str(made["id"]))
+    page.click("#gb-try")
+    page.wait_for_selector(".gb-try-steps")
+    assert "+79123456789" in page.inner_text("#gb-try-out")
+
+    page.goto("/admin/records/repair/new/")
+    page.click("input[name=phone]")
+    page.keyboard.type("9001112233")
+    assert page.input_value("input[name=phone]") == "+7 (900) 111-22-33"
+
+
+LEAD = {"entity": "lead", "label": "Lead", "fields": [
+    {"name": "title", "type": "text", "required": True},
+    {"name": "stage", "type": "status", "options": ["new", "proposal", "won"]}]}
+
+
+def test_renaming_a_choice_lists_two_rules_and_a_view_and_updates_them(owner, rest):
+    assert rest("PUT", "/api/designer/entities/lead", json={"spec": LEAD})[0] == 200
+    for key, spec in (("lead_proposal", {"name": "Proposal sent", "entity": "lead",
+                                         "when": {"status_changed": {"to": "proposal"}},
+                                         "then": [{"notify_role": {"role": "manager", "text": "x"}}]}),
+                      ("lead_update", {"name": "Proposal edited", "entity": "lead",
+                                       "when": {"updated": {}},
+                                       "if": {"field": "stage", "eq": "proposal"},
+                                       "then": [{"notify_role": {"role": "owner", "text": "y"}}]})):
+        assert rest("PUT", f"/api/designer/rules/{key}", json={"spec": spec})[0] == 200
+    status, view = rest("POST", "/api/lead/views", json={"name": "Waiting", "config": {
+        "filter": {"field": "stage", "eq": "proposal"}}})
+    assert status in (200, 201), view
+
+    page = owner
+    page.goto("/admin/designer/entity/lead")
+    page.locator("#gb-fields tr[data-field=stage] .gb-field-edit").click()
+    page.locator(".gb-choice-value").nth(1).fill("proposal_sent")
+
+    def lists_three(text):
+        page.screenshot(path=str(ARTIFACTS / "designer-review.png"), full_page=True)
+        assert "lead_proposal" in text and "lead_update" in text and "Waiting" in text, text
+    apply_review(page, lists_three)
+    page.screenshot(path=str(ARTIFACTS / "designer-rename.png"), full_page=True)
+    rule = rest("GET", "/api/automations/lead_proposal")[1]
+    assert rule["when"]["status_changed"]["to"] == "proposal_sent"
+    assert rest("GET", "/api/automations/lead_update")[1]["if"]["eq"] == "proposal_sent"
+    views = rest("GET", "/api/lead/views")[1]["views"]
+    assert next(v for v in views if v["name"] == "Waiting")["config"]["filter"]["eq"] == \
+        "proposal_sent"
+
+
+def test_rollback_from_the_history_keeps_the_data(owner, rest):
+    rest("PUT", "/api/designer/entities/lead", json={"spec": LEAD})
+    page = owner
+    page.goto("/admin/designer/entity/lead")
+    add_field(page, "Budget", "money")
+    apply_review(page)
+    status, made = rest("POST", "/api/lead", json={"title": "Big one", "budget": "5000"})
+    assert status == 201
+    page.click("#gb-history-tab")
+    page.wait_for_selector(".gb-versions tbody tr")
+    page.click("#gb-compare")
+    page.wait_for_selector(".gb-compare-out .gb-add")
+    assert "budget" in page.inner_text(".gb-compare-out")
+    page.locator(".gb-versions tbody tr").nth(1).locator(".gb-rollback").click()
+    apply_review(page, lambda text: "budget" in text or pytest.fail(text), opened=True)
+    spec = rest("GET", "/api/designer/entities/lead")[1]["spec"]
+    assert next(f for f in spec["fields"] if f["name"] == "budget")["retired"] is True
+    versions = rest("GET", "/api/designer/entities/lead/versions")[1]["items"]
+    assert versions[0]["note"].startswith("rollback to v")
+    record = rest("GET", f"/api/lead/{made['id']}")[1]
+    assert record["title"] == "Big one"
+
+
+def test_json_problems_are_marked_on_their_lines_and_nothing_is_saved(owner, rest):
+    before = rest("GET", "/api/designer/entities/order")[1]["version"]
+    page = owner
+    page.goto("/admin/designer/entity/order")
+    page.wait_for_selector("#gb-fields tr")
+    page.click("#gb-json-tab")
+    text = page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")
+    broken = text.replace('"pattern": "^ORD-\\\\d{5}$"', '"pattern": "^ORD-(\\\\d{5}$"', 1)
+    assert broken != text
+    page.evaluate("t => document.querySelector('.CodeMirror').CodeMirror.setValue(t)", broken)
+    page.click("#gb-save")
+    page.wait_for_selector(".gb-problem-marker")
+    line = broken.splitlines().index(next(l for l in broken.splitlines() if "ORD-(" in l)) + 1
+    marked = page.evaluate("""() => { const cm = document.querySelector('.CodeMirror').CodeMirror;
+        const out = []; cm.eachLine(h => { if ((h.bgClass || '').includes('gb-line-problem'))
+        out.push(cm.getLineNumber(h) + 1); }); return out; }""")
+    assert marked == [line]
+    assert "not a valid pattern" in page.inner_text("#gb-problems")
+    assert rest("GET", "/api/designer/entities/order")[1]["version"] == before
+    assert re.search(r"pattern", page.inner_text("#gb-problems"))

@@ -276,3 +276,52 @@ def test_a_spreadsheet_becomes_guessed_fields_for_the_owner_to_confirm(api, shop
     empty = api.post("/api/designer/guess", data={"file": (xlsx_bytes([]), "empty.xlsx")},
                      content_type="multipart/form-data")
     assert empty.status_code == 422 and "empty" in empty.get_json()["errors"]["file"]
+
+
+def test_the_form_layout_is_kept_apart_from_the_fields_and_follows_renames(api, client, shop):
+    spec = order_spec()
+    spec["layout"] = [{"section": {"en": "Delivery", "ru": "Доставка"}, "columns": 2,
+                       "fields": ["courier", "tracking", "deliver_by"]}]
+    assert save(api, spec).status_code == 200
+    page = client.get("/admin/records/order/new/").get_data(as_text=True)
+    assert '<fieldset class="gb-section gb-cols-2"><legend>Delivery</legend>' in page
+    assert page.index('name="courier"') < page.index('name="tracking"') < page.index('name="number"')
+    assert 'name="csrf_token"' in page and 'name="gb_version"' in page
+
+    spec = order_spec()
+    field(spec, "tracking")["name"] = "track_no"
+    assert save(api, spec).status_code == 200
+    assert catalog().entity("order").spec["layout"][0]["fields"] == ["courier", "track_no",
+                                                                     "deliver_by"]
+    spec = order_spec()
+    spec["layout"][0]["fields"].append("parcel_size")
+    refused = save(api, spec)
+    assert refused.status_code == 422
+    assert "parcel_size" in refused.get_json()["errors"]["$.layout[0].fields[3]"]
+
+
+def test_each_designer_call_answers_bad_input_with_the_fix(api, shop):
+    version = catalog().entity("order").version
+    spec = order_spec()
+    mismatch = api.put("/api/designer/entities/customer", json={"spec": spec})
+    assert mismatch.status_code == 400 and "customer" in mismatch.get_json()["errors"]["entity"]
+    assert api.put(ORDER, json={"spec": "order"}).status_code == 400
+    bad_renames = save(api, spec, choice_renames={"status": "in_transit"})
+    assert bad_renames.status_code == 400 and "choice_renames" in bad_renames.get_json()["errors"]
+    assert api.get(f"{ORDER}/compare?a=1").status_code == 400
+    assert api.get(f"{ORDER}/compare?a=1&b=99").status_code == 404
+    assert api.post(f"{ORDER}/rollback", json={"version": "1"}).status_code == 400
+    assert api.get("/api/designer/widgets/order/versions").status_code == 404
+    rule = catalog().rule("order_shipped").spec
+    missing = api.post("/api/designer/rules/order_shipped/try",
+                       json={"spec": rule, "record_id": 999999})
+    assert missing.status_code == 404
+    assert api.post("/api/designer/rules/order_shipped/try",
+                    json={"spec": rule}).status_code == 400
+    broken = dict(rule, when={"time": {"field": "status", "after": "2 days"}})
+    refused = api.put("/api/designer/rules/order_shipped", json={"spec": broken})
+    assert refused.status_code == 422
+    assert {"$.when.time.after", "$.when.time.field"} <= set(refused.get_json()["errors"]) or \
+        any("when.time" in p for p in refused.get_json()["errors"])
+    assert catalog().rule("order_shipped").spec == rule
+    assert catalog().entity("order").version == version

@@ -122,6 +122,8 @@ def test_owner_builds_an_entity_and_a_rule_in_the_browser_and_it_fires(owner, re
     page.click("#gb-try")
     page.wait_for_selector(".gb-try-steps")
     assert "+79123456789" in page.inner_text("#gb-try-out")
+    page.fill(".gb-action-text", "Ready now: {{ record.name }}")  # the preview follows edits
+    page.wait_for_selector("#gb-try-out:has-text('Ready now: Phone screen')")
 
     page.goto("/admin/records/repair/new/")
     page.click("input[name=phone]")
@@ -209,3 +211,41 @@ def test_json_problems_are_marked_on_their_lines_and_nothing_is_saved(owner, res
     assert "not a valid pattern" in page.inner_text("#gb-problems")
     assert rest("GET", "/api/designer/entities/order")[1]["version"] == before
     assert re.search(r"pattern", page.inner_text("#gb-problems"))
+
+
+def test_a_new_entity_from_a_spreadsheet_gets_its_rows_imported(owner, rest, tmp_path):
+    from openpyxl import Workbook
+    book = Workbook()
+    book.active.append(["Supplier", "Phone", "E-mail", "Rating"])
+    for i in range(30):
+        book.active.append([f"Supplier {i}", f"+7 912 345-67-{10 + i}", f"s{i}@example.com",
+                            ["good", "average", "poor"][i % 3]])
+    path = tmp_path / "Suppliers.xlsx"
+    book.save(path)
+
+    page = owner
+    page.goto("/admin/designer/entity/")
+    page.set_input_files("#gb-from-sheet", str(path))
+    page.wait_for_selector("#gb-fields tr[data-field=rating]")
+    types = {row.get_attribute("data-field"): row.locator(".gb-field-type").input_value()
+             for row in page.locator("#gb-fields tr").all()}
+    assert types == {"supplier": "text", "phone": "phone", "e_mail": "email", "rating": "choice"}
+    assert page.input_value("#gb-entity-name") == "suppliers"
+    page.locator("#gb-fields tr[data-field=supplier] .gb-field-required").check()
+    page.click("#gb-add-section")
+    page.fill(".gb-section-title-en", "Contacts")
+    page.select_option(".gb-section-fields", ["phone", "e_mail"])
+    page.click("#gb-save")
+    page.wait_for_selector("#gb-review.show #gb-review-apply")
+    page.click("#gb-review-apply")
+    page.wait_for_url(re.compile(r"/admin/transfer/job/\d+/"))
+    job = int(re.search(r"/job/(\d+)/", page.url).group(1))
+    started = time.time()
+    while rest("GET", f"/api/jobs/{job}")[1]["status"] != "done":
+        assert time.time() - started < 20, rest("GET", f"/api/jobs/{job}")[1]
+        time.sleep(0.2)
+    status, listed = rest("GET", "/api/suppliers?limit=100")
+    assert listed["total"] == 30
+    assert listed["items"][0]["phone"].startswith("+7912345")
+    page.goto("/admin/records/suppliers/new/")
+    assert page.inner_text("fieldset.gb-section legend") == "Contacts"

@@ -2,7 +2,9 @@
 
 `fields` are those the user's role may see; `locked` the names it may see but not change."""
 
+from flask_admin.form import rules
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import HiddenField
 
 
@@ -17,6 +19,20 @@ def build_form_class(entity, locale, fields, locked=frozenset()):
         attrs[field.name] = unbound
     attrs["gb_version"] = HiddenField()
     return type(f"{entity.name}_form", (FlaskForm,), attrs)
+
+
+def form_layout(entity, locale, fields):
+    """Flask-Admin form rules for the definition's sections and columns (its `layout`)."""
+    shown, out = {f.name for f in fields}, []
+    for title, columns, section in entity.sections(locale):
+        names = [f.name for f in section if f.name in shown]
+        if names:
+            legend = Markup("<legend>{}</legend>").format(title) if title else ""
+            out.append(rules.HTML(Markup('<fieldset class="gb-section gb-cols-{}">{}').format(
+                columns, legend)))
+            out += names
+            out.append(rules.HTML("</fieldset>"))
+    return out + ["gb_version", "csrf_token"]
 
 
 def form_data(entity, row, locale, fields):

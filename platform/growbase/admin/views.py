@@ -25,7 +25,7 @@ from ..records import Actor, Conflict, RecordError, RecordService, ValidationFai
 from ..tables import Audit
 from .filters import filters_for
 from ..fields.links import ReferenceLoader
-from .forms import build_form_class, form_data, show_errors, submitted
+from .forms import build_form_class, form_data, form_layout, show_errors, submitted
 
 
 class EntityView(BaseModelView):
@@ -48,6 +48,8 @@ class EntityView(BaseModelView):
         self.column_labels = {f.name: f.label(locale) for f in entity.fields}
         self.column_descriptions = {f.name: f.help(locale) for f in entity.fields if f.help(locale)}
         self.column_formatters = {f.name: self._formatter(f) for f in entity.fields}
+        if entity.spec.get("layout"):
+            self.form_rules = form_layout(entity, locale, self.fields)
         super().__init__(entity.model, name=entity.plural(locale), endpoint=router.endpoint)
         self.admin, self.blueprint, self.url = router.admin, router.blueprint, router.url
 

@@ -114,6 +114,22 @@ class Entity:
     def group(self, locale=None):
         return pick(self.spec.get("group"), locale, "")
 
+    def sections(self, locale=None):
+        """The form as (title, columns, fields) sections: the layout's, then a last one
+        with the fields it leaves out (all fields in order when there is no layout)."""
+        out, placed = [], set()
+        for section in self.spec.get("layout", []):
+            fields = [self.by_name[n] for n in section["fields"]
+                      if n in self.by_name and not self.by_name[n].hidden]
+            placed |= set(section["fields"])
+            if fields:
+                out.append((pick(section.get("section"), locale, ""),
+                            section.get("columns", 1), fields))
+        rest = [f for f in self.visible_fields if f.name not in placed]
+        if rest:
+            out.append(("", 1, rest))
+        return out
+
     @property
     def sort_fields(self):
         """The fields lists are usually sorted by (`sorts`); the first is the default order."""

@@ -316,6 +316,10 @@ def in_own_spec(spec, change):
             m.group(1), entity, change, own, "$.title") or m.group(1)), spec["title"])
     if spec.get("sorts"):
         out["sorts"] = names_list(spec["sorts"], entity, change, own, "$.sorts")
+    if spec.get("layout"):
+        out["layout"] = [dict(section, fields=names_list(section["fields"], entity, change, own,
+                                                         f"$.layout[{i}].fields"))
+                         for i, section in enumerate(spec["layout"])]
     fields = []
     for i, field in enumerate(spec["fields"]):
         if field.get("required_when") and not field.get("retired"):

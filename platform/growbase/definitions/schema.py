@@ -54,7 +54,13 @@ def meta_schema():
             "group": {"$ref": "#/$defs/label"},
             "title": {"type": "string", "maxLength": 200},
             "icon": {"type": "string", "maxLength": 40},
-            "layout": {"type": "array"},
+            # the form's sections and columns, apart from the fields: [{"section": label,
+            # "columns": 1-3, "fields": [names]}]; fields left out follow in their order
+            "layout": {"type": "array", "maxItems": 50, "items": {
+                "type": "object", "required": ["fields"], "additionalProperties": False,
+                "properties": {"section": {"$ref": "#/$defs/label"},
+                               "columns": {"enum": [1, 2, 3]},
+                               "fields": {"type": "array", "items": {"type": "string"}}}}},
             "permissions": {"type": "object", "additionalProperties": {
                 "type": "object", "additionalProperties": False, "properties": {
                     "can": {"type": "array", "items": {"type": "string"}},

@@ -107,6 +107,16 @@ def semantic_problems(spec, known_entities):
             problems.append((f"$.sorts[{i}]", _(
                 "Lists cannot be sorted by \"%(name)s\"; name a field that can be sorted.",
                 name=sort.lstrip("-"))))
+    placed = set()
+    for i, section in enumerate(spec.get("layout", [])):
+        for j, name in enumerate(section["fields"]):
+            if name not in entity.by_name:
+                problems.append((f"$.layout[{i}].fields[{j}]", _(
+                    "The form layout names \"%(name)s\", which is not a field.", name=name)))
+            elif name in placed:
+                problems.append((f"$.layout[{i}].fields[{j}]", _(
+                    "\"%(name)s\" is placed twice in the form layout.", name=name)))
+            placed.add(name)
     for name in re.findall(r"{(\w+)}", spec.get("title", "")):
         if name not in entity.by_name:
             problems.append(("$.title", _("The title uses {%(name)s}, which is not a field.",

@@ -267,10 +267,45 @@
     return wrap;
   }
 
+  // The form's sections and columns, kept apart from the fields; fields no section
+  // names follow after the sections.
+  function renderLayout() {
+    var box = document.getElementById("gb-layout");
+    box.innerHTML = "";
+    var layout = spec.layout || [];
+    function keep() { if (layout.length) spec.layout = layout; else delete spec.layout; }
+    layout.forEach(function (section, index) {
+      box.appendChild(el("div", {"class": "form-row align-items-start mb-2 gb-section-row"}, LANGS.map(function (lang) {
+        return el("div", {"class": "col-md-2"}, [el("input", {"class": "form-control form-control-sm gb-section-title-" + lang,
+          value: texts(section.section)[lang] || "", placeholder: say("section") + " (" + lang + ")",
+          oninput: function (e) { setText(section, "section", lang, e.target.value); }})]);
+      }).concat([
+        el("div", {"class": "col-md-2"}, [d.select([[1, say("one_column")], [2, say("two_columns")], [3, say("three_columns")]],
+          section.columns || 1, {"class": "form-control form-control-sm gb-section-columns", onchange: function (e) {
+            section.columns = Number(e.target.value); }})]),
+        el("div", {"class": "col-md-5"}, [el("select", {"class": "form-control form-control-sm gb-section-fields", multiple: true, size: 4,
+          "aria-label": say("fields"), onchange: function (e) {
+            section.fields = Array.prototype.filter.call(e.target.options, function (o) { return o.selected; })
+              .map(function (o) { return o.value; });
+          }}, activeFields().map(function (f) {
+            return el("option", {value: f.name, text: f.label, selected: section.fields.indexOf(f.name) >= 0});
+          }))]),
+        el("div", {"class": "col-md-1"}, [el("button", {type: "button", "class": "btn btn-sm btn-link text-danger", text: "✕",
+          title: say("remove"), onclick: function () { layout.splice(index, 1); keep(); renderLayout(); }})])])));
+    });
+    box.appendChild(el("button", {type: "button", "class": "btn btn-sm btn-outline-secondary", id: "gb-add-section",
+      text: say("add_section"), onclick: function () {
+        layout.push({section: {en: ""}, columns: 2, fields: []});
+        keep();
+        renderLayout();
+      }}));
+  }
+
   function render() {
     renderHead();
     renderFields();
     renderPanel();
+    renderLayout();
   }
 
   // -- JSON, saving, history ------------------------------------------------------------------

@@ -213,13 +213,38 @@
     });
     renderThen();
     renderPlaceholders();
+    listRecords();
     var log = document.getElementById("gb-run-log");
     log.hidden = !key;
     if (key) log.href = "/admin/runs/?rule=" + encodeURIComponent(key);
   }
 
   // -- try, JSON, save ------------------------------------------------------------------------
-  document.getElementById("gb-try").addEventListener("click", function () {
+  // The entity's latest records to try on; once one is chosen the preview follows each edit.
+  var listedFor = null;
+  function listRecords() {
+    if (!spec.entity || listedFor === spec.entity) return;
+    listedFor = spec.entity;
+    var first = (fields().filter(function (f) { return !f.to; })[0] || {}).name;
+    call("GET", "/api/" + encodeURIComponent(spec.entity) + "?limit=20&sort=-id").then(function (answer) {
+      var list = document.getElementById("gb-try-records");
+      list.innerHTML = "";
+      (answer.body.items || []).forEach(function (item) {
+        list.appendChild(el("option", {value: item.id, label: "#" + item.id + " " + (first && item[first] !== null ? item[first] : "")}));
+      });
+    });
+  }
+  var pending = null;
+  document.getElementById("gb-tab-main").addEventListener("input", later);
+  document.getElementById("gb-tab-main").addEventListener("change", later);
+  function later(e) {
+    if (e.target.id === "gb-try-record" || !document.getElementById("gb-try-record").value) return;
+    clearTimeout(pending);
+    pending = setTimeout(tryIt, 700);
+  }
+
+  document.getElementById("gb-try").addEventListener("click", tryIt);
+  function tryIt() {
     var out = document.getElementById("gb-try-out");
     var id = parseInt(document.getElementById("gb-try-record").value, 10);
     var target = (spec.key || "draft");
@@ -235,7 +260,7 @@
           step.error ? el("span", {"class": "text-danger", text: step.error}) : step.would]);
       })));
     });
-  });
+  }
 
   var views = d.twoViews(editor, problems, function () { return spec; },
                          function (value) { spec = value; render(); });

@@ -325,3 +325,11 @@ def test_each_designer_call_answers_bad_input_with_the_fix(api, shop):
         any("when.time" in p for p in refused.get_json()["errors"])
     assert catalog().rule("order_shipped").spec == rule
     assert catalog().entity("order").version == version
+
+
+def test_a_type_change_lists_the_rules_that_use_the_field(api, shop):
+    spec = order_spec()
+    field(spec, "tracking").update(type="long_text")
+    review = api.post(f"{ORDER}/review", json={"spec": spec}).get_json()
+    uses = [u for u in review["impact"] if u["name"] == "order_shipped"]
+    assert uses and "long_text" in uses[0]["text"]

@@ -20,9 +20,10 @@ class Change:
     renamed: dict = dc_field(default_factory=dict)  # old field name -> new name
     retired: set = dc_field(default_factory=set)  # old names of fields retired now
     choices: dict = dc_field(default_factory=dict)  # old field name -> {old: new | None}
+    retyped: dict = dc_field(default_factory=dict)  # old field name -> (old type, new type)
 
     def __bool__(self):
-        return bool(self.renamed or self.retired or self.choices)
+        return bool(self.renamed or self.retired or self.choices or self.retyped)
 
 
 def option_values(spec):
@@ -46,6 +47,8 @@ def between(old, new_spec, choice_renames=None):
             continue
         if after["name"] != before.name:
             change.renamed[before.name] = after["name"]
+        if after["type"] != before.type.name:
+            change.retyped[before.name] = (before.type.name, after["type"])
         kept = set(option_values(after))
         renames = choice_renames.get(after["name"]) or choice_renames.get(before.name) or {}
         moved = {value: (renames.get(value) if renames.get(value) in kept else None)
@@ -82,6 +85,10 @@ def field_name(name, entity, change, uses, where):
     if bare in change.retired:
         uses.say(where, _("uses the field \"%(name)s\", which is being retired", name=bare), False)
         return None
+    if bare in change.retyped:
+        uses.say(where, _("uses the field \"%(name)s\", whose type changes from %(old)s to "
+                          "%(new)s: check that it still fits", name=bare,
+                          old=change.retyped[bare][0], new=change.retyped[bare][1]))
     if bare in change.renamed:
         uses.say(where, _("names the field \"%(old)s\" (renamed to \"%(new)s\")", old=bare,
                           new=change.renamed[bare]))

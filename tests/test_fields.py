@@ -109,3 +109,22 @@ def test_pattern_uses_the_owners_own_message():
     f = field("text", pattern="^ORD-\\d{5}$", pattern_message={"en": "Write it like ORD-00042."})
     assert f.type.check("ORD-1", f) == ["Write it like ORD-00042."]
     assert f.type.check("ORD-00001", f) == []
+
+
+def test_the_russian_mobile_shortcut_agrees_with_phonenumbers():
+    """Phones like 8 (912) 345-67-89 skip the metadata walk; the answer must not change."""
+    import random
+    import phonenumbers
+    from growbase.definitions import Entity
+    field = Entity({"entity": "x", "fields": [{"id": "f1", "name": "phone", "type": "phone"}]}
+                   ).fields[0]
+    rng = random.Random(7)
+    shapes = ["+7 {a} {b}-{c}-{d}", "8 ({a}) {b}-{c}-{d}", "7{a}{b}{c}{d}", "{a}{b}{c}{d}",
+              "8-{a}-{b}-{c}-{d}", "+7({a}){b}.{c}.{d}", "8 {a} {b} {c} {d}"]
+    for _ in range(500):
+        parts = {"a": f"9{rng.randrange(100):02d}", "b": f"{rng.randrange(1000):03d}",
+                 "c": f"{rng.randrange(100):02d}", "d": f"{rng.randrange(100):02d}"}
+        raw = rng.choice(shapes).format(**parts)
+        slow = phonenumbers.format_number(phonenumbers.parse(raw, "RU"),
+                                          phonenumbers.PhoneNumberFormat.E164)
+        assert field.type.parse(raw, field) == slow, raw

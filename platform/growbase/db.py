@@ -74,6 +74,37 @@ def insert_row(model, values):
     return cursor.fetchone()[0] if is_postgres() else cursor.lastrowid
 
 
+def insert_returning(model, rows, chunk=200):
+    """INSERT many rows with multi-row statements; return their ids in the rows' order.
+
+    A million-row import spent a fifth of its time sending one INSERT per record. On
+    PostgreSQL the ids are taken from the sequence first and written explicitly; on
+    SQLite, inside the caller's transaction (one writer), a multi-row INSERT numbers its
+    rows consecutively, so they end at lastrowid.
+    """
+    fields, _sql = _insert_template(model, type(database.obj))
+    table, mark = model._meta.table_name, database.obj.param
+    ids = []
+    for start in range(0, len(rows), chunk):
+        part = rows[start:start + chunk]
+        values = [_params(fields, row) for row in part]
+        names = [f.column_name for f in fields]
+        numbers = None
+        if is_postgres():
+            numbers = [row[0] for row in database.execute_sql(
+                "SELECT nextval(%s) FROM generate_series(1, %s)",
+                (f"{table}_id_seq", len(part))).fetchall()]
+            values = [[number] + row for number, row in zip(numbers, values)]
+            names = ["id"] + names
+        marks = "(" + ", ".join([mark] * len(names)) + ")"
+        columns = ", ".join(f'"{name}"' for name in names)
+        cursor = database.execute_sql(
+            f'INSERT INTO "{table}" ({columns}) VALUES {", ".join([marks] * len(part))}',
+            [p for row in values for p in row])
+        ids += numbers or list(range(cursor.lastrowid - len(part) + 1, cursor.lastrowid + 1))
+    return ids
+
+
 def insert_rows(model, rows):
     """INSERT many rows in one executemany (ids not returned)."""
     if not rows:

@@ -13,8 +13,8 @@ from peewee import IntegrityError
 
 from .catalog import catalog
 from .conditions import evaluate, fields_in
-from .db import (database, existing_values, fetch, insert_row, insert_rows, row_exists,
-                 update_row)
+from .db import (database, existing_values, fetch, insert_returning, insert_row, insert_rows,
+                 row_exists, update_row)
 from .fields import FieldError
 from .i18n import current_locale
 from .i18n import gettext as _
@@ -278,13 +278,21 @@ class RecordService:
                                           for plan in plans if plan["merged"] is not None])
             trail, outcomes, now = [], [], utcnow()
             rights = self.rights(entity)
+            creates = []  # inserted together after the loop: one statement per 200 rows
             for plan in plans:
                 if plan["merged"] is not None and not plan["errors"]:
                     plan["errors"].update(self._validate(
                         entity, plan["merged"], plan["changed"], plan["id"], plan["errors"], checks))
                 if plan["merged"] is not None and not plan["errors"]:
                     plan["errors"].update(self.outside_rows(entity, rights, plan["merged"]))
-                outcomes.append(self._apply(entity, plan, trail, now))
+                if plan["row"] is None and not plan["errors"]:
+                    creates.append((len(outcomes), plan))
+                    outcomes.append(None)
+                else:
+                    outcomes.append(self._apply(entity, plan, trail, now))
+            for (index, _plan), record_id in zip(creates, self._insert_many(
+                    entity, [plan for _i, plan in creates], trail, now)):
+                outcomes[index] = ("created", record_id)
             insert_rows(Audit, [audit for audit, _event in trail])
             insert_rows(Event, [event for _audit, event in trail])
             if trail:
@@ -326,10 +334,9 @@ class RecordService:
                 "changed": changed, "current": current}
 
     def _apply(self, entity, plan, trail, now):
+        """Update one planned record (new ones are inserted together by _insert_many)."""
         if plan["errors"]:
             return "rejected", plan["errors"]
-        if plan["row"] is None:
-            return "created", self._insert(entity, plan["merged"], plan["changed"], trail, now)[0]
         if not plan["changed"]:
             return "unchanged", plan["id"]
         row, changed, merged = plan["row"], plan["changed"], plan["merged"]
@@ -358,6 +365,20 @@ class RecordService:
         errors.update(self._validate(entity, merged, changed, None, errors, checks))
         errors.update(self.outside_rows(entity, self.rights(entity), merged) if not errors else {})
         return merged, changed, errors
+
+    def _insert_many(self, entity, plans, trail, now):
+        """Insert new records in multi-row statements, each with its audit entry and event
+        on `trail`; return their ids in order."""
+        rows = [dict(plan["merged"], gb_version=1, gb_created_by=self.actor.user_id,
+                     gb_updated_by=self.actor.user_id, gb_created_at=now, gb_updated_at=now)
+                for plan in plans]
+        ids = self._write(entity, lambda: insert_returning(entity.model, rows)) if rows else []
+        for record_id, plan in zip(ids, plans):
+            after = json_values(entity, plan["merged"])
+            self._record(entity, record_id, 1, "create", "created",
+                         {n: [None, after[n]] for n in plan["changed"]}, plan["changed"], None,
+                         after, trail, now)
+        return ids
 
     def _insert(self, entity, merged, changed, trail=None, now=None, restore=None):
         """Insert one record with its audit entry and event; return (id, row values).

@@ -1,5 +1,6 @@
 """Text-like types: text, long_text, email, url, phone."""
 
+import re
 from urllib.parse import urlsplit
 
 import phonenumbers
@@ -96,6 +97,10 @@ class Url(Text):
         return text
 
 
+RU_MOBILE = re.compile(r"^(\+7|8|7)?(9\d{9})$")
+SEPARATORS = re.compile(r"[\s\-().]")
+
+
 @register
 class Phone(Text):
     """A phone number: any national or international spelling in, E.164 stored."""
@@ -118,6 +123,9 @@ class Phone(Text):
             raw = str(int(raw))  # Excel keeps 79123456789 as a number
         if not isinstance(raw, str):
             raise FieldError(_("Enter a phone number."))
+        mobile = RU_MOBILE.match(SEPARATORS.sub("", raw))
+        if mobile and (mobile.group(1) == "+7" or self.region(field) == "RU"):
+            return "+7" + mobile.group(2)  # every +7 9xx xxx-xx-xx is valid: no metadata walk
         try:
             number = phonenumbers.parse(raw, self.region(field))
         except phonenumbers.NumberParseException:

@@ -126,3 +126,23 @@ def test_a_batch_checks_defaults_like_typed_values(store):
     with pytest.raises(BatchValidationFailed) as err:
         service.create_many("coupon", [{"note": "second"}, {"code": "SPRING"}])
     assert "already used" in err.value.rows[0]["code"] and 1 not in err.value.rows
+
+
+def test_a_batch_numbers_new_records_as_their_audit_and_events_say(service):
+    """New records of a batch are inserted many to a statement; each id must still be the
+    record whose values its audit entry and event carry, between updates and refusals."""
+    first = customer(service, name="Existing")
+    items = [{"id": None, "data": {"name": f"New {i}", "phone": f"+7912000{i:04d}"}}
+             for i in range(450)]
+    items.insert(100, {"id": first.id, "data": {"name": "Renamed"}})
+    items.insert(300, {"id": None, "data": {"name": ""}})
+    outcomes = service.save_batch("customer", items)
+    created = [value for kind, value in outcomes if kind == "created"]
+    assert len(created) == 450 and outcomes[100] == ("updated", first.id)
+    assert outcomes[300][0] == "rejected"
+    for record_id in created[::37] + created[-1:]:
+        _entity, row = service.get("customer", record_id)
+        audit = Audit.get((Audit.record_id == record_id) & (Audit.action == "create") &
+                          (Audit.entity == "customer"))
+        event = Event.get((Event.record_id == record_id) & (Event.entity == "customer"))
+        assert audit.changes["name"][1] == row.name == event.after["name"]

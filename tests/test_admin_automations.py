@@ -109,3 +109,15 @@ def test_a_user_asks_for_the_inbox_by_email(app, shop, service):
     run_pending()
     mail = Outbox.get((Outbox.channel == "email") & (Outbox.recipient == "lena@example.com"))
     assert "New task: Check stock for ORD-00001" in mail.body
+
+
+def test_a_rule_a_definition_change_turned_off_says_why_it_stays_off(client, shop):
+    rule = catalog().rule("order_delivered").spec
+    apply_rules([dict(rule, enabled=False, when={"status_changed": {"to": "lost"}})],
+                validate=False)
+    html = client.get("/admin/rules/").get_data(as_text=True)
+    answer = client.post("/admin/rules/toggle/order_delivered",
+                         data={"csrf_token": csrf_token(html)}, follow_redirects=True)
+    assert answer.status_code == 200
+    assert "cannot be turned on" in answer.get_data(as_text=True)
+    assert catalog().rule("order_delivered").enabled is False

@@ -103,11 +103,15 @@ def test_owner_builds_an_entity_and_a_rule_in_the_browser_and_it_fires(owner, re
     status, made = rest("POST", "/api/repair", json={"name": "Phone screen", "phone": "89123456789",
                                                       "stage": "received"})
     assert status == 201, made
-    status, refused = rest("PATCH", f"/api/repair/{made['id']}", json={"stage": "ready"})
-    assert status == 422 and "pickup_date" in refused["errors"]
-    status, _ = rest("PATCH", f"/api/repair/{made['id']}", json={"stage": "ready",
-                                                                 "pickup_date": "2026-12-01"})
-    assert status == 200
+    page.goto(f"/admin/records/repair/edit/?id={made['id']}")  # the next change, in the form
+    page.select_option("select[name=stage]", "ready")
+    page.click("input[type=submit][value=Save]")
+    assert "required in this situation" in page.inner_text("body")  # pickup date, when ready
+    assert rest("GET", "/api/outbox?rule=repair_ready_sms_the_customer")[1]["items"] == []
+    page.fill("input[name=pickup_date]", "2026-12-01")
+    page.select_option("select[name=stage]", "ready")
+    page.click("input[type=submit][value=Save]")
+    page.wait_for_url(re.compile(r"/admin/records/repair/(\?.*)?$"))
     started = time.time()
     while True:
         status, sent = rest("GET", "/api/outbox?rule=repair_ready_sms_the_customer")
@@ -118,6 +122,8 @@ def test_owner_builds_an_entity_and_a_rule_in_the_browser_and_it_fires(owner, re
     assert sent["items"][0]["recipient"] == "+79123456789"
     assert "Your repair is ready" in sent["items"][0]["body"]
 
+    page.goto("/admin/designer/rule/repair_ready_sms_the_customer")
+    page.wait_for_selector(".gb-action-text")
     page.fill("#gb-try-record", str(made["id"]))
     page.click("#gb-try")
     page.wait_for_selector(".gb-try-steps")

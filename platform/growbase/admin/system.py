@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from .. import twofactor
 from ..catalog import catalog
+from ..definitions import DefinitionError
 from ..i18n import gettext as _
 from ..tables import AutomationRun, Notification, Outbox, utcnow
 
@@ -192,6 +193,12 @@ class RulesView(OwnerView):
         if rule is None:
             flash(_("There is no rule \"%(key)s\".", key=key), "error")
             return redirect(url_for(".index"))
-        apply_rules([dict(rule.spec, enabled=not rule.enabled)], author=current_user.username,
-                    note="turned " + ("off" if rule.enabled else "on") + " in the UI")
+        try:
+            apply_rules([dict(rule.spec, enabled=not rule.enabled)],
+                        author=current_user.username,
+                        note="turned " + ("off" if rule.enabled else "on") + " in the UI")
+        except DefinitionError as exc:  # turned off by a definition change: fix it first
+            flash(_("The rule cannot be turned on as it is: %(problems)s. Open it in the "
+                    "designer to fix it.", problems="; ".join(t for _p, t in exc.problems)),
+                  "error")
         return redirect(url_for(".index"))

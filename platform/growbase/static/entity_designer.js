@@ -146,7 +146,7 @@
     panel.hidden = !field;
     if (!field) return;
     var type = config.types[field.type] || {options: []};
-    panel.appendChild(el("h5", {text: say("settings_of", {name: texts(field.label).en || field.name})}));
+    panel.appendChild(el("h5", {text: say("settings_of", {name: d.label(field.label) || field.name})}));
     var grid = el("div", {"class": "form-row"});
     function box(labelText, control, width) {
       grid.appendChild(el("div", {"class": "form-group mb-2 col-md-" + (width || 3)}, [
@@ -162,10 +162,10 @@
         oninput: function (e) { if (e.target.value === "") delete field[key]; else field[key] = Number(e.target.value); }});
     }
     function flag(key, labelText) {
-      grid.appendChild(el("div", {"class": "form-check col-md-2 mt-4"}, [
+      grid.appendChild(el("div", {"class": "col-md-2 pt-4"}, [el("div", {"class": "form-check"}, [
         el("input", {type: "checkbox", "class": "form-check-input gb-opt-" + key, id: "gb-opt-" + key, checked: !!field[key],
           onchange: function (e) { if (e.target.checked) field[key] = true; else delete field[key]; }}),
-        el("label", {"class": "form-check-label", "for": "gb-opt-" + key, text: labelText})]));
+        el("label", {"class": "form-check-label", "for": "gb-opt-" + key, text: labelText})])]));
     }
     LANGS.forEach(function (lang) {
       box(say("help") + " (" + lang + ")", el("input", {"class": "form-control form-control-sm", value: texts(field.help)[lang] || "",

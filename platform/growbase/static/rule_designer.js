@@ -120,6 +120,9 @@
 
   // -- then -----------------------------------------------------------------------------------
   var TEMPLATE_KEYS = ["text", "to", "subject", "html", "title"];
+  var ORDER = ["role", "username", "on", "where", "field", "value", "to", "subject", "title", "text", "html", "url",
+               "assign_role", "assign_by", "assign_field", "due_in", "fields"];
+  function rank(prop) { var at = ORDER.indexOf(prop); return at < 0 ? ORDER.length : at; }
 
   function actionCard(item, index) {
     var name = Object.keys(item)[0], params = item[name], schema = config.actions[name] || {properties: {}};
@@ -129,7 +132,7 @@
           onclick: function () { spec.then.splice(index, 1); renderThen(); }})])]);
     var body = el("div", {"class": "card-body py-2 form-row"});
     function set(key, value) { if (value === "" || value === undefined) delete params[key]; else params[key] = value; }
-    Object.keys(schema.properties).forEach(function (prop) {
+    Object.keys(schema.properties).sort(function (a, b) { return rank(a) - rank(b); }).forEach(function (prop) {
       var control, width = 3;
       var roles = ["role", "assign_role"].indexOf(prop) >= 0;
       if (roles || (schema.properties[prop].enum && !roles)) {

@@ -333,3 +333,18 @@ def test_a_type_change_lists_the_rules_that_use_the_field(api, shop):
     review = api.post(f"{ORDER}/review", json={"spec": spec}).get_json()
     uses = [u for u in review["impact"] if u["name"] == "order_shipped"]
     assert uses and "long_text" in uses[0]["text"]
+
+
+def test_a_retired_entity_leaves_menus_and_the_api_with_its_data_and_comes_back(api, app, shop):
+    manager = Api(app.test_client(), create_token(create_user("mila", "mila-password-1",
+                                                              role="manager"), "t"))
+    spec = copy.deepcopy(catalog().entity("customer").spec)
+    assert api.put("/api/designer/entities/customer",
+                   json={"spec": dict(spec, retired=True)}).status_code == 200
+    assert "customer" not in [e["name"] for e in api.get("/api").get_json()["entities"]]
+    refused = manager.get("/api/customer")
+    assert refused.status_code == 403 and "retired" in json.dumps(refused.get_json())
+    listed = api.get("/api/designer/entities").get_json()["items"]
+    assert "customer" in [e["name"] for e in listed]  # the designer still has it, to restore
+    assert api.put("/api/designer/entities/customer", json={"spec": spec}).status_code == 200
+    assert manager.get(f"/api/customer/{shop.id}").get_json()["name"] == "Иван Петров"

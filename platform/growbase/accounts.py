@@ -46,7 +46,7 @@ def deactivate(user, heir, by):
         return 0
     service = RecordService(Actor.for_user(by, f"reassign:{user.username}"))
     moved = 0
-    for entity in catalog().entities():
+    for entity in catalog().entities(retired=True):
         for field in (f for f in entity.active_fields if f.type.holds_users):
             model, column = entity.model, getattr(entity.model, field.name)
             ids = [r.id for r in model.select(model.id).where(column == user.id)]

@@ -105,7 +105,7 @@ def designer_entities():
     designer_only()
     return jsonify(items=[{"name": e.name, "label": e.label(), "plural": e.plural(),
                            "version": e.version, "fields": len(e.active_fields)}
-                          for e in catalog().entities()],
+                          for e in catalog().entities(retired=True)],
                    rules=[{"key": r.key, "name": r.name, "entity": r.entity,
                            "enabled": r.enabled, "version": r.version}
                           for r in catalog().rules()])

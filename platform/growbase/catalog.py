@@ -44,8 +44,11 @@ class Catalog:
     def __contains__(self, name):
         return name in self._entities
 
-    def entities(self):
-        return sorted(self._entities.values(), key=lambda e: (e.group(), e.label()))
+    def entities(self, retired=False):
+        """The entities in menu order; retired ones only when asked (designer, export)."""
+        return sorted((e for e in self._entities.values()
+                       if retired or not e.spec.get("retired")),
+                      key=lambda e: (e.group(), e.label()))
 
     def names(self):
         return list(self._entities)

@@ -264,7 +264,7 @@ def export_zip():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         current = catalog()
-        for entity in current.entities():
+        for entity in current.entities(retired=True):
             archive.writestr(f"schemas/{entity.name}.json", pretty(entity.spec) + "\n")
         for rule in current.rules():
             archive.writestr(f"automations/{rule.key}.json", pretty(rule.spec) + "\n")

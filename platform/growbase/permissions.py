@@ -52,6 +52,7 @@ class Access:
 
 
 FULL = Access(frozenset(ACTIONS))
+NOTHING = Access(frozenset())
 
 
 @contextmanager
@@ -92,7 +93,11 @@ def acting_attribute(name):
 def access(entity, role=...):
     """What `role` (by default the one acting now) may do with `entity`."""
     role = acting_role() if role is ... else role
-    if role is None or role == "owner" or entity.spec.get("permissions") is None:
+    if role is None:
+        return FULL
+    if entity.spec.get("retired"):  # kept with its data, out of everyone's way until restored
+        return NOTHING
+    if role == "owner" or entity.spec.get("permissions") is None:
         return FULL
     return _access(entity, role)
 
@@ -114,6 +119,9 @@ def _access(entity, role):
 
 def refusal(entity, action, role=...):
     """The sentence for an action a role (by default the acting one) may not take."""
+    if entity.spec.get("retired"):
+        return _("%(entity)s are retired: the owner can restore them in the designer.",
+                 entity=entity.plural())
     return _("As %(role)s you may not %(action)s %(entity)s; ask the owner.",
              role=acting_role() if role is ... else role, action=_ACTION_WORDS()[action],
              entity=entity.plural())

@@ -571,7 +571,7 @@ class RecordService:
 
     def _references(self, entity, record_id):
         uses = []
-        for other in catalog().entities():
+        for other in catalog().entities(retired=True):
             for field in other.active_fields:
                 if field.type.refers_to(field) == entity.name:
                     count = other.model.select().where(

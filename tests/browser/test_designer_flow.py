@@ -255,3 +255,15 @@ def test_a_new_entity_from_a_spreadsheet_gets_its_rows_imported(owner, rest, tmp
     assert listed["items"][0]["phone"].startswith("+7912345")
     page.goto("/admin/records/suppliers/new/")
     assert page.inner_text("fieldset.gb-section legend") == "Contacts"
+    # undo the step: retire the new entity (data kept), then restore it
+    page.goto("/admin/designer/entity/suppliers")
+    page.wait_for_selector("#gb-fields tr")
+    page.click("#gb-retire-entity")
+    apply_review(page, opened=True)
+    page.goto("/admin/")
+    assert "Suppliers" not in page.inner_text("nav")
+    page.goto("/admin/designer/entity/suppliers")
+    page.wait_for_selector("#gb-retire-entity:has-text('Restore')")
+    page.click("#gb-retire-entity")
+    apply_review(page, opened=True)
+    assert rest("GET", "/api/suppliers?limit=1")[1]["total"] == 30

@@ -59,7 +59,7 @@ class DesignerView(BaseView):
 
     @expose("/")
     def index(self):
-        return self.render("admin/designer/index.html", entities=catalog().entities(),
+        return self.render("admin/designer/index.html", entities=catalog().entities(retired=True),
                            rules=catalog().rules(), roles=designer.designer_roles(),
                            all_roles=ROLES)
 

@@ -54,6 +54,7 @@ def meta_schema():
             "group": {"$ref": "#/$defs/label"},
             "title": {"type": "string", "maxLength": 200},
             "icon": {"type": "string", "maxLength": 40},
+            "retired": {"type": "boolean"},  # out of menus and the API, data kept
             # the form's sections and columns, apart from the fields: [{"section": label,
             # "columns": 1-3, "fields": [names]}]; fields left out follow in their order
             "layout": {"type": "array", "maxItems": 50, "items": {

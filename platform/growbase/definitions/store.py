@@ -256,7 +256,7 @@ def export(directory, kind="entity"):
     from ..catalog import catalog
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    items = ([(e.name, e.spec) for e in catalog().entities()] if kind == "entity"
+    items = ([(e.name, e.spec) for e in catalog().entities(retired=True)] if kind == "entity"
              else [(r.key, r.spec) for r in catalog().rules()])
     written = []
     for name, spec in items:

@@ -309,8 +309,15 @@
               return el("option", {value: o.value, text: label(o.label), selected: (row.value || []).indexOf(o.value) >= 0});
             }));
         } else {
-          value = el("input", {"class": "form-control form-control-sm gb-cond-value", value: valueText(row.value),
-            placeholder: say("value"), oninput: function (e) { row.value = readValue(e.target.value); changed(); }});
+          var many = row.op === "in" || row.op === "not_in";  // "a, b, c" is a list
+          value = el("input", {"class": "form-control form-control-sm gb-cond-value",
+            value: many && Array.isArray(row.value) ? row.value.join(", ") : valueText(row.value),
+            placeholder: say("value"), oninput: function (e) {
+              var read = readValue(e.target.value);
+              row.value = many && typeof read === "string" ? read.split(",").map(function (v) { return v.trim(); })
+                .filter(function (v) { return v; }) : read;
+              changed();
+            }});
         }
         box.appendChild(el("div", {"class": "form-inline mb-1 gb-cond-row"}, [
           select([["", "—"]].concat(fieldsNow.map(function (f) { return [f.name, label(f.label) || f.name]; })), row.field,

@@ -41,7 +41,17 @@
   }
 
   // -- the entity's own settings --------------------------------------------------------------
+  // Retiring an entity takes it out of menus and the API, with its data kept; saved
+  // through the same review, and undone the same way.
+  var retire = document.getElementById("gb-retire-entity");
+  retire.addEventListener("click", function () {
+    if (spec.retired) delete spec.retired; else spec.retired = true;
+    submit({note: spec.retired ? "retired" : "restored"});
+  });
+
   function renderHead() {
+    retire.textContent = spec.retired ? say("restore_entity") : say("retire_entity");
+    retire.className = "btn btn-sm mr-2 " + (spec.retired ? "btn-outline-success" : "btn-outline-danger");
     var head = document.getElementById("gb-entity-head");
     head.innerHTML = "";
     function input(labelText, value, oninput, attrs) {
@@ -340,6 +350,7 @@
       document.getElementById("gb-open-grid").href = "/admin/grid/" + name + "/";
       document.getElementById("gb-open-grid").hidden = false;
       document.getElementById("gb-title").textContent = name;
+      retire.hidden = false;
       var sheetRow = document.getElementById("gb-sheet-row");
       if (sheetRow) sheetRow.hidden = true;
       if (sheetFile) importRows(name);

@@ -146,3 +146,20 @@ def test_a_batch_numbers_new_records_as_their_audit_and_events_say(service):
                           (Audit.entity == "customer"))
         event = Event.get((Event.record_id == record_id) & (Event.entity == "customer"))
         assert audit.changes["name"][1] == row.name == event.after["name"]
+
+
+def test_a_batch_remembers_parsed_cells_without_mixing_them_up(service):
+    """Cells are parsed once per distinct value in a batch: a refused value is refused on
+    every row that has it, and 1, 1.0 and True stay different cells."""
+    owner = customer(service)
+    items = [{"id": None, "data": {"number": f"ORD-{i:05d}", "customer": owner.id,
+                                   "status": status, "amount": amount}}
+             for i, (status, amount) in enumerate([("new", 1), ("Bogus", 1.0), ("Новый", True),
+                                                   ("Bogus", "1,5"), ("new", 1)])]
+    outcomes = service.save_batch("order", items)
+    kinds = [kind for kind, _detail in outcomes]
+    assert kinds == ["created", "rejected", "rejected", "rejected", "created"]
+    assert "status" in outcomes[1][1] and "status" in outcomes[3][1]
+    assert "amount" in outcomes[2][1]  # True is not an amount, though 1 is
+    _entity, first = service.get("order", outcomes[0][1])
+    assert first.status == "new" and first.amount == Decimal("1")

@@ -18,6 +18,7 @@ from .fields import FieldError
 from .i18n import gettext as _
 
 CHANGE_OPERATORS = ("changed", "changed_to", "changed_from")
+_cache_key = json.JSONEncoder(sort_keys=True, default=str).encode  # made once, not per leaf
 
 
 class ConditionError(ValueError):
@@ -33,7 +34,7 @@ def _leaf(node, entity, path):
     """
     if any(isinstance(v, dict) for v in node.values()):
         return _parse_leaf(node, entity, path)
-    key = json.dumps(node, sort_keys=True, default=str)
+    key = _cache_key(node)
     return _cached_leaf(key, entity, path)
 
 

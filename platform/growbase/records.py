@@ -8,6 +8,8 @@ conflict naming the fields; edits to other fields merge. Nothing is overwritten 
 import re
 import threading
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 
 from peewee import IntegrityError
 
@@ -110,6 +112,7 @@ class Actor:
 
 
 SYSTEM = Actor(None, "system", "system", trusted=True)
+MEMO_TYPES = (str, int, float, Decimal, date, datetime)  # cells whose parse can be remembered
 listeners = []  # called after a commit with the new event's id (None: several, look for them)
 
 
@@ -188,6 +191,7 @@ class RecordService:
         self.locale = locale or current_locale()
         self.depth = depth  # how deep in a chain of automations this write is
         self.silent = silent  # events are recorded but do not trigger automations
+        self._memo = None  # parsed cells of the batch under way (save_batch)
 
     # -- reading ---------------------------------------------------------
     def get(self, entity_name, record_id, for_update=False):
@@ -269,6 +273,13 @@ class RecordService:
         overwritten ("mine"). Same checks as single writes, looked up once per batch.
         """
         entity = catalog().entity(entity_name)
+        self._memo = {}
+        try:
+            return self._save_batch(entity, items, on_conflict)
+        finally:
+            self._memo = None
+
+    def _save_batch(self, entity, items, on_conflict):
         with database.atomic():
             ids = [item["id"] for item in items if item.get("id")]
             rows = {row.id: row for start in range(0, len(ids), 500)
@@ -492,7 +503,7 @@ class RecordService:
                                  name=name, entity=entity.label())
                 continue
             try:
-                value = field.type.parse(raw, field, self.locale)
+                value = self._parse_value(field, raw)
             except FieldError as exc:
                 errors[name] = str(exc)
                 continue
@@ -503,6 +514,23 @@ class RecordService:
                     continue
             values[name] = value
         return values, errors
+
+    def _parse_value(self, field, raw):
+        """field.type.parse, remembered within one batch: an import repeats its statuses,
+        dates, links and amounts thousands of times."""
+        memo = self._memo
+        if memo is None or not isinstance(raw, MEMO_TYPES) or field.type.name == "multi_choice":
+            return field.type.parse(raw, field, self.locale)
+        key = (field.name, type(raw), raw)
+        if key not in memo:
+            try:
+                memo[key] = (True, field.type.parse(raw, field, self.locale))
+            except FieldError as exc:
+                memo[key] = (False, str(exc))
+        ok, found = memo[key]
+        if not ok:
+            raise FieldError(found)
+        return found
 
     def _field_refusal(self, field, rights, value):
         """Why this actor may not give the field this value (None: it may)."""

@@ -13,11 +13,14 @@ def utcnow():
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+_encode = json.JSONEncoder(ensure_ascii=False, default=str).encode  # made once, not per value
+
+
 class JSONField(TextField):
     """JSON kept as text, the same on SQLite and PostgreSQL."""
 
     def db_value(self, value):
-        return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
+        return None if value is None else _encode(value)
 
     def python_value(self, value):
         return None if value is None else json.loads(value)

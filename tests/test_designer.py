@@ -348,3 +348,15 @@ def test_a_retired_entity_leaves_menus_and_the_api_with_its_data_and_comes_back(
     assert "customer" in [e["name"] for e in listed]  # the designer still has it, to restore
     assert api.put("/api/designer/entities/customer", json={"spec": spec}).status_code == 200
     assert manager.get(f"/api/customer/{shop.id}").get_json()["name"] == "Иван Петров"
+
+
+def test_a_new_entity_or_rule_may_not_take_a_name_in_use(api, shop):
+    spec = {"entity": "order", "fields": [{"name": "title", "type": "text"}]}
+    taken = api.post(f"{ORDER}/review", json={"spec": spec, "base_version": 0})
+    assert taken.status_code == 409 and "already" in taken.get_json()["errors"]["_version"]
+    assert save(api, spec, base_version=0).status_code == 409
+    rule = {"name": "x", "entity": "order", "when": {"created": {}},
+            "then": [{"notify_role": {"role": "owner", "text": "x"}}]}
+    taken = api.put("/api/designer/rules/order_shipped", json={"spec": rule, "base_version": 0})
+    assert taken.status_code == 409
+    assert catalog().entity("order").by_name.get("title") is None

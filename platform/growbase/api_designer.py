@@ -135,6 +135,7 @@ def review_entity(name):
     data, error = entity_change(name)
     if error:
         return error
+    designer.stale("entity", name, data.get("base_version"))
     try:
         review = designer.entity_review(data["spec"], flags(data)[0])
     except DefinitionError as exc:
@@ -171,8 +172,11 @@ def rule_submitted(key):
 def review_rule(key):
     designer_only()
     data, spec, error = rule_submitted(key)
+    if error:
+        return error
+    designer.stale("rule", key, data.get("base_version"))
     try:
-        return error or jsonify(designer.rule_review(spec).json())
+        return jsonify(designer.rule_review(spec).json())
     except DefinitionError as exc:
         return problems_json(exc.problems, spec, key)
 

@@ -28,11 +28,13 @@ from .permissions import ROLES
 from .tables import Definition, ImportMapping, SavedView, User, utcnow
 
 class Stale(Exception):
-    """The definition moved on since the designer loaded it."""
+    """The definition moved on since the designer loaded it (or a new one's name is taken)."""
 
-    def __init__(self, version):
+    def __init__(self, version, name=None):
         self.version = version
-        super().__init__(_("Someone saved version %(v)s meanwhile; reload to see it, then make "
+        super().__init__(_("There is already \"%(name)s\": choose another name, or open that "
+                           "one in the designer.", name=name) if name else
+                         _("Someone saved version %(v)s meanwhile; reload to see it, then make "
                            "your change again.", v=version))
 
 
@@ -191,7 +193,7 @@ def stale(kind, name, base_version):
     live = (current.entity(name).version if name in current else 0) if kind == "entity" else \
         (current.rule(name).version if current.rule(name) else 0)
     if live != base_version:
-        raise Stale(live)
+        raise Stale(live, name if base_version == 0 else None)
 
 
 def save_entity(spec, author, base_version=None, choice_renames=None, update_uses=True,

@@ -136,8 +136,9 @@
     var state = document.getElementById("gb-save-state");
     if (state) state.textContent = "";
     call("POST", request.review, request.payload).then(function (answer) {
-      if (answer.status === 422 || answer.status === 400) return refused(answer.body);
-      if (answer.status !== 200) return refused({errors: {"$": say("failed", {status: answer.status})}});
+      if (answer.status !== 200) {
+        return refused(answer.body.errors ? answer.body : {errors: {"$": say("failed", {status: answer.status})}});
+      }
       var body = answer.body;
       var content = document.getElementById("gb-review-body");
       content.innerHTML = "";

@@ -17,7 +17,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from peewee import CharField, Field, IntegerField, TextField
+
 from ..catalog import catalog
+from ..db import database
 from ..i18n import gettext as _
 from ..i18n import in_locale
 from ..permissions import access
@@ -42,15 +45,31 @@ def columns_of(entity, names=None):
     return [f for f in entity.active_fields if not f.get("hidden") and rights.shows(f.name)]
 
 
+def reader(column):
+    """The column's conversion from what the driver gives, or None where it is nothing
+    (whole numbers and text): peewee's row wrapper cost half of a CSV export."""
+    plain = column.python_value.__func__ is Field.python_value and isinstance(
+        column, (IntegerField, CharField, TextField))
+    return None if plain else column.python_value
+
+
 def pages(entity, fields, condition=None, search=None, sort=None):
     """The matching rows as tuples (id, version, *fields), a page at a time, with the
     titles of the records each page links to: {field name: {id: title}}."""
     model = entity.model
-    query = matching(entity, condition, search, sort).select(
-        model.id, model.gb_version, *[getattr(model, f.name) for f in fields]).tuples()
+    columns = [model.id, model.gb_version, *[getattr(model, f.name) for f in fields]]
+    query = matching(entity, condition, search, sort).select(*columns)
+    readers = [(index, reader(column)) for index, column in enumerate(columns)
+               if reader(column) is not None]
     offset = 0
     while True:
-        rows = list(query.limit(PAGE).offset(offset))
+        rows = database.execute_sql(*query.limit(PAGE).offset(offset).sql()).fetchall()
+        if readers:
+            rows = [list(row) for row in rows]
+            for row in rows:
+                for index, read in readers:
+                    if row[index] is not None:
+                        row[index] = read(row[index])
         if not rows:
             return
         linked = {}
@@ -143,32 +162,26 @@ def write_csv(path, entity, fields, header, source, locale, progress):
     """CSV as Excel in the user's locale opens it: UTF-8 with BOM; in Russian, ';' between
     values and ',' before decimals. Formula-like text gets a leading '."""
     delimiter, comma = (";", True) if locale == "ru" else (",", False)
-    done, convert = 0, converters(fields, locale)
+    done, convert, writers = 0, converters(fields, locale), plain_writers(comma)
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         out = csv.writer(handle, delimiter=delimiter)
         out.writerow([csv_text(title) for title in header] + list(ID_COLUMNS))
         for rows, linked in source:
             for row in rows:
-                out.writerow([plain(v, comma) for v in values(convert, row, linked)]
-                             + [row[0], row[1]])
+                out.writerow([writers.get(type(v), csv_text)(v)
+                              for v in values(convert, row, linked)] + [row[0], row[1]])
             done += len(rows)
             if progress:
                 progress(done)
     return done
 
 
-def plain(value, comma):
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return csv_text(value)
-    if isinstance(value, datetime):
-        return value.strftime("%d.%m.%Y %H:%M" if comma else "%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.strftime("%d.%m.%Y" if comma else "%Y-%m-%d")
-    if isinstance(value, (Decimal, float)):
-        return str(value).replace(".", ",") if comma else str(value)
-    return csv_text(value)
+def plain_writers(comma):
+    """{type: the CSV text of a cell of that type}, in the locale's spelling."""
+    number = (lambda v: str(v).replace(".", ",")) if comma else str
+    return {str: csv_text, type(None): lambda v: "", Decimal: number, float: number,
+            datetime: lambda v: v.strftime("%d.%m.%Y %H:%M" if comma else "%Y-%m-%d %H:%M"),
+            date: lambda v: v.strftime("%d.%m.%Y" if comma else "%Y-%m-%d")}
 
 
 NOTE = "↳ "  # the template's notes row starts each cell with this; imports skip the row

@@ -360,3 +360,19 @@ def test_a_new_entity_or_rule_may_not_take_a_name_in_use(api, shop):
     taken = api.put("/api/designer/rules/order_shipped", json={"spec": rule, "base_version": 0})
     assert taken.status_code == 409
     assert catalog().entity("order").by_name.get("title") is None
+
+
+def test_retiring_an_entity_lists_links_to_it_and_turns_its_rules_off(api, shop):
+    spec = copy.deepcopy(catalog().entity("contact_log").spec)
+    review = api.post("/api/designer/entities/contact_log/review",
+                      json={"spec": dict(spec, retired=True)}).get_json()
+    stuck = {u["name"] for u in review["impact"] if not u["follows"]}
+    assert "proposal_follow_up" in stuck
+    spec = copy.deepcopy(catalog().entity("customer").spec)
+    review = api.post("/api/designer/entities/customer/review",
+                      json={"spec": dict(spec, retired=True)}).get_json()
+    assert any(u["name"] == "order" and "customer" in u["text"] for u in review["impact"])
+    saved = api.put("/api/designer/entities/contact_log",
+                    json={"spec": dict(catalog().entity("contact_log").spec, retired=True)})
+    assert saved.status_code == 200
+    assert catalog().rule("proposal_follow_up").enabled is False

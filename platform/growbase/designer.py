@@ -20,12 +20,14 @@ from .automation.rules import check as check_rules
 from .automation.safety import cycles
 from .catalog import Catalog, catalog
 from .definitions import DefinitionError
-from .definitions.impact import Uses, between, in_mapping, in_own_spec, in_rule, in_view, template
+from .definitions.impact import (Uses, between, in_mapping, in_own_spec, in_rule, in_view,
+                                 links_to, template)
 from .definitions.schema import schema_problems
 from .definitions.store import apply_definitions, history, normalise
 from .i18n import gettext as _
 from .permissions import ROLES
 from .tables import Definition, ImportMapping, SavedView, User, utcnow
+
 
 class Stale(Exception):
     """The definition moved on since the designer loaded it (or a new one's name is taken)."""
@@ -161,7 +163,8 @@ def prepare(spec, current, choice_renames=None, skip_rules=()):
     own, followed = in_own_spec(spec, change)  # the definition itself always follows
     elsewhere = uses_elsewhere(change, current, skip_rules) if change else []
     return Review(spec=followed, diff=diff(old.spec if old else None, followed),
-                  uses=[u for u in own if u.found] + [uses for uses, _w in elsewhere],
+                  uses=[u for u in own if u.found] + [uses for uses, _w in elsewhere] +
+                  links_to(change, current),
                   writes=[write for _u, write in elsewhere])
 
 

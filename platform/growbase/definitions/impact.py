@@ -21,9 +21,11 @@ class Change:
     retired: set = dc_field(default_factory=set)  # old names of fields retired now
     choices: dict = dc_field(default_factory=dict)  # old field name -> {old: new | None}
     retyped: dict = dc_field(default_factory=dict)  # old field name -> (old type, new type)
+    entity_retired: bool = False  # the whole entity leaves menus and the API
 
     def __bool__(self):
-        return bool(self.renamed or self.retired or self.choices or self.retyped)
+        return bool(self.renamed or self.retired or self.choices or self.retyped or
+                    self.entity_retired)
 
 
 def option_values(spec):
@@ -36,6 +38,7 @@ def between(old, new_spec, choice_renames=None):
     change = Change(old.name if old else new_spec["entity"])
     if old is None:
         return change
+    change.entity_retired = bool(new_spec.get("retired")) and not old.spec.get("retired")
     choice_renames = choice_renames or {}
     new_by_id = {f["id"]: f for f in new_spec["fields"]}
     for before in old.fields:
@@ -196,6 +199,8 @@ def in_rule(spec, change, catalog):
     """(Uses, the rule as it reads after the change, template files it includes)."""
     from ..automation.actions import ActionFailed, targets_of
     uses, entity = Uses("rule", spec["key"]), spec["entity"]
+    if change.entity_retired and entity == change.entity:  # its clock rules would still fire
+        uses.say("$.entity", _("runs on %(entity)s, which is being retired", entity=entity), False)
     (trigger, params), = spec["when"].items()
     params, where = dict(params), f"$.when.{trigger}"
     if trigger in ("status_changed", "field_changed"):
@@ -283,6 +288,22 @@ def in_view(name, entity, config, change):
             if new is not None:
                 out["columns"].append(dict(column, field=new))
     return uses, out
+
+
+def links_to(change, catalog):
+    """Uses in other entities' link fields of an entity being retired: their records keep
+    the numbers, shown without titles."""
+    found = []
+    for other in catalog.entities() if change.entity_retired else ():
+        uses = Uses("definition", other.name)
+        for i, f in enumerate(other.active_fields):
+            if f.type.refers_to(f) == change.entity and other.name != change.entity:
+                uses.say(f"$.fields[{i}]", _("%(field)s links to %(entity)s, which is being "
+                                             "retired: it shows record numbers only",
+                                             field=f.name, entity=change.entity), False)
+        if uses.found:
+            found.append(uses)
+    return found
 
 
 def in_mapping(entity, columns, change):

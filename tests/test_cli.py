@@ -64,3 +64,19 @@ def test_user_password_sets_a_new_one(run, app):
     from helpers import log_in
     assert log_in(app.test_client(), "olga", "second-password").status_code == 302
     assert "at least 8" in run("user", "password", "olga", "--password", "short", ok=False).stderr
+
+
+def test_removing_a_choice_records_hold_waits_for_yes(run, service, tmp_path):
+    spec = json.loads((ROOT / "schemas" / "order.json").read_text())
+    customer = service.create("customer", {"name": "Ivan", "phone": "89123456789"})
+    service.create("order", {"number": "ORD-00001", "customer": customer.id,
+                             "status": "cancelled"})
+    status = next(f for f in spec["fields"] if f["name"] == "status")
+    status["options"] = [o for o in status["options"] if o["value"] != "cancelled"]
+    path = tmp_path / "order.json"
+    path.write_text(json.dumps(spec))
+    refused = run("schema", "apply", str(path), ok=False)
+    assert refused.returncode != 0
+    assert "remove choice cancelled of status: 1 records keep it" in refused.stdout
+    assert "removed choices stay on their records" in refused.stderr
+    assert "remove choice cancelled" in run("schema", "apply", str(path), "--yes").stdout

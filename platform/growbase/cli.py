@@ -185,9 +185,10 @@ def cmd_schema_apply(args, settings):
             for line in plan.lines():
                 out(line)
         loses = any(p.loses_values for p in exc.plans)
-        raise SystemExit("Nothing applied. This change converts stored values"
-                         + (" and some would not convert (they stay in a backup column)" if loses
-                            else "") + ". Run again with --yes to apply it.")
+        raise SystemExit("Nothing applied. This change touches stored values (the plan above)"
+                         + (" and some would not survive it (converted values stay in a backup "
+                            "column; removed choices stay on their records)" if loses else "")
+                         + ". Run again with --yes to apply it.")
     if not plans:
         out("Nothing to change: the definitions are already live.")
     if args.dry_run:

@@ -376,3 +376,20 @@ def test_retiring_an_entity_lists_links_to_it_and_turns_its_rules_off(api, shop)
                     json={"spec": dict(catalog().entity("contact_log").spec, retired=True)})
     assert saved.status_code == 200
     assert catalog().rule("proposal_follow_up").enabled is False
+
+
+def test_a_designer_tries_a_rule_only_on_records_their_role_may_see(app, api, shop, service):
+    from growbase.tables import User
+    mila = create_user("mila", "mila-password-1", role="manager")
+    manager = Api(app.test_client(), create_token(mila, "t"))
+    api.put("/api/designer/designers", json={"roles": ["manager"]})
+    anna = User.get(User.username == "anna")
+    theirs = service.create("order", {"number": "ORD-00001", "customer": shop.id,
+                                      "manager": anna.id})
+    mine = service.create("order", {"number": "ORD-00002", "customer": shop.id,
+                                    "manager": mila.id})
+    rule = catalog().rule("order_received").spec
+    assert manager.post("/api/designer/rules/order_received/try",
+                        json={"spec": rule, "record_id": theirs.id}).status_code == 404
+    assert manager.post("/api/designer/rules/order_received/try",
+                        json={"spec": rule, "record_id": mine.id}).status_code == 200

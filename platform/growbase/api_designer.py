@@ -15,7 +15,7 @@ from flask import Response, jsonify, request
 from flask_login import current_user
 
 from . import designer
-from .api import body, bp, refuse
+from .api import body, bp, refuse, service
 from .automation.preview import preview
 from .automation.rules import Rule
 from .catalog import catalog
@@ -207,6 +207,7 @@ def try_rule(key):
         refuse(400, record_id=_("Give the record to test on: {\"record_id\": 42}."))
     try:
         designer.rule_review(spec)
+        service().get(spec["entity"], record_id)  # only a record this user may see
         return jsonify(preview(Rule(spec), record_id))
     except DefinitionError as exc:
         return problems_json(exc.problems, spec, key)

@@ -1,6 +1,6 @@
 """Time-relative and scheduled rules: the clock finds what falls due, once, at its time."""
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 

@@ -38,9 +38,10 @@ def apply_review(page, impact=None, opened=False):
     page.click("#gb-review-apply")
     try:
         page.wait_for_selector("#gb-save-state:has-text('version')", timeout=10_000)
-    except Exception:
+    except Exception as exc:  # say what the review and the problems box showed
         page.screenshot(path=str(ARTIFACTS / "designer-failed.png"), full_page=True)
-        raise AssertionError(page.inner_text("#gb-review-body") + page.inner_text("#gb-problems"))
+        raise AssertionError(page.inner_text("#gb-review-body") +
+                             page.inner_text("#gb-problems")) from exc
 
 
 def add_field(page, label, type_name):

@@ -4,7 +4,10 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from peewee import AutoField, DatabaseProxy, PostgresqlDatabase, SqliteDatabase
+from datetime import date, datetime
+
+from peewee import (AutoField, BigIntegerField, BooleanField, CharField, DatabaseProxy, DateField,
+                    DateTimeField, IntegerField, PostgresqlDatabase, SqliteDatabase, TextField)
 from playhouse.db_url import connect, parse
 from playhouse.pool import PooledSqliteDatabase
 
@@ -48,18 +51,29 @@ def open_database(url: str, **options):
     return db
 
 
+# peewee column classes whose db_value() hands these Python types over unchanged
+_PLAIN = {CharField: (str,), TextField: (str,), IntegerField: (int,), BigIntegerField: (int,),
+          BooleanField: (bool,), DateTimeField: (datetime,), DateField: (date,)}
+
+
 @lru_cache(maxsize=512)
 def _insert_template(model, backend):
+    """(fields, INSERT sql, per-column plan): the plan is what _params needs of each field,
+    looked up once instead of on every value of every row."""
     fields = [f for f in model._meta.sorted_fields if not isinstance(f, AutoField)]
-    return fields, model.insert({f: None for f in fields}).sql()[0]
+    plan = tuple((f.name, f.default, callable(f.default), _PLAIN.get(type(f), ()), f.db_value)
+                 for f in fields)
+    return fields, model.insert({f: None for f in fields}).sql()[0], plan
 
 
-def _params(fields, values):
+def _params(plan, values):
     params = []
-    for field in fields:
-        value = values[field.name] if field.name in values else (
-            field.default() if callable(field.default) else field.default)
-        params.append(None if value is None else field.db_value(value))
+    for name, default, factory, plain, convert in plan:
+        if name in values:
+            value = values[name]
+        else:
+            value = default() if factory else default
+        params.append(value if value is None or type(value) in plain else convert(value))
     return params
 
 
@@ -69,8 +83,8 @@ def insert_row(model, values):
     The record service writes three rows per change; letting peewee rebuild each
     statement's SQL cost more than SQLite took to run it.
     """
-    fields, sql = _insert_template(model, type(database.obj))
-    cursor = database.execute_sql(sql, _params(fields, values))
+    _fields, sql, plan = _insert_template(model, type(database.obj))
+    cursor = database.execute_sql(sql, _params(plan, values))
     return cursor.fetchone()[0] if is_postgres() else cursor.lastrowid
 
 
@@ -82,12 +96,12 @@ def insert_returning(model, rows, chunk=200):
     SQLite, inside the caller's transaction (one writer), a multi-row INSERT numbers its
     rows consecutively, so they end at lastrowid.
     """
-    fields, _sql = _insert_template(model, type(database.obj))
+    fields, _sql, plan = _insert_template(model, type(database.obj))
     table, mark = model._meta.table_name, database.obj.param
     ids = []
     for start in range(0, len(rows), chunk):
         part = rows[start:start + chunk]
-        values = [_params(fields, row) for row in part]
+        values = [_params(plan, row) for row in part]
         names = [f.column_name for f in fields]
         numbers = None
         if is_postgres():
@@ -109,9 +123,9 @@ def insert_rows(model, rows):
     """INSERT many rows in one executemany (ids not returned)."""
     if not rows:
         return
-    fields, sql = _insert_template(model, type(database.obj))
+    _fields, sql, plan = _insert_template(model, type(database.obj))
     sql = sql.split(" RETURNING ")[0]
-    database.cursor().executemany(sql, [_params(fields, row) for row in rows])
+    database.cursor().executemany(sql, [_params(plan, row) for row in rows])
 
 
 @lru_cache(maxsize=512)
@@ -204,15 +218,30 @@ def update_by_id(model, row_id, increment=(), **values):
     database.execute_sql(sql, params + [row_id])
 
 
-def existing_values(model, column, values, chunk=500):
-    """The subset of `values` present in `column`, a query per 500 values."""
+@lru_cache(maxsize=256)
+def _in_sql(model, column, count, backend):
+    marks = ", ".join([database.obj.param] * count)
+    return (f'SELECT "id", "{model._meta.fields[column].column_name}" FROM '
+            f'"{model._meta.table_name}" WHERE "{model._meta.fields[column].column_name}" '
+            f'IN ({marks})')
+
+
+def matching_rows(model, column, values, chunk=500):
+    """[(id, value)] of the rows whose `column` holds one of `values`, a query per 500
+    values with cached SQL (an import asks this of every chunk of 2,000 rows)."""
     field = model._meta.fields[column]
-    values, found = list(values), set()
+    values, found = list(values), []
     for start in range(0, len(values), chunk):
         part = values[start:start + chunk]
-        found.update(getattr(row, column) for row in
-                     model.select(field).where(field.in_(part)))
+        cursor = database.execute_sql(_in_sql(model, column, len(part), type(database.obj)),
+                                      [field.db_value(value) for value in part])
+        found += [(row_id, field.python_value(value)) for row_id, value in cursor.fetchall()]
     return found
+
+
+def existing_values(model, column, values):
+    """The subset of `values` present in `column`."""
+    return {value for _id, value in matching_rows(model, column, values)}
 
 
 def is_postgres() -> bool:

@@ -112,7 +112,7 @@ class Actor:
 
 
 SYSTEM = Actor(None, "system", "system", trusted=True)
-MEMO_TYPES = (str, int, float, Decimal, date, datetime)  # cells whose parse can be remembered
+MEMO_TYPES = {str, int, float, Decimal, date, datetime}  # cells whose parse can be remembered
 listeners = []  # called after a commit with the new event's id (None: several, look for them)
 
 
@@ -144,8 +144,12 @@ def values_of(entity, row):
 
 
 def json_values(entity, values, names=None):
-    return {f.name: f.type.to_json(values.get(f.name), f) for f in entity.fields
-            if names is None or f.name in names}
+    out = {}
+    for name, field, convert in entity.json_plan:
+        if names is None or name in names:
+            value = values.get(name)
+            out[name] = value if convert is None or value is None else convert(value, field)
+    return out
 
 
 def titles(entity, ids, depth=0):
@@ -364,9 +368,9 @@ class RecordService:
     def _new(self, entity, data):
         """A new record's parsed values, defaults filled in (and so checked like the rest)."""
         values, errors = self._parse(entity, data, current=None)
-        for field in entity.active_fields:
-            if field.name not in values and field.get("default") is not None:
-                values[field.name] = field.type.parse(field.get("default"), field)
+        for field, default in entity.defaults:
+            if field.name not in values:
+                values[field.name] = field.type.parse(default, field)
         return values, errors
 
     def _prepare(self, entity, parsed, checks):
@@ -494,20 +498,21 @@ class RecordService:
         if not isinstance(data, dict):
             raise ValidationFailed({"_record": _("Send the record as an object {\"field\": value}.")})
         rights = self.rights(entity)
+        fields, hidden, trusted = entity.active_by_name, rights.hidden, self.actor.trusted
+        current = current or {}
         for name, raw in data.items():
-            if name in ("id",) or name.startswith("_"):
-                continue
-            field = entity.by_name.get(name)
-            if field is None or field.retired or not rights.shows(name):
-                errors[name] = _("There is no field \"%(name)s\" in %(entity)s.",
-                                 name=name, entity=entity.label())
+            field = fields.get(name)
+            if field is None or name in hidden:
+                if name != "id" and not name.startswith("_"):
+                    errors[name] = _("There is no field \"%(name)s\" in %(entity)s.",
+                                     name=name, entity=entity.label())
                 continue
             try:
                 value = self._parse_value(field, raw)
             except FieldError as exc:
                 errors[name] = str(exc)
                 continue
-            if value != (current or {}).get(name):
+            if not trusted and value != current.get(name):
                 refused = self._field_refusal(field, rights, value)
                 if refused:
                     errors[name] = refused
@@ -519,23 +524,21 @@ class RecordService:
         """field.type.parse, remembered within one batch: an import repeats its statuses,
         dates, links and amounts thousands of times."""
         memo = self._memo
-        if memo is None or not isinstance(raw, MEMO_TYPES) or field.type.name == "multi_choice":
+        if memo is None or type(raw) not in MEMO_TYPES or field.type.name == "multi_choice":
             return field.type.parse(raw, field, self.locale)
-        key = (field.name, type(raw), raw)
-        if key not in memo:
+        key = (field, type(raw), raw)
+        found = memo.get(key)
+        if found is None:
             try:
-                memo[key] = (True, field.type.parse(raw, field, self.locale))
+                found = memo[key] = (True, field.type.parse(raw, field, self.locale))
             except FieldError as exc:
-                memo[key] = (False, str(exc))
-        ok, found = memo[key]
-        if not ok:
-            raise FieldError(found)
-        return found
+                found = memo[key] = (False, str(exc))
+        if not found[0]:
+            raise FieldError(found[1])
+        return found[1]
 
     def _field_refusal(self, field, rights, value):
-        """Why this actor may not give the field this value (None: it may)."""
-        if self.actor.trusted:
-            return None
+        """Why this (untrusted) actor may not give the field this value (None: it may)."""
         if field.read_only or field.name in rights.read_only:
             return _("This field is read-only.")
         allowed = rights.only.get(field.name)

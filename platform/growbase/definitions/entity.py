@@ -93,6 +93,24 @@ class Entity:
         return [f for f in self.fields if not f.retired]
 
     @cached_property
+    def active_by_name(self):
+        return {f.name: f for f in self.active_fields}
+
+    @cached_property
+    def json_plan(self):
+        """(name, field, to_json or None where the python value is its own JSON), for
+        turning a whole record into JSON without a call per plain value."""
+        from ..fields.base import FieldType
+        return tuple((f.name, f, None if type(f.type).to_json is FieldType.to_json
+                      else f.type.to_json) for f in self.fields)
+
+    @cached_property
+    def defaults(self):
+        """(field, default as written) of the active fields that have one."""
+        return tuple((f, f.get("default")) for f in self.active_fields
+                     if f.get("default") is not None)
+
+    @cached_property
     def visible_fields(self):
         return [f for f in self.fields if not f.hidden]
 

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field as dataclass_field
 from itertools import chain, islice
 
 from ..catalog import catalog
-from ..db import database
+from ..db import database, matching_rows
 from ..fields import FieldError
 from ..i18n import gettext as _
 from ..i18n import in_locale
 from ..records import Actor, RecordService, SYSTEM
-from .columns import apply_choices, auto_map, header_row
+from .columns import ROUND_TRIP, apply_choices, auto_map, header_row
 from .exporter import NOTE
 from .links import LinkResolver
 from .sheets import Book, SheetProblem, blank
@@ -191,32 +191,44 @@ class RowsPass:
     def run_chunk(self, chunk):
         if not self.first:
             self.first = chunk[:50]
-        items, numbers, early = [], [], {}
         mapped = list(self.report.mapping.items())
         for name, resolver in self.links.items():
             index = next(i for i, n in mapped if n == name)
             resolver.prepare(row[index] for _number, row in chunk if index < len(row))
-        existing = self.existing(chunk, mapped)
+        plain = [(i, n) for i, n in mapped if n not in self.links and n not in ROUND_TRIP]
+        special = [(i, n) for i, n in mapped if n in self.links or n in ROUND_TRIP]
+        width = max((i + 1 for i, _n in mapped), default=0)
+        rows = []  # (number, row, data, problems, record id, version)
         for number, row in chunk:
-            data, problems, record_id, version = {}, {}, None, None
-            for index, name in mapped:
-                cell = row[index] if index < len(row) else None
-                if (number - 1, index) in self.errors:
-                    problems[name] = _("The cell shows %(error)s, an error of its formula; put "
-                                       "the value itself there.", error=self.errors[number - 1, index])
-                elif name == "id":
+            cells = row if len(row) >= width else row + [None] * (width - len(row))
+            data, problems, record_id, version = {n: cells[i] for i, n in plain}, {}, None, None
+            for index, name in special:
+                cell = cells[index]
+                if name == "id":
                     record_id = self.whole_number(cell, "id", problems)
                 elif name == "_version":
                     version = self.whole_number(cell, "_version", problems)
-                elif name in self.links and not blank(cell):
+                elif blank(cell):
+                    data[name] = cell
+                else:
                     found, message = self.links[name].find(cell)
                     if message:
                         problems[name] = message
                     else:
                         data[name] = found
-                else:
-                    data[name] = cell
-            record_id = self.match(number, data, record_id, existing, problems)
+            if self.errors:
+                for index, name in mapped:
+                    if (number - 1, index) in self.errors:
+                        data.pop(name, None)
+                        problems[name] = _("The cell shows %(error)s, an error of its formula; "
+                                           "put the value itself there.",
+                                           error=self.errors[number - 1, index])
+            rows.append((number, row, data, problems, record_id, version))
+        keys = self.keys(rows)
+        existing = self.existing(keys)
+        items, numbers, early = [], [], {}
+        for (number, row, data, problems, record_id, version), key in zip(rows, keys):
+            record_id = self.match(number, key, record_id, existing, problems)
             if record_id == "skip":
                 continue
             if problems:
@@ -257,25 +269,22 @@ class RowsPass:
             problems[name] = _("Not a record number: %(value)s.", value=cell)
             return None
 
-    def existing(self, chunk, mapped):
-        """{parsed key value: (id, version)} of the chunk's records already in the table."""
+    def keys(self, rows):
+        """Each row's key value, parsed as its field would (None: no key to match by)."""
         key = self.options.key
         if not key or self.options.mode == "insert":
-            return {}
-        index = next((i for i, n in mapped if n == key), None)
+            return [None] * len(rows)
         field = self.entity.by_name[key]
-        values = set()
-        for _number, row in chunk:
-            value = self.key_value(field, row[index] if index is not None and index < len(row)
-                                   else None)
-            if value is not None:
-                values.add(value)
-        model, column = self.entity.model, getattr(self.entity.model, key)
+        return [self.key_value(field, data.get(key)) for _n, _r, data, *_rest in rows]
+
+    def existing(self, keys):
+        """{parsed key value: [ids]} of the chunk's records already in the table."""
+        values = {value for value in keys if value is not None}
+        if not values:
+            return {}
         found = {}
-        values = list(values)
-        for start in range(0, len(values), 500):
-            for row in model.select(model.id, column).where(column.in_(values[start:start + 500])):
-                found.setdefault(getattr(row, key), []).append(row.id)
+        for record_id, value in matching_rows(self.entity.model, self.options.key, values):
+            found.setdefault(value, []).append(record_id)
         return found
 
     def key_value(self, field, cell):
@@ -284,7 +293,7 @@ class RowsPass:
         except FieldError:
             return None
 
-    def match(self, number, data, record_id, existing, problems):
+    def match(self, number, value, record_id, existing, problems):
         """The record a row updates (None: a new one), or "skip" (update mode, no match)."""
         options, key = self.options, self.options.key
         if record_id is not None or not key or options.mode == "insert":
@@ -292,7 +301,6 @@ class RowsPass:
                 problems["id"] = _("Importing as new records only; leave the id column out.")
             return record_id
         field = self.entity.by_name[key]
-        value = self.key_value(field, data.get(key))
         if value is None:
             if not problems.get(key) and options.mode == "update":
                 problems[key] = _("Empty: needed to find the record to update.")

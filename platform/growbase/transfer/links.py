@@ -3,6 +3,7 @@ value of one of its unique fields (a customer's phone or email, a product's SKU)
 
 import re
 
+from ..db import matching_rows
 from ..fields import FieldError
 from ..i18n import gettext as _
 from .sheets import blank
@@ -15,6 +16,7 @@ class LinkResolver:
         self.field = field
         self.target = field.type.target(field)
         self.known = {}  # cell text -> (id, None) or (None, message)
+        self.cells = {}  # cell as read -> what find() answered
         titled = re.findall(r"{(\w+)}", self.target.title_template)
         self.keys = [f for f in self.target.active_fields
                      if f.get("unique") or (len(titled) == 1 and f.name == titled[0])]
@@ -37,12 +39,9 @@ class LinkResolver:
                     except FieldError:
                         continue
                     parsed.setdefault(value, []).append(text)
-            column = getattr(model, key.name)
-            values = list(parsed)
-            for start in range(0, len(values), 500):
-                for row in model.select(model.id, column).where(column.in_(values[start:start + 500])):
-                    for text in parsed.get(getattr(row, key.name), []):
-                        found[text].add(row.id)
+            for record_id, value in matching_rows(model, key.name, parsed):
+                for text in parsed.get(value, []):
+                    found[text].add(record_id)
         for text, ids in found.items():
             self.known[text] = self._verdict(text, ids)
 
@@ -63,7 +62,13 @@ class LinkResolver:
         return isinstance(cell, str) and bool(re.fullmatch(r"#?\d+", cell.strip()))
 
     def find(self, cell):
-        """(id, None) or (None, message) for one cell."""
-        if self._number(cell):
-            return int(float(str(cell).strip().lstrip("#"))), None
-        return self.known.get(str(cell).strip(), (None, _("Not found.")))
+        """(id, None) or (None, message) for one cell (the same cells recur: remembered)."""
+        memo = cell if type(cell) is str else (type(cell), cell)  # 1 == 1.0 == True
+        found = self.cells.get(memo)
+        if found is None:
+            if self._number(cell):
+                found = int(float(str(cell).strip().lstrip("#"))), None
+            else:
+                found = self.known.get(str(cell).strip(), (None, _("Not found.")))
+            self.cells[memo] = found
+        return found

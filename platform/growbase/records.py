@@ -76,8 +76,9 @@ class DirectChecks:
 class BatchChecks:
     """The same checks for a batch, answered from a few queries made up front."""
 
-    def __init__(self, entity, parsed_rows):
-        self.problems, self.used, self.seen = {}, {}, {}
+    def __init__(self, entity, parsed_rows, claimed=None):
+        self.problems, self.used = {}, {}
+        self.seen = {} if claimed is None else claimed  # unique values earlier in the batch
         for field in entity.active_fields:
             values = {row[field.name] for row in parsed_rows if row.get(field.name) is not None}
             if not values:
@@ -85,7 +86,7 @@ class BatchChecks:
             self.problems[field.name] = field.type.verify_many(values, field)
             if field.get("unique"):
                 self.used[field.name] = existing_values(entity.model, field.name, values)
-                self.seen[field.name] = set()
+                self.seen.setdefault(field.name, set())
 
     def verify(self, field, value):
         return self.problems.get(field.name, {}).get(value, [])
@@ -196,6 +197,7 @@ class RecordService:
         self.depth = depth  # how deep in a chain of automations this write is
         self.silent = silent  # events are recorded but do not trigger automations
         self._memo = None  # parsed cells of the batch under way (save_batch)
+        self.claimed = None  # {field: unique values} kept across batches (an import's chunks)
 
     # -- reading ---------------------------------------------------------
     def get(self, entity_name, record_id, for_update=False):
@@ -290,7 +292,8 @@ class RecordService:
                     for row in fetch(entity.model, ids[start:start + 500], for_update=True)}
             plans = [self._plan(entity, item, rows, on_conflict) for item in items]
             checks = BatchChecks(entity, [{n: plan["merged"][n] for n in plan["changed"]}
-                                          for plan in plans if plan["merged"] is not None])
+                                          for plan in plans if plan["merged"] is not None],
+                                 self.claimed)
             trail, outcomes, now = [], [], utcnow()
             rights = self.rights(entity)
             creates = []  # inserted together after the loop: one statement per 200 rows
@@ -324,7 +327,7 @@ class RecordService:
                     "errors": {"_record": refusal(entity, action, self.actor.role)}}
         if not record_id:
             values, errors = self._new(entity, item["data"])
-            merged = {f.name: values.get(f.name) for f in entity.fields}
+            merged = {**entity.blank, **values}
             return {"id": None, "row": None, "merged": merged, "errors": errors,
                     "changed": [n for n, v in values.items() if v is not None]}
         row = rows.get(record_id)
@@ -375,7 +378,7 @@ class RecordService:
 
     def _prepare(self, entity, parsed, checks):
         values, errors = parsed
-        merged = {f.name: values.get(f.name) for f in entity.fields}
+        merged = {**entity.blank, **values}
         changed = [n for n, v in values.items() if v is not None]
         errors.update(self._validate(entity, merged, changed, None, errors, checks))
         errors.update(self.outside_rows(entity, self.rights(entity), merged) if not errors else {})
@@ -384,9 +387,9 @@ class RecordService:
     def _insert_many(self, entity, plans, trail, now):
         """Insert new records in multi-row statements, each with its audit entry and event
         on `trail`; return their ids in order."""
-        rows = [dict(plan["merged"], gb_version=1, gb_created_by=self.actor.user_id,
+        stamp = dict(gb_version=1, gb_created_by=self.actor.user_id,
                      gb_updated_by=self.actor.user_id, gb_created_at=now, gb_updated_at=now)
-                for plan in plans]
+        rows = [{**plan["merged"], **stamp} for plan in plans]
         ids = self._write(entity, lambda: insert_returning(entity.model, rows)) if rows else []
         for record_id, plan in zip(ids, plans):
             after = json_values(entity, plan["merged"])
@@ -620,7 +623,8 @@ class RecordService:
                      username=self.actor.username, source=self.actor.source, at=now)
         event = dict(entity=entity.name, record_id=record_id, kind=kind, changed=changed,
                      before=before, after=after, user_id=self.actor.user_id,
-                     source=self.actor.source, silent=self.silent, depth=self.depth)
+                     source=self.actor.source, silent=self.silent, depth=self.depth,
+                     created_at=now)
         if trail is not None:
             trail.append((audit, event))
         else:

@@ -3,6 +3,7 @@
 import json
 from datetime import datetime, timezone
 
+import orjson
 from peewee import (AutoField, BigIntegerField, BooleanField, CharField, DateTimeField,
                     ForeignKeyField, IntegerField, Model, TextField)
 
@@ -13,7 +14,13 @@ def utcnow():
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-_encode = json.JSONEncoder(ensure_ascii=False, default=str).encode  # made once, not per value
+_ORJSON = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME  # as json.dumps has it
+
+
+def _encode(value):
+    """JSON text as json.dumps(ensure_ascii=False, default=str) writes it, but compact and
+    several times faster: every change writes two or three of these."""
+    return orjson.dumps(value, default=str, option=_ORJSON).decode()
 
 
 class JSONField(TextField):

@@ -105,6 +105,11 @@ class Entity:
                       else f.type.to_json) for f in self.fields)
 
     @cached_property
+    def blank(self):
+        """{name: None} for every field: a new record before its values."""
+        return dict.fromkeys(f.name for f in self.fields)
+
+    @cached_property
     def defaults(self):
         """(field, default as written) of the active fields that have one."""
         return tuple((f, f.get("default")) for f in self.active_fields

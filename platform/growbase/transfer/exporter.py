@@ -9,6 +9,7 @@ changed in the system meanwhile is flagged, not overwritten).
 """
 
 import csv
+import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -20,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from peewee import CharField, Field, IntegerField, TextField
 
 from ..catalog import catalog
-from ..db import database
+from ..db import database, is_postgres
 from ..i18n import gettext as _
 from ..i18n import in_locale
 from ..permissions import access
@@ -61,26 +62,35 @@ def pages(entity, fields, condition=None, search=None, sort=None):
     query = matching(entity, condition, search, sort).select(*columns)
     readers = [(index, reader(column)) for index, column in enumerate(columns)
                if reader(column) is not None]
-    offset = 0
-    while True:
-        rows = database.execute_sql(*query.limit(PAGE).offset(offset).sql()).fetchall()
+    for rows in streamed(*query.sql()):
         if readers:
             rows = [list(row) for row in rows]
             for row in rows:
                 for index, read in readers:
                     if row[index] is not None:
                         row[index] = read(row[index])
-        if not rows:
-            return
         linked = {}
         for index, field in enumerate(fields, start=2):
             if field.type.references:
                 linked[field.name] = field.type.titles(
                     field, {row[index] for row in rows if row[index] is not None})
         yield rows, linked
-        offset += len(rows)
-        if len(rows) < PAGE:
-            return
+
+
+def streamed(sql, params):
+    """The query's rows, PAGE at a time, from one cursor: paging by OFFSET re-read every
+    row before each page (a third of a 100,000-row CSV export). PostgreSQL's driver
+    would fetch the whole result at once, so there it is a cursor on the server."""
+    if not is_postgres():
+        cursor = database.execute_sql(sql, params)
+        while rows := cursor.fetchmany(PAGE):
+            yield rows
+        return
+    name = f"export_{uuid.uuid4().hex}"
+    with database.atomic():  # the cursor lives as long as the transaction, closed with it
+        database.execute_sql(f"DECLARE {name} NO SCROLL CURSOR FOR {sql}", params)
+        while rows := database.execute_sql(f"FETCH {PAGE} FROM {name}").fetchall():
+            yield rows
 
 
 def converters(fields, locale):

@@ -55,6 +55,14 @@ def test_a_long_export_keeps_its_order_and_links_across_pages(service, tmp_path)
     assert {line.split(",")[2] for line in lines} == {"Иван Петров"}
 
 
+def test_an_export_with_nothing_matching_still_has_its_header(service, tmp_path):
+    orders(service)
+    assert export("order", tmp_path / "o.csv", condition={"field": "amount", "gt": 10 ** 6},
+                  columns=["number", "amount"]) == 0
+    assert (tmp_path / "o.csv").read_text(encoding="utf-8-sig").splitlines() == [
+        "Number,Amount,id,_version"]
+
+
 def test_every_listed_column_exports_including_several_choices(service, tmp_path):
     service.create("customer", {"name": "Иван", "phone": "+79123456789", "tags": ["vip", "problem"]})
     export("customer", tmp_path / "c.xlsx", locale="ru")

@@ -9,6 +9,7 @@ changed in the system meanwhile is flagged, not overwritten).
 """
 
 import csv
+import io
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,7 +19,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from peewee import CharField, Field, IntegerField, TextField
+from peewee import CharField, DateField, DateTimeField, Field, IntegerField, TextField
+
+from ..fields.base import FieldType
 
 from ..catalog import catalog
 from ..db import database, is_postgres
@@ -51,7 +54,23 @@ def reader(column):
     (whole numbers and text): peewee's row wrapper cost half of a CSV export."""
     plain = column.python_value.__func__ is Field.python_value and isinstance(
         column, (IntegerField, CharField, TextField))
-    return None if plain else column.python_value
+    if plain:
+        return None
+    iso = {DateTimeField: datetime.fromisoformat, DateField: date.fromisoformat}.get(type(column))
+    return iso_reader(iso, column.python_value) if iso else column.python_value
+
+
+def iso_reader(parse, fallback):
+    """SQLite gives dates as ISO text; peewee tries strptime formats one by one, ten times
+    slower than fromisoformat. Anything else goes the usual way."""
+    def read(value):
+        if type(value) is str:
+            try:
+                return parse(value)
+            except ValueError:
+                pass
+        return fallback(value)
+    return read
 
 
 def pages(entity, fields, condition=None, search=None, sort=None):
@@ -94,26 +113,40 @@ def streamed(sql, params):
 
 
 def converters(fields, locale):
-    """One function per column turning a stored value into a cell value. Choices, stages
-    and users are looked up once per distinct value, not once per row."""
-    made = []
-    for field in fields:
-        def convert(value, linked, field=field, memo={} if field.type.filter_key else None):
-            if value is None:
-                return None
-            if field.name in linked:
-                return linked[field.name].get(value, f"#{value}")
+    """One function per column turning a page's stored values into cell values, a column
+    at a time: choices, stages and users looked up once per distinct value, links from
+    the page's titles, plain text as it is."""
+    return [_converter(field, locale) for field in fields]
+
+
+def _converter(field, locale):
+    kind, name = type(field.type), field.name
+    if field.type.references:
+        def convert(column, linked):
+            titles = linked.get(name) or {}
+            return [None if v is None else titles.get(v, f"#{v}") for v in column]
+    elif kind.cell is FieldType.cell and kind.display is FieldType.display:
+        def convert(column, linked):
+            return [v if v is None or type(v) is str else str(v) for v in column]
+    else:
+        cell, memo = field.type.cell, {} if field.type.filter_key else None
+
+        def one(value):
             if memo is None or isinstance(value, list):  # several choices: not a dict key
-                return field.type.cell(value, field, locale)
+                return cell(value, field, locale)
             if value not in memo:
-                memo[value] = field.type.cell(value, field, locale)
+                memo[value] = cell(value, field, locale)
             return memo[value]
-        made.append(convert)
-    return made
+
+        def convert(column, linked):
+            return [None if v is None else one(v) for v in column]
+    return convert
 
 
-def values(convert, row, linked):
-    return [c(v, linked) for c, v in zip(convert, row[2:])]
+def cell_rows(convert, rows, linked):
+    """The page as rows of cell values (id and version left out)."""
+    columns = list(zip(*rows))[2:] if rows else []
+    return zip(*[c(column, linked) for c, column in zip(convert, columns)])
 
 
 def export(entity_name, path, fmt=None, condition=None, search=None, sort=None, columns=None,
@@ -146,12 +179,12 @@ def write_xlsx(path, entity, fields, header, source, locale, progress):
     write_string, write_number, write_datetime = (sheet.write_string, sheet.write_number,
                                                   sheet.write_datetime)
     for rows, linked in source:
-        for row in rows:
+        for row, cells in zip(rows, cell_rows(convert, rows, linked)):
             number += 1
-            for column, value in enumerate(values(convert, row, linked)):
+            for column, value in enumerate(cells):
                 if value is None:
                     continue
-                if isinstance(value, str):
+                if type(value) is str:
                     write_string(number, column, value)
                 elif isinstance(value, (date, datetime)):
                     write_datetime(number, column, value, formats[column])
@@ -174,22 +207,28 @@ def write_csv(path, entity, fields, header, source, locale, progress):
     delimiter, comma = (";", True) if locale == "ru" else (",", False)
     done, convert, writers = 0, converters(fields, locale), plain_writers(comma)
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        out = csv.writer(handle, delimiter=delimiter)
+        page = io.StringIO()  # written to the file a page at a time, not a row at a time
+        out = csv.writer(page, delimiter=delimiter)
         out.writerow([csv_text(title) for title in header] + list(ID_COLUMNS))
         for rows, linked in source:
-            for row in rows:
-                out.writerow([writers.get(type(v), csv_text)(v)
-                              for v in values(convert, row, linked)] + [row[0], row[1]])
+            out.writerows((*[writers[type(v)](v) if type(v) in writers else v for v in cells],
+                           row[0], row[1])
+                          for row, cells in zip(rows, cell_rows(convert, rows, linked)))
+            handle.write(page.getvalue())
+            page.seek(0)
+            page.truncate()
             done += len(rows)
             if progress:
                 progress(done)
+        handle.write(page.getvalue())  # the header alone, when nothing matched
     return done
 
 
 def plain_writers(comma):
-    """{type: the CSV text of a cell of that type}, in the locale's spelling."""
+    """{type: the CSV text of a cell of that type}, in the locale's spelling (None and
+    whole numbers the csv module writes itself)."""
     number = (lambda v: str(v).replace(".", ",")) if comma else str
-    return {str: csv_text, type(None): lambda v: "", Decimal: number, float: number,
+    return {str: csv_text, Decimal: number, float: number,
             datetime: lambda v: v.strftime("%d.%m.%Y %H:%M" if comma else "%Y-%m-%d %H:%M"),
             date: lambda v: v.strftime("%d.%m.%Y" if comma else "%Y-%m-%d")}
 

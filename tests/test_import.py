@@ -264,10 +264,10 @@ def test_an_oversized_file_is_refused_before_reading(service, tmp_path, monkeypa
     assert customers() == {}
 
 
-def test_a_long_file_is_written_while_its_next_rows_are_checked(service, tmp_path):
-    """Past a chunk (2,000 rows) the importer checks rows while a second thread writes the
-    ones before (db.write_behind): each record must still be the one its audit entry and
-    event describe, and an e-mail used again two chunks later is that row's problem."""
+def test_a_long_file_goes_in_chunks_each_record_as_its_audit_says(service, tmp_path):
+    """Past a chunk (2,000 rows) and a statement (500 rows): each record must still be the
+    one its audit entry and event describe, and an e-mail used again a chunk later is
+    that row's problem."""
     from growbase.tables import Audit
     rows = [["Name", "Phone", "E-mail"]] + [
         [f"Client {i}", f"+7912{i:07d}", f"c{i}@example.com"] for i in range(4500)]
@@ -283,19 +283,3 @@ def test_a_long_file_is_written_while_its_next_rows_are_checked(service, tmp_pat
         audit = Audit.get((Audit.entity == "customer") & (Audit.record_id == record.id))
         event = Event.get((Event.entity == "customer") & (Event.record_id == record.id))
         assert record.name == f"Client {client}" == audit.changes["name"][1] == event.after["name"]
-
-
-def test_a_write_the_database_refuses_behind_the_import_leaves_nothing(service, tmp_path):
-    """The database may refuse a row the checks passed (here a unique index the definition
-    does not know of); the writing thread's error ends the import and nothing is kept."""
-    from growbase.db import database
-    from peewee import IntegrityError
-    model = catalog().entity("customer").model
-    database.execute_sql(f'CREATE UNIQUE INDEX one_per_city ON "{model._meta.table_name}" '
-                         f'("{model.city.column_name}")')
-    rows = [["Name", "Phone", "City"]] + [[f"Client {i}", f"+7912{i:07d}", f"Town {i}"]
-                                          for i in range(3000)]
-    rows[2900][2] = "Town 5"
-    with pytest.raises(IntegrityError):
-        run_import(xlsx(tmp_path / "cities.xlsx", rows), Options(entity="customer"))
-    assert customers() == {} and Event.select().count() == 0

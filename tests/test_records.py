@@ -148,6 +148,25 @@ def test_a_batch_numbers_new_records_as_their_audit_and_events_say(service):
         assert audit.changes["name"][1] == row.name == event.after["name"]
 
 
+def test_a_wide_entity_is_written_in_batches_its_database_accepts(service):
+    """SQLite takes at most 32,766 parameters a statement: 600 records of 80 fields go in
+    statements of fewer rows, every one of them written (Debian builds SQLite with a
+    higher limit: the connection is held to the standard one here)."""
+    import sqlite3
+    from growbase.db import database, is_postgres
+    from growbase.definitions.store import apply_definitions
+    if not is_postgres():
+        database.connection().setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 32766)
+    apply_definitions([{"entity": "survey", "fields": [
+        {"name": f"answer_{i}", "type": "text"} for i in range(80)]}])
+    outcomes = service.save_batch("survey", [
+        {"id": None, "data": {f"answer_{i}": f"{row}:{i}" for i in range(80)}}
+        for row in range(600)])
+    assert [kind for kind, _id in outcomes] == ["created"] * 600
+    _entity, last = service.get("survey", outcomes[-1][1])
+    assert last.answer_79 == "599:79"
+
+
 def test_a_batch_remembers_parsed_cells_without_mixing_them_up(service):
     """Cells are parsed once per distinct value in a batch: a refused value is refused on
     every row that has it, and 1, 1.0 and True stay different cells."""

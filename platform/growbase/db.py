@@ -1,14 +1,11 @@
 """Database binding: one proxy every model uses, SQLite (WAL) by default, PostgreSQL by URL."""
 
-import queue
-import threading
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
 from datetime import date, datetime
 
-import peewee
 from peewee import (AutoField, BigIntegerField, BooleanField, CharField, DatabaseProxy, DateField,
                     DateTimeField, IntegerField, PostgresqlDatabase, SqliteDatabase, TextField)
 from playhouse.db_url import connect, parse
@@ -106,7 +103,7 @@ def insert_returning(model, rows, chunk=500):
     A million-row import spent a fifth of its time sending one INSERT per record. On
     PostgreSQL the ids are taken from the sequence first and written explicitly; on
     SQLite, inside the caller's transaction (one writer), a multi-row INSERT numbers its
-    rows consecutively, so they end at lastrowid (or, writing behind, from max(id)).
+    rows consecutively, so they end at lastrowid.
     """
     return _insert_many(model, rows, chunk, with_ids=True)
 
@@ -116,108 +113,28 @@ def insert_rows(model, rows, chunk=500):
     _insert_many(model, rows, chunk, with_ids=False)
 
 
+MAX_PARAMS = 32_000  # SQLite takes at most 32,766 parameters a statement (PostgreSQL 65,535)
+
+
 def _insert_many(model, rows, chunk, with_ids):
     _fields, _sql, plan = _insert_template(model, type(database.obj))
-    writer = getattr(_writing, "behind", None)
+    chunk = max(1, min(chunk, MAX_PARAMS // (len(plan) + 1)))  # a wide entity: fewer rows
     ids = []
     for start in range(0, len(rows), chunk):
         part = rows[start:start + chunk]
         values = [_params(plan, row) for row in part]
-        numbers = _take_ids(model, len(part), writer) if with_ids else None
-        if numbers:
+        numbers = None
+        if with_ids and is_postgres():
+            numbers = [row[0] for row in database.execute_sql(
+                "SELECT nextval(%s) FROM generate_series(1, %s)",
+                (f"{model._meta.table_name}_id_seq", len(part))).fetchall()]
             values = [[number] + row for number, row in zip(numbers, values)]
-        sql = _many_sql(model, bool(numbers), len(part), type(database.obj))
-        params = [p for row in values for p in row]
-        if writer is not None:
-            writer.submit(sql, params)
-            ids += numbers or []
-            continue
-        cursor = database.execute_sql(sql, params)
+        cursor = database.execute_sql(_many_sql(model, bool(numbers), len(part),
+                                                type(database.obj)),
+                                      [p for row in values for p in row])
         if with_ids:
             ids += numbers or range(cursor.lastrowid - len(part) + 1, cursor.lastrowid + 1)
     return ids
-
-
-def _take_ids(model, count, writer):
-    """Ids for `count` new rows decided before they are written (None: the INSERT's)."""
-    if is_postgres():
-        return [row[0] for row in database.execute_sql(
-            "SELECT nextval(%s) FROM generate_series(1, %s)",
-            (f"{model._meta.table_name}_id_seq", count)).fetchall()]
-    return writer.take_ids(model, count) if writer is not None else None
-
-
-_writing = threading.local()
-_as_peewee_errors = peewee.ExceptionWrapper(peewee.EXCEPTIONS)  # driver errors as peewee's
-
-
-class WriteBehind:
-    """A second thread running this thread's bulk INSERTs, in order, on its connection.
-
-    SQLite and psycopg2 let go of the GIL while a statement runs, so an import's next
-    chunk is parsed and checked while the last one is written. Reads run meanwhile and
-    may not see the queued rows: only a caller whose reads never need them may use it.
-    """
-
-    def __init__(self):
-        self.connection = database.connection()
-        self.jobs = queue.Queue(maxsize=8)  # bounded: a fast reader waits, memory stays flat
-        self.failed, self.cancelled = None, False
-        self.next_id = {}
-        self.thread = threading.Thread(target=self._work, name="write-behind", daemon=True)
-        self.thread.start()
-
-    def _work(self):
-        cursor = self.connection.cursor()
-        while True:
-            job = self.jobs.get()
-            if job is None:
-                return
-            if self.failed is None and not self.cancelled:
-                try:
-                    with _as_peewee_errors:
-                        cursor.execute(*job)
-                except Exception as exc:  # handed to the caller at its next call
-                    self.failed = exc
-
-    def submit(self, sql, params):
-        if self.failed is not None:
-            raise self.failed
-        self.jobs.put((sql, params))
-
-    def take_ids(self, model, count):
-        """SQLite numbers a row max(id) + 1; the rows still queued count too."""
-        if model not in self.next_id:
-            table = model._meta.table_name
-            self.next_id[model] = database.execute_sql(
-                f'SELECT coalesce(max("id"), 0) + 1 FROM "{table}"').fetchone()[0]
-        first = self.next_id[model]
-        self.next_id[model] = first + count
-        return list(range(first, first + count))
-
-    def finish(self, cancel=False):
-        self.cancelled = cancel
-        self.jobs.put(None)
-        self.thread.join()
-        if self.failed is not None and not cancel:
-            raise self.failed
-
-
-@contextmanager
-def write_behind():
-    """Inside, insert_rows/insert_returning of this thread are written by a WriteBehind;
-    leaving waits for every queued row (and raises what failed), before any commit."""
-    writer = _writing.behind = WriteBehind()
-    try:
-        yield writer
-    except BaseException as exc:
-        _writing.behind = None
-        writer.finish(cancel=True)
-        if writer.failed is not None and writer.failed is not exc:
-            raise writer.failed from exc  # the cause, not PostgreSQL's "transaction aborted"
-        raise
-    _writing.behind = None
-    writer.finish()
 
 
 @lru_cache(maxsize=512)

@@ -76,9 +76,8 @@ class DirectChecks:
 class BatchChecks:
     """The same checks for a batch, answered from a few queries made up front."""
 
-    def __init__(self, entity, parsed_rows, claimed=None):
-        self.problems, self.used = {}, {}
-        self.seen = {} if claimed is None else claimed  # unique values earlier in the batch
+    def __init__(self, entity, parsed_rows):
+        self.problems, self.used, self.seen = {}, {}, {}
         for field in entity.active_fields:
             values = {row[field.name] for row in parsed_rows if row.get(field.name) is not None}
             if not values:
@@ -86,7 +85,7 @@ class BatchChecks:
             self.problems[field.name] = field.type.verify_many(values, field)
             if field.get("unique"):
                 self.used[field.name] = existing_values(entity.model, field.name, values)
-                self.seen.setdefault(field.name, set())
+                self.seen[field.name] = set()
 
     def verify(self, field, value):
         return self.problems.get(field.name, {}).get(value, [])
@@ -197,7 +196,6 @@ class RecordService:
         self.depth = depth  # how deep in a chain of automations this write is
         self.silent = silent  # events are recorded but do not trigger automations
         self._memo = None  # parsed cells of the batch under way (save_batch)
-        self.claimed = None  # {field: unique values} kept across batches (an import's chunks)
 
     # -- reading ---------------------------------------------------------
     def get(self, entity_name, record_id, for_update=False):
@@ -292,11 +290,10 @@ class RecordService:
                     for row in fetch(entity.model, ids[start:start + 500], for_update=True)}
             plans = [self._plan(entity, item, rows, on_conflict) for item in items]
             checks = BatchChecks(entity, [{n: plan["merged"][n] for n in plan["changed"]}
-                                          for plan in plans if plan["merged"] is not None],
-                                 self.claimed)
+                                          for plan in plans if plan["merged"] is not None])
             trail, outcomes, now = [], [], utcnow()
             rights = self.rights(entity)
-            creates = []  # inserted together after the loop: one statement per 200 rows
+            creates = []  # inserted together after the loop: one statement per 500 rows
             for plan in plans:
                 if plan["merged"] is not None and not plan["errors"]:
                     plan["errors"].update(self._validate(

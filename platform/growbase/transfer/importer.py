@@ -12,7 +12,7 @@ from dataclasses import dataclass, field as dataclass_field
 from itertools import chain, islice
 
 from ..catalog import catalog
-from ..db import database, matching_rows, write_behind
+from ..db import database, matching_rows
 from ..fields import FieldError
 from ..i18n import gettext as _
 from ..i18n import in_locale
@@ -117,18 +117,16 @@ def _run_import(path, options, actor, filename, progress):
                  enumerate(chain(head[index + 1:], rows), start=index + 2)
                  if data_row(row))
     service = RecordService(actor, locale=options.locale, silent=not options.fire)
-    service.claimed = {}  # unique values taken by earlier chunks, perhaps not written yet
     rows_pass = RowsPass(entity, options, report, service, errors)
     try:
         with database.atomic():  # the whole file: rejected rows are never written at all
-            with write_behind() if rows_pass.independent() else nullcontext():
-                while True:
-                    chunk = list(islice(data_rows, CHUNK))
-                    if not chunk:
-                        break
-                    rows_pass.run_chunk(chunk)
-                    if progress:
-                        progress(report)
+            while True:
+                chunk = list(islice(data_rows, CHUNK))
+                if not chunk:
+                    break
+                rows_pass.run_chunk(chunk)
+                if progress:
+                    progress(report)
             report.written = not options.dry_run and not (options.all_or_nothing and
                                                           report.rejected)
             if not report.written:
@@ -201,14 +199,6 @@ class RowsPass:
                       and entity.by_name[name].type.name == "link"}
         self.titles = {index: title for index, title in enumerate(report.header)}
         self.column_of = {name: self.titles[index] for index, name in report.mapping.items()}
-
-    def independent(self):
-        """Do a chunk's look-ups never need the rows of the chunks before it? Then those
-        rows may still be being written while it is read (db.write_behind). Not so when
-        rows name records by number or link to their own entity, which earlier rows
-        may have just created."""
-        return "id" not in self.report.mapping.values() and not any(
-            f.type.refers_to(f) == self.entity.name for f in self.entity.active_fields)
 
     def run_chunk(self, chunk):
         if not self.first:

@@ -56,6 +56,17 @@ def test_money_keeps_the_declared_scale_exactly():
     assert parse("money", 10.005) == Decimal("10.01")  # an Excel float is rounded, not refused
 
 
+@pytest.mark.parametrize("typed", ["1e30", 1e30, "99999999999999999.99"])
+def test_a_number_too_large_to_keep_is_refused_not_a_crash(typed):
+    assert refused("money", typed) == "Too large: at most 18 digits."
+
+
+@pytest.mark.parametrize("typed", [float("inf"), float("nan"), "Infinity", "NaN"])
+def test_infinity_and_nan_are_not_numbers(typed):
+    assert refused("money", typed) == "Enter a number."
+    assert refused("decimal", typed) == "Enter a number."
+
+
 def test_text_in_a_number_field_names_an_example():
     message = refused("integer", "twelve")
     assert "twelve is not a number" in message

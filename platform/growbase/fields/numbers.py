@@ -47,6 +47,12 @@ class Number(FieldType):
         return ()
 
     def to_decimal(self, raw, field, locale):
+        number = self._decimal(raw, field, locale)
+        if not number.is_finite():  # NaN and Infinity come through JSON and floats
+            raise FieldError(_("Enter a number."))
+        return number
+
+    def _decimal(self, raw, field, locale):
         if isinstance(raw, bool):
             raise FieldError(_("Enter a number."))
         if isinstance(raw, float):
@@ -127,6 +133,8 @@ class DecimalType(Number):
     def parse_value(self, raw, field, locale):
         number = self.to_decimal(raw, field, locale)
         scale = self.scale(field)
+        if number.adjusted() + 1 + scale > MAX_DIGITS:  # before quantize, which would overflow
+            raise FieldError(_("Too large: at most %(n)s digits.", n=MAX_DIGITS))
         quantum = Decimal(1).scaleb(-scale)
         rounded = number.quantize(quantum, ROUND_HALF_UP)
         if rounded != number and not isinstance(raw, float):

@@ -49,6 +49,9 @@ def test_unique_is_checked_with_the_typed_spelling(service):
 def test_link_must_point_at_an_existing_record(service):
     errors = errors_of(lambda: service.create("order", {"number": "ORD-00001", "customer": 999}))
     assert "no Customer #999" in errors["customer"]
+    errors = errors_of(lambda: service.create("order", {"number": "ORD-00001",
+                                                        "customer": 10 ** 30}))
+    assert errors["customer"] == "Pick a record from the list (or give its number)."
 
 
 def test_money_round_trips_exactly(service):

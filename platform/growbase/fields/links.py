@@ -30,8 +30,8 @@ class Reference(FieldType):
             raw = int(raw)
         if isinstance(raw, str) and raw.strip().lstrip("#").isdigit():
             raw = int(raw.strip().lstrip("#"))
-        if isinstance(raw, int) and not isinstance(raw, bool) and raw > 0:
-            return raw
+        if isinstance(raw, int) and not isinstance(raw, bool) and 0 < raw < 2**63:
+            return raw  # (a bigger number is no record's, and no database's integer)
         raise FieldError(_("Pick a record from the list (or give its number)."))
 
     def to_json(self, value, field):

@@ -147,3 +147,17 @@ def test_stale_delete_is_a_conflict(api):
     response = api.delete(f"/api/customer/{c['id']}?_version=1")
     assert response.status_code == 409 and "city" in response.get_json()["conflict"]
     assert api.get(f"/api/customer/{c['id']}").status_code == 200
+
+
+def test_numbers_past_any_database_integer_are_answered_not_crashed(api, client):
+    """SQLite cannot be asked about a number past 2**63 - 1; each door answers it as what
+    it is (no such record, a bad parameter, an empty page)."""
+    big = 10 ** 30
+    assert api.get(f"/api/order/{big}").status_code == 404
+    assert api.patch(f"/api/order/{big}", json={"status": "new"}).status_code in (404, 405)
+    refused = api.get(f"/api/order?offset={big}")
+    assert refused.status_code == 400 and "offset not negative" in refused.get_json()["errors"]["limit"]
+    assert api.get(f"/api/audit?offset={big}").status_code == 400
+    assert api.get(f"/api/order/changes?after={big}").get_json()["records"] == []
+    assert client.get(f"/admin/records/order/edit/?id={big}").status_code == 302  # "not there"
+    assert client.get(f"/admin/records/order/?page={big}").status_code == 200

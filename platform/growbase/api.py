@@ -7,6 +7,7 @@ from flask import Blueprint, abort, jsonify, make_response, request
 from flask_login import current_user
 
 from .catalog import UnknownEntity, catalog
+from .db import MAX_ID
 from .i18n import gettext as _
 from .permissions import ACTIONS, access
 from .queries import QueryError, select, to_json
@@ -114,9 +115,20 @@ def system_rows(model, order, filters, page):
     for param, column in filters.items():
         if request.args.get(param):
             query = query.where(column == request.args[param])
-    limit = min(request.args.get("limit", 50, type=int) or 50, 1000)
-    offset = request.args.get("offset", 0, type=int) or 0
+    limit, offset = paging(request.args)
+    limit = min(limit, 1000)
     return jsonify(items=page(list(query.limit(limit).offset(offset))), total=query.count())
+
+
+def paging(args):
+    """(limit, offset) from the query string, or a QueryError saying how to write them."""
+    try:
+        limit, offset = int(args.get("limit", 50)), int(args.get("offset", 0))
+    except ValueError:
+        raise QueryError({"limit": _("limit and offset are whole numbers.")}) from None
+    if not 0 < limit <= MAX_ID or not 0 <= offset <= MAX_ID:
+        raise QueryError({"limit": _("limit must be positive and offset not negative.")})
+    return limit, offset
 
 
 def query_args():
@@ -140,12 +152,7 @@ def list_records(name):
     entity = entity_or_404(name)
     args = request.args
     condition, search = query_args()
-    try:
-        limit, offset = int(args.get("limit", 50)), int(args.get("offset", 0))
-    except ValueError:
-        raise QueryError({"limit": _("limit and offset are whole numbers.")}) from None
-    if limit < 1 or offset < 0:
-        raise QueryError({"limit": _("limit must be positive and offset not negative.")})
+    limit, offset = paging(args)
     total, exact, rows = select(entity, condition, search, args.get("sort"), limit, offset,
                                 exact=args.get("count") == "exact")
     return jsonify(items=to_json(entity, rows), total=total, total_exact=exact, limit=limit,

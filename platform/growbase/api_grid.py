@@ -11,7 +11,7 @@ from peewee import fn
 
 from .api import body, bp, entity_or_404, query_args, refuse, service
 from .conditions import evaluate, validate
-from .db import database, fetch
+from .db import MAX_ID, database, fetch
 from .i18n import gettext as _
 from .permissions import access
 from .queries import QueryError, matching, order_by, readable, to_json
@@ -163,9 +163,10 @@ def changes(name):
     entity = entity_or_404(name)
     latest = Audit.select(fn.MAX(Audit.id)).scalar() or 0
     after = request.args.get("after", type=int)
-    if not after:
+    if not after or not 0 < after <= MAX_ID:
         return jsonify(cursor=latest, records=[], deleted=[])
-    shown = {int(i) for i in request.args.get("ids", "").split(",") if i.strip().isdigit()}
+    shown = {int(i) for i in request.args.get("ids", "").split(",")
+             if i.strip().isdigit() and int(i) <= MAX_ID}
     touched = {}
     for record_id, action in (Audit.select(Audit.record_id, Audit.action)
                               .where((Audit.id > after) & (Audit.id <= latest) &

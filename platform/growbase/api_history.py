@@ -5,7 +5,7 @@ from flask import jsonify, request
 from flask_login import current_user
 
 from . import history
-from .api import body, bp, refuse
+from .api import body, bp, paging, refuse
 from .i18n import gettext as _
 from .queries import to_json
 
@@ -25,8 +25,9 @@ def entry_json(audit):
 def audit_list():
     owner_only()
     params = {k: request.args.get(k, "").strip() for k in history.FILTERS}
+    offset = paging(request.args)[1]
     try:
-        entries = history.search(params, offset=request.args.get("offset", 0, type=int))
+        entries = history.search(params, offset=offset)
     except (history.HistoryError, ValueError) as exc:
         refuse(400, filter=str(exc))
     return jsonify(items=[entry_json(a) for a in entries])

@@ -8,10 +8,11 @@ from flask_babel import Babel
 from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from . import permissions
 from .config import load_settings
-from .db import database, open_database
+from .db import MAX_ID, database, open_database
 from .i18n import LANGUAGES, current_locale
 from .records import Forbidden
 from .tables import ConfigState, Heartbeat, create_system_tables, utcnow
@@ -86,6 +87,15 @@ def listen_for_events():
     listen()
 
 
+class RecordNumber(IntegerConverter):
+    """<int:...> in our URLs: a number past MAX_ID is no record's, and SQLite cannot even
+    be asked about it (a 404, not a crash)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def create_app(settings=None):
     from . import (  # noqa: F401 (their routes hang on api.bp)
         api, api_automations, api_designer, api_grid, api_history, api_transfer, auth)
@@ -113,6 +123,7 @@ def create_app(settings=None):
     create_system_tables()
     database.close()
 
+    app.url_map.converters["int"] = RecordNumber
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals["current_locale"] = current_locale
     csrf = CSRFProtect(app)

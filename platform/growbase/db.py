@@ -12,6 +12,7 @@ from playhouse.db_url import connect, parse
 from playhouse.pool import PooledSqliteDatabase
 
 database = DatabaseProxy()
+MAX_ID = 2 ** 63 - 1  # the largest whole number both databases store (and so any id)
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",

@@ -17,6 +17,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from ..catalog import UnknownEntity, catalog
+from ..db import MAX_ID
 from ..i18n import current_locale
 from ..i18n import gettext as _
 from ..queries import QueryError, link_titles, select
@@ -119,7 +120,8 @@ class EntityView(BaseModelView):
         sort = f"{'-' if sort_desc else ''}{sort_field}" if sort_field else None
         try:
             total, _exact, rows = select(self.entity, {"all": nodes} if nodes else None, search,
-                                         sort, page_size, (page or 0) * page_size, exact=True)
+                                         sort, page_size, min((page or 0) * page_size, MAX_ID),
+                                         exact=True)
         except QueryError as exc:
             flash("; ".join(exc.errors.values()), "error")
             total, _exact, rows = select(self.entity, None, None, None, page_size, 0)
@@ -141,7 +143,8 @@ class EntityView(BaseModelView):
     def get_one(self, id):
         """The record if the user's role may see it (else the page says it is not there)."""
         try:
-            return self.service().get(self.entity.name, int(id))[1] if str(id).isdigit() else None
+            found = str(id).isdigit() and int(id) <= MAX_ID
+            return self.service().get(self.entity.name, int(id))[1] if found else None
         except RecordError:
             return None
 

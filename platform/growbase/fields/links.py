@@ -4,7 +4,7 @@ from flask_admin.model.ajax import AjaxModelLoader
 from flask_admin.model.fields import AjaxSelectField
 from peewee import BigIntegerField
 
-from ..db import existing_values, lower, row_exists
+from ..db import MAX_ID, existing_values, lower, row_exists
 from ..i18n import gettext as _
 from .base import FieldError, FieldType, register
 
@@ -30,8 +30,8 @@ class Reference(FieldType):
             raw = int(raw)
         if isinstance(raw, str) and raw.strip().lstrip("#").isdigit():
             raw = int(raw.strip().lstrip("#"))
-        if isinstance(raw, int) and not isinstance(raw, bool) and 0 < raw < 2**63:
-            return raw  # (a bigger number is no record's, and no database's integer)
+        if isinstance(raw, int) and not isinstance(raw, bool) and 0 < raw <= MAX_ID:
+            return raw
         raise FieldError(_("Pick a record from the list (or give its number)."))
 
     def to_json(self, value, field):

@@ -161,3 +161,13 @@ def test_numbers_past_any_database_integer_are_answered_not_crashed(api, client)
     assert api.get(f"/api/order/changes?after={big}").get_json()["records"] == []
     assert client.get(f"/admin/records/order/edit/?id={big}").status_code == 302  # "not there"
     assert client.get(f"/admin/records/order/?page={big}").status_code == 200
+
+
+def test_characters_no_database_keeps_are_refused_by_name(api):
+    """JSON may carry U+0000 and lone surrogates; PostgreSQL refuses the one and UTF-8
+    cannot hold the other: the field says so instead of the save failing."""
+    for text, code in ((r"Iv\u0000an", "U+0000"), (r"Iv\ud800an", "U+D800")):
+        response = api.post("/api/customer", data=f'{{"name": "Ivan", "notes": "{text}"}}',
+                            content_type="application/json")
+        assert response.status_code == 422, response.get_json()
+        assert code in response.get_json()["errors"]["notes"]

@@ -148,7 +148,20 @@ def test_csv_from_russian_excel_semicolons_and_cp1251(service, tmp_path):
     assert report.created == 1 and customers()["+79123456789"].city == "Казань"
 
 
+def test_excel_unicode_text_and_a_cell_too_long_for_its_field(service, tmp_path):
+    """Excel's "Unicode text" is UTF-16 with tabs; a 200,000-character cell is its row's
+    problem, not a reader's crash."""
+    path = tmp_path / "c.txt"
+    path.write_bytes("Имя\tТелефон\tГород\r\nИван\t8 912 345-67-89\tКазань\r\n"
+                     "Анна\t8 912 345-67-80\t".encode("utf-16") + "я".encode("utf-16-le") * 200000)
+    report = run_import(path, Options(entity="customer"))
+    assert (report.created, report.rejected) == (1, 1)
+    assert customers()["+79123456789"].city == "Казань"
+    assert report.problems[0][2] == {"Город": "Too long: 200000 characters, at most 1000 allowed."}
+
+
 @pytest.mark.parametrize("name, content, words", [
+    ("c.csv", bytes(range(256)) * 4, "is not a text table"),
     ("c.xlsx", b"", "The file is empty"),
     ("c.xlsx", b"PK\x03\x04 this is not really a zip", "could not be read as a spreadsheet"),
     ("c.pdf", b"%PDF-1.4", "is not a spreadsheet"),

@@ -16,6 +16,7 @@ from ..i18n import gettext as _
 from ..registry import registry
 
 field_types, register = registry("field type")
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # PostgreSQL refuses NUL; UTF-8 has no lone surrogates
 
 
 class FieldError(ValueError):
@@ -25,6 +26,15 @@ class FieldError(ValueError):
 def position(haystack, needle):
     """SQL: 1-based position of `needle` in `haystack`, 0 when absent."""
     return fn.STRPOS(haystack, needle) if is_postgres() else fn.INSTR(haystack, needle)
+
+
+def storable(text):
+    """The text, unless it holds a character no database keeps (FieldError naming it)."""
+    bad = UNSTORABLE.search(text)
+    if bad:
+        raise FieldError(_("Contains a character that cannot be stored (U+%(code)04X); "
+                           "remove it and save again.", code=ord(bad.group())))
+    return text
 
 
 class FieldType:
@@ -57,7 +67,8 @@ class FieldType:
         """Turn typed text, a JSON value or an Excel cell into the python value (None = empty)."""
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             return None
-        return self.parse_value(raw.strip() if isinstance(raw, str) else raw, field, locale)
+        return self.parse_value(storable(raw).strip() if isinstance(raw, str) else raw,
+                                field, locale)
 
     def parse_value(self, raw, field, locale):
         raise NotImplementedError

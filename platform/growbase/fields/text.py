@@ -9,7 +9,7 @@ from peewee import CharField, TextField
 from wtforms import TextAreaField
 
 from ..i18n import gettext as _
-from .base import FieldError, TextLike, check_length_and_pattern, register
+from .base import FieldError, TextLike, check_length_and_pattern, register, storable
 
 TEXT_LIMIT = 1000  # a one-line text longer than this is almost surely pasted by mistake
 LONG_TEXT_LIMIT = 100_000
@@ -57,7 +57,7 @@ class LongText(Text):
     def parse(self, raw, field, locale="en"):
         # keep the inner line breaks and indentation people typed
         if isinstance(raw, str) and raw.strip():
-            return self.parse_value(raw.strip("\n"), field, locale)
+            return self.parse_value(storable(raw).strip("\n"), field, locale)
         return super().parse(raw, field, locale)
 
     def form_field(self, field, locale):

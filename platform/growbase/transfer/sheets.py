@@ -6,6 +6,7 @@ calamine holds a whole sheet in memory (~1 KB a row), openpyxl keeps it flat.
 Every failure becomes a SheetProblem an owner can act on.
 """
 
+import codecs
 import csv
 import io
 import re
@@ -21,6 +22,9 @@ OLE2 = bytes.fromhex("d0cf11e0a1b11ae1")
 MAX_BYTES = 100 * 1024 * 1024
 STREAM_ABOVE = 64 * 1024 * 1024  # sheet XML: ~120,000 rows of 10 columns, ~250 MB in calamine
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
+BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"))
+csv.field_size_limit(MAX_BYTES)  # one long cell is the text field's to refuse, with a message
 
 
 class SheetProblem(ValueError):
@@ -177,16 +181,30 @@ class Book:
             book.close()
 
     def _csv_rows(self):
-        raw = self.path.read_bytes()
-        for encoding in ("utf-8-sig", "cp1251"):  # Excel in Russia saves CSV as cp1251
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
+        text = self._csv_text()
         try:
             dialect = csv.Sniffer().sniff(text[:20000], delimiters=",;\t")
         except csv.Error:
             dialect = csv.excel
-        for row in csv.reader(io.StringIO(text, newline=""), dialect):
-            yield [None if blank(value) else unquoted(value.strip()) for value in row]
+        reader = csv.reader(io.StringIO(text, newline=""), dialect)
+        try:
+            for row in reader:
+                yield [None if blank(value) else unquoted(value.strip()) for value in row]
+        except csv.Error:
+            raise SheetProblem(_("Line %(line)s of %(name)s could not be read as CSV; open the "
+                                 "file in Excel or LibreOffice and save it as .xlsx.",
+                                 line=reader.line_num, name=self.name)) from None
+
+    def _csv_text(self):
+        """The file as text: by its byte-order mark (Excel's "Unicode text" is UTF-16),
+        else UTF-8, else cp1251 (Excel in Russia saves CSV so)."""
+        raw = self.path.read_bytes()
+        guesses = [encoding for bom, encoding in BOMS if raw.startswith(bom)] or \
+            ["utf-8", "cp1251"]
+        for encoding in guesses:
+            try:
+                return raw.decode(encoding).replace("\x00", "")  # NUL: no one's text, and
+            except UnicodeDecodeError:                        # PostgreSQL refuses it
+                continue
+        raise SheetProblem(_("%(name)s is not a text table; upload an .xlsx file, or save "
+                             "the table as CSV (UTF-8).", name=self.name))

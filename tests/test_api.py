@@ -163,11 +163,15 @@ def test_numbers_past_any_database_integer_are_answered_not_crashed(api, client)
     assert client.get(f"/admin/records/order/?page={big}").status_code == 200
 
 
-def test_characters_no_database_keeps_are_refused_by_name(api):
-    """JSON may carry U+0000 and lone surrogates; PostgreSQL refuses the one and UTF-8
-    cannot hold the other: the field says so instead of the save failing."""
-    for text, code in ((r"Iv\u0000an", "U+0000"), (r"Iv\ud800an", "U+D800")):
+def test_characters_no_database_keeps_are_refused_by_name(api, client):
+    """JSON may carry U+0000 and lone surrogates, a query string U+0000; PostgreSQL refuses
+    the one and UTF-8 cannot hold the other: the request is refused, naming where."""
+    for text in (r"Iv\u0000an", r"Iv\ud800an"):
         response = api.post("/api/customer", data=f'{{"name": "Ivan", "notes": "{text}"}}',
                             content_type="application/json")
-        assert response.status_code == 422, response.get_json()
-        assert code in response.get_json()["errors"]["notes"]
+        assert response.status_code == 400
+        assert response.get_json()["errors"]["_body"].startswith("$.notes holds a character")
+    response = api.post("/api/order/views", data=r'{"name": "Mine\u0000"}',
+                        content_type="application/json")
+    assert response.status_code == 400 and "$.name" in response.get_json()["errors"]["_body"]
+    assert client.get("/admin/records/order/?search=a%00b").status_code == 400

@@ -67,6 +67,12 @@ def test_infinity_and_nan_are_not_numbers(typed):
     assert refused("decimal", typed) == "Enter a number."
 
 
+@pytest.mark.parametrize("type_", ["text", "long_text", "email", "phone"])
+def test_a_cell_holding_nul_or_half_a_character_is_refused_by_code_point(type_):
+    assert "cannot be stored (U+0000)" in refused(type_, "Iv\x00an")
+    assert "cannot be stored (U+D800)" in refused(type_, "Iv\ud800an")
+
+
 def test_text_in_a_number_field_names_an_example():
     message = refused("integer", "twelve")
     assert "twelve is not a number" in message

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from .catalog import UnknownEntity, catalog
 from .db import MAX_ID
+from .fields.base import UNSTORABLE
 from .i18n import gettext as _
 from .permissions import ACTIONS, access
 from .queries import QueryError, select, to_json
@@ -46,6 +47,10 @@ def body(many=False):
         data = json.loads(request.get_data(as_text=True) or "{}", parse_float=Decimal)
     except ValueError as exc:
         refuse(400, _body=_("Not valid JSON: %(msg)s", msg=str(exc)))
+    where = unstorable_at(data)
+    if where:
+        refuse(400, _body=_("%(path)s holds a character that cannot be stored (U+0000, or half "
+                            "of a broken one); remove it.", path=where))
     if isinstance(data, list) and many:
         if len(data) > MAX_BATCH:
             refuse(413, _body=_("At most %(n)s records per request.", n=MAX_BATCH))
@@ -118,6 +123,21 @@ def system_rows(model, order, filters, page):
     limit, offset = paging(request.args)
     limit = min(limit, 1000)
     return jsonify(items=page(list(query.limit(limit).offset(offset))), total=query.count())
+
+
+def unstorable_at(data, path="$"):
+    """The JSON path of the first key or text holding a character no database keeps
+    (PostgreSQL refuses U+0000; UTF-8 has no lone surrogates), or None."""
+    if isinstance(data, str):
+        return path if UNSTORABLE.search(data) else None
+    items = data.items() if isinstance(data, dict) else enumerate(data) \
+        if isinstance(data, list) else ()
+    for key, value in items:
+        step = f"{path}.{key}" if isinstance(data, dict) else f"{path}[{key}]"
+        found = unstorable_at(key, step) or unstorable_at(value, step)
+        if found:
+            return found
+    return None
 
 
 def paging(args):

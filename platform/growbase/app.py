@@ -3,7 +3,7 @@
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Blueprint, Flask, g, jsonify, request
+from flask import Blueprint, Flask, abort, g, jsonify, request
 from flask_babel import Babel
 from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
@@ -13,7 +13,9 @@ from werkzeug.routing import IntegerConverter
 from . import permissions
 from .config import load_settings
 from .db import MAX_ID, database, open_database
+from .fields.base import UNSTORABLE
 from .i18n import LANGUAGES, current_locale
+from .i18n import gettext as _
 from .records import Forbidden
 from .tables import ConfigState, Heartbeat, create_system_tables, utcnow
 
@@ -52,6 +54,16 @@ def api_http_error(exc):
         return jsonify(errors={"_body": "The request is larger than 16 MB; send fewer records "
                                         "per request."}), 413
     return jsonify(errors={"_request": exc.description}), exc.code
+
+
+def refuse_unstorable_text():
+    """A query string or form carrying U+0000 (PostgreSQL refuses it) is answered 400 here,
+    not with a crash further in. JSON bodies are checked by api.body(), which names the path."""
+    for source in (request.args, request.form):
+        for key, value in source.items(multi=True):
+            if UNSTORABLE.search(key) or UNSTORABLE.search(value):
+                abort(400, description=_("%(name)s holds a character that cannot be stored "
+                                         "(U+0000); remove it.", name=key.replace("\x00", "")))
 
 
 def refused_page(exc):
@@ -141,6 +153,7 @@ def create_app(settings=None):
             database.close()
 
     app.before_request(auth.require_login)
+    app.before_request(refuse_unstorable_text)
 
     @app.before_request
     def act_as_the_user():

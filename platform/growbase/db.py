@@ -59,12 +59,12 @@ _PLAIN = {CharField: (str,), TextField: (str,), IntegerField: (int,), BigInteger
 
 @lru_cache(maxsize=512)
 def _insert_template(model, backend):
-    """(fields, INSERT sql, per-column plan): the plan is what _params needs of each field,
-    looked up once instead of on every value of every row."""
+    """(INSERT sql, per-column plan): the plan is what _params needs of each field, looked
+    up once instead of on every value of every row."""
     fields = [f for f in model._meta.sorted_fields if not isinstance(f, AutoField)]
     plan = tuple((f.name, f.default, callable(f.default), _PLAIN.get(type(f), ()), f.db_value)
                  for f in fields)
-    return fields, model.insert({f: None for f in fields}).sql()[0], plan
+    return model.insert({f: None for f in fields}).sql()[0], plan
 
 
 def _params(plan, values):
@@ -84,7 +84,7 @@ def insert_row(model, values):
     The record service writes three rows per change; letting peewee rebuild each
     statement's SQL cost more than SQLite took to run it.
     """
-    _fields, sql, plan = _insert_template(model, type(database.obj))
+    sql, plan = _insert_template(model, type(database.obj))
     cursor = database.execute_sql(sql, _params(plan, values))
     return cursor.fetchone()[0] if is_postgres() else cursor.lastrowid
 
@@ -118,7 +118,7 @@ MAX_PARAMS = 32_000  # SQLite takes at most 32,766 parameters a statement (Postg
 
 
 def _insert_many(model, rows, chunk, with_ids):
-    _fields, _sql, plan = _insert_template(model, type(database.obj))
+    _sql, plan = _insert_template(model, type(database.obj))
     chunk = max(1, min(chunk, MAX_PARAMS // (len(plan) + 1)))  # a wide entity: fewer rows
     ids = []
     for start in range(0, len(rows), chunk):

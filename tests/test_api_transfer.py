@@ -27,6 +27,13 @@ def test_a_script_imports_and_follows_the_job(api):
     assert catalog().entity("customer").model.select().count() == 1
 
 
+def test_an_upload_named_with_a_nul_keeps_the_rest_of_its_name(api):
+    started = api.post("/api/customer/import", json=None, data={
+        "file": (xlsx_bytes([["Name", "Phone"], ["Иван", "89123456789"]]), "c\x00.xlsx")},
+        content_type="multipart/form-data")
+    assert started.status_code == 202 and started.get_json()["filename"] == "c.xlsx"
+
+
 def test_a_script_exports_and_bad_requests_say_why(api, service):
     service.create("customer", {"name": "Иван", "phone": "+79123456789"})
     assert api.post("/api/customer/export", json={"format": "pdf"}).status_code == 400

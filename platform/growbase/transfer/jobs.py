@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..catalog import catalog
 from ..config import load_settings
+from ..fields.base import UNSTORABLE
 from ..i18n import gettext as _
 from ..i18n import in_locale
 from ..permissions import acting
@@ -30,7 +31,7 @@ def upload(user, entity, stream, filename):
     with acting(user):
         permitted(catalog().entity(entity), "import")
     job = Job.create(kind="import", entity=entity, user=user.id, status="draft",
-                     filename=Path(filename).name[:255] or "upload.xlsx")
+                     filename=UNSTORABLE.sub("", Path(filename).name)[:255] or "upload.xlsx")
     with open(folder(job.id) / f"input{Path(job.filename).suffix.lower()}", "wb") as out:
         shutil.copyfileobj(stream, out)
     return job

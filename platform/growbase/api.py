@@ -7,8 +7,7 @@ from flask import Blueprint, abort, jsonify, make_response, request
 from flask_login import current_user
 
 from .catalog import UnknownEntity, catalog
-from .db import MAX_ID
-from .fields.base import UNSTORABLE
+from .db import MAX_ID, UNSTORABLE
 from .i18n import gettext as _
 from .permissions import ACTIONS, access
 from .queries import QueryError, select, to_json

@@ -12,8 +12,7 @@ from werkzeug.routing import IntegerConverter
 
 from . import permissions
 from .config import load_settings
-from .db import MAX_ID, database, open_database
-from .fields.base import UNSTORABLE
+from .db import MAX_ID, UNSTORABLE, database, open_database
 from .i18n import LANGUAGES, current_locale
 from .i18n import gettext as _
 from .records import Forbidden

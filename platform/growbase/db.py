@@ -1,10 +1,10 @@
 """Database binding: one proxy every model uses, SQLite (WAL) by default, PostgreSQL by URL."""
 
+import re
 from contextlib import contextmanager
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-
-from datetime import date, datetime
 
 from peewee import (AutoField, BigIntegerField, BooleanField, CharField, DatabaseProxy, DateField,
                     DateTimeField, IntegerField, PostgresqlDatabase, SqliteDatabase, TextField)
@@ -13,6 +13,8 @@ from playhouse.pool import PooledSqliteDatabase
 
 database = DatabaseProxy()
 MAX_ID = 2 ** 63 - 1  # the largest whole number both databases store (and so any id)
+# characters no database keeps: PostgreSQL refuses U+0000, UTF-8 has no lone surrogates
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",

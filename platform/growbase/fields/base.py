@@ -11,12 +11,11 @@ import re
 from peewee import fn
 from wtforms import StringField
 
-from ..db import is_postgres, lower
+from ..db import UNSTORABLE, is_postgres, lower
 from ..i18n import gettext as _
 from ..registry import registry
 
 field_types, register = registry("field type")
-UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # PostgreSQL refuses NUL; UTF-8 has no lone surrogates
 
 
 class FieldError(ValueError):

@@ -97,9 +97,9 @@ def pages(entity, fields, condition=None, search=None, sort=None):
 
 
 def streamed(sql, params):
-    """The query's rows, PAGE at a time, from one cursor: paging by OFFSET re-read every
-    row before each page (a third of a 100,000-row CSV export). PostgreSQL's driver
-    would fetch the whole result at once, so there it is a cursor on the server."""
+    """The query's rows, PAGE at a time, from one cursor (one snapshot): paging by OFFSET
+    re-read, and for an unindexed sort re-sorted, every row before each page. PostgreSQL's
+    driver would fetch the whole result at once, so there it is a cursor on the server."""
     if not is_postgres():
         cursor = database.execute_sql(sql, params)
         while rows := cursor.fetchmany(PAGE):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..catalog import catalog
 from ..config import load_settings
-from ..fields.base import UNSTORABLE
+from ..db import UNSTORABLE
 from ..i18n import gettext as _
 from ..i18n import in_locale
 from ..permissions import acting

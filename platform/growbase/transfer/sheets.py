@@ -116,10 +116,8 @@ class Book:
         (top, left) = data.start or (0, 0)
         for _row in range(top):
             yield []
-        pad = [None] * left
         for row in data.iter_rows():
-            yield pad + [None if value == "" else value for value in row] if left else \
-                [None if value == "" else value for value in row]
+            yield [None] * left + [None if value == "" else value for value in row]
 
     def scan(self, sheet=None):
         """(error cells {(row, column): "#N/A"}, merged ranges [((r1, c1), (r2, c2))]),

@@ -7,15 +7,16 @@ from flask import Blueprint, Flask, abort, g, jsonify, request
 from flask_babel import Babel
 from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
+from peewee import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from . import permissions
 from .config import load_settings
-from .db import MAX_ID, UNSTORABLE, database, open_database
+from .db import MAX_ID, UNSTORABLE, busy, database, open_database
 from .i18n import LANGUAGES, current_locale
 from .i18n import gettext as _
-from .records import Forbidden
+from .records import Forbidden, busy_message
 from .tables import ConfigState, Heartbeat, create_system_tables, utcnow
 
 PACKAGE = Path(__file__).resolve().parent
@@ -71,6 +72,16 @@ def refused_page(exc):
     from flask import flash, redirect, url_for
     flash(str(exc), "error")
     return redirect(url_for("admin.index"))
+
+
+def database_busy(exc):
+    """A save that waited out another writer's lock is refused with a message and 503 (the
+    grid keeps the edit and tries again; forms keep their input), not a crash page."""
+    if not busy(exc):
+        raise exc
+    if request.path.startswith("/api"):
+        return jsonify(errors={"_record": busy_message()}), 503, {"Retry-After": "5"}
+    return busy_message(), 503, {"Retry-After": "5", "Content-Type": "text/plain; charset=utf-8"}
 
 
 # Pages load only this server's scripts, styles, images and calls, run no inline script, are
@@ -168,6 +179,7 @@ def create_app(settings=None):
     app.after_request(security_headers)
     app.register_error_handler(HTTPException, api_http_error)
     app.register_error_handler(Forbidden, refused_page)
+    app.register_error_handler(OperationalError, database_busy)
     app.register_blueprint(health)
     app.register_blueprint(auth.bp)
     app.register_blueprint(api.bp)

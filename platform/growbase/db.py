@@ -7,7 +7,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from peewee import (AutoField, BigIntegerField, BooleanField, CharField, DatabaseProxy, DateField,
-                    DateTimeField, IntegerField, PostgresqlDatabase, SqliteDatabase, TextField)
+                    DateTimeField, IntegerField, OperationalError, PostgresqlDatabase,
+                    SqliteDatabase, TextField)
 from playhouse.db_url import connect, parse
 from playhouse.pool import PooledSqliteDatabase
 
@@ -25,6 +26,12 @@ SQLITE_PRAGMAS = {
 }
 
 
+def busy(exc):
+    """Did the database give up waiting for another writer (SQLite has one writer at a time:
+    a long import holds it), rather than fail? Then trying again later will do."""
+    return isinstance(exc, OperationalError) and "locked" in str(exc)
+
+
 def casefold(value):
     """Lower-case like PostgreSQL's lower() under UTF-8; SQLite's own only knows ASCII."""
     return value.lower() if isinstance(value, str) else value
@@ -39,7 +46,8 @@ def open_database(url: str, **options):
         # IMMEDIATE: a writer takes the lock at BEGIN, so two writers queue
         # instead of failing with "database is locked" on upgrade.
         # pooled: a request reuses an open connection instead of re-running the pragmas
-        db = PooledSqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE",
+        pragmas = {**SQLITE_PRAGMAS, **options.pop("pragmas", {})}
+        db = PooledSqliteDatabase(str(path), pragmas=pragmas, lock_type="IMMEDIATE",
                                   check_same_thread=False, max_connections=32,
                                   stale_timeout=300, **options)
         db.register_function(casefold, "gb_lower", 1, deterministic=True)

@@ -97,6 +97,12 @@ class BatchChecks:
         return False
 
 
+def busy_message():
+    """Why a save was refused when the database gave up waiting for another writer."""
+    return _("Not saved: the database is busy with another long change (such as an import). "
+             "Try again in a moment.")
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who writes, and through which door (kept in the audit and on events)."""

@@ -15,14 +15,16 @@ from flask_admin.helpers import get_form_data
 from flask_admin.model import BaseModelView
 from flask_login import current_user
 from markupsafe import Markup
+from peewee import OperationalError
 
 from ..catalog import UnknownEntity, catalog
-from ..db import MAX_ID
+from ..db import MAX_ID, busy
 from ..i18n import current_locale
 from ..i18n import gettext as _
 from ..queries import QueryError, link_titles, select
 from ..permissions import access, acting_role
-from ..records import Actor, Conflict, RecordError, RecordService, ValidationFailed
+from ..records import (Actor, Conflict, RecordError, RecordService, ValidationFailed,
+                       busy_message)
 from ..tables import Audit
 from .filters import filters_for
 from ..fields.links import ReferenceLoader
@@ -152,20 +154,32 @@ class EntityView(BaseModelView):
         return RecordService(Actor.for_user(current_user, "ui"), locale=self.locale)
 
     def create_model(self, form):
-        try:
-            return self.service().create(self.entity.name, submitted(form, self.fields, self.rights.read_only))
-        except ValidationFailed as exc:
-            self._refused(form, exc.errors)
-            return False
+        return self._saved(form, lambda: self.service().create(
+            self.entity.name, submitted(form, self.fields, self.rights.read_only)))
 
     def update_model(self, form, model):
-        try:
+        def write():
             self.service().update(self.entity.name, model.id,
                                   submitted(form, self.fields, self.rights.read_only),
                                   version=form.gb_version.data)
             return True
+        return self._saved(form, write)
+
+    def delete_model(self, model):
+        def write():
+            self.service().delete(self.entity.name, model.id)
+            return True
+        return self._saved(None, write)
+
+    def _saved(self, form, write):
+        """Run the write; what refused it is said on the page, the form keeping its input."""
+        try:
+            return write()
         except ValidationFailed as exc:
-            self._refused(form, exc.errors)
+            if form is None:
+                flash("; ".join(exc.errors.values()), "error")
+            else:
+                self._refused(form, exc.errors)
         except Conflict as exc:
             for name, change in exc.fields.items():
                 field = self.entity.field(name)
@@ -176,15 +190,11 @@ class EntityView(BaseModelView):
                     value=theirs, at=change["at"])]
             form.gb_version.data = exc.version
             flash(str(exc), "error")
+        except OperationalError as exc:
+            if not busy(exc):
+                raise
+            flash(busy_message(), "error")
         return False
-
-    def delete_model(self, model):
-        try:
-            self.service().delete(self.entity.name, model.id)
-            return True
-        except ValidationFailed as exc:
-            flash("; ".join(exc.errors.values()), "error")
-            return False
 
     def _refused(self, form, errors):
         rest = show_errors(form, errors)

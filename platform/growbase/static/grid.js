@@ -255,7 +255,7 @@
         scheduleFlush(0);
       } else if (r.status === 0 || r.status >= 500) {
         retryDelay = Math.min(Math.max(2000, retryDelay * 2), 30000);
-        setState("offline");
+        setState(r.status === 503 ? "busy" : "offline");
         scheduleFlush(retryDelay);
       } else {  // the whole request refused (signed out, too big): keep the edits, say why
         keys.forEach(function (k) { pending[k].held = true; });
@@ -343,7 +343,7 @@
     }, 0);
     var refused = Object.keys(marks).reduce(function (n, k) { return n + Object.keys(marks[k]).length; }, 0);
     el.className = "ml-auto small gb-state-" + (kind || (waiting ? "pending" : refused ? "error" : "saved"));
-    el.textContent = kind === "saving" ? say("saving") : kind === "offline" ? say("offline", {n: waiting}) :
+    el.textContent = kind === "saving" ? say("saving") : kind === "offline" || kind === "busy" ? say(kind, {n: waiting}) :
       kind === "error" ? say("refused", {msg: message}) : kind ? message : waiting ? say("pending", {n: waiting}) :
       refused ? say("cells_refused", {n: refused}) : say("saved");
   }

@@ -3,6 +3,8 @@
 import datetime
 import re
 import subprocess
+import zipfile
+
 import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
@@ -252,6 +254,52 @@ def test_files_written_by_libreoffice_formulas_and_error_cells(service, tmp_path
     found = customers()
     assert found["+79123456789"].notes == "6"  # a formula's value, as LibreOffice computed it
     assert found["+79123456781"].city == "Sochi"
+
+
+def test_formulas_never_calculated_are_refused_not_imported_empty(service, tmp_path):
+    """Scripts write formulas without their results; the cell must not update a record to
+    empty. Opening and saving the file in LibreOffice, as the message says, fixes it."""
+    ivan = service.create("customer", {"name": "Иван", "phone": "+79123456789", "city": "Казань"})
+    path = xlsx(tmp_path / "script.xlsx", [["Name", "Phone", "City"],
+                                          ["Иван", "+79123456789", '=UPPER("Kazan")'],
+                                          ["Анна", "+79123456780", "Moscow"]])
+    report = run_import(path, Options(entity="customer", key="phone"))
+    assert (report.created, report.rejected) == (1, 1)
+    (number, _row, problem), = report.problems
+    assert number == 2 and "formula whose result was never saved" in problem["City"]
+    assert customers()["+79123456789"].city == "Казань"  # kept, not emptied
+    subprocess.run(["libreoffice", "--headless", "--convert-to", "xlsx", "--outdir",
+                    str(tmp_path / "saved"), str(path)], check=True, capture_output=True,
+                   timeout=120)
+    again = run_import(tmp_path / "saved" / "script.xlsx", Options(entity="customer", key="phone"))
+    assert (again.updated, again.rejected) == (1, 0)
+    assert customers()["+79123456789"].city == "KAZAN" and ivan.id
+
+
+def test_cells_are_checked_on_the_tab_imported_wherever_excel_keeps_it(service, tmp_path):
+    """Excel does not renumber its files when tabs move: the first tab may be sheet2.xml."""
+    book = Workbook()
+    book.active.title = "Old"
+    book.active.append(["Name", "Phone", "City"])
+    book.active.append(["Олег", "+79123456781", "Sochi"])
+    clients = book.create_sheet("Clients")
+    for row in (["Name", "Phone", "City"], ["Иван", "+79123456789", "=NA()"],
+                ["Анна", "+79123456780", "Moscow"]):
+        clients.append(row)
+    book.save(tmp_path / "built.xlsx")
+    # as Excel may leave it: the first tab's cells in sheet2.xml
+    with zipfile.ZipFile(tmp_path / "built.xlsx") as source, \
+            zipfile.ZipFile(tmp_path / "moved.xlsx", "w") as moved:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/workbook.xml":
+                data = data.replace(b'r:id="rId1"', b'r:id="@"').replace(
+                    b'r:id="rId2"', b'r:id="rId1"').replace(b'r:id="@"', b'r:id="rId2"')
+            moved.writestr(item, data)
+    report = run_import(tmp_path / "moved.xlsx", Options(entity="customer"))
+    assert report.header == ["Name", "Phone", "City"] and (report.created, report.rejected) == (1, 1)
+    assert "never saved" in report.problems[0][2]["City"] and report.problems[0][0] == 2
+    assert customers()["+79123456780"].city == "Moscow"
 
 
 def test_rich_text_and_unnamed_columns(service, tmp_path):

@@ -104,7 +104,7 @@ def _run_import(path, options, actor, filename, progress):
     sheet = options.sheet or book.sheets[0]
     report = Report(header=header, expected=max(0, book.height(sheet) - index - 1),
                     dry_run=options.dry_run)
-    errors, merged = book.scan(sheet)
+    unread, merged = book.scan(sheet)
     if any(top <= index <= bottom and left != right for (top, left), (bottom, right) in merged):
         raise SheetProblem(_("Some header cells are merged; unmerge them so that every column "
                              "has its own name, and upload the file again."))
@@ -117,7 +117,7 @@ def _run_import(path, options, actor, filename, progress):
                  enumerate(chain(head[index + 1:], rows), start=index + 2)
                  if data_row(row))
     service = RecordService(actor, locale=options.locale, silent=not options.fire)
-    rows_pass = RowsPass(entity, options, report, service, errors)
+    rows_pass = RowsPass(entity, options, report, service, unread)
     try:
         with database.atomic():  # the whole file: rejected rows are never written at all
             while True:
@@ -189,9 +189,9 @@ def check_key(entity, options, mapping):
 class RowsPass:
     """One import's state across chunks: keys already seen, links resolved so far."""
 
-    def __init__(self, entity, options, report, service, errors=None):
+    def __init__(self, entity, options, report, service, unread=None):
         self.entity, self.options, self.report, self.service = entity, options, report, service
-        self.errors = errors or {}  # cells showing an Excel error, by (row, column)
+        self.unread = unread or {}  # why a cell has no value (an Excel error), by (row, column)
         self.seen = {}  # key value -> the row number that had it first
         self.first = []
         self.links = {name: LinkResolver(entity.by_name[name]) for name in report.mapping.values()
@@ -228,13 +228,11 @@ class RowsPass:
                         problems[name] = message
                     else:
                         data[name] = found
-            if self.errors:
+            if self.unread:
                 for index, name in mapped:
-                    if (number - 1, index) in self.errors:
+                    if (number - 1, index) in self.unread:
                         data.pop(name, None)
-                        problems[name] = _("The cell shows %(error)s, an error of its formula; "
-                                           "put the value itself there.",
-                                           error=self.errors[number - 1, index])
+                        problems[name] = self.unread[number - 1, index]
             rows.append((number, row, data, problems, record_id, version))
         keys = self.keys(rows)
         existing = self.existing(keys)

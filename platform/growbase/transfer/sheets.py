@@ -11,12 +11,21 @@ import csv
 import io
 import re
 import zipfile
+from functools import cached_property
 from pathlib import Path
+from xml.etree import ElementTree
 
 from ..i18n import gettext as _
 
 ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?'
                         rb'<v>([^<]*)</v>')
+# a formula with no result saved: scripts (openpyxl, many exporters) write formulas without
+# calculating them; a number-typed cell (no t, or t="n") cannot have an empty result
+UNCALCULATED = re.compile(rb'<c r="([A-Z]+)(\d+)"(?:(?! t=)[^>])*(?: t="n"[^>]*)?>'
+                          rb'(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>')
+OOXML = {"main": "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}",
+         "r": "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}",
+         "rels": "{http://schemas.openxmlformats.org/package/2006/relationships}"}
 MERGED = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 OLE2 = bytes.fromhex("d0cf11e0a1b11ae1")
 MAX_BYTES = 100 * 1024 * 1024
@@ -120,32 +129,60 @@ class Book:
             yield [None] * left + [None if value == "" else value for value in row]
 
     def scan(self, sheet=None):
-        """(error cells {(row, column): "#N/A"}, merged ranges [((r1, c1), (r2, c2))]),
-        read from the sheet's XML in pieces: the readers give formula errors as empty,
-        and calamine would load the whole sheet just to list its merged cells."""
+        """(cells without a value {(row, column): why}, merged ranges [((r1, c1), (r2, c2))]),
+        read from the sheet's XML in pieces: the readers give formula errors and formulas
+        never calculated as empty cells, and calamine would load the whole sheet just to
+        list its merged cells."""
         sheet = sheet or self.sheets[0]
-        errors, merged = {}, []
-        if self.kind == "csv" or not zipfile.is_zipfile(self.path):
-            return errors, merged
-        name = f"xl/worksheets/sheet{self.sheets.index(sheet) + 1}.xml"
+        unread, merged = {}, []
+        part = self._parts.get(sheet)
+        if part is None:
+            return unread, merged
         tail = b""
-        with zipfile.ZipFile(self.path) as archive:
-            if name not in archive.namelist():
-                return errors, merged
-            with archive.open(name) as xml:
-                while True:
-                    piece = xml.read(4 * 2**20)
-                    if not piece:
-                        break
-                    text, tail = tail + piece, (tail + piece)[-4096:]
-                    if b't="e"' in text:
-                        for column, row, value in ERROR_CELL.findall(text):
-                            errors[(int(row) - 1, column_index(column.decode()))] = value.decode()
-                    if b"<mergeCell " in text:
-                        for c1, r1, c2, r2 in MERGED.findall(text):
-                            merged.append(((int(r1) - 1, column_index(c1.decode())),
-                                           (int(r2) - 1, column_index(c2.decode()))))
-        return errors, sorted(set(merged))
+        with zipfile.ZipFile(self.path) as archive, archive.open(part) as xml:
+            while True:
+                piece = xml.read(4 * 2**20)
+                if not piece:
+                    break
+                text, tail = tail + piece, (tail + piece)[-4096:]
+                if b't="e"' in text:
+                    for column, row, value in ERROR_CELL.findall(text):
+                        unread[int(row) - 1, column_index(column.decode())] = _(
+                            "The cell shows %(error)s, an error of its formula; put the value "
+                            "itself there.", error=value.decode())
+                if b"<f" in text:
+                    for column, row in UNCALCULATED.findall(text):
+                        unread[int(row) - 1, column_index(column.decode())] = _(
+                            "The cell holds a formula whose result was never saved in the "
+                            "file; open the file in Excel or LibreOffice, save it, and upload "
+                            "it again.")
+                if b"<mergeCell " in text:
+                    for c1, r1, c2, r2 in MERGED.findall(text):
+                        merged.append(((int(r1) - 1, column_index(c1.decode())),
+                                       (int(r2) - 1, column_index(c2.decode()))))
+        return unread, sorted(set(merged))
+
+    @cached_property
+    def _parts(self):
+        """{sheet name: the zip member holding its cells}, as the workbook maps them: Excel
+        does not renumber its files when tabs are moved or deleted (the first tab may live
+        in sheet3.xml). Empty for CSV and for files not laid out as .xlsx."""
+        if self.kind == "csv" or not zipfile.is_zipfile(self.path):
+            return {}
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+                rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        except (KeyError, ElementTree.ParseError):
+            return {}
+        targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(
+            OOXML["rels"] + "Relationship")}
+        parts = {}
+        for entry in book.iter(OOXML["main"] + "sheet"):
+            target = targets.get(entry.get(OOXML["r"] + "id"), "")
+            if target:
+                parts[entry.get("name")] = target[1:] if target.startswith("/") else f"xl/{target}"
+        return parts
 
     def height(self, sheet=None):
         """How many rows the sheet has (for progress), header and blank rows included."""
@@ -162,12 +199,14 @@ class Book:
         return self._sheet(sheet).height
 
     def _sheet_xml_size(self, sheet):
-        if not zipfile.is_zipfile(self.path):
+        part = self._parts.get(sheet)
+        if part is None:
             return 0
-        index = self.sheets.index(sheet) + 1
         with zipfile.ZipFile(self.path) as archive:
-            infos = [i for i in archive.infolist() if i.filename == f"xl/worksheets/sheet{index}.xml"]
-            return infos[0].file_size if infos else 0
+            try:
+                return archive.getinfo(part).file_size
+            except KeyError:
+                return 0
 
     def _streamed_rows(self, sheet):
         from openpyxl import load_workbook

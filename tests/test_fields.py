@@ -97,6 +97,21 @@ def test_datetime_from_a_browser_input():
     assert "14:30" in refused("datetime", "2026-02-28 25:99")
 
 
+@pytest.mark.parametrize("typed,expected", [
+    ("02/28/2026 2:30 PM", datetime(2026, 2, 28, 14, 30)),
+    ("02/28/2026 12:05 am", datetime(2026, 2, 28, 0, 5)),
+    ("02/28/2026 12:00 p.m.", datetime(2026, 2, 28, 12, 0)),
+    ("2026-02-28 14:30:05.250", datetime(2026, 2, 28, 14, 30, 5))])
+def test_times_on_the_twelve_hour_clock_and_with_fractions(typed, expected):
+    assert parse("datetime", typed, "en") == expected
+
+
+@pytest.mark.parametrize("typed", ["02/28/2026 13:30 PM", "02/28/2026 0:30 AM",
+                                   "02/28/2026 14:30:75"])
+def test_impossible_times_are_refused(typed):
+    assert "write the time like 14:30" in refused("datetime", typed, "en")
+
+
 @pytest.mark.parametrize("typed,expected", [("да", True), ("Нет", False), ("yes", True), (0, False),
                                             ("1", True), (True, True), ("", None)])
 def test_booleans_in_both_languages(typed, expected):

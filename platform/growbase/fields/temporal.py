@@ -14,7 +14,8 @@ DATE_OPERATORS = ("eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "is_empt
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DOTS = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})$")  # 28.02.2024 (ru, de, ...)
 _SLASHES = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")  # 02/28/2024 (en-US)
-_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+# 14:30, 14:30:05, and the 12-hour clock English spreadsheets write: 2:30 PM, 2:30 p.m.
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?$")
 _SPAN = re.compile(r"^(\d+)\s*(m|min|h|d|w)$")
 _UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 EXCEL_DATE = {"en": "mm/dd/yyyy", "ru": "dd.mm.yyyy"}
@@ -132,11 +133,15 @@ class DateTime(Temporal):
         time_text = time_text.strip()
         if not time_text:
             return datetime.combine(day, datetime.min.time())
-        found = _TIME.match(time_text[:8])
-        if not found or int(found.group(1)) > 23 or int(found.group(2)) > 59:
-            raise FieldError(_("%(text)s: write the time like 14:30.", text=raw))
-        return datetime(day.year, day.month, day.day, int(found.group(1)), int(found.group(2)),
-                        int(found.group(3) or 0))
+        found = _TIME.match(time_text) or _TIME.match(time_text[:8])  # 14:30:05.250 too
+        if found:
+            hour, minute, second, half = found.groups()
+            hour, minute, second = int(hour), int(minute), int(second or 0)
+            if half:  # 12:05 AM is five past midnight
+                hour = hour % 12 + (12 if half in "Pp" else 0) if 1 <= hour <= 12 else 24
+            if hour < 24 and minute < 60 and second < 60:
+                return datetime(day.year, day.month, day.day, hour, minute, second)
+        raise FieldError(_("%(text)s: write the time like 14:30.", text=raw))
 
     def to_json(self, value, field):
         return None if value is None else value.isoformat(timespec="seconds")

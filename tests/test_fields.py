@@ -45,6 +45,19 @@ def test_money_in_russian_and_english_notation():
     assert parse("money", "12900.5", "ru", currency="RUB") == Decimal("12900.50")
 
 
+@pytest.mark.parametrize("typed,locale,expected", [
+    ("1,234.56", "ru", "1234.56"), ("1.234,56", "en", "1234.56"), ("1.234,56", "ru", "1234.56"),
+    ("-1,234,567.5", "ru", "-1234567.50"), ("1,234.56 ₽", "ru", "1234.56")])
+def test_thousands_and_decimals_marked_either_way_are_read_in_any_locale(typed, locale, expected):
+    """A supplier's price list from another country: with both marks, the last is decimal."""
+    assert parse("money", typed, locale, currency="RUB") == Decimal(expected)
+
+
+@pytest.mark.parametrize("typed", ["1.234.567", "12,5.3", "1,234.567.8", "1,23.45"])
+def test_numbers_whose_marks_could_mean_two_things_are_refused(typed):
+    assert "not a number" in refused("money", typed, "ru", currency="RUB")
+
+
 def test_percent_sign_in_a_money_field_is_refused():
     assert "not a number" in refused("money", "12 900%", "ru", currency="RUB")
     assert parse("percent", "12,5 %", "ru") == Decimal("12.50")

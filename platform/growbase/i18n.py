@@ -15,6 +15,8 @@ DEFAULT_LOCALE = "en"
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
 _PLAIN_NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")
+# 1,234.56 and 1.234,56: thousands marked one way, the decimals the other (any locale)
+_BOTH_MARKS = re.compile(r"^[-+]?\d{1,3}([.,])\d{3}(?:\1\d{3})*(?!\1)[.,]\d+$")
 
 
 _forced = threading.local()
@@ -87,6 +89,9 @@ def parse_number(text: str, locale: str, strip=()) -> Decimal:
     compact = _SPACES.sub("", cleaned)
     if _PLAIN_NUMBER.match(compact):
         return Decimal(compact)
+    both = _BOTH_MARKS.match(compact)
+    if both:  # a price list from another country: the last mark is the decimal one
+        return Decimal(compact.replace(both.group(1), "").replace(",", "."))
     try:
         # babel expects the locale's own group separator; a typed space stands for it
         group = {"ru": "\u00a0"}.get(locale)

@@ -5,7 +5,7 @@ import sqlite3
 from contextlib import contextmanager
 
 import pytest
-from helpers import csrf_token
+from helpers import csrf_token, xlsx_bytes
 
 from growbase.db import open_database
 
@@ -59,3 +59,25 @@ def test_form_waiting_out_a_long_import_keeps_what_was_typed(impatient, client, 
     assert response.status_code == 200 and "database is busy" in html
     assert 'value="Пётр Сидоров"' in html  # the form comes back filled in
     assert client.post(url, data=typed).status_code == 302  # and saves once the lock is gone
+
+
+def test_an_import_job_that_finds_the_database_busy_waits_its_turn_and_runs_once(
+        impatient, owner, database_url):
+    from growbase.tables import Job, utcnow
+    from growbase.transfer import jobs
+    from growbase.worker import huey
+    job = jobs.upload(owner, "customer", xlsx_bytes([["Name", "Phone"], ["Анна", "+79120000001"]]),
+                      "clients.xlsx")
+    Job.update(status="queued", options={"mode": "insert"}).where(Job.id == job.id).execute()
+    with writer_lock(database_url):  # another import is running
+        jobs.run(job.id)
+    assert Job.get_by_id(job.id).status in ("queued", "running")  # not failed
+    assert jobs.progress(job.id)["waiting"]
+    (again,) = [task for task in huey.pending()
+                if task.name == "run_transfer_job" and task.args == (job.id,)]
+    assert again.eta > utcnow()  # tries again later (huey keeps times in UTC)
+    huey.storage.flush_queue()
+    jobs.run(job.id)  # its turn
+    finished = Job.get_by_id(job.id)
+    assert finished.status == "done" and finished.result["created"] == 1
+    assert not jobs.progress(job.id).get("waiting")

@@ -215,6 +215,18 @@ def test_cli_import_shows_progress_and_writes_the_error_file(store, run, tmp_pat
     assert customers() == {}
 
 
+def test_cli_import_that_cannot_run_exits_2_with_one_line(store, run, tmp_path):
+    (tmp_path / "broken.xlsx").write_bytes(b"not a workbook")
+    broken = run("import", str(tmp_path / "broken.xlsx"), "--entity", "customer", ok=False)
+    assert broken.returncode == 2 and "Traceback" not in broken.stderr
+    assert broken.stderr.strip().splitlines()[-1].startswith("error: broken.xlsx could not be read")
+    path = xlsx(tmp_path / "c.xlsx", [["Name", "Phone"], ["A", "+79123456789"]])
+    misspelt = run("import", str(path), "--entity", "custmer", ok=False)
+    assert misspelt.returncode == 2 and "Traceback" not in misspelt.stderr
+    assert 'error: There is no entity "custmer".' in misspelt.stderr
+    assert customers() == {}
+
+
 def test_undo_an_import_takes_back_only_what_it_did(service, tmp_path):
     from growbase.records import SYSTEM
     from growbase.tables import Audit, Job

@@ -21,6 +21,11 @@ def progress_bar(started):
 
 
 def cmd_import(args, settings):
+    from peewee import OperationalError
+
+    from .catalog import UnknownEntity
+    from .db import busy
+    from .records import busy_message
     from .tables import Job, utcnow
     from .transfer.importer import Options, importer_actor, run_import
     from .transfer.jobs import summary
@@ -39,10 +44,14 @@ def cmd_import(args, settings):
     try:
         report = run_import(Path(args.file), options, importer_actor(None, job.filename, job.id),
                             progress=progress_bar(started))
-    except SheetProblem as exc:
-        Job.update(status="failed", error=str(exc), finished_at=utcnow()).where(
+    except (SheetProblem, UnknownEntity, OperationalError) as exc:
+        if isinstance(exc, OperationalError) and not busy(exc):
+            raise
+        why = busy_message() if isinstance(exc, OperationalError) else str(exc)
+        Job.update(status="failed", error=why, finished_at=utcnow()).where(
             Job.id == job.id).execute()
-        raise SystemExit(f"error: {exc}") from None
+        sys.stderr.write(f"error: {why}\n")
+        raise SystemExit(2) from None  # the import could not run; nothing was written
     Job.update(status="done", result=summary(report, started), finished_at=utcnow()).where(
         Job.id == job.id).execute()
     sys.stderr.write("\n")

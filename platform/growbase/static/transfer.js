@@ -11,7 +11,8 @@
         var p = s.progress, total = Math.max(p.total, 1);
         bar.style.width = Math.round(100 * p.done / total) + "%";
         bar.setAttribute("aria-valuenow", p.done);
-        if (p.done) text.textContent = p.done.toLocaleString() + " / " + p.total.toLocaleString() +
+        if (p.waiting) text.textContent = box.dataset.waiting;
+        else if (p.done) text.textContent = p.done.toLocaleString() + " / " + p.total.toLocaleString() +
           " · " + p.rate.toLocaleString() + "/s · " + p.left + " s";
         setTimeout(poll, 1000);
       }).catch(function () { setTimeout(poll, 3000); });

@@ -131,10 +131,12 @@ def _run_import(path, options, actor, filename, progress):
                                                           report.rejected)
             if not report.written:
                 raise Rollback()
+            # in the same transaction: nothing written after the rows can fail and make a
+            # worker that waits its turn run the import twice
+            remember_mapping(entity.name, header, report.mapping)
     except Rollback:
-        pass
-    if report.written or options.dry_run:
-        remember_mapping(entity.name, header, report.mapping)
+        if options.dry_run:
+            remember_mapping(entity.name, header, report.mapping)
     unnamed = [i for i, title in enumerate(header) if title is None]
     if unnamed and any(not blank(row[i]) for _n, row in rows_pass.first for i in unnamed if i < len(row)):
         report.notes.append(_("Some columns have no name in the header row; their values were "

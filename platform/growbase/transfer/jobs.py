@@ -7,9 +7,11 @@ import uuid
 from dataclasses import asdict
 from pathlib import Path
 
+from peewee import OperationalError
+
 from ..catalog import catalog
 from ..config import load_settings
-from ..db import UNSTORABLE
+from ..db import UNSTORABLE, busy
 from ..i18n import gettext as _
 from ..i18n import in_locale
 from ..permissions import acting
@@ -18,6 +20,8 @@ from ..tables import Audit, Job, User, utcnow
 from .sheets import SheetProblem
 
 PROBLEMS_SHOWN = 50
+WAIT_TURN = 10  # seconds before a job that found the database busy tries again
+FINISH_TRIES = 6
 
 
 def folder(job_id):
@@ -59,27 +63,51 @@ def progress(job_id):
 
 
 def run(job_id):
-    """Do the job (in the worker): import or export, then record how it went."""
+    """Do the job (in the worker): import or export, then record how it went.
+
+    SQLite lets one writer work at a time: a job that waited out another's lock (a long
+    import) was rolled back whole, so it is run again a little later, not failed."""
     job = Job.get_by_id(job_id)
     if job.status not in ("queued", "running"):
         return
-    Job.update(status="running").where(Job.id == job_id).execute()
     user = User.get_or_none(User.id == job.user)
     locale = (job.options or {}).get("locale") or (user.locale if user else "en")
     started = time.perf_counter()
     try:
+        Job.update(status="running").where(Job.id == job_id).execute()
         with in_locale(locale), acting(user):  # the user's permissions, in the worker too
             result, output = (run_import_job if job.kind == "import" else run_export_job)(
                 job, user, started)
-        Job.update(status="done", result=result, output=output, finished_at=utcnow()).where(
-            Job.id == job_id).execute()
-    except (SheetProblem, ValueError) as exc:
-        Job.update(status="failed", error=str(exc), finished_at=utcnow()).where(
-            Job.id == job_id).execute()
-    except Exception as exc:  # say it on the page rather than leave the bar spinning
-        Job.update(status="failed", error=_("The job stopped: %(error)s", error=exc),
-                   finished_at=utcnow()).where(Job.id == job_id).execute()
+    except Exception as exc:
+        if busy(exc):
+            wait_turn(job_id)
+            return
+        if isinstance(exc, (SheetProblem, ValueError)):
+            finish(job_id, status="failed", error=str(exc))
+            return
+        # say it on the page rather than leave the bar spinning
+        finish(job_id, status="failed", error=_("The job stopped: %(error)s", error=exc))
         raise
+    finish(job_id, status="done", result=result, output=output)
+
+
+def wait_turn(job_id):
+    """Run the job again after WAIT_TURN seconds; its page says it is waiting."""
+    from ..worker import huey, run_transfer_job
+    huey.put(progress_key(job_id), dict(progress(job_id), waiting=True))
+    run_transfer_job.schedule((job_id,), delay=WAIT_TURN)
+
+
+def finish(job_id, **outcome):
+    """Record how the job ended. Its work is committed: another writer's lock is waited
+    out here (each try waits the busy timeout), never a reason to do the work twice."""
+    for attempt in range(FINISH_TRIES):
+        try:
+            Job.update(finished_at=utcnow(), **outcome).where(Job.id == job_id).execute()
+            return
+        except OperationalError as exc:
+            if not busy(exc) or attempt + 1 == FINISH_TRIES:
+                raise
 
 
 def run_import_job(job, user, started):

@@ -55,6 +55,25 @@ def test_duplicate_field_names_are_refused(store):
     assert any("Two fields are called \"a\"" in t for _p, t in refusal(spec))
 
 
+def test_fields_a_spreadsheet_could_not_tell_apart_are_refused(store):
+    """An export names columns by label, and an import matches them ignoring case and
+    punctuation: two fields written alike would come back as one."""
+    spec = {"entity": "contact", "fields": [
+        {"name": "phone", "type": "phone", "label": {"en": "Phone", "ru": "Телефон"}},
+        {"name": "phone2", "type": "phone", "label": {"en": "Second phone", "ru": "телефон!"}},
+        {"name": "note", "type": "text", "label": "Phone 2"}]}
+    problems = dict(refusal(spec))
+    assert set(problems) == {"contact: $.fields[1].label.ru", "contact: $.fields[2].label"}
+    assert problems["contact: $.fields[1].label.ru"] == ("\"телефон!\" would name this field and phone "
+                                                "alike in a spreadsheet; give each its own name "
+                                                "and label.")
+    assert "phone2" in problems["contact: $.fields[2].label"]
+    spec["fields"][1]["label"]["ru"] = "Второй телефон"
+    spec["fields"][2]["label"] = "Note"
+    apply_definitions([spec])
+    assert catalog().entity("contact").field("note").label() == "Note"
+
+
 def test_a_refused_definition_leaves_the_running_version(store):
     before = catalog().entity("order")
     spec = dict(before.spec, fields=before.spec["fields"] + [{"name": "x", "type": "nope"}])

@@ -132,6 +132,16 @@ def test_imports_are_silent_unless_asked(service, shop, tmp_path):
     assert AutomationRun.select().where(AutomationRun.rule == "order_received").count() == 1
 
 
+def test_columns_match_a_label_written_as_plain_text(store, tmp_path):
+    from growbase.definitions.store import apply_definitions
+    apply_definitions([{"entity": "lead", "fields": [
+        {"name": "name", "type": "text", "label": "Full name"},
+        {"name": "mobile", "type": "phone", "label": "Mobile number"}]}])
+    path = xlsx(tmp_path / "leads.xlsx", [["FULL NAME", "Mobile number:"], ["Ann", "+79123456789"]])
+    report = run_import(path, Options(entity="lead", mode="insert"))
+    assert report.created == 1 and report.mapping == {0: "name", 1: "mobile"}
+
+
 def test_a_chosen_mapping_is_remembered(service, tmp_path):
     path = xlsx(tmp_path / "c.xlsx", [["ФИО", "Мобильный", "Комментарий"],
                                       ["Иван", "+79123456789", "звонить вечером"]])

@@ -11,6 +11,12 @@ from ..i18n import pick
 SYSTEM_COLUMNS = ("id", "_version", "_created_at", "_updated_at", "_created_by", "_updated_by")
 
 
+def normal(text):
+    """A field's name or label as a spreadsheet column may write it: case, spaces and
+    punctuation do not count ("Телефон", "PHONE #" and "phone" are one)."""
+    return re.sub(r"[\W_]+", "", str(text)).casefold()
+
+
 def prettify(name):
     return name.replace("_", " ").capitalize()
 
@@ -55,6 +61,11 @@ class Field:
 
     def label(self, locale=None):
         return pick(self.spec.get("label"), locale, prettify(self.name))
+
+    def labels(self):
+        """{language: label} as written ("" for a label given as plain text)."""
+        label = self.spec.get("label") or {}
+        return {"": label} if isinstance(label, str) else label
 
     def help(self, locale=None):
         return pick(self.spec.get("help"), locale, "")

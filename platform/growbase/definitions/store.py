@@ -10,7 +10,7 @@ from ..fields.masks import contradicts
 from ..i18n import gettext as _
 from ..models import build_model
 from ..tables import Audit, ConfigState, Definition
-from .entity import Entity
+from .entity import Entity, normal
 from .errors import DefinitionError
 from .schema import RESERVED_NAMES, json_path, schema_problems
 
@@ -84,6 +84,7 @@ def semantic_problems(spec, known_entities):
         if len(values) != len(set(values)):
             problems.append((f"{path}.options", _("Each choice must appear once.")))
     entity = Entity(spec)
+    problems += ambiguous_labels(entity)
     for i, field in enumerate(entity.fields):
         path = json_path(["fields", i])
         target = field.type.refers_to(field)
@@ -121,6 +122,24 @@ def semantic_problems(spec, known_entities):
         if name not in entity.by_name:
             problems.append(("$.title", _("The title uses {%(name)s}, which is not a field.",
                                           name=name)))
+    return problems
+
+
+def ambiguous_labels(entity):
+    """Two fields a spreadsheet column could not tell apart: an export's header would
+    name both alike and its import would fill only one of them."""
+    problems, owner = [], {}
+    for i, field in enumerate(entity.fields):
+        if field.retired:
+            continue
+        texts = {"name": field.name, **{"label" + (f".{lang}" if lang else ""): text
+                                        for lang, text in field.labels().items()}}
+        for key, text in texts.items():
+            other = owner.setdefault(normal(text), field)
+            if other is not field:
+                problems.append((f"{json_path(['fields', i])}.{key}", _(
+                    "\"%(text)s\" would name this field and %(other)s alike in a spreadsheet; "
+                    "give each its own name and label.", text=text, other=other.name)))
     return problems
 
 

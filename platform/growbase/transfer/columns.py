@@ -5,17 +5,12 @@ spaces and punctuation ("Телефон", "phone", "PHONE #" all find `phone`). 
 change any match; the last mapping used for an entity is remembered.
 """
 
-import re
-
+from ..definitions.entity import normal
 from ..i18n import gettext as _
 from .sheets import SheetProblem, blank
 
 LOOK_FOR_HEADER = 20  # rows above the table (a title, a date) are skipped
 ROUND_TRIP = {"id": "id", "_version": "_version"}  # an export's hidden columns
-
-
-def normal(text):
-    return re.sub(r"[\W_]+", "", str(text)).casefold()
 
 
 def header_row(rows, entity):
@@ -41,7 +36,7 @@ def names_of(entity):
     """{normal text: field name} for every way a column may name a field."""
     found = {normal(title): name for title, name in ROUND_TRIP.items()}
     for field in entity.active_fields:
-        for text in [field.name, *field.spec.get("label", {}).values()]:
+        for text in [field.name, *field.labels().values()]:
             found.setdefault(normal(text), field.name)
     return found
 

@@ -84,3 +84,39 @@ def test_someone_elses_job_is_not_found(app, client, service):
                       io.BytesIO(b"Name\nA\n"), "c.csv")
     assert other.get(f"/admin/transfer/job/{job.id}/").status_code == 404
     assert other.get(f"/admin/transfer/job/{job.id}/file").status_code == 404
+
+
+def queued_import(owner, rows, filename="clients.xlsx"):
+    job = jobs.upload(owner, "customer", xlsx_bytes(rows), filename)
+    Job.update(status="queued", options={"mode": "insert"}).where(Job.id == job.id).execute()
+    return job
+
+
+def test_an_import_whose_outcome_cannot_be_recorded_writes_no_rows(service, owner, monkeypatch):
+    """The job's outcome (and its error file) go in with the rows: all of it, or none."""
+    from growbase.transfer import workbooks
+
+    def disk_full(*args):
+        raise OSError("No space left on device")
+    monkeypatch.setattr(workbooks, "write_errors", disk_full)
+    job = queued_import(owner, [["Name", "Phone"], ["Анна", "+79120000001"], ["", "+79120000002"]])
+    try:
+        jobs.run(job.id)
+    except OSError:
+        pass  # the worker logs it too
+    failed = Job.get_by_id(job.id)
+    assert failed.status == "failed" and "No space left on device" in failed.error
+    assert catalog().entity("customer").model.select().count() == 0
+
+
+def test_a_job_a_stopped_worker_left_running_is_failed_with_a_reason(service, owner):
+    import time
+    from growbase.worker import huey
+    lost, alive = (queued_import(owner, [["Name"], ["Анна"]]) for _ in range(2))
+    Job.update(status="running").where(Job.id.in_([lost.id, alive.id])).execute()
+    huey.put(jobs.progress_key(lost.id), {"done": 2000, "total": 9000, "at": time.time() - 900})
+    jobs.report_progress(alive.id, 4000, 9000, time.perf_counter())
+    jobs.stalled()
+    assert Job.get_by_id(alive.id).status == "running"
+    gone = Job.get_by_id(lost.id)
+    assert gone.status == "failed" and "worker stopped while this job was running" in gone.error

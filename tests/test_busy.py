@@ -69,12 +69,13 @@ def test_an_import_job_that_finds_the_database_busy_waits_its_turn_and_runs_once
     job = jobs.upload(owner, "customer", xlsx_bytes([["Name", "Phone"], ["Анна", "+79120000001"]]),
                       "clients.xlsx")
     Job.update(status="queued", options={"mode": "insert"}).where(Job.id == job.id).execute()
+    huey.storage.flush_queue()  # what earlier tests queued
     with writer_lock(database_url):  # another import is running
         jobs.run(job.id)
     assert Job.get_by_id(job.id).status in ("queued", "running")  # not failed
     assert jobs.progress(job.id)["waiting"]
-    (again,) = [task for task in huey.pending()
-                if task.name == "run_transfer_job" and task.args == (job.id,)]
+    (again,) = huey.pending()
+    assert again.name == "run_transfer_job" and again.args == (job.id,)
     assert again.eta > utcnow()  # tries again later (huey keeps times in UTC)
     huey.storage.flush_queue()
     jobs.run(job.id)  # its turn

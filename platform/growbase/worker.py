@@ -75,13 +75,15 @@ def connect():
 
 @huey.periodic_task(crontab(minute="*"))
 def heartbeat():
-    """Each minute: say the worker lives, queue what was missed, and look at the clock
-    for time and schedule rules."""
+    """Each minute: say the worker lives, queue what was missed, look at the clock for
+    time and schedule rules, and give up on jobs a stopped worker left running."""
     from .automation.clock import tick
     from .channels import due
+    from .transfer.jobs import stalled
     beat()
     sweep()
     tick()
+    stalled()
     for message_id in due():
         deliver_message(message_id)
 

@@ -74,11 +74,12 @@ class Report:
                  "unchanged, %(rejected)s rejected.", **counts)
 
 
-def run_import(path, options, actor=SYSTEM, filename=None, progress=None):
+def run_import(path, options, actor=SYSTEM, filename=None, progress=None, conclude=None):
     """Import the file; return the Report. Raises SheetProblem when it cannot start.
-    Messages speak options.locale when given (the CLI's --locale), else the caller's."""
+    Messages speak options.locale when given (the CLI's --locale), else the caller's.
+    `conclude(report)` runs in the transaction that writes the rows, before it commits."""
     with fewer_collections(), (in_locale(options.locale) if options.locale else nullcontext()):
-        return _run_import(path, options, actor, filename, progress)
+        return _run_import(path, options, actor, filename, progress, conclude)
 
 
 @contextmanager
@@ -93,7 +94,7 @@ def fewer_collections():
         gc.set_threshold(*before)
 
 
-def _run_import(path, options, actor, filename, progress):
+def _run_import(path, options, actor, filename, progress, conclude):
     if options.mode not in MODES:
         raise SheetProblem(_("Mode must be one of: %(modes)s.", modes=", ".join(MODES)))
     entity = catalog().entity(options.entity)
@@ -127,20 +128,23 @@ def _run_import(path, options, actor, filename, progress):
                 rows_pass.run_chunk(chunk)
                 if progress:
                     progress(report)
+            unnamed = [i for i, title in enumerate(header) if title is None]
+            if unnamed and any(not blank(row[i]) for _n, row in rows_pass.first
+                               for i in unnamed if i < len(row)):
+                report.notes.append(_("Some columns have no name in the header row; their "
+                                      "values were not imported."))
             report.written = not options.dry_run and not (options.all_or_nothing and
                                                           report.rejected)
             if not report.written:
                 raise Rollback()
-            # in the same transaction: nothing written after the rows can fail and make a
-            # worker that waits its turn run the import twice
+            # in the rows' transaction: a crash or a busy database after the commit cannot
+            # leave the rows without their record, nor make a worker run the import twice
             remember_mapping(entity.name, header, report.mapping)
+            if conclude:
+                conclude(report)
     except Rollback:
         if options.dry_run:
             remember_mapping(entity.name, header, report.mapping)
-    unnamed = [i for i, title in enumerate(header) if title is None]
-    if unnamed and any(not blank(row[i]) for _n, row in rows_pass.first for i in unnamed if i < len(row)):
-        report.notes.append(_("Some columns have no name in the header row; their values were "
-                              "not imported."))
     return report
 
 

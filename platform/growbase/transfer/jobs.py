@@ -5,6 +5,7 @@ import shutil
 import time
 import uuid
 from dataclasses import asdict
+from datetime import timezone
 from pathlib import Path
 
 from peewee import OperationalError
@@ -22,6 +23,7 @@ from .sheets import SheetProblem
 PROBLEMS_SHOWN = 50
 WAIT_TURN = 10  # seconds before a job that found the database busy tries again
 FINISH_TRIES = 6
+STALLED = 600  # seconds without progress after which a running job's worker is gone
 
 
 def folder(job_id):
@@ -49,12 +51,13 @@ def progress_key(job_id):
     return f"growbase:job:{job_id}"
 
 
-def report_progress(job_id, done, total, started):
+def report_progress(job_id, done, total, started, **more):
     from ..worker import huey
     elapsed = max(time.perf_counter() - started, 1e-6)
     rate = done / elapsed
-    huey.put(progress_key(job_id), {"done": done, "total": max(total, done), "rate": round(rate),
-                                    "left": round((total - done) / rate) if rate and total > done else 0})
+    huey.put(progress_key(job_id), dict(
+        done=done, total=max(total, done), rate=round(rate), at=time.time(),
+        left=round((total - done) / rate) if rate and total > done else 0, **more))
 
 
 def progress(job_id):
@@ -75,6 +78,7 @@ def run(job_id):
     started = time.perf_counter()
     try:
         Job.update(status="running").where(Job.id == job_id).execute()
+        report_progress(job_id, 0, 0, started)
         with in_locale(locale), acting(user):  # the user's permissions, in the worker too
             result, output = (run_import_job if job.kind == "import" else run_export_job)(
                 job, user, started)
@@ -93,9 +97,22 @@ def run(job_id):
 
 def wait_turn(job_id):
     """Run the job again after WAIT_TURN seconds; its page says it is waiting."""
-    from ..worker import huey, run_transfer_job
-    huey.put(progress_key(job_id), dict(progress(job_id), waiting=True))
+    from ..worker import run_transfer_job
+    report_progress(job_id, 0, 0, time.perf_counter(), waiting=True)
     run_transfer_job.schedule((job_id,), delay=WAIT_TURN)
+
+
+def stalled():
+    """Mark failed the jobs left running by a worker that stopped (killed, restarted):
+    no progress for STALLED seconds. An import's outcome commits with its rows, so a job
+    still running wrote nothing, and the page can say so instead of waiting forever."""
+    now = time.time()
+    for job in Job.select().where(Job.status == "running"):
+        seen = progress(job.id).get("at") or job.created_at.replace(tzinfo=timezone.utc).timestamp()
+        if now - seen > STALLED:
+            finish(job.id, status="failed", error=_(
+                "The worker stopped while this job was running, so nothing of it was kept. "
+                "Start it again."))
 
 
 def finish(job_id, **outcome):
@@ -115,13 +132,23 @@ def run_import_job(job, user, started):
     from .workbooks import write_errors
     options = Options(entity=job.entity, **{k: v for k, v in (job.options or {}).items()
                                              if k in Options.__dataclass_fields__})
+    outcome = {}
+
+    def conclude(report):
+        """The job's outcome, in the rows' transaction when rows are written: a job still
+        running after a crash wrote nothing (see stalled)."""
+        output = ""
+        if report.problems:
+            output = str(write_errors(report, folder(job.id) / f"{Path(job.filename).stem}.errors.xlsx"))
+        outcome.update(result=summary(report, started), output=output)
+        Job.update(status="done", **outcome).where(Job.id == job.id).execute()
+
     report = run_import(input_path(job), options, importer_actor(user, job.filename, job.id),
-                        job.filename,
+                        job.filename, conclude=conclude,
                         progress=lambda r: report_progress(job.id, r.done, r.expected, started))
-    output = ""
-    if report.problems:
-        output = str(write_errors(report, folder(job.id) / f"{Path(job.filename).stem}.errors.xlsx"))
-    return summary(report, started), output
+    if not outcome:  # a check, or all or nothing with rejected rows: nothing was written
+        conclude(report)
+    return outcome["result"], outcome["output"]
 
 
 def summary(report, started):

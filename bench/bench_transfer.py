@@ -20,7 +20,7 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from common import ROOT, fresh_database, report
+from common import fresh_database, report
 
 HERE = Path(__file__).resolve().parent
 

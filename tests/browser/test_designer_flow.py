@@ -210,7 +210,7 @@ def test_json_problems_are_marked_on_their_lines_and_nothing_is_saved(owner, res
     page.evaluate("t => document.querySelector('.CodeMirror').CodeMirror.setValue(t)", broken)
     page.click("#gb-save")
     page.wait_for_selector(".gb-problem-marker")
-    line = broken.splitlines().index(next(l for l in broken.splitlines() if "ORD-(" in l)) + 1
+    line = next(i for i, text in enumerate(broken.splitlines(), start=1) if "ORD-(" in text)
     marked = page.evaluate("""() => { const cm = document.querySelector('.CodeMirror').CodeMirror;
         const out = []; cm.eachLine(h => { if ((h.bgClass || '').includes('gb-line-problem'))
         out.push(cm.getLineNumber(h) + 1); }); return out; }""")

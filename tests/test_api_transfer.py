@@ -53,6 +53,25 @@ def test_a_script_exports_and_bad_requests_say_why(api, service):
     assert (result["unchanged"], result["rejected"]) == (1, 0)  # ... and read back as it was
 
 
+def test_import_options_a_script_misspells_are_refused_not_ignored(api):
+    """dry_run=True (as Python's requests sends True) or a misspelt dryrun must not
+    quietly become a real import."""
+    def sent(**options):
+        return api.post("/api/customer/import", json=None, content_type="multipart/form-data",
+                        data=dict(options, file=(xlsx_bytes([["Name", "Phone"],
+                                                             ["Иван", "89123456789"]]), "c.xlsx")))
+    misspelt = sent(dryrun="1")
+    assert misspelt.status_code == 400 and "Not an import option" in misspelt.get_json()["errors"]["dryrun"]
+    unclear = sent(dry_run="maybe")
+    assert unclear.status_code == 400 and unclear.get_json()["errors"]["dry_run"] == (
+        "Write 1 or 0 (true or false).")
+    checked = sent(dry_run="True")
+    assert checked.status_code == 202
+    run_queued_jobs()
+    assert api.get(f"/api/jobs/{checked.get_json()['id']}").get_json()["result"]["dry_run"]
+    assert catalog().entity("customer").model.select().count() == 0
+
+
 def test_jobs_are_private_to_their_user(app, api, owner):
     started = api.post("/api/customer/export", json={})
     other = Api(app.test_client(), create_token(create_user("mila", "mila-password-1",

@@ -17,6 +17,15 @@ from .transfer.importer import MODES
 from .transfer.sheets import MAX_BYTES
 
 FLAGS = ("all_or_nothing", "fire", "dry_run")
+TEXTS = ("key", "mode", "sheet", "locale")
+YES, NO = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
+
+
+def yes_or_no(form, flag):
+    said = form.get(flag, "").strip().lower()
+    if said not in YES + NO:
+        refuse(400, **{flag: _("Write 1 or 0 (true or false).")})
+    return said in YES
 
 
 def job_json(job):
@@ -40,11 +49,15 @@ def import_file(name):
     if sent is None or not sent.filename:
         refuse(400, file=_("Send the spreadsheet as the multipart field \"file\"."))
     form = request.form
+    unknown = set(form) - set(TEXTS) - set(FLAGS)
+    if unknown:  # a misspelt dry_run must not become a real import
+        refuse(400, **{key: _("Not an import option; use: %(names)s.",
+                              names=", ".join(("file", *TEXTS, *FLAGS))) for key in unknown})
     if form.get("mode", "upsert") not in MODES:
         refuse(400, mode=_("Mode must be one of: %(modes)s.", modes=", ".join(MODES)))
-    options = {"key": form.get("key") or None, "mode": form.get("mode", "upsert"),
-               "sheet": form.get("sheet") or None, "locale": form.get("locale") or None,
-               **{flag: form.get(flag) in ("1", "true", "yes") for flag in FLAGS}}
+    options = {"mode": form.get("mode", "upsert"),
+               **{name: form.get(name) or None for name in TEXTS if name != "mode"},
+               **{flag: yes_or_no(form, flag) for flag in FLAGS}}
     job = jobs.upload(current_user, entity.name, sent.stream, sent.filename)
     jobs.start(job, options)
     return jsonify(job_json(Job.get_by_id(job.id))), 202

@@ -40,6 +40,13 @@ def test_a_script_exports_and_bad_requests_say_why(api, service):
     bad = api.post("/api/customer/export", json={"filters": {}})
     assert bad.status_code == 400 and "Not an export option" in bad.get_json()["errors"]["filters"]
     assert api.post("/api/customer/import", data={}, content_type="multipart/form-data").status_code == 400
+    for options, key, words in [({"sort": "-colour"}, "sort", "Cannot sort by \"colour\""),
+                                ({"sort": ["-name"]}, "sort", "Send it like \"-amount,number\""),
+                                ({"columns": "name"}, "columns", "Send it like [\"number\""),
+                                ({"columns": ["name", "age"]}, "columns", "has no field age"),
+                                ({"condition": {"field": "age", "eq": 1}}, "filter", "age")]:
+        refused = api.post("/api/customer/export", json=options)  # now, not as a failed job
+        assert refused.status_code == 400 and words in refused.get_json()["errors"][key], options
     started = api.post("/api/customer/export", json={"format": "csv", "columns": ["name", "phone"]})
     assert started.status_code == 202
     run_queued_jobs()

@@ -11,12 +11,17 @@ from flask_login import current_user
 
 from .api import body, bp, entity_or_404, refuse
 from .i18n import gettext as _
+from .queries import QueryError, matching
 from .tables import Job
 from .transfer import jobs
+from .transfer.exporter import columns_of
 from .transfer.importer import MODES
 from .transfer.sheets import MAX_BYTES
 
 FLAGS = ("all_or_nothing", "fire", "dry_run")
+EXPORT_OPTIONS = {"condition": (dict, '{"field": "status", "eq": "new"}'), "search": (str, '"Иван"'),
+                  "sort": (str, '"-amount,number"'), "columns": (list, '["number", "amount"]'),
+                  "locale": (str, '"ru"')}
 TEXTS = ("key", "mode", "sheet", "locale")
 YES, NO = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
 
@@ -70,11 +75,20 @@ def export_file(name):
     fmt = options.pop("format", "xlsx")
     if fmt not in ("xlsx", "csv"):
         refuse(400, format=_("Format must be xlsx or csv."))
-    allowed = {"condition", "search", "sort", "columns", "locale"}
-    unknown = set(options) - allowed
+    unknown = set(options) - set(EXPORT_OPTIONS)
     if unknown:
         refuse(400, **{key: _("Not an export option; use: %(names)s.",
-                              names=", ".join(sorted(allowed))) for key in unknown})
+                              names=", ".join(sorted(EXPORT_OPTIONS))) for key in unknown})
+    for key, (kind, example) in EXPORT_OPTIONS.items():
+        if options.get(key) is not None and not isinstance(options[key], kind):
+            refuse(400, **{key: _("Send it like %(example)s.", example=example)})
+    try:  # a bad filter, sort or column is answered now, not by a failed job later
+        matching(entity, options.get("condition"), options.get("search"), options.get("sort"))
+        columns_of(entity, options.get("columns"))
+    except QueryError:
+        raise
+    except ValueError as exc:
+        refuse(400, columns=str(exc))
     job = jobs.new_export(current_user, entity, dict(options, locale=options.get(
         "locale") or current_user.locale), fmt)
     return jsonify(job_json(Job.get_by_id(job.id))), 202

@@ -28,7 +28,7 @@ def cmd_import(args, settings):
     from .records import busy_message
     from .tables import Job, utcnow
     from .transfer.importer import Options, importer_actor, run_import
-    from .transfer.jobs import summary
+    from .transfer.jobs import report_progress, summary
     from .transfer.sheets import SheetProblem
     from .transfer.workbooks import write_errors
     open_store(settings)
@@ -41,9 +41,19 @@ def cmd_import(args, settings):
     job = Job.create(kind="import", entity=args.entity, status="running",
                      filename=Path(args.file).name[:255], options={"cli": True})
     started = time.perf_counter()
+    bar = progress_bar(started)
+
+    def progress(report):  # on the terminal, and on the job's page (it is alive)
+        bar(report)
+        report_progress(job.id, report.done, report.expected, started)
+
+    def conclude(report):  # with the rows, as the worker's jobs do
+        Job.update(status="done", result=summary(report, started), finished_at=utcnow()).where(
+            Job.id == job.id).execute()
     try:
+        report_progress(job.id, 0, 0, started)
         report = run_import(Path(args.file), options, importer_actor(None, job.filename, job.id),
-                            progress=progress_bar(started))
+                            progress=progress, conclude=conclude)
     except (SheetProblem, UnknownEntity, OperationalError) as exc:
         if isinstance(exc, OperationalError) and not busy(exc):
             raise
@@ -52,8 +62,8 @@ def cmd_import(args, settings):
             Job.id == job.id).execute()
         sys.stderr.write(f"error: {why}\n")
         raise SystemExit(2) from None  # the import could not run; nothing was written
-    Job.update(status="done", result=summary(report, started), finished_at=utcnow()).where(
-        Job.id == job.id).execute()
+    if not report.written:  # a check, or all or nothing with rejected rows
+        conclude(report)
     sys.stderr.write("\n")
     for note in report.notes:
         out(f"note: {note}")

@@ -120,3 +120,23 @@ def test_a_job_a_stopped_worker_left_running_is_failed_with_a_reason(service, ow
     assert Job.get_by_id(alive.id).status == "running"
     gone = Job.get_by_id(lost.id)
     assert gone.status == "failed" and "worker stopped while this job was running" in gone.error
+
+
+def test_a_file_written_the_russian_way_imports_for_an_english_user(client, shop):
+    form = page(client, "/admin/transfer/import/order/")
+    csv = "Номер;Клиент;Сумма;Доставить до\nORD-00001;+79123456789;12 900,50;05.03.2026\n"
+    response = client.post("/admin/transfer/import/order/", data={
+        "csrf_token": csrf_token(form), "file": (io.BytesIO(csv.encode()), "orders.csv")},
+        content_type="multipart/form-data")
+    mapping = page(client, response.headers["Location"])
+    assert '<option value="en" selected>12,900.50 · 02/28/2026</option>' in mapping
+    assert '<option value="ru" >12\u00a0900,50 · 28.02.2026</option>' in mapping
+    job = Job.get()
+    done = client.post(f"/admin/transfer/job/{job.id}/start", data={
+        "csrf_token": csrf_token(mapping), "column": ["Номер", "Клиент", "Сумма", "Доставить до"],
+        "map-0": "number", "map-1": "customer", "map-2": "amount", "map-3": "deliver_by",
+        "mode": "insert", "sheet": "CSV", "locale": "ru", "run": "import"})
+    run_queued_jobs()
+    assert "1 rows: 1 created" in page(client, done.headers["Location"])  # in the user's language
+    order = catalog().entity("order").model.get()
+    assert str(order.amount) == "12900.50" and order.deliver_by.isoformat() == "2026-03-05"

@@ -10,6 +10,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from growbase.catalog import catalog
+from growbase.i18n import in_locale
 from growbase.tables import AutomationRun, Event
 from growbase.transfer.importer import Options, run_import
 from growbase.transfer.sheets import SheetProblem
@@ -109,7 +110,8 @@ def test_orders_link_customers_by_phone_or_name_and_read_excel_types(service, tm
         ["ORD-00003", "Двойник", "10", "new", None, None],
         ["ORD-00004", f"#{ivan.id}", 1, "new", None, None],
     ], epoch=CALENDAR_MAC_1904)
-    report = run_import(path, Options(entity="order", key="number", locale="ru"))
+    with in_locale("ru"):
+        report = run_import(path, Options(entity="order", key="number", locale="ru"))
     assert (report.created, report.rejected) == (3, 1), report.problems
     (_n, _row, problem), = report.problems
     assert problem["Клиент"].startswith("«Двойник» подходит к 2 записям (Клиент)")  # in Russian

@@ -25,6 +25,7 @@ def cmd_import(args, settings):
 
     from .catalog import UnknownEntity
     from .db import busy
+    from .i18n import in_locale
     from .records import busy_message
     from .tables import Job, utcnow
     from .transfer.importer import Options, importer_actor, run_import
@@ -52,8 +53,10 @@ def cmd_import(args, settings):
             Job.id == job.id).execute()
     try:
         report_progress(job.id, 0, 0, started)
-        report = run_import(Path(args.file), options, importer_actor(None, job.filename, job.id),
-                            progress=progress, conclude=conclude)
+        with in_locale(args.locale):  # the file's way of writing, and the messages' language
+            report = run_import(Path(args.file), options,
+                                importer_actor(None, job.filename, job.id),
+                                progress=progress, conclude=conclude)
     except (SheetProblem, UnknownEntity, OperationalError) as exc:
         if isinstance(exc, OperationalError) and not busy(exc):
             raise

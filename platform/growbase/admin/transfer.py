@@ -2,18 +2,26 @@
 download the result. The work itself runs in the worker (transfer.jobs)."""
 
 import shutil
+from decimal import Decimal
 
 from flask import abort, flash, jsonify, redirect, request, send_file, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
 
 from ..catalog import UnknownEntity, catalog
-from ..i18n import current_locale
+from ..fields.temporal import date_example
+from ..i18n import LANGUAGES, current_locale, format_number
 from ..i18n import gettext as _
 from ..tables import Job
 from ..transfer import jobs
 from ..transfer.importer import MODES, preview
 from ..transfer.sheets import MAX_BYTES, SheetProblem
+
+
+def writings():
+    """(locale, how it writes a number and a date): the ways a file may write them."""
+    return [(code, f"{format_number(Decimal('12900.5'), code, 2)} · {date_example(code)}")
+            for code in LANGUAGES]
 
 
 def entity_or_404(name):
@@ -70,7 +78,7 @@ class TransferView(BaseView):
             [f for f in entity.active_fields if not f.get("unique") and f.type.indexed]
         return self.render("admin/transfer/mapping.html", job=job, entity=entity, shown=shown,
                            fields=entity.active_fields, keys=keys, modes=MODES,
-                           locale=current_locale())
+                           locale=current_locale(), writings=writings())
 
     @expose("/job/<int:job_id>/start", methods=("POST",))
     def start(self, job_id):
@@ -85,7 +93,8 @@ class TransferView(BaseView):
                    "key": form.get("key") or None, "mode": form.get("mode", "upsert"),
                    "all_or_nothing": bool(form.get("all_or_nothing")),
                    "fire": bool(form.get("fire")), "dry_run": form.get("run") == "check",
-                   "locale": form.get("locale") or current_locale()}
+                   "locale": form.get("locale") if form.get("locale") in LANGUAGES
+                   else current_locale()}
         if options["mode"] not in MODES:
             abort(400)
         if options["dry_run"]:  # a check leaves the upload ready for the real run

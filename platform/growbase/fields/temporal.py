@@ -21,6 +21,11 @@ _UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "wee
 EXCEL_DATE = {"en": "mm/dd/yyyy", "ru": "dd.mm.yyyy"}
 
 
+def date_example(locale):
+    """A date as the locale writes it (and the importer reads it)."""
+    return "02/28/2026" if locale == "en" else "28.02.2026"
+
+
 def _year(text):
     year = int(text)
     return year + 2000 if len(text) == 2 else year
@@ -38,9 +43,8 @@ def parse_date_text(text, locale):
             except ValueError:
                 raise FieldError(_("%(text)s is not a day in the calendar; check the day and month.",
                                    text=text)) from None
-    example = "28.02.2026" if locale != "en" else "02/28/2026"
     raise FieldError(_("%(text)s is not a date; write it like %(example)s or 2026-02-28.",
-                       text=text, example=example))
+                       text=text, example=date_example(locale)))
 
 
 def span(text):
@@ -103,7 +107,7 @@ class Date(Temporal):
         return EXCEL_DATE.get(locale, EXCEL_DATE["en"])
 
     def hint(self, field, locale="en"):
-        return "28.02.2026" if locale != "en" else "02/28/2026"
+        return date_example(locale)
 
     def form_text(self, value, field, locale="en"):
         return "" if value is None else value.isoformat()
@@ -156,7 +160,7 @@ class DateTime(Temporal):
         return EXCEL_DATE.get(locale, EXCEL_DATE["en"]) + " hh:mm"
 
     def hint(self, field, locale="en"):
-        return ("28.02.2026" if locale != "en" else "02/28/2026") + " 14:30"
+        return date_example(locale) + " 14:30"
 
     def form_text(self, value, field, locale="en"):
         return "" if value is None else value.isoformat(timespec="minutes")

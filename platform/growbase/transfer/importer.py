@@ -7,7 +7,7 @@ asked: ten thousand rows must not send ten thousand SMS by surprise.
 """
 
 import gc
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field as dataclass_field
 from itertools import chain, islice
 
@@ -15,7 +15,6 @@ from ..catalog import catalog
 from ..db import database, matching_rows
 from ..fields import FieldError
 from ..i18n import gettext as _
-from ..i18n import in_locale
 from ..records import Actor, RecordService, SYSTEM
 from .columns import ROUND_TRIP, apply_choices, auto_map, header_row
 from .exporter import NOTE
@@ -76,9 +75,9 @@ class Report:
 
 def run_import(path, options, actor=SYSTEM, filename=None, progress=None, conclude=None):
     """Import the file; return the Report. Raises SheetProblem when it cannot start.
-    Messages speak options.locale when given (the CLI's --locale), else the caller's.
+    Cells are read as options.locale writes them; messages speak the caller's language.
     `conclude(report)` runs in the transaction that writes the rows, before it commits."""
-    with fewer_collections(), (in_locale(options.locale) if options.locale else nullcontext()):
+    with fewer_collections():
         return _run_import(path, options, actor, filename, progress, conclude)
 
 

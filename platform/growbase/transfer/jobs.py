@@ -74,7 +74,7 @@ def run(job_id):
     if job.status not in ("queued", "running"):
         return
     user = User.get_or_none(User.id == job.user)
-    locale = (job.options or {}).get("locale") or (user.locale if user else "en")
+    locale = user.locale if user else (job.options or {}).get("locale") or "en"
     started = time.perf_counter()
     try:
         Job.update(status="running").where(Job.id == job_id).execute()

@@ -120,6 +120,18 @@ def step(name, args):
         if "orders" in args[0]:
             out["floor"] = write_floor(["e_order", "gb_audit", "gb_event"])
         return out
+    if name == "undo":
+        from growbase.records import SYSTEM
+        from growbase.tables import Job
+        from growbase.transfer.importer import Options, importer_actor, run_import
+        from growbase.transfer.undo import undo_import
+        job = Job.create(kind="import", entity="order", status="done", filename="orders.xlsx")
+        result = run_import(args[0], Options(entity="order", key="number", locale="ru"),
+                            importer_actor(None, job.filename, job.id))
+        started = time.perf_counter()
+        done = undo_import(job.id, SYSTEM)
+        assert done["deleted"] == result.created, done["left"][:3]
+        return {"seconds": time.perf_counter() - started, "rows": done["deleted"]}
     if name == "export":
         from common import fill_orders
         from growbase.transfer.exporter import export
@@ -153,6 +165,9 @@ def main():
     report("  ceiling: rows / (reader + storing alone)", n / (read["seconds"] + imported["floor"]),
            "rows/s", "(report)", True)
     report(f"import {n:,} rows, peak memory", imported["mb"], "MB", "(report)", True)
+    undone = child("undo", path, "")
+    report(f"undo that import ({undone['rows']:,} records deleted), time / import time",
+           undone["seconds"] / imported["seconds"], "x", "(report)", True)
     small = child("export", work / "export100k", "", 100_000)
     report("export 100,000 rows to xlsx", small["xlsx"], "s", "< 5 s", small["xlsx"] < 5)
     report("export 100,000 rows to csv", small["csv"], "s", "< 1 s", small["csv"] < 1)

@@ -246,19 +246,22 @@ def test_undo_an_import_takes_back_only_what_it_did(service, tmp_path):
     from growbase.transfer.undo import undo_import
     kept = service.create("customer", {"name": "Иван", "phone": "+79123456789", "city": "Тверь"})
     path = xlsx(tmp_path / "c.xlsx", [["Name", "Phone", "City"], ["Иван", "+79123456789", "Казань"],
-                                      ["Анна", "+79123456780", "Москва"], ["Олег", "+79123456781", "Сочи"]])
+                                      ["Анна", "+79123456780", "Москва"], ["Олег", "+79123456781", "Сочи"],
+                                      ["Ада", "+79123456782", "Уфа"]])
     job = Job.create(kind="import", entity="customer", status="running", filename="c.xlsx")
     report = run_import(path, Options(entity="customer"), importer_actor(None, "c.xlsx", job.id))
     Job.update(status="done", result={"written": True}).where(Job.id == job.id).execute()
-    assert (report.created, report.updated) == (2, 1)
+    assert (report.created, report.updated) == (3, 1)
     found = customers()
     service.update("customer", found["+79123456781"].id, {"city": "Ялта"})  # changed since
+    service.delete("customer", found["+79123456782"].id)  # and deleted since
     done = undo_import(job.id, SYSTEM)
-    assert (done["deleted"], done["restored"]) == (1, 1) and len(done["left"]) == 1
+    assert (done["deleted"], done["restored"]) == (1, 1)
+    assert done["left"] == [f"#{found['+79123456781'].id} was changed after the import; it is kept."]
     after = customers()
     assert after["+79123456789"].city == "Тверь" and after["+79123456789"].id == kept.id
     assert "+79123456780" not in after and after["+79123456781"].city == "Ялта"
-    assert Audit.select().where(Audit.action == "delete").count() == 1  # the undo is audited
+    assert Audit.select().where(Audit.action == "delete").count() == 2  # the undo is audited
     with pytest.raises(ValueError, match="undone already"):
         undo_import(job.id, SYSTEM)
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from growbase.catalog import catalog
 from growbase.records import Actor, Conflict, RecordService, ValidationFailed
 from growbase.tables import Audit, Event
 
@@ -97,6 +98,24 @@ def test_delete_is_refused_while_records_link_here(service):
     service.create("order", {"number": "ORD-00001", "customer": c.id})
     errors = errors_of(lambda: service.delete("customer", c.id))
     assert "Still used by 1" in errors["_record"]
+
+
+def test_delete_many_checks_each_record_and_links_among_them(service):
+    from growbase.definitions.store import apply_definitions
+    apply_definitions([{"entity": "node", "fields": [
+        {"name": "title", "type": "text"}, {"name": "parent", "type": "link", "to": "node"}]}])
+    root = service.create("node", {"title": "root"})
+    leaf = service.create("node", {"title": "leaf", "parent": root.id})
+    alone = service.delete_many("node", [(root.id, None)])
+    assert alone[0][0] == "rejected" and "Still used by 1 × Node (Parent)" in str(alone[0][1])
+    outcomes = service.delete_many("node", [(root.id, 1), (leaf.id, 5), (leaf.id, None),
+                                            (leaf.id, None), (999, None)])
+    assert [kind for kind, _o in outcomes] == ["deleted", "rejected", "deleted", "rejected",
+                                                "rejected"]
+    assert "Someone else changed" in str(outcomes[1][1])  # version 5 was never read
+    assert "does not exist" in str(outcomes[3][1]) and "does not exist" in str(outcomes[4][1])
+    assert Audit.select().where(Audit.action == "delete").count() == 2  # each once
+    assert catalog().entity("node").model.select().count() == 0
 
 
 def test_delete_keeps_the_values_in_the_audit(service):

@@ -11,11 +11,11 @@ from peewee import fn
 
 from .api import body, bp, entity_or_404, query_args, refuse, service
 from .conditions import evaluate, validate
-from .db import MAX_ID, database, fetch
+from .db import MAX_ID, fetch
 from .i18n import gettext as _
 from .permissions import access
 from .queries import QueryError, matching, order_by, readable, to_json
-from .records import RecordError, values_of
+from .records import values_of
 from .tables import Audit, SavedView, utcnow
 from .transfer.links import LinkResolver
 
@@ -102,16 +102,12 @@ def delete_rows(name):
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         refuse(400, items=_("Send {\"items\": [{\"id\": ..., \"_version\": ...}]}."))
     whole_numbers([i.get("id") for i in items], "id")
-    svc, results = service(), []
-    for item in items:
-        try:
-            with database.atomic():
-                svc.delete(name, item["id"], version=item.get("_version"))
-            results.append({"id": item["id"], "status": "deleted"})
-        except RecordError as exc:
-            results.append({"id": item["id"], "status": "rejected",
-                            "errors": getattr(exc, "errors", None) or {"_record": str(exc)}})
-    return jsonify(results=results)
+    outcomes = service().delete_many(name, [(i["id"], i.get("_version")) for i in items])
+    return jsonify(results=[
+        {"id": item["id"], "status": "deleted"} if kind == "deleted" else
+        {"id": item["id"], "status": "rejected",
+         "errors": getattr(refusal, "errors", None) or {"_record": str(refusal)}}
+        for item, (kind, refusal) in zip(items, outcomes)])
 
 
 def groupable(entity, name):

@@ -7,11 +7,12 @@ conflict naming the fields; edits to other fields merge. Nothing is overwritten 
 
 import re
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from peewee import IntegrityError
+from peewee import IntegrityError, fn
 
 from .catalog import catalog
 from .conditions import evaluate, fields_in
@@ -145,6 +146,17 @@ def announce(event_id):
     database.after_commit(call)
 
 
+def write_trail(trail):
+    """Insert a write's audit entries and events [(audit, event)], and tell the worker:
+    the one event by its id, several as one look for pending events."""
+    insert_rows(Audit, [audit for audit, _event in trail])
+    if len(trail) == 1:
+        announce(insert_row(Event, trail[0][1]))
+    elif trail:
+        insert_rows(Event, [event for _audit, event in trail])
+        announce(None)
+
+
 def values_of(entity, row):
     return {f.name: getattr(row, f.name) for f in entity.fields}
 
@@ -211,9 +223,13 @@ class RecordService:
         found = fetch(entity.model, [record_id], for_update=for_update)
         row = found[0] if found else None
         if row is None or not self.in_rows(entity, rights, values_of(entity, row)):
-            raise NotFound(_("%(entity)s #%(id)s does not exist (it may have been deleted).",
-                             entity=entity.label(), id=record_id))
+            raise self.missing(entity, record_id)
         return entity, row
+
+    @staticmethod
+    def missing(entity, record_id):
+        return NotFound(_("%(entity)s #%(id)s does not exist (it may have been deleted).",
+                          entity=entity.label(), id=record_id))
 
     # -- permissions -----------------------------------------------------
     def rights(self, entity):
@@ -268,9 +284,7 @@ class RecordService:
             rows = [entity.model(id=record_id, **row_values) for record_id, row_values in
                     (self._insert(entity, merged, changed, trail, now)
                      for merged, changed, _e in prepared)]
-            insert_rows(Audit, [audit for audit, _event in trail])
-            insert_rows(Event, [event for _audit, event in trail])
-            announce(None)
+            write_trail(trail)
             return rows
 
     def save_batch(self, entity_name, items, on_conflict="flag"):
@@ -314,10 +328,7 @@ class RecordService:
             for (index, _plan), record_id in zip(creates, self._insert_many(
                     entity, [plan for _i, plan in creates], trail, now)):
                 outcomes[index] = ("created", record_id)
-            insert_rows(Audit, [audit for audit, _event in trail])
-            insert_rows(Event, [event for _audit, event in trail])
-            if trail:
-                announce(None)
+            write_trail(trail)
         return outcomes
 
     def _plan(self, entity, item, rows, on_conflict):
@@ -472,21 +483,56 @@ class RecordService:
         return row
 
     def delete(self, entity_name, record_id, version=None):
-        version = self.parse_version(version)
-        self.allowed(catalog().entity(entity_name), "delete")
+        ((kind, refusal),) = self.delete_many(entity_name, [(record_id, version)])
+        if kind == "rejected":
+            raise refusal
+
+    def delete_many(self, entity_name, items):
+        """Delete records [(id, version read or None)] in one transaction: one outcome per
+        item, ("deleted", id) or ("rejected", the RecordError saying why). The checks are
+        delete()'s, asked once for the batch (undoing a 100,000-row import is one of these)."""
+        entity = catalog().entity(entity_name)
+        rights = self.allowed(entity, "delete")
         with database.atomic():
-            entity, row = self.get(entity_name, record_id, for_update=True)
-            if version is not None and version != row.gb_version:
-                raise Conflict(self.changed_since(entity, row, version), row.gb_version)
-            blockers = self._references(entity, record_id)
-            if blockers:
-                raise ValidationFailed({"_record": _(
-                    "Still used by %(uses)s; change or delete those first.", uses=", ".join(blockers))})
-            before = json_values(entity, values_of(entity, row))
-            entity.model.delete().where(entity.model.id == record_id).execute()
-            changed = [n for n, v in before.items() if v is not None]
-            self._record(entity, record_id, row.gb_version + 1, "delete", "deleted",
-                         {n: [before[n], None] for n in changed}, changed, before, None)
+            ids = [record_id for record_id, _version in items]
+            rows = {row.id: row for start in range(0, len(ids), 500)
+                    for row in fetch(entity.model, ids[start:start + 500], for_update=True)}
+            outcomes, current = [], {}
+            for record_id, version in items:
+                row = rows.get(record_id)
+                values = values_of(entity, row) if row is not None else None
+                try:
+                    version = self.parse_version(version)
+                    if values is None or record_id in current or \
+                            not self.in_rows(entity, rights, values):  # (or named twice)
+                        raise self.missing(entity, record_id)
+                    if version is not None and version != row.gb_version:
+                        raise Conflict(self.changed_since(entity, row, version), row.gb_version)
+                except RecordError as exc:
+                    outcomes.append(("rejected", exc))
+                    continue
+                current[record_id] = values
+                outcomes.append(("deleted", record_id))
+            used = self._references(entity, set(current))
+            trail, gone, now = [], [], utcnow()
+            for index, (kind, record_id) in enumerate(outcomes):
+                if kind != "deleted":
+                    continue
+                if used.get(record_id):
+                    outcomes[index] = ("rejected", ValidationFailed({"_record": _(
+                        "Still used by %(uses)s; change or delete those first.",
+                        uses=", ".join(used[record_id]))}))
+                    continue
+                before = json_values(entity, current[record_id])
+                changed = [n for n, v in before.items() if v is not None]
+                self._record(entity, record_id, rows[record_id].gb_version + 1, "delete",
+                             "deleted", {n: [before[n], None] for n in changed}, changed, before,
+                             None, trail, now)
+                gone.append(record_id)
+            for start in range(0, len(gone), 500):
+                entity.model.delete().where(entity.model.id.in_(gone[start:start + 500])).execute()
+            write_trail(trail)
+        return outcomes
 
     # -- steps -----------------------------------------------------------
     @staticmethod
@@ -606,15 +652,27 @@ class RecordService:
         if clash:
             raise Conflict(clash, row.gb_version)
 
-    def _references(self, entity, record_id):
-        uses = []
+    def _references(self, entity, ids):
+        """{id: ["3 × Order (Customer)", ...]} for the records others still link to; links
+        from records deleted in the same batch do not count."""
+        uses = {}
         for other in catalog().entities(retired=True):
             for field in other.active_fields:
-                if field.type.refers_to(field) == entity.name:
-                    count = other.model.select().where(
-                        getattr(other.model, field.name) == record_id).count()
-                    if count:
-                        uses.append(f"{count} × {other.label()} ({field.label()})")
+                if field.type.refers_to(field) != entity.name:
+                    continue
+                column, ordered = getattr(other.model, field.name), sorted(ids)
+                counts = Counter()
+                for start in range(0, len(ordered), 500):
+                    part = column.in_(ordered[start:start + 500])
+                    if other.name == entity.name:  # which rows link, to leave out the doomed
+                        counts.update(target for target, source in other.model.select(
+                            column, other.model.id).where(part).tuples() if source not in ids)
+                    else:
+                        counts.update(dict(other.model.select(column, fn.COUNT(
+                            other.model.id)).where(part).group_by(column).tuples()))
+                for record_id, count in counts.items():
+                    uses.setdefault(record_id, []).append(
+                        f"{count} × {other.label()} ({field.label()})")
         return uses
 
     def _record(self, entity, record_id, version, action, kind, changes, changed, before, after,
@@ -631,5 +689,4 @@ class RecordService:
         if trail is not None:
             trail.append((audit, event))
         else:
-            insert_rows(Audit, [audit])
-            announce(insert_row(Event, event))
+            write_trail([(audit, event)])

@@ -6,7 +6,7 @@ was left."""
 from ..catalog import catalog
 from ..db import database, fetch
 from ..i18n import gettext as _
-from ..records import RecordError, RecordService, json_values, values_of
+from ..records import Conflict, Forbidden, NotFound, RecordService, json_values, values_of
 from ..tables import Audit, Job
 from .importer import import_source
 
@@ -20,37 +20,46 @@ def undo_import(job_id, actor):
         raise ValueError(_("This import was undone already."))
     entity = catalog().entity(job.entity)
     service = RecordService(actor)
-    entries = list(Audit.select().where(Audit.source.startswith(import_source(job_id)) &
-                                        (Audit.entity == entity.name)).order_by(Audit.id.desc()))
+    mine = Audit.source.startswith(import_source(job_id)) & (Audit.entity == entity.name)
     done = {"deleted": 0, "restored": 0, "left": []}
     with database.atomic():
-        for entry in entries:
+        updates = []
+        for entry in Audit.select().where(mine & (Audit.action == "update")):
             found = fetch(entity.model, [entry.record_id])
-            if not found:
-                continue  # deleted since
-            row = found[0]
-            try:
-                if entry.action == "create":
-                    take_back_create(service, entity, entry, row, done)
-                elif entry.action == "update":
-                    take_back_update(service, entity, entry, row, done)
-            except RecordError as exc:
-                done["left"].append(_("#%(id)s: %(why)s", id=entry.record_id, why=exc))
+            if found:  # else deleted since
+                updates += taken_back(entity, entry, found[0], done)
+        # links the import changed are put back first: what it created may then go
+        for item, (kind, outcome) in zip(updates, service.save_batch(entity.name, updates)):
+            if kind == "rejected":
+                left(done, item["id"], "; ".join(outcome.values()))
+            elif kind == "updated":
+                done["restored"] += 1
+        # each as the import left it (its version then), else someone changed it since
+        creates = list(Audit.select(Audit.record_id, Audit.record_version).where(
+            mine & (Audit.action == "create")).order_by(Audit.id.desc()).tuples())
+        try:
+            deleted = service.delete_many(entity.name, creates)
+        except Forbidden as exc:
+            deleted = [("rejected", exc)] * len(creates)
+        for (record_id, _version), (kind, outcome) in zip(creates, deleted):
+            if kind == "deleted":
+                done["deleted"] += 1
+            elif isinstance(outcome, Conflict):
+                done["left"].append(_("#%(id)s was changed after the import; it is kept.",
+                                      id=record_id))
+            elif not isinstance(outcome, NotFound):  # (not found: deleted since)
+                left(done, record_id, outcome)
         result = dict(job.result or {}, undone=True, undo=done)
         Job.update(result=result).where(Job.id == job_id).execute()
     return done
 
 
-def take_back_create(service, entity, entry, row, done):
-    if row.gb_version != entry.record_version:
-        done["left"].append(_("#%(id)s was changed after the import; it is kept.",
-                              id=entry.record_id))
-        return
-    service.delete(entity.name, row.id, version=row.gb_version)
-    done["deleted"] += 1
+def left(done, record_id, why):
+    done["left"].append(_("#%(id)s: %(why)s", id=record_id, why=why))
 
 
-def take_back_update(service, entity, entry, row, done):
+def taken_back(entity, entry, row, done):
+    """The update putting back the import's own changes to the row ([] if none is left)."""
     now = json_values(entity, values_of(entity, row))
     back, kept = {}, []
     for name, (old, new) in entry.changes.items():
@@ -58,9 +67,7 @@ def take_back_update(service, entity, entry, row, done):
             back[name] = old
         else:
             kept.append(name)
-    if back:
-        service.update(entity.name, row.id, back)
-        done["restored"] += 1
     if kept:
         done["left"].append(_("#%(id)s: %(fields)s changed again after the import; kept.",
                               id=entry.record_id, fields=", ".join(kept)))
+    return [{"id": row.id, "data": back, "version": row.gb_version}] if back else []

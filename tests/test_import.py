@@ -329,6 +329,22 @@ def test_cells_are_checked_on_the_tab_imported_wherever_excel_keeps_it(service, 
     assert customers()["+79123456780"].city == "Moscow"
 
 
+def test_a_hidden_first_sheet_is_passed_over_for_the_one_people_see(service, tmp_path):
+    book = Workbook()
+    book.active.title = "lists"
+    book.active.append(["Москва", "Казань"])
+    book.active.sheet_state = "hidden"
+    clients = book.create_sheet("Clients")
+    clients.append(["Name", "Phone"])
+    clients.append(["Анна", "+79123456780"])
+    book.active = 1
+    book.save(tmp_path / "hidden.xlsx")
+    report = run_import(tmp_path / "hidden.xlsx", Options(entity="customer"))
+    assert report.created == 1 and "+79123456780" in customers()
+    from growbase.transfer.importer import preview
+    assert preview(tmp_path / "hidden.xlsx", "customer")["sheets"] == ["Clients", "lists"]
+
+
 def test_rich_text_and_unnamed_columns(service, tmp_path):
     from openpyxl.cell.rich_text import CellRichText, TextBlock
     from openpyxl.cell.text import InlineFont

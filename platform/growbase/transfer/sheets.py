@@ -94,11 +94,13 @@ class Book:
             raise SheetProblem(_("%(name)s could not be read as a spreadsheet: it is damaged, or "
                                  "not really an Excel file. Open it in Excel or LibreOffice and "
                                  "save it again as .xlsx.", name=self.name)) from None
-        names = [sheet.name for sheet in self.workbook.sheets_metadata
-                 if str(sheet.typ).endswith("WorkSheet")]
-        if not names:
+        tables = [sheet for sheet in self.workbook.sheets_metadata
+                  if str(sheet.typ).endswith("WorkSheet")]
+        if not tables:
             raise SheetProblem(_("The file has no sheets with a table."))
-        return names
+        # the sheets a person sees come first: the first of them is read unless one is chosen
+        shown = [sheet.name for sheet in tables if str(sheet.visible).endswith(".Visible")]
+        return shown + [sheet.name for sheet in tables if sheet.name not in shown]
 
     def rows(self, sheet=None):
         """The sheet's rows, each a list of values (str, int/float, date, datetime, bool);

@@ -3,7 +3,9 @@ than openpyxl), .csv through the csv module (encoding and delimiter guessed).
 
 A sheet whose XML is very large is read with openpyxl's streaming reader instead:
 calamine holds a whole sheet in memory (~1 KB a row), openpyxl keeps it flat.
-Every failure becomes a SheetProblem an owner can act on.
+Both give a formula's error (#N/A) and a formula never calculated as an empty cell, so
+the file itself is scanned for them and for merged cells (scan(): the XML of .xlsx and
+.ods, xlrd for .xls). Every failure becomes a SheetProblem an owner can act on.
 """
 
 import codecs
@@ -23,6 +25,8 @@ ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*/>|<f[
 # calculating them; a number-typed cell (no t, or t="n") cannot have an empty result
 UNCALCULATED = re.compile(rb'<c r="([A-Z]+)(\d+)"(?:(?! t=)[^>])*(?: t="n"[^>]*)?>'
                           rb'(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>')
+TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"  # OpenDocument's names
+CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}"
 OOXML = {"main": "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}",
          "r": "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}",
          "rels": "{http://schemas.openxmlformats.org/package/2006/relationships}"}
@@ -53,6 +57,11 @@ def unquoted(text):
     return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@") else text
 
 
+def formula_error(shown):
+    return _("The cell shows %(error)s, an error of its formula; put the value itself there.",
+             error=shown)
+
+
 def blank(value):
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -80,7 +89,7 @@ class Book:
     def _open_workbook(self):
         import python_calamine
         with open(self.path, "rb") as head:
-            ole = head.read(8) == OLE2
+            self._ole = ole = head.read(8) == OLE2
         if ole and Path(self.name).suffix.lower() in (".xlsx", ".xlsm"):
             # Excel keeps a password-protected .xlsx inside an OLE2 container
             raise SheetProblem(_("The file is protected with a password; save a copy without "
@@ -137,6 +146,11 @@ class Book:
         list its merged cells."""
         sheet = sheet or self.sheets[0]
         unread, merged = {}, []
+        suffix = Path(self.name).suffix.lower()
+        if zipfile.is_zipfile(self.path) and suffix == ".ods":
+            return self._ods_scan(sheet)
+        if suffix == ".xls" and self._ole:
+            return self._xls_scan(sheet)
         part = self._parts.get(sheet)
         if part is None:
             return unread, merged
@@ -149,9 +163,8 @@ class Book:
                 text, tail = tail + piece, (tail + piece)[-4096:]
                 if b't="e"' in text:
                     for column, row, value in ERROR_CELL.findall(text):
-                        unread[int(row) - 1, column_index(column.decode())] = _(
-                            "The cell shows %(error)s, an error of its formula; put the value "
-                            "itself there.", error=value.decode())
+                        unread[int(row) - 1, column_index(column.decode())] = formula_error(
+                            value.decode())
                 if b"<f" in text:
                     for column, row in UNCALCULATED.findall(text):
                         unread[int(row) - 1, column_index(column.decode())] = _(
@@ -163,6 +176,56 @@ class Book:
                         merged.append(((int(r1) - 1, column_index(c1.decode())),
                                        (int(r2) - 1, column_index(c2.decode()))))
         return unread, sorted(set(merged))
+
+    def _ods_scan(self, sheet):
+        """scan() for OpenDocument (LibreOffice's own format): cells have no addresses
+        there, so positions are counted along the rows, repeats included."""
+        def count(element, name):
+            return int(element.get(TABLE + name, 1))
+        unread, merged, row, column, inside, open_ = {}, [], 0, 0, False, []
+        with zipfile.ZipFile(self.path) as archive, archive.open("content.xml") as xml:
+            for event, element in ElementTree.iterparse(xml, ("start", "end")):
+                tag = element.tag
+                if event == "start":
+                    open_.append(element)
+                    if tag == TABLE + "table":
+                        inside = element.get(TABLE + "name") == sheet
+                    elif tag == TABLE + "table-row":
+                        column = 0
+                    continue
+                open_.pop()
+                if tag == TABLE + "table-row":
+                    row += count(element, "number-rows-repeated") if inside else 0
+                    open_[-1].remove(element)  # read: out of memory
+                elif inside and tag in (TABLE + "table-cell", TABLE + "covered-table-cell"):
+                    if element.get(CALCEXT + "value-type") == "error":
+                        unread[row, column] = formula_error("".join(element.itertext()).strip())
+                    across = count(element, "number-columns-spanned")
+                    down = count(element, "number-rows-spanned")
+                    if across > 1 or down > 1:
+                        merged.append(((row, column), (row + down - 1, column + across - 1)))
+                    column += count(element, "number-columns-repeated")
+        return unread, merged
+
+    def _xls_scan(self, sheet):
+        """scan() for Excel 97-2003 files, through xlrd: calamine gives their formula
+        errors as empty cells too, and the file has no XML to look in."""
+        import xlrd
+        try:
+            book = xlrd.open_workbook(str(self.path), formatting_info=True, on_demand=True)
+            cells = book.sheet_by_name(sheet)
+        except Exception:  # calamine read it: what xlrd cannot is left unscanned
+            return {}, []
+        try:
+            unread = {(row, column): formula_error(xlrd.error_text_from_code.get(
+                      cells.cell_value(row, column), "#ERROR"))
+                      for row in range(cells.nrows) for column in range(cells.ncols)
+                      if cells.cell_type(row, column) == xlrd.XL_CELL_ERROR}
+            merged = [((top, left), (bottom - 1, right - 1))
+                      for top, bottom, left, right in cells.merged_cells]
+        finally:
+            book.release_resources()
+        return unread, merged
 
     @cached_property
     def _parts(self):

@@ -17,6 +17,7 @@ from .db import MAX_ID, UNSTORABLE, busy, database, open_database
 from .i18n import LANGUAGES, current_locale
 from .i18n import gettext as _
 from .records import Forbidden, busy_message
+from .transfer.sheets import MAX_BYTES
 from .tables import ConfigState, Heartbeat, create_system_tables, utcnow
 
 PACKAGE = Path(__file__).resolve().parent
@@ -47,13 +48,30 @@ def healthz():
 
 
 def api_http_error(exc):
-    """Programs get JSON errors from /api, whatever went wrong (404, 405, 413 ...)."""
+    """Programs get JSON errors from /api, whatever went wrong (404, 405, 413 ...); a page
+    sent too big a file says so where it was sent from."""
+    limit = (MAX_BYTES if request.endpoint in UPLOADS else request.max_content_length) // 2**20
     if not request.path.startswith("/api"):
+        if exc.code == 413 and request.method == "POST":
+            from flask import flash, redirect
+            flash(_("The file is larger than %(max)s MB; split it into parts.", max=limit),
+                  "error")
+            return redirect(request.path)
         return exc
     if exc.code == 413:
-        return jsonify(errors={"_body": "The request is larger than 16 MB; send fewer records "
-                                        "per request."}), 413
+        return jsonify(errors={"_body": _("The request is larger than %(max)s MB; send less at "
+                                          "a time.", max=limit)}), 413
     return jsonify(errors={"_request": exc.description}), exc.code
+
+
+UPLOADS = ("transfer.upload", "api.import_file")  # spreadsheets: up to MAX_BYTES
+
+
+def allow_uploads(endpoint, values):
+    """Raise the 16 MB request limit where spreadsheets are sent, before anything reads
+    the form (the CSRF check does, before the view: a limit set there came too late)."""
+    if endpoint in UPLOADS:
+        request.max_content_length = MAX_BYTES + 2**20
 
 
 def refuse_unstorable_text():
@@ -177,6 +195,7 @@ def create_app(settings=None):
         if token is not None:
             permissions.leave(token)
     app.after_request(security_headers)
+    app.url_value_preprocessor(allow_uploads)  # runs before every before_request
     app.register_error_handler(HTTPException, api_http_error)
     app.register_error_handler(Forbidden, refused_page)
     app.register_error_handler(OperationalError, database_busy)

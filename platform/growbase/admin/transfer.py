@@ -15,7 +15,7 @@ from ..i18n import gettext as _
 from ..tables import Job
 from ..transfer import jobs
 from ..transfer.importer import MODES, preview
-from ..transfer.sheets import MAX_BYTES, SheetProblem
+from ..transfer.sheets import SheetProblem
 
 
 def writings():
@@ -52,7 +52,6 @@ class TransferView(BaseView):
     def upload(self, entity):
         entity = entity_or_404(entity)
         if request.method == "POST":
-            request.max_content_length = MAX_BYTES + 2**20  # files are bigger than forms
             sent = request.files.get("file")
             if sent is None or not sent.filename:
                 flash(_("Choose a file to import."), "error")

@@ -145,3 +145,26 @@ def test_users_and_links_come_back_as_they_were_exported(service, tmp_path, owne
         report = run_import(tmp_path / f"{entity}.xlsx", Options(entity=entity))
         assert (report.rejected, report.unchanged) == (0, 1), report.problems
     assert User.get_by_id(owner.id).full_name == "Olga Owner"  # exported by this name
+
+
+def test_a_plural_excel_cannot_name_a_sheet_with_still_exports(service, tmp_path):
+    from growbase.definitions.store import apply_definitions
+    apply_definitions([{"entity": "deal", "label": {"en": "Deal"},
+                        "plural": {"en": "Deals / sales [2026]: what's open?"},
+                        "fields": [{"name": "title", "type": "text"}]}])
+    service.create("deal", {"title": "Поставка"})
+    export("deal", tmp_path / "d.xlsx")
+    assert load_workbook(tmp_path / "d.xlsx").sheetnames == ["Deals sales 2026 what's open"]
+    template("deal", tmp_path / "t.xlsx")
+    assert load_workbook(tmp_path / "t.xlsx").sheetnames[0] == "Deals sales 2026 what's open"
+
+
+def test_cli_export_mistakes_are_one_line_each(store, run, tmp_path):
+    for args, said in [(["custmer", str(tmp_path / "c.xlsx")], 'There is no entity "custmer"'),
+                       (["customer", str(tmp_path / "c.pdf")], "must end in .xlsx or .csv"),
+                       (["customer", str(tmp_path / "no" / "c.xlsx")], "cannot write"),
+                       (["customer", str(tmp_path / "c.csv"), "--filter", "{status"],
+                        "error: Expecting property name")]:
+        done = run("export", *args, ok=False)
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+        assert said in done.stderr.strip().splitlines()[-1], (args, done.stderr)

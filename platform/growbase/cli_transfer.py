@@ -122,20 +122,27 @@ def add_parsers(sub):
 
 def cmd_export(args, settings):
     import json
-    from .queries import QueryError
+
+    from xlsxwriter.exceptions import FileCreateError
+
+    from .catalog import UnknownEntity
     from .transfer.exporter import export, template
     open_store(settings)
-    if args.template:
-        out(str(template(args.entity, args.file, args.locale)))
-        return
+    if Path(args.file).suffix.lower() not in (".xlsx", ".csv"):
+        raise SystemExit(f"error: {args.file} must end in .xlsx or .csv")
     started = time.perf_counter()
     try:
+        if args.template:
+            out(str(template(args.entity, args.file, args.locale)))
+            return
         condition = json.loads(args.filter) if args.filter else None
         count = export(args.entity, args.file, condition=condition, search=args.search,
                        sort=args.sort, columns=args.columns.split(",") if args.columns else None,
                        locale=args.locale)
-    except (ValueError, QueryError) as exc:
+    except (ValueError, UnknownEntity) as exc:  # a bad filter is a ValueError too
         raise SystemExit(f"error: {exc}") from None
+    except (OSError, FileCreateError) as exc:  # (XlsxWriter wraps the OSError)
+        raise SystemExit(f"error: cannot write {args.file}: {exc}") from None
     out(f"{count:,} rows written to {args.file} in {time.perf_counter() - started:.1f} s")
 
 

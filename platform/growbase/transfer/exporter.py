@@ -29,7 +29,7 @@ from ..i18n import gettext as _
 from ..i18n import in_locale
 from ..permissions import access
 from ..queries import matching
-from .workbooks import csv_text
+from .workbooks import csv_text, sheet_title
 
 PAGE = 2000
 ID_COLUMNS = ("id", "_version")
@@ -167,7 +167,7 @@ def write_xlsx(path, entity, fields, header, source, locale, progress):
     writes twice as fast as openpyxl's write-only mode. Strings are always strings."""
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
                                            "strings_to_urls": False, "strings_to_numbers": False})
-    sheet = book.add_worksheet(entity.plural(locale)[:31])
+    sheet = book.add_worksheet(sheet_title(entity.plural(locale)))
     formats = [book.add_format({"num_format": f.type.number_format(f, locale)})
                if f.type.number_format(f, locale) else None for f in fields]
     sheet.write_row(0, 0, header + list(ID_COLUMNS), book.add_format({"bold": True}))
@@ -250,7 +250,7 @@ def _template(entity_name, path, locale):
     fields = [f for f in entity.active_fields if not f.get("hidden") and not f.get("read_only")]
     book = Workbook()
     sheet = book.active
-    sheet.title = entity.plural(locale)[:31]
+    sheet.title = sheet_title(entity.plural(locale))
     lists = book.create_sheet("lists")
     lists.sheet_state = "hidden"
     bold = Font(bold=True)

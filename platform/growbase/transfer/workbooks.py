@@ -1,6 +1,8 @@
 """Writing xlsx files that are safe to open: text that Excel would run as a formula
 (=, +, -, @ at the start) is stored as text, never as a formula."""
 
+import re
+
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
@@ -11,6 +13,12 @@ from ..i18n import gettext as _
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BAD = PatternFill("solid", fgColor="FFC7CE")
 BOLD = Font(bold=True)
+
+
+def sheet_title(text):
+    """A name Excel accepts for a sheet: at most 31 characters, none of []:*?/\\, no
+    apostrophe at either end (an entity's plural, which names the sheet, may hold any)."""
+    return re.sub(r"\s*[\[\]:*?/\\]+\s*", " ", text).strip(" '")[:31].strip(" '") or "Sheet1"
 
 
 def cell(sheet, value, **style):

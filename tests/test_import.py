@@ -86,6 +86,24 @@ def test_bad_rows_come_back_in_an_error_file_and_the_good_ones_are_written(servi
     assert sheet["C6"].fill.fgColor.rgb.endswith("FFC7CE")
 
 
+def test_rejected_rows_past_those_kept_in_memory_still_reach_the_error_file(service, tmp_path,
+                                                                             monkeypatch):
+    """A million rejected rows (a required column left out) must not be held in memory."""
+    from growbase.transfer import importer
+    monkeypatch.setattr(importer, "KEPT", 3)
+    path = xlsx(tmp_path / "c.xlsx", [["Name", "Phone"]] + [[f"Client {i}", f"+7912000{i:04d}"]
+                                                           for i in range(2500)]
+                + [["", f"+7913000{i:04d}"] for i in range(10)])  # in the last chunk
+    report = run_import(path, Options(entity="customer", mode="insert"))
+    assert (report.created, report.rejected, len(report.problems)) == (2500, 10, 3)
+    sheet = load_workbook(write_errors(report, tmp_path / "errors.xlsx")).active
+    rows = list(sheet.iter_rows(values_only=True))[1:]
+    assert [row[2] for row in rows] == list(range(2502, 2512))  # every one, in order
+    assert all(row[3] == "Name: Fill this in." for row in rows)
+    assert sheet["A2"].comment.text == "Fill this in." and sheet["A5"].comment is None
+    assert sheet["A5"].fill.fgColor.rgb.endswith("FFC7CE")  # marked all the same
+
+
 def test_all_or_nothing_and_dry_run_write_nothing(service, tmp_path):
     path = xlsx(tmp_path / "c.xlsx", [["Name", "Phone"], ["A", "+79123456789"], ["", "+79123456788"]])
     strict = run_import(path, Options(entity="customer", all_or_nothing=True))

@@ -7,6 +7,8 @@ asked: ten thousand rows must not send ten thousand SMS by surprise.
 """
 
 import gc
+import pickle
+import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field as dataclass_field
 from itertools import chain, islice
@@ -22,6 +24,7 @@ from .links import LinkResolver
 from .sheets import Book, SheetProblem, blank
 
 CHUNK = 2000
+KEPT = 1000  # rejected rows kept in memory (shown, commented in the error file)
 MODES = ("insert", "update", "upsert")
 
 
@@ -56,11 +59,36 @@ class Report:
     header: list = dataclass_field(default_factory=list)
     mapping: dict = dataclass_field(default_factory=dict)  # {column index: field name}
     notes: list = dataclass_field(default_factory=list)
-    problems: list = dataclass_field(default_factory=list)  # [(row number, cells, {column: msg})]
+    # the first KEPT rejected rows [(row number, cells, {column: msg})]; the rest on disk
+    problems: list = dataclass_field(default_factory=list)
+
+    def __post_init__(self):
+        self.spilled = None  # (not a field: asdict() leaves it out)
 
     @property
     def done(self):
         return self.created + self.updated + self.unchanged + self.rejected
+
+    def reject(self, number, row, problems):
+        """A million rejected rows must not be a million rows in memory."""
+        self.rejected += 1
+        if len(self.problems) < KEPT:
+            self.problems.append((number, row, problems))
+            return
+        if self.spilled is None:
+            self.spilled = tempfile.TemporaryFile()
+        pickle.dump((number, row, problems), self.spilled)
+
+    def every_problem(self):
+        """All the rejected rows, in order: those kept, then those on disk."""
+        yield from self.problems
+        if self.spilled is not None:
+            self.spilled.seek(0)
+            while True:
+                try:
+                    yield pickle.load(self.spilled)  # (written by this process, above)
+                except EOFError:
+                    return
 
     def summary(self):
         counts = dict(rows=self.total, created=self.created, updated=self.updated,
@@ -264,10 +292,8 @@ class RowsPass:
     def count(self, kind, number, row, detail):
         self.report.total += 1
         if kind == "rejected":
-            self.report.rejected += 1
-            self.report.problems.append((number, row, {
-                self.column_of.get(name) or self.label(name): message
-                for name, message in detail.items()}))
+            self.report.reject(number, row, {self.column_of.get(name) or self.label(name): message
+                                             for name, message in detail.items()})
         else:
             setattr(self.report, kind, getattr(self.report, kind) + 1)
 

@@ -10,7 +10,6 @@ the file itself is scanned for them and for merged cells (scan(): the XML of .xl
 
 import codecs
 import csv
-import io
 import re
 import zipfile
 from functools import cached_property
@@ -253,7 +252,8 @@ class Book:
         """How many rows the sheet has (for progress), header and blank rows included."""
         sheet = sheet or self.sheets[0]
         if self.kind == "csv":
-            return self.path.read_bytes().count(b"\n") + 1
+            with open(self.path, "rb") as raw:
+                return sum(piece.count(b"\n") for piece in iter(lambda: raw.read(2**20), b"")) + 1
         if self._sheet_xml_size(sheet) > STREAM_ABOVE:
             from openpyxl import load_workbook
             book = load_workbook(self.path, read_only=True)
@@ -283,30 +283,41 @@ class Book:
             book.close()
 
     def _csv_rows(self):
-        text = self._csv_text()
-        try:
-            dialect = csv.Sniffer().sniff(text[:20000], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        reader = csv.reader(io.StringIO(text, newline=""), dialect)
-        try:
-            for row in reader:
-                yield [None if blank(value) else unquoted(value.strip()) for value in row]
-        except csv.Error:
-            raise SheetProblem(_("Line %(line)s of %(name)s could not be read as CSV; open the "
-                                 "file in Excel or LibreOffice and save it as .xlsx.",
-                                 line=reader.line_num, name=self.name)) from None
+        """The rows, read as a stream: a million-row CSV is not held as one string."""
+        with open(self.path, encoding=self._csv_encoding(), newline="") as stream:
+            try:
+                dialect = csv.Sniffer().sniff(stream.read(20000).replace("\x00", ""),
+                                              delimiters=",;\t")
+            except csv.Error:
+                dialect = csv.excel
+            stream.seek(0)
+            # NUL: no one's text, and PostgreSQL refuses it
+            reader = csv.reader((line.replace("\x00", "") for line in stream), dialect)
+            try:
+                for row in reader:
+                    yield [None if blank(value) else unquoted(value.strip()) for value in row]
+            except csv.Error:
+                raise SheetProblem(_("Line %(line)s of %(name)s could not be read as CSV; open "
+                                     "the file in Excel or LibreOffice and save it as .xlsx.",
+                                     line=reader.line_num, name=self.name)) from None
 
-    def _csv_text(self):
-        """The file as text: by its byte-order mark (Excel's "Unicode text" is UTF-16),
-        else UTF-8, else cp1251 (Excel in Russia saves CSV so)."""
-        raw = self.path.read_bytes()
-        guesses = [encoding for bom, encoding in BOMS if raw.startswith(bom)] or \
+    def _csv_encoding(self):
+        """By the byte-order mark (Excel's "Unicode text" is UTF-16), else UTF-8 if the
+        whole file decodes so, else cp1251 (Excel in Russia saves CSV so): decoded a
+        megabyte at a time, to decide, not to keep."""
+        with open(self.path, "rb") as raw:
+            head = raw.read(4)
+        guesses = [encoding for bom, encoding in BOMS if head.startswith(bom)] or \
             ["utf-8", "cp1251"]
         for encoding in guesses:
+            decoder = codecs.getincrementaldecoder(encoding)()
             try:
-                return raw.decode(encoding).replace("\x00", "")  # NUL: no one's text, and
-            except UnicodeDecodeError:                        # PostgreSQL refuses it
+                with open(self.path, "rb") as raw:
+                    for piece in iter(lambda: raw.read(2**20), b""):
+                        decoder.decode(piece)
+                    decoder.decode(b"", final=True)
+                return encoding
+            except UnicodeDecodeError:
                 continue
         raise SheetProblem(_("%(name)s is not a text table; upload an .xlsx file, or save "
                              "the table as CSV (UTF-8).", name=self.name))

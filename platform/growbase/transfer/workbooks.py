@@ -39,19 +39,20 @@ def csv_text(value):
 
 def write_errors(report, path):
     """The rejected rows as they were, each bad cell marked, and a column saying why;
-    fix them and import the file again."""
+    fix them and import the file again. Streamed: the bad cells of the rows the report
+    keeps in memory carry a comment too (openpyxl holds every comment until it saves)."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Rejected rows"))
     header = list(report.header)
     problems_title = _("Problems")
     sheet.append([cell(sheet, title, font=BOLD) for title in header + [_("Row"), problems_title]])
-    for number, row, problems in report.problems:
+    for index, (number, row, problems) in enumerate(report.every_problem()):
         values = list(row) + [None] * (len(header) - len(row))
         cells = []
         for title, value in zip(header, values):
             marked = title in problems
             made = cell(sheet, value, fill=BAD) if marked else cell(sheet, value)
-            if marked:
+            if marked and index < len(report.problems):
                 made.comment = Comment(problems[title], "growbase")
             cells.append(made)
         sheet.append(cells + [number, cell(sheet, "; ".join(

@@ -135,12 +135,9 @@ def run_import_job(job, user, started):
     outcome = {}
 
     def conclude(report):
-        """The job's outcome, in the rows' transaction when rows are written: a job still
+        """The job's counts, in the rows' transaction when rows are written: a job still
         running after a crash wrote nothing (see stalled)."""
-        output = ""
-        if report.problems:
-            output = str(write_errors(report, folder(job.id) / f"{Path(job.filename).stem}.errors.xlsx"))
-        outcome.update(result=summary(report, started), output=output)
+        outcome.update(result=summary(report, started), output="")
         Job.update(status="done", **outcome).where(Job.id == job.id).execute()
 
     report = run_import(input_path(job), options, importer_actor(user, job.filename, job.id),
@@ -148,6 +145,14 @@ def run_import_job(job, user, started):
                         progress=lambda r: report_progress(job.id, r.done, r.expected, started))
     if not outcome:  # a check, or all or nothing with rejected rows: nothing was written
         conclude(report)
+    if report.problems:  # after the commit: a long error file does not hold the database
+        try:
+            outcome["output"] = str(write_errors(
+                report, folder(job.id) / f"{Path(job.filename).stem}.errors.xlsx"))
+        except OSError as exc:
+            outcome["result"]["notes"].append(_(
+                "The file of rejected rows could not be written (%(error)s); the first of "
+                "them are listed below.", error=exc))
     return outcome["result"], outcome["output"]
 
 

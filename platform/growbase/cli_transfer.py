@@ -28,7 +28,7 @@ def cmd_import(args, settings):
     from .i18n import in_locale
     from .records import busy_message
     from .tables import Job, utcnow
-    from .transfer.importer import Options, importer_actor, run_import
+    from .transfer.importer import Options, Report, importer_actor, run_import
     from .transfer.jobs import report_progress, summary
     from .transfer.sheets import SheetProblem
     from .transfer.workbooks import write_errors
@@ -44,15 +44,21 @@ def cmd_import(args, settings):
     started = time.perf_counter()
     bar = progress_bar(started)
 
-    def progress(report):  # on the terminal, and on the job's page (it is alive)
+    def alive(report):  # on the job's page: a long CLI import is not a stalled one
+        try:
+            report_progress(job.id, report.done, report.expected, started)
+        except Exception:  # the queue's store (Redis) is down: an import does not need it
+            pass
+
+    def progress(report):
         bar(report)
-        report_progress(job.id, report.done, report.expected, started)
+        alive(report)
 
     def conclude(report):  # with the rows, as the worker's jobs do
         Job.update(status="done", result=summary(report, started), finished_at=utcnow()).where(
             Job.id == job.id).execute()
     try:
-        report_progress(job.id, 0, 0, started)
+        alive(Report())
         with in_locale(args.locale):  # the file's way of writing, and the messages' language
             report = run_import(Path(args.file), options,
                                 importer_actor(None, job.filename, job.id),

@@ -252,8 +252,11 @@ class Book:
         """How many rows the sheet has (for progress), header and blank rows included."""
         sheet = sheet or self.sheets[0]
         if self.kind == "csv":
+            lines, last = 0, b"\n"
             with open(self.path, "rb") as raw:
-                return sum(piece.count(b"\n") for piece in iter(lambda: raw.read(2**20), b"")) + 1
+                for piece in iter(lambda: raw.read(2**20), b""):
+                    lines, last = lines + piece.count(b"\n"), piece[-1:]
+            return lines + (last != b"\n")  # the last line may have no line end
         if self._sheet_xml_size(sheet) > STREAM_ABOVE:
             from openpyxl import load_workbook
             book = load_workbook(self.path, read_only=True)

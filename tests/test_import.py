@@ -104,6 +104,19 @@ def test_rejected_rows_past_those_kept_in_memory_still_reach_the_error_file(serv
     assert sheet["A5"].fill.fgColor.rgb.endswith("FFC7CE")  # marked all the same
 
 
+def test_record_numbers_that_cannot_be_one_are_refused_by_row(service, tmp_path):
+    """An export's id and version columns, edited by hand: nothing past what the database
+    holds, nothing but whole numbers from 1."""
+    path = xlsx(tmp_path / "ids.xlsx", [
+        ["Name", "Phone", "id", "_version"], ["Ann", "+79120000001", 1e30, 1],
+        ["Bob", "+79120000002", "12abc", 1], ["Cid", "+79120000003", 5, 1e30],
+        ["Dan", "+79120000004", -3, None], ["Eve", "+79120000005", 2.5, None]])
+    report = run_import(path, Options(entity="customer"))
+    assert report.rejected == 5 and [list(p.values())[0] for _n, _r, p in report.problems] == [
+        "Not a record number: 1e+30.", "Not a record number: 12abc.",
+        "Not a record number: 1e+30.", "Not a record number: -3.", "Not a record number: 2.5."]
+
+
 def test_all_or_nothing_and_dry_run_write_nothing(service, tmp_path):
     path = xlsx(tmp_path / "c.xlsx", [["Name", "Phone"], ["A", "+79123456789"], ["", "+79123456788"]])
     strict = run_import(path, Options(entity="customer", all_or_nothing=True))

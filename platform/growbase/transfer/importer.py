@@ -11,17 +11,18 @@ import pickle
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field as dataclass_field
+from decimal import Decimal, InvalidOperation
 from itertools import chain, islice
 
 from ..catalog import catalog
-from ..db import database, matching_rows
+from ..db import MAX_ID, database, matching_rows
 from ..fields import FieldError
 from ..i18n import gettext as _
 from ..records import Actor, RecordService, SYSTEM
 from .columns import ROUND_TRIP, apply_choices, auto_map, header_row
 from .exporter import NOTE
 from .links import LinkResolver
-from .sheets import Book, SheetProblem, blank
+from .sheets import Book, SheetProblem, as_typed, blank
 
 CHUNK = 2000
 KEPT = 1000  # rejected rows kept in memory (shown, commented in the error file)
@@ -183,8 +184,7 @@ def preview(path, entity_name, filename=None, sheet=None, rows_shown=5):
     head = list(islice(book.rows(sheet), 20 + rows_shown))
     index, header = header_row(head, entity)
     mapping, notes = auto_map(entity, header, remembered_mapping(entity.name))
-    sample = [[int(c) if isinstance(c, float) and c.is_integer() else c for c in row]
-              for row in head[index + 1:] if data_row(row)][:rows_shown]
+    sample = [[as_typed(c) for c in row] for row in head[index + 1:] if data_row(row)][:rows_shown]
     return {"sheets": book.sheets, "sheet": sheet or book.sheets[0], "header": header,
             "mapping": mapping, "notes": notes, "sample": sample}
 
@@ -302,13 +302,17 @@ class RowsPass:
         return field.label() if field else name
 
     def whole_number(self, cell, name, problems):
+        """The record number or version a round-trip column holds (None: blank)."""
         if blank(cell):
             return None
         try:
-            return int(float(cell))
-        except (TypeError, ValueError):
-            problems[name] = _("Not a record number: %(value)s.", value=cell)
-            return None
+            number = Decimal(str(cell).strip())
+            if number == number.to_integral_value() and 1 <= number <= MAX_ID:
+                return int(number)
+        except InvalidOperation:  # not a number at all, or NaN
+            pass
+        problems[name] = _("Not a record number: %(value)s.", value=as_typed(cell))
+        return None
 
     def keys(self, rows):
         """Each row's key value, parsed as its field would (None: no key to match by)."""

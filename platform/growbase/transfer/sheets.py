@@ -61,6 +61,12 @@ def formula_error(shown):
              error=shown)
 
 
+def as_typed(cell):
+    """A cell as a person typed it: Excel keeps 42 as 42.0."""
+    return int(cell) if isinstance(cell, float) and cell.is_integer() and abs(cell) < 1e15 \
+        else cell
+
+
 def blank(value):
     return value is None or (isinstance(value, str) and not value.strip())
 

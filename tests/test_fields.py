@@ -100,6 +100,14 @@ def test_dates_in_each_locale(typed, locale, expected):
     assert parse("date", typed, locale) == expected
 
 
+def test_a_number_in_a_date_field_says_the_column_lost_its_date_format():
+    assert refused("date", 45000, "ru") == ("45000 is a number, not a date: format the column "
+                                             "as dates in the spreadsheet, or write it like "
+                                             "28.02.2026.")
+    assert "02/28/2026 14:30" in refused("datetime", 45000.5, "en")
+    assert refused("date", True) == "Enter a date."
+
+
 def test_a_day_not_in_the_calendar_is_refused():
     assert "not a day in the calendar" in refused("date", "31.02.2024", "ru")
     assert "not a date" in refused("date", "yesterday", "ru")

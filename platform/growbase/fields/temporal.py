@@ -26,6 +26,17 @@ def date_example(locale):
     return "02/28/2026" if locale == "en" else "28.02.2026"
 
 
+def not_a_date(raw, locale, time=""):
+    """The refusal of a value that is not a date at all. A number most likely came from a
+    spreadsheet cell that lost its date format; which day it stands for depends on the
+    workbook's date system (1900 or 1904), so it is not guessed."""
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return FieldError(_("%(value)s is a number, not a date: format the column as dates in "
+                            "the spreadsheet, or write it like %(example)s.",
+                            value=raw, example=date_example(locale) + time))
+    return FieldError(_("Enter a date and time.") if time else _("Enter a date."))
+
+
 def _year(text):
     year = int(text)
     return year + 2000 if len(text) == 2 else year
@@ -92,7 +103,7 @@ class Date(Temporal):
         if isinstance(raw, str):
             return parse_date_text(raw.split("T")[0] if _ISO.match(raw.split("T")[0]) else raw,
                                    locale)
-        raise FieldError(_("Enter a date."))
+        raise not_a_date(raw, locale)
 
     def to_json(self, value, field):
         return None if value is None else value.isoformat()
@@ -130,7 +141,7 @@ class DateTime(Temporal):
         if isinstance(raw, date):
             return datetime.combine(raw, datetime.min.time())
         if not isinstance(raw, str):
-            raise FieldError(_("Enter a date and time."))
+            raise not_a_date(raw, locale, " 14:30")
         text = raw.replace("T", " ").strip()
         day_text, _sep, time_text = text.partition(" ")
         day = parse_date_text(day_text, locale)

@@ -401,6 +401,16 @@ def test_rich_text_and_unnamed_columns(service, tmp_path):
     assert any("no name in the header row" in note for note in report.notes)
 
 
+def test_a_zip_bomb_dressed_as_a_spreadsheet_is_refused_before_reading(service, tmp_path):
+    path = xlsx(tmp_path / "c.xlsx", [["Name", "Phone"], ["Иван", "+79123456789"]])
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b"<sst>" + b" " * (50 * 2**20) + b"</sst>")
+    with pytest.raises(SheetProblem, match="c.xlsx unpacks to 50 MB, far more than a table "
+                                           "of its size should"):
+        run_import(path, Options(entity="customer"))
+    assert customers() == {}
+
+
 def test_an_oversized_file_is_refused_before_reading(service, tmp_path, monkeypatch):
     from growbase.transfer import sheets
     monkeypatch.setattr(sheets, "MAX_BYTES", 1024)

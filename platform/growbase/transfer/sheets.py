@@ -32,6 +32,9 @@ OOXML = {"main": "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}",
 MERGED = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 OLE2 = bytes.fromhex("d0cf11e0a1b11ae1")
 MAX_BYTES = 100 * 1024 * 1024
+MAX_UNPACKED = 4 * 2**30  # what a 100 MB spreadsheet's XML may add up to
+MAX_SWELL = 1000  # XML packs 10-100 times; a thousand times is a zip bomb
+MAX_SHARED_TEXT = 256 * 2**20  # the shared strings, which calamine and openpyxl hold whole
 STREAM_ABOVE = 64 * 1024 * 1024  # sheet XML: ~120,000 rows of 10 columns, ~250 MB in calamine
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
 BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
@@ -83,6 +86,7 @@ class Book:
         if size > MAX_BYTES:
             raise SheetProblem(_("The file is %(mb)s MB; the limit is %(max)s MB. Split it into "
                                  "parts.", mb=size // 2**20, max=MAX_BYTES // 2**20))
+        self._check_unpacked()
         suffix = Path(self.name).suffix.lower()
         self.kind = "csv" if suffix in (".csv", ".txt") else "sheet"
         if self.kind == "sheet" and suffix not in SPREADSHEETS:
@@ -90,6 +94,24 @@ class Book:
                                  "file.", name=self.name))
         self._loaded = {}
         self.sheets = ["CSV"] if self.kind == "csv" else self._open_workbook()
+
+    def _check_unpacked(self):
+        """A spreadsheet is a zip of XML: refuse one that would unpack to far more than a
+        table of its size does (a zip bomb would exhaust memory), or whose shared texts,
+        which both readers hold whole, would not fit."""
+        if not zipfile.is_zipfile(self.path):
+            return
+        with zipfile.ZipFile(self.path) as archive:
+            members = archive.infolist()
+        unpacked = sum(member.file_size for member in members)
+        swollen = any(member.file_size > MAX_SWELL * max(member.compress_size, 1)
+                      for member in members)
+        texts = sum(m.file_size for m in members if m.filename.endswith("sharedStrings.xml"))
+        if unpacked > MAX_UNPACKED or swollen or texts > MAX_SHARED_TEXT:
+            raise SheetProblem(_("%(name)s unpacks to %(mb)s MB, far more than a table of its "
+                                 "size should: it may be damaged. Open it in Excel or "
+                                 "LibreOffice, save it again, or split it into parts.",
+                                 name=self.name, mb=unpacked // 2**20))
 
     def _open_workbook(self):
         import python_calamine

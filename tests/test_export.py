@@ -168,3 +168,15 @@ def test_cli_export_mistakes_are_one_line_each(store, run, tmp_path):
         done = run("export", *args, ok=False)
         assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
         assert said in done.stderr.strip().splitlines()[-1], (args, done.stderr)
+
+
+def test_the_template_keeps_labels_and_choices_that_look_like_formulas_as_text(service, tmp_path):
+    from growbase.definitions.store import apply_definitions
+    apply_definitions([{"entity": "deal", "fields": [
+        {"name": "title", "type": "text", "label": {"en": "=HYPERLINK(\"http://x\")"}},
+        {"name": "stage", "type": "choice", "options": [
+            {"value": "a", "label": {"en": "+1 call"}}, {"value": "b", "label": {"en": "-"}}]}]}])
+    book = load_workbook(template("deal", tmp_path / "t.xlsx"))
+    head = book.worksheets[0]["A1"]
+    assert head.value == "=HYPERLINK(\"http://x\")" and head.data_type == "s"
+    assert [(c.value, c.data_type) for c in book["lists"]["B"]] == [("+1 call", "s"), ("-", "s")]

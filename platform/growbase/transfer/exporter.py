@@ -236,6 +236,13 @@ def plain_writers(comma):
 NOTE = "↳ "  # the template's notes row starts each cell with this; imports skip the row
 
 
+def text(sheet, row, column, value):
+    """A cell holding text as text: a label like "=SUM(...)" is never a formula."""
+    made = sheet.cell(row=row, column=column, value=value)
+    made.data_type = "s"
+    return made
+
+
 def template(entity_name, path, locale="en"):
     """An empty sheet to fill in: field labels, a notes row saying how to write each
     (required ones marked), and drop-down lists for choices, stages and yes/no."""
@@ -256,7 +263,7 @@ def _template(entity_name, path, locale):
     bold = Font(bold=True)
     for column, field in enumerate(fields, start=1):
         letter = get_column_letter(column)
-        head = sheet.cell(row=1, column=column, value=field.label(locale))
+        head = text(sheet, 1, column, field.label(locale))
         head.font = bold
         note = field.type.hint(field, locale)
         if field.get("required"):
@@ -269,7 +276,7 @@ def _template(entity_name, path, locale):
             if not field.type.references else []
         if options:
             for row, label in enumerate(options, start=1):
-                lists.cell(row=row, column=column, value=label)
+                text(lists, row, column, label)
             rule = DataValidation(type="list", allow_blank=True,
                                   formula1=f"lists!${letter}$1:${letter}${len(options)}")
             rule.error = _("Pick one of the list.")

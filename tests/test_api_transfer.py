@@ -44,7 +44,8 @@ def test_a_script_exports_and_bad_requests_say_why(api, service):
                                 ({"sort": ["-name"]}, "sort", "Send it like \"-amount,number\""),
                                 ({"columns": "name"}, "columns", "Send it like [\"number\""),
                                 ({"columns": ["name", "age"]}, "columns", "has no field age"),
-                                ({"condition": {"field": "age", "eq": 1}}, "filter", "age")]:
+                                ({"condition": {"field": "age", "eq": 1}}, "filter", "age"),
+                                ({"locale": "de"}, "locale", 'Send it like "en" or "ru"')]:
         refused = api.post("/api/customer/export", json=options)  # now, not as a failed job
         assert refused.status_code == 400 and words in refused.get_json()["errors"][key], options
     started = api.post("/api/customer/export", json={"format": "csv", "columns": ["name", "phone"]})
@@ -69,6 +70,7 @@ def test_import_options_a_script_misspells_are_refused_not_ignored(api):
                                                              ["Иван", "89123456789"]]), "c.xlsx")))
     misspelt = sent(dryrun="1")
     assert misspelt.status_code == 400 and "Not an import option" in misspelt.get_json()["errors"]["dryrun"]
+    assert "one of en, ru" in sent(locale="de").get_json()["errors"]["locale"]
     unclear = sent(dry_run="maybe")
     assert unclear.status_code == 400 and unclear.get_json()["errors"]["dry_run"] == (
         "Write 1 or 0 (true or false).")

@@ -10,6 +10,7 @@ from flask import jsonify, request, send_file
 from flask_login import current_user
 
 from .api import body, bp, entity_or_404, refuse
+from .i18n import LANGUAGES
 from .i18n import gettext as _
 from .queries import QueryError, matching
 from .tables import Job
@@ -58,6 +59,9 @@ def import_file(name):
                               names=", ".join(("file", *TEXTS, *FLAGS))) for key in unknown})
     if form.get("mode", "upsert") not in MODES:
         refuse(400, mode=_("Mode must be one of: %(modes)s.", modes=", ".join(MODES)))
+    if form.get("locale") and form["locale"] not in LANGUAGES:
+        refuse(400, locale=_("How the file writes numbers and dates: one of %(names)s.",
+                             names=", ".join(LANGUAGES)))
     options = {"mode": form.get("mode", "upsert"),
                **{name: form.get(name) or None for name in TEXTS if name != "mode"},
                **{flag: yes_or_no(form, flag) for flag in FLAGS}}
@@ -80,6 +84,9 @@ def export_file(name):
     for key, (kind, example) in EXPORT_OPTIONS.items():
         if options.get(key) is not None and not isinstance(options[key], kind):
             refuse(400, **{key: _("Send it like %(example)s.", example=example)})
+    if options.get("locale") and options["locale"] not in LANGUAGES:
+        refuse(400, locale=_("Send it like %(example)s.", example=" or ".join(
+            f'"{code}"' for code in LANGUAGES)))
     try:  # a bad filter, sort or column is answered now, not by a failed job later
         matching(entity, options.get("condition"), options.get("search"), options.get("sort"))
         columns_of(entity, options.get("columns"))

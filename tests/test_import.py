@@ -117,6 +117,25 @@ def test_record_numbers_that_cannot_be_one_are_refused_by_row(service, tmp_path)
         "Not a record number: 1e+30.", "Not a record number: -3.", "Not a record number: 2.5."]
 
 
+def test_a_blank_cell_leaves_the_value_unless_asked_to_clear_it(service, tmp_path):
+    """A weekly file with gaps must not erase what it leaves out; a new record gets the
+    field's default for a blank cell, as if the column were not there."""
+    ivan = service.create("customer", {"name": "Иван", "phone": "+79123456789", "city": "Тверь",
+                                       "notes": "VIP"})
+    path = xlsx(tmp_path / "c.xlsx", [["Name", "Phone", "City", "Notes", "Kind"],
+                                      ["Иван", "+79123456789", None, "  ", None],
+                                      ["Анна", "+79123456780", "Москва", None, None]])
+    report = run_import(path, Options(entity="customer", key="phone"))
+    assert (report.unchanged, report.created) == (1, 1)
+    found = customers()
+    assert (found["+79123456789"].city, found["+79123456789"].notes) == ("Тверь", "VIP")
+    assert found["+79123456780"].kind == "person"  # the default, not an empty value
+    cleared = run_import(path, Options(entity="customer", key="phone", clear_blanks=True))
+    assert (cleared.updated, cleared.rejected) == (2, 0)
+    after = customers()["+79123456789"]
+    assert (after.city, after.notes, after.kind, after.id) == (None, None, None, ivan.id)
+
+
 def test_all_or_nothing_and_dry_run_write_nothing(service, tmp_path):
     path = xlsx(tmp_path / "c.xlsx", [["Name", "Phone"], ["A", "+79123456789"], ["", "+79123456788"]])
     strict = run_import(path, Options(entity="customer", all_or_nothing=True))

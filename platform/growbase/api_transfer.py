@@ -18,7 +18,7 @@ from .transfer import jobs
 from .transfer.exporter import columns_of
 from .transfer.importer import MODES
 
-FLAGS = ("all_or_nothing", "fire", "dry_run")
+FLAGS = ("all_or_nothing", "fire", "dry_run", "clear_blanks")
 EXPORT_OPTIONS = {"condition": (dict, '{"field": "status", "eq": "new"}'), "search": (str, '"Иван"'),
                   "sort": (str, '"-amount,number"'), "columns": (list, '["number", "amount"]'),
                   "locale": (str, '"ru"')}

@@ -38,6 +38,7 @@ def cmd_import(args, settings):
         mapping = dict(item.split("=", 1) for item in args.map)
     options = Options(entity=args.entity, sheet=args.sheet, mapping=mapping, key=args.key,
                       mode=args.mode, all_or_nothing=args.all_or_nothing, fire=args.fire,
+                      clear_blanks=args.clear_blanks,
                       dry_run=args.dry_run, locale=args.locale)
     job = Job.create(kind="import", entity=args.entity, status="running",
                      filename=Path(args.file).name[:255], options={"cli": True})
@@ -116,6 +117,8 @@ def add_parsers(sub):
     imp.add_argument("--all-or-nothing", action="store_true",
                      help="write nothing unless every row is good")
     imp.add_argument("--fire", action="store_true", help="let automations run for these rows")
+    imp.add_argument("--clear-blanks", action="store_true",
+                     help="a blank cell empties the field (else it leaves the value alone)")
     imp.add_argument("--errors", help="where to write the rejected rows (.xlsx)")
     imp.add_argument("--locale", choices=["en", "ru"], default="en",
                      help="how the file writes numbers and dates (12,900.50 or 12 900,50)")

@@ -92,6 +92,7 @@ class TransferView(BaseView):
                    "key": form.get("key") or None, "mode": form.get("mode", "upsert"),
                    "all_or_nothing": bool(form.get("all_or_nothing")),
                    "fire": bool(form.get("fire")), "dry_run": form.get("run") == "check",
+                   "clear_blanks": bool(form.get("clear_blanks")),
                    "locale": form.get("locale") if form.get("locale") in LANGUAGES
                    else current_locale()}
         if options["mode"] not in MODES:

@@ -42,6 +42,7 @@ class Options:
     mode: str = "upsert"
     all_or_nothing: bool = False
     fire: bool = False  # run automations for the imported rows
+    clear_blanks: bool = False  # a blank cell empties the field (else it leaves it alone)
     dry_run: bool = False
     on_conflict: str = "flag"  # a row changed since its export: flag it, or "mine"
     locale: str | None = None  # how the file writes numbers and dates (the user's by default)
@@ -243,10 +244,16 @@ class RowsPass:
         plain = [(i, n) for i, n in mapped if n not in self.links and n not in ROUND_TRIP]
         special = [(i, n) for i, n in mapped if n in self.links or n in ROUND_TRIP]
         width = max((i + 1 for i, _n in mapped), default=0)
+        clear = self.options.clear_blanks
         rows = []  # (number, row, data, problems, record id, version)
         for number, row in chunk:
             cells = row if len(row) >= width else row + [None] * (width - len(row))
-            data, problems, record_id, version = {n: cells[i] for i, n in plain}, {}, None, None
+            if clear:
+                data = {n: cells[i] for i, n in plain}
+            else:  # a blank cell says nothing: the default, or the value the record has
+                data = {n: c for i, n in plain
+                        if (c := cells[i]) is not None and (type(c) is not str or c.strip())}
+            problems, record_id, version = {}, None, None
             for index, name in special:
                 cell = cells[index]
                 if name == "id":
@@ -254,7 +261,8 @@ class RowsPass:
                 elif name == "_version":
                     version = self.whole_number(cell, "_version", problems)
                 elif blank(cell):
-                    data[name] = cell
+                    if clear:
+                        data[name] = None
                 else:
                     found, message = self.links[name].find(cell)
                     if message:

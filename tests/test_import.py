@@ -12,6 +12,7 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from growbase.catalog import catalog
 from growbase.i18n import in_locale
 from growbase.tables import AutomationRun, Event
+from growbase.transfer.exporter import export
 from growbase.transfer.importer import Options, run_import
 from growbase.transfer.sheets import SheetProblem
 from growbase.transfer.workbooks import write_errors
@@ -134,6 +135,15 @@ def test_a_blank_cell_leaves_the_value_unless_asked_to_clear_it(service, tmp_pat
     assert (cleared.updated, cleared.rejected) == (2, 0)
     after = customers()["+79123456789"]
     assert (after.city, after.notes, after.kind, after.id) == (None, None, None, ivan.id)
+    service.update("customer", ivan.id, {"city": "Тверь"})
+    exported = tmp_path / "export.xlsx"  # an export of ours: every cell came from its record
+    export("customer", exported, columns=["name", "phone", "city"])
+    book = load_workbook(exported)
+    (row,) = [r for r in book.active.iter_rows(min_row=2) if r[1].value == "+7 912 345-67-89"]
+    row[2].value = None  # emptied on purpose
+    book.save(exported)
+    assert run_import(exported, Options(entity="customer")).updated == 1
+    assert customers()["+79123456789"].city is None
 
 
 def test_all_or_nothing_and_dry_run_write_nothing(service, tmp_path):

@@ -118,7 +118,8 @@ def add_parsers(sub):
                      help="write nothing unless every row is good")
     imp.add_argument("--fire", action="store_true", help="let automations run for these rows")
     imp.add_argument("--clear-blanks", action="store_true",
-                     help="a blank cell empties the field (else it leaves the value alone)")
+                     help="a blank cell empties the field (else it leaves the value alone; "
+                          "in an export from here it always empties it)")
     imp.add_argument("--errors", help="where to write the rejected rows (.xlsx)")
     imp.add_argument("--locale", choices=["en", "ru"], default="en",
                      help="how the file writes numbers and dates (12,900.50 or 12 900,50)")

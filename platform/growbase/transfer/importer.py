@@ -42,7 +42,7 @@ class Options:
     mode: str = "upsert"
     all_or_nothing: bool = False
     fire: bool = False  # run automations for the imported rows
-    clear_blanks: bool = False  # a blank cell empties the field (else it leaves it alone)
+    clear_blanks: bool = False  # a blank cell empties the field (an export's always does)
     dry_run: bool = False
     on_conflict: str = "flag"  # a row changed since its export: flag it, or "mine"
     locale: str | None = None  # how the file writes numbers and dates (the user's by default)
@@ -244,7 +244,9 @@ class RowsPass:
         plain = [(i, n) for i, n in mapped if n not in self.links and n not in ROUND_TRIP]
         special = [(i, n) for i, n in mapped if n in self.links or n in ROUND_TRIP]
         width = max((i + 1 for i, _n in mapped), default=0)
-        clear = self.options.clear_blanks
+        # an export of ours (it has the id column) filled every cell from its record: an
+        # empty one there was emptied on purpose
+        clear = self.options.clear_blanks or "id" in self.report.mapping.values()
         rows = []  # (number, row, data, problems, record id, version)
         for number, row in chunk:
             cells = row if len(row) >= width else row + [None] * (width - len(row))

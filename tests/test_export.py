@@ -147,6 +147,32 @@ def test_users_and_links_come_back_as_they_were_exported(service, tmp_path, owne
     assert User.get_by_id(owner.id).full_name == "Olga Owner"  # exported by this name
 
 
+def test_links_to_namesakes_come_back_as_they_were_exported(service, tmp_path):
+    """Two customers called Иван Петров: an order export names both alike, and the orders
+    still come back, each linked as it was; where the link changed since, it is refused."""
+    first, second = (service.create("customer", {"name": "Иван Петров", "phone": phone})
+                     for phone in ("+79123456789", "+79123456780"))
+    orders = {number: service.create("order", {"number": number, "customer": customer.id})
+              for number, customer in (("ORD-00001", first), ("ORD-00002", second),
+                                       ("ORD-00003", first))}
+    export("order", tmp_path / "o.xlsx")
+    book = load_workbook(tmp_path / "o.xlsx")
+    header = [c.value for c in book.active[1]]
+    (edited,) = [row for row in book.active.iter_rows(min_row=2) if row[0].value == "ORD-00002"]
+    edited[header.index("Status")].value = "Confirmed"
+    book.save(tmp_path / "o.xlsx")
+    report = run_import(tmp_path / "o.xlsx", Options(entity="order"))
+    assert (report.updated, report.unchanged, report.rejected) == (1, 2, 0), report.problems
+    model = catalog().entity("order").model
+    assert [model.get(model.number == n).customer for n in ("ORD-00001", "ORD-00002")] == [
+        first.id, second.id]
+    anna = service.create("customer", {"name": "Анна", "phone": "+79123456781"})
+    service.update("order", orders["ORD-00003"].id, {"customer": anna.id})
+    again = run_import(tmp_path / "o.xlsx", Options(entity="order", on_conflict="mine"))
+    (_number, row, problem), = again.problems
+    assert row[0] == "ORD-00003" and "2 records of Customer match" in problem["Customer"]
+
+
 def test_a_plural_excel_cannot_name_a_sheet_with_still_exports(service, tmp_path):
     from growbase.definitions.store import apply_definitions
     apply_definitions([{"entity": "deal", "label": {"en": "Deal"},

@@ -15,10 +15,10 @@ from decimal import Decimal, InvalidOperation
 from itertools import chain, islice
 
 from ..catalog import catalog
-from ..db import MAX_ID, database, matching_rows
+from ..db import MAX_ID, database, fetch, matching_rows
 from ..fields import FieldError
 from ..i18n import gettext as _
-from ..records import Actor, RecordService, SYSTEM
+from ..records import SYSTEM, Actor, RecordService, titles
 from .columns import ROUND_TRIP, apply_choices, auto_map, header_row
 from .exporter import NOTE
 from .links import LinkResolver
@@ -277,6 +277,7 @@ class RowsPass:
                         data.pop(name, None)
                         problems[name] = self.unread[number - 1, index]
             rows.append((number, row, data, problems, record_id, version))
+        self.keep_links_as_they_are(rows, dict((n, i) for i, n in mapped))
         keys = self.keys(rows)
         existing = self.existing(keys)
         items, numbers, early = [], [], {}
@@ -298,6 +299,30 @@ class RowsPass:
             else:
                 kind, detail = next(saved)
             self.count(kind, number, row, detail)
+
+    def keep_links_as_they_are(self, rows, columns):
+        """An export names a linked record by its title, and titles repeat (two customers
+        called Иван Петров): re-imported, such a cell of a known record keeps the link it
+        has when it is that link's title, instead of being refused as ambiguous."""
+        doubtful = {}  # record id -> [(data, problems, field name, cell text)]
+        for _number, row, data, problems, record_id, _version in rows:
+            for name in [n for n in problems if n in self.links and record_id is not None]:
+                text = str(row[columns[name]]).strip()
+                if text in self.links[name].several:
+                    doubtful.setdefault(record_id, []).append((data, problems, name, text))
+        if not doubtful:
+            return
+        names = sorted({name for items in doubtful.values() for _d, _p, name, _t in items})
+        current = {row.id: row for row in fetch(self.entity.model, list(doubtful), ("id", *names))}
+        shown = {name: titles(self.links[name].target,
+                              [getattr(row, name) for row in current.values()]) for name in names}
+        for record_id, items in doubtful.items():
+            linked = current.get(record_id)
+            for data, problems, name, text in items:
+                now = getattr(linked, name) if linked is not None else None
+                if now is not None and shown[name].get(now) == text:
+                    data[name] = now
+                    del problems[name]
 
     def count(self, kind, number, row, detail):
         self.report.total += 1

@@ -17,6 +17,7 @@ class LinkResolver:
         self.target = field.type.target(field)
         self.known = {}  # cell text -> (id, None) or (None, message)
         self.cells = {}  # cell as read -> what find() answered
+        self.several = set()  # texts that name more than one record
         titled = re.findall(r"{(\w+)}", self.target.title_template)
         self.keys = [f for f in self.target.active_fields
                      if f.get("unique") or (len(titled) == 1 and f.name == titled[0])]
@@ -52,6 +53,7 @@ class LinkResolver:
         if not ids:
             return None, _("No %(entity)s \"%(text)s\"; write its number or a unique field (%(keys)s).",
                            entity=label, text=text, keys=", ".join(k.label() for k in self.keys) or "#")
+        self.several.add(text)
         return None, _("%(n)s records of %(entity)s match \"%(text)s\"; write the number (#id) or "
                        "a unique field instead.", n=len(ids), entity=label, text=text)
 

@@ -204,6 +204,20 @@ def test_columns_match_a_label_written_as_plain_text(store, tmp_path):
     assert report.created == 1 and report.mapping == {0: "name", 1: "mobile"}
 
 
+def test_another_systems_id_column_does_not_pick_records_to_overwrite(service, tmp_path):
+    """A first migration: the old CRM's export has its own ID column, 1, 2, 3 ..."""
+    ours = service.create("customer", {"name": "Иван", "phone": "+79123456789"})
+    path = xlsx(tmp_path / "crm.xlsx", [["ID", "Name", "Phone"], [ours.id, "Анна", "+79123456780"]])
+    report = run_import(path, Options(entity="customer"))
+    assert report.created == 1 and 0 not in report.mapping
+    assert any("record numbers are read only from a file exported from here" in n
+               for n in report.notes)
+    assert customers()["+79123456789"].name == "Иван"  # not overwritten by Анна
+    chosen = run_import(xlsx(tmp_path / "ours.xlsx", [["ID", "City"], [ours.id, "Тверь"]]),
+                        Options(entity="customer", mapping={"ID": "id", "City": "city"}))
+    assert chosen.updated == 1 and customers()["+79123456789"].city == "Тверь"  # on purpose
+
+
 def test_a_chosen_mapping_is_remembered(service, tmp_path):
     path = xlsx(tmp_path / "c.xlsx", [["ФИО", "Мобильный", "Комментарий"],
                                       ["Иван", "+79123456789", "звонить вечером"]])

@@ -46,12 +46,19 @@ def auto_map(entity, header, remembered=None):
     known = names_of(entity)
     remembered = {normal(k): v for k, v in (remembered or {}).items()}
     mapping, notes, taken = {}, [], {}
+    # record numbers come from our own exports, which carry _version beside id; another
+    # system's "ID" column must not pick our records to overwrite
+    exported = normal("_version") in {normal(title) for title in header if title is not None}
     for index, title in enumerate(header):
         if title is None:
             continue
         key = normal(title)
         name = remembered.get(key, known.get(key))
-        if name == "" or name is None:
+        if name == "id" and not exported:
+            notes.append(_("Column \"%(column)s\" is not imported: record numbers are read "
+                           "only from a file exported from here. Choose the id field for it "
+                           "if these are this system's numbers.", column=title))
+        elif name == "" or name is None:
             notes.append(_("Column \"%(column)s\" is not imported: no field is called that.",
                            column=title))
         elif name in taken:

@@ -277,7 +277,7 @@ class RowsPass:
                         data.pop(name, None)
                         problems[name] = self.unread[number - 1, index]
             rows.append((number, row, data, problems, record_id, version))
-        self.keep_links_as_they_are(rows, dict((n, i) for i, n in mapped))
+        self.keep_links_as_they_are(rows, {name: index for index, name in mapped})
         keys = self.keys(rows)
         existing = self.existing(keys)
         items, numbers, early = [], [], {}

@@ -218,6 +218,15 @@ def test_another_systems_id_column_does_not_pick_records_to_overwrite(service, t
     assert chosen.updated == 1 and customers()["+79123456789"].city == "Тверь"  # on purpose
 
 
+def test_a_file_whose_columns_match_no_field_says_so(service, tmp_path):
+    path = xlsx(tmp_path / "c.xlsx", [["Клиент", "Тел."], ["Иван", "+79123456789"]])
+    for mode in ("upsert", "insert"):
+        with pytest.raises(SheetProblem, match="No column of the file matches a field of "
+                                               "Customer. Name the columns as the fields are "
+                                               "labelled \\(Name, Phone, Email, City\\)"):
+            run_import(path, Options(entity="customer", mode=mode))
+
+
 def test_a_chosen_mapping_is_remembered(service, tmp_path):
     path = xlsx(tmp_path / "c.xlsx", [["ФИО", "Мобильный", "Комментарий"],
                                       ["Иван", "+79123456789", "звонить вечером"]])

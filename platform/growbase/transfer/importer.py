@@ -142,6 +142,11 @@ def _run_import(path, options, actor, filename, progress, conclude):
         report.mapping = apply_choices(entity, header, options.mapping)
     else:
         report.mapping, report.notes = auto_map(entity, header, remembered_mapping(entity.name))
+    if not report.mapping:
+        raise SheetProblem(_("No column of the file matches a field of %(entity)s. Name the "
+                             "columns as the fields are labelled (%(labels)s), or match them "
+                             "by hand.", entity=entity.label(), labels=", ".join(
+                                 f.label() for f in entity.active_fields[:4])))
     check_key(entity, options, report.mapping)
     data_rows = ((number, row) for number, row in
                  enumerate(chain(head[index + 1:], rows), start=index + 2)

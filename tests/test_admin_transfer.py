@@ -159,3 +159,24 @@ def test_uploads_up_to_the_spreadsheet_limit_pass_and_bigger_ones_say_so(client,
                           content_type="multipart/form-data",
                           data={"csrf_token": csrf_token(form), "file": (io.BytesIO(rows), "big.csv")})
     assert "The file is larger than 1 MB; split it into parts." in refused.get_data(as_text=True)
+
+
+def test_files_of_old_jobs_are_removed_and_their_pages_say_so(client, service, owner):
+    """Uploads and exports are up to 100 MB each and every nightly backup holds them."""
+    from datetime import timedelta
+    from pathlib import Path
+    from growbase.tables import utcnow
+    old_export, recent = (jobs.new_export(owner, catalog().entity("customer"), {}, "csv")
+                          for _ in range(2))
+    run_queued_jobs()
+    draft = jobs.upload(owner, "customer", xlsx_bytes([["Name"], ["Анна"]]), "c.xlsx")
+    weeks_ago = utcnow() - timedelta(days=20)
+    Job.update(finished_at=weeks_ago).where(Job.id == old_export.id).execute()
+    Job.update(created_at=weeks_ago).where(Job.id == draft.id).execute()
+    kept = Path(Job.get_by_id(recent.id).output)
+    jobs.remove_old_files(14)
+    assert not jobs.input_path(draft).exists() and kept.exists()
+    assert Job.get_by_id(old_export.id).output == ""
+    gone = client.get(f"/admin/transfer/job/{old_export.id}/file", follow_redirects=True)
+    assert "This job&#39;s file is no longer kept" in gone.get_data(as_text=True)
+    assert "removed after 14 days" in page(client, f"/admin/transfer/job/{draft.id}/")

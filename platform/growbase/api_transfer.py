@@ -6,6 +6,8 @@ multipart form) and `POST /api/<entity>/export` (JSON options) answer 202 with t
 rejected rows. A program sees only the jobs of its own user (the owner: all).
 """
 
+from pathlib import Path
+
 from flask import jsonify, request, send_file
 from flask_login import current_user
 
@@ -109,4 +111,6 @@ def job_file(job_id):
     job = own_job(job_id)
     if not job.output:
         refuse(404, file=_("This job has no file (yet)."))
+    if not Path(job.output).exists():
+        refuse(404, file=_("This job's file is no longer kept; run the job again."))
     return send_file(job.output, as_attachment=True)

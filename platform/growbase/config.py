@@ -17,6 +17,7 @@ class Settings:
     secret_key: str
     demo: bool
     backup_days: int = 14  # nightly backups kept
+    job_days: int = 14  # an import's or export's files kept after it ended
     https: bool = False  # served over HTTPS (behind a proxy): cookies only travel encrypted
 
     @property
@@ -52,6 +53,7 @@ def load_settings(**overrides) -> Settings:
         huey_url=os.environ.get("HUEY_URL", f"sqlite:///{data_dir / 'huey.db'}"),
         demo=os.environ.get("GROWBASE_DEMO", "1") not in ("0", "false", "no"),
         backup_days=int(os.environ.get("GROWBASE_BACKUP_DAYS", "14")),
+        job_days=int(os.environ.get("GROWBASE_JOB_DAYS", "14")),
         https=os.environ.get("GROWBASE_HTTPS", "0") in ("1", "true", "yes"),
     )
     values.update(overrides)

@@ -167,9 +167,12 @@ def enqueue(event_id):
 
 @huey.periodic_task(crontab(hour="2", minute="30"))
 def nightly_backup():
-    """A backup each night into data/backups, keeping GROWBASE_BACKUP_DAYS days of them."""
+    """A backup each night into data/backups, keeping GROWBASE_BACKUP_DAYS days of them,
+    after the files of jobs older than GROWBASE_JOB_DAYS are removed (backups hold them)."""
     from .backups import make, prune
+    from .transfer.jobs import remove_old_files
     settings = load_settings()
+    remove_old_files(settings.job_days)
     make(settings)
     prune(settings, settings.backup_days)
 

@@ -2,6 +2,7 @@
 download the result. The work itself runs in the worker (transfer.jobs)."""
 
 import shutil
+from pathlib import Path
 from decimal import Decimal
 
 from flask import abort, flash, jsonify, redirect, request, send_file, url_for
@@ -131,8 +132,9 @@ class TransferView(BaseView):
     @expose("/job/<int:job_id>/file")
     def download(self, job_id):
         job = own_job(job_id)
-        if not job.output:
-            abort(404)
+        if not job.output or not Path(job.output).exists():
+            flash(_("This job's file is no longer kept; run the job again."), "error")
+            return redirect(url_for(".job", job_id=job.id))
         return send_file(job.output, as_attachment=True)
 
     @expose("/template/<entity>")

@@ -5,10 +5,10 @@ import shutil
 import time
 import uuid
 from dataclasses import asdict
-from datetime import timezone
+from datetime import timedelta, timezone
 from pathlib import Path
 
-from peewee import OperationalError
+from peewee import OperationalError, fn
 
 from ..catalog import catalog
 from ..config import load_settings
@@ -113,6 +113,23 @@ def stalled():
             finish(job.id, status="failed", error=_(
                 "The worker stopped while this job was running, so nothing of it was kept. "
                 "Start it again."))
+
+
+def remove_old_files(days):
+    """Remove the uploads, error files and exports of jobs that ended (or were left as
+    drafts) more than `days` ago: they are up to 100 MB each, and every backup holds them.
+    The jobs stay listed, without their files."""
+    cutoff = utcnow() - timedelta(days=days)
+    old = Job.select().where(fn.COALESCE(Job.finished_at, Job.created_at) < cutoff,
+                             Job.status.in_(("done", "failed", "draft")))
+    for job in old:
+        shutil.rmtree(Path(load_settings().data_dir) / "jobs" / str(job.id), ignore_errors=True)
+        if job.status == "draft":
+            Job.update(status="failed", error=_("The uploaded file was removed after %(n)s days; "
+                                                "upload it again.", n=days)).where(
+                Job.id == job.id).execute()
+        elif job.output:
+            Job.update(output="").where(Job.id == job.id).execute()
 
 
 def finish(job_id, **outcome):

@@ -119,11 +119,11 @@ def remove_old_files(days):
     """Remove the uploads, error files and exports of jobs that ended (or were left as
     drafts) more than `days` ago: they are up to 100 MB each, and every backup holds them.
     The jobs stay listed, without their files."""
-    cutoff = utcnow() - timedelta(days=days)
+    cutoff, files = utcnow() - timedelta(days=days), Path(load_settings().data_dir) / "jobs"
     old = Job.select().where(fn.COALESCE(Job.finished_at, Job.created_at) < cutoff,
                              Job.status.in_(("done", "failed", "draft")))
     for job in old:
-        shutil.rmtree(Path(load_settings().data_dir) / "jobs" / str(job.id), ignore_errors=True)
+        shutil.rmtree(files / str(job.id), ignore_errors=True)
         if job.status == "draft":
             Job.update(status="failed", error=_("The uploaded file was removed after %(n)s days; "
                                                 "upload it again.", n=days)).where(

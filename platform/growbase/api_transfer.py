@@ -23,7 +23,7 @@ from .transfer.importer import MODES
 FLAGS = ("all_or_nothing", "fire", "dry_run", "clear_blanks")
 EXPORT_OPTIONS = {"condition": (dict, '{"field": "status", "eq": "new"}'), "search": (str, '"Иван"'),
                   "sort": (str, '"-amount,number"'), "columns": (list, '["number", "amount"]'),
-                  "locale": (str, '"ru"')}
+                  "locale": (str, '"en" or "ru"')}
 TEXTS = ("key", "mode", "sheet", "locale")
 YES, NO = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
 
@@ -87,8 +87,7 @@ def export_file(name):
         if options.get(key) is not None and not isinstance(options[key], kind):
             refuse(400, **{key: _("Send it like %(example)s.", example=example)})
     if options.get("locale") and options["locale"] not in LANGUAGES:
-        refuse(400, locale=_("Send it like %(example)s.", example=" or ".join(
-            f'"{code}"' for code in LANGUAGES)))
+        refuse(400, locale=_("Send it like %(example)s.", example=EXPORT_OPTIONS["locale"][1]))
     try:  # a bad filter, sort or column is answered now, not by a failed job later
         matching(entity, options.get("condition"), options.get("search"), options.get("sort"))
         columns_of(entity, options.get("columns"))

@@ -23,11 +23,13 @@ def undo_import(job_id, actor):
     mine = Audit.source.startswith(import_source(job_id)) & (Audit.entity == entity.name)
     done = {"deleted": 0, "restored": 0, "left": []}
     with database.atomic():
-        updates = []
-        for entry in Audit.select().where(mine & (Audit.action == "update")):
-            found = fetch(entity.model, [entry.record_id])
-            if found:  # else deleted since
-                updates += taken_back(entity, entry, found[0], done)
+        updates, changed = [], list(Audit.select().where(mine & (Audit.action == "update")))
+        for start in range(0, len(changed), 500):
+            part = changed[start:start + 500]
+            rows = {row.id: row for row in fetch(entity.model, [e.record_id for e in part])}
+            for entry in part:
+                if entry.record_id in rows:  # else deleted since
+                    updates += taken_back(entity, entry, rows[entry.record_id], done)
         # links the import changed are put back first: what it created may then go
         for item, (kind, outcome) in zip(updates, service.save_batch(entity.name, updates)):
             if kind == "rejected":

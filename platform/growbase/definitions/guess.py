@@ -9,13 +9,13 @@ choices); otherwise the column stays text.
 import datetime as dt
 import re
 from decimal import Decimal
-from itertools import islice
 
 from email_validator import EmailNotValidError, validate_email
 
 from ..fields import FieldError, field_types
 from ..i18n import gettext as _
-from ..transfer.sheets import Book, SheetProblem, blank
+from ..transfer import peek
+from ..transfer.sheets import SheetProblem, blank
 
 SAMPLE = 500
 MAX_CHOICES = 12
@@ -93,8 +93,8 @@ def guess_type(label, values):
 
 def guess_entity(path, filename=None):
     """{"header", "fields": [field specs], "rows": sample size} of a file's first sheet."""
-    book = Book(path, filename)
-    rows = [row for row in islice(book.rows(), SAMPLE + 20) if not all(blank(c) for c in row)]
+    rows = [row for row in peek.head(path, filename, rows=SAMPLE + 20)[1]
+            if not all(blank(c) for c in row)]
     if not rows:
         raise SheetProblem(_("The sheet is empty: put a header row and some rows in it."))
     header, body = rows[0], rows[1:SAMPLE + 1]

@@ -21,6 +21,7 @@ from ..i18n import gettext as _
 from ..records import SYSTEM, Actor, RecordService, titles
 from .columns import ROUND_TRIP, apply_choices, auto_map, header_row
 from .exporter import NOTE
+from . import peek
 from .links import LinkResolver
 from .sheets import Book, SheetProblem, as_typed, blank
 
@@ -186,12 +187,11 @@ def preview(path, entity_name, filename=None, sheet=None, rows_shown=5):
     """What the mapping page shows: sheets, header, the suggested mapping and notes,
     and the first rows as they are in the file."""
     entity = catalog().entity(entity_name)
-    book = Book(path, filename)
-    head = list(islice(book.rows(sheet), 20 + rows_shown))
+    sheets, head = peek.head(path, filename, sheet, 20 + rows_shown)
     index, header = header_row(head, entity)
     mapping, notes = auto_map(entity, header, remembered_mapping(entity.name))
     sample = [[as_typed(c) for c in row] for row in head[index + 1:] if data_row(row)][:rows_shown]
-    return {"sheets": book.sheets, "sheet": sheet or book.sheets[0], "header": header,
+    return {"sheets": sheets, "sheet": sheet or sheets[0], "header": header,
             "mapping": mapping, "notes": notes, "sample": sample}
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from ..i18n import gettext as _
+from .extent import MAX_COLUMNS, SheetProblem, column_index, ods_extents, xls_extents, xlsx_extent
 
 ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?'
                         rb'<v>([^<]*)</v>')
@@ -40,18 +41,6 @@ SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
 BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
         (codecs.BOM_UTF16_BE, "utf-16"))
 csv.field_size_limit(MAX_BYTES)  # one long cell is the text field's to refuse, with a message
-
-
-class SheetProblem(ValueError):
-    """The file cannot be read as a table; the message says why and what to do."""
-
-
-def column_index(letters):
-    """"A" -> 0, "AB" -> 27."""
-    index = 0
-    for letter in letters:
-        index = index * 26 + ord(letter) - 64
-    return index - 1
 
 
 def unquoted(text):
@@ -92,7 +81,7 @@ class Book:
         if self.kind == "sheet" and suffix not in SPREADSHEETS:
             raise SheetProblem(_("%(name)s is not a spreadsheet; upload an .xlsx, .ods or .csv "
                                  "file.", name=self.name))
-        self._loaded = {}
+        self._loaded, self._extents = {}, {}
         self.sheets = ["CSV"] if self.kind == "csv" else self._open_workbook()
 
     def _check_unpacked(self):
@@ -121,6 +110,13 @@ class Book:
             # Excel keeps a password-protected .xlsx inside an OLE2 container
             raise SheetProblem(_("The file is protected with a password; save a copy without "
                                  "one and upload that."))
+        # calamine reads every sheet of these when it opens them: each is measured first
+        if ole:
+            self._extents = xls_extents(self.path)
+        elif Path(self.name).suffix.lower() == ".ods" and zipfile.is_zipfile(self.path):
+            self._extents = ods_extents(self.path)
+        for sheet, found in self._extents.items():
+            found.check(sheet, streamable=False)
         try:
             self.workbook = python_calamine.CalamineWorkbook.from_path(str(self.path))
         except python_calamine.PasswordError:
@@ -147,9 +143,23 @@ class Book:
                                  sheet=sheet, names=", ".join(self.sheets)))
         if self.kind == "csv":
             return self._csv_rows()
-        if self._sheet_xml_size(sheet) > STREAM_ABOVE:
+        if self._streamed(sheet):
             return self._streamed_rows(sheet)
         return self._calamine_rows(self._sheet(sheet))
+
+    def extent(self, sheet):
+        """How far the sheet's cells reach, found without loading it; a sheet no reader
+        should load is refused (SheetProblem)."""
+        if sheet not in self._extents and sheet in self._parts:
+            with zipfile.ZipFile(self.path) as archive:
+                self._extents[sheet] = xlsx_extent(archive, self._parts[sheet])
+            self._extents[sheet].check(sheet, streamable=True)
+        return self._extents.get(sheet)  # None: laid out some other way, calamine judges
+
+    def _streamed(self, sheet):
+        """Read with openpyxl's flat reader: a big sheet, or one whose grid would not fit."""
+        found = self.extent(sheet)
+        return sheet in self._parts and (found.size > STREAM_ABOVE or not found.gridded)
 
     def _sheet(self, sheet):
         """calamine's copy of a sheet, loaded once (it holds every cell in memory)."""
@@ -285,30 +295,16 @@ class Book:
                 for piece in iter(lambda: raw.read(2**20), b""):
                     lines, last = lines + piece.count(b"\n"), piece[-1:]
             return lines + (last != b"\n")  # the last line may have no line end
-        if self._sheet_xml_size(sheet) > STREAM_ABOVE:
-            from openpyxl import load_workbook
-            book = load_workbook(self.path, read_only=True)
-            try:
-                return book[sheet].max_row or 0
-            finally:
-                book.close()
-        return self._sheet(sheet).height
-
-    def _sheet_xml_size(self, sheet):
-        part = self._parts.get(sheet)
-        if part is None:
-            return 0
-        with zipfile.ZipFile(self.path) as archive:
-            try:
-                return archive.getinfo(part).file_size
-            except KeyError:
-                return 0
+        found = self.extent(sheet)
+        return found.rows if found is not None else self._sheet(sheet).height
 
     def _streamed_rows(self, sheet):
         from openpyxl import load_workbook
         book = load_workbook(self.path, read_only=True, data_only=True)
         try:
-            for row in book[sheet].iter_rows(values_only=True):
+            cells = book[sheet]
+            cells.reset_dimensions()  # a row is as wide as its cells, not as <dimension> says
+            for row in cells.iter_rows(values_only=True):
                 yield [None if value == "" else value for value in row]
         finally:
             book.close()
@@ -326,6 +322,13 @@ class Book:
             reader = csv.reader((line.replace("\x00", "") for line in stream), dialect)
             try:
                 for row in reader:
+                    if len(row) > MAX_COLUMNS:
+                        raise SheetProblem(_(
+                            "Line %(line)s of %(name)s has %(count)s columns; a table to import "
+                            "has at most %(max)s. Check that the file is a table (one record "
+                            "a line), or delete the extra columns.", line=reader.line_num,
+                            name=self.name, count=len(row),
+                            max=MAX_COLUMNS))
                     yield [None if blank(value) else unquoted(value.strip()) for value in row]
             except csv.Error:
                 raise SheetProblem(_("Line %(line)s of %(name)s could not be read as CSV; open "

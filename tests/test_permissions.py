@@ -252,3 +252,51 @@ def test_records_of_my_branch(app, world, shop, service):
     spec["permissions"]["manager"]["rows"] = {"field": "branch", "eq": {"my": "city"}}
     with pytest.raises(Exception, match="known of a user"):
         apply_definitions([spec], author="test")
+
+
+def test_no_door_tells_logistics_a_hidden_value(world, shop):
+    """Conflicts, refusals, counts, lookups and templates carry record values too: as
+    logistics (amount and purchase price hidden), no reply holds either value."""
+    from growbase.definitions.store import apply_definitions
+    spec = json.loads((ROOT / "schemas" / "order.json").read_text())
+    spec["permissions"]["logistics"]["can"].append("delete")  # to reach the delete conflict
+    apply_definitions([spec], author="test")
+    owner, lena = world["api"]["owner"], world["api"]["lena"]
+    order = world["orders"]["anna"]
+    version = lena.get(f"/api/order/{order}").get_json()["_version"]
+    owner.patch(f"/api/order/{order}", json={"amount": "98765.43", "comment": "seen by all"})
+    product = owner.get("/api/product").get_json()["items"][0]
+    owner.patch(f"/api/product/{product['id']}", json={"purchase_price": "35791"})
+    cursor = lena.get("/api/order/changes").get_json()["cursor"]
+    owner.post("/api/order", json={"number": "ORD-00011", "customer": shop.id})  # lena's? no
+    owner.post("/api/order", json={"number": "ORD-00012", "customer": shop.id,
+                                   "status": "confirmed"})  # lena's: confirmed
+    replies = [
+        lena.patch(f"/api/order/{order}", json={"amount": "1", "_version": version}),
+        lena.patch(f"/api/order/{order}", json={"comment": "mine", "_version": version}),
+        lena.post("/api/order/batch", json={"items": [
+            {"id": order, "_version": version, "data": {"amount": "1", "comment": "x"}}]}),
+        lena.delete(f"/api/order/{order}?_version=0"),
+        lena.post("/api/order/delete", json={"items": [{"id": order, "_version": 0}]}),
+        lena.get(f"/api/order/changes?after={cursor}&ids={order}"),
+        lena.get(f"/api/order/{order}"),
+        lena.get("/api/order/groups?by=status"),
+        lena.get("/api/order/lookup/customer?q=Иван"),
+        lena.get("/api/product"),
+        lena.get(f"/api/product/{product['id']}"),
+        lena.patch(f"/api/product/{product['id']}", json={"purchase_price": "1",
+                                                          "_version": 0}),
+    ]
+    for reply in replies:
+        text = reply.get_data(as_text=True)
+        assert "98765" not in text and "98 765" not in text and "35791" not in text, text
+    conflict = replies[1].get_json()
+    assert replies[1].status_code == 409 and conflict["conflict"]["comment"]["theirs"] == \
+        "seen by all" and "amount" not in conflict["conflict"]
+    assert replies[3].status_code == 409 and "amount" not in replies[3].get_json()["conflict"]
+    assert replies[5].get_json()["created"] == 1  # ORD-00012 only: the new one is not lena's
+    client = world["app"].test_client()
+    log_in(client, "anna", "anna-password")  # a manager may import orders, product price hidden
+    template = load_workbook(io.BytesIO(client.get("/admin/transfer/template/product").data))
+    labels = [c.value for c in next(template.worksheets[0].iter_rows(max_row=1))]
+    assert "Name" in labels and "Purchase price" not in labels

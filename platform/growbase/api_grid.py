@@ -171,9 +171,11 @@ def changes(name):
         touched[record_id] = action
     wanted = [i for i in touched if i in shown]
     records = rows_json(entity, wanted)
+    created = [i for i, action in touched.items() if action == "create"]
     return jsonify(cursor=latest, records=list(records.values()),
                    deleted=[i for i in wanted if touched[i] == "delete" and i not in records],
-                   created=sum(1 for a in touched.values() if a == "create"))
+                   created=matching(entity).where(entity.model.id.in_(created)).order_by()
+                   .count() if created else 0)  # only those among the role's rows
 
 
 @bp.get("/<name>/lookup/<field_name>")
@@ -181,7 +183,7 @@ def lookup(name, field_name):
     """Records (or users) a link field may point at, matching what is typed."""
     entity = entity_or_404(name)
     field = entity.by_name.get(field_name)
-    if field is None or not field.type.references:
+    if field is None or not field.type.references or not readable(entity).shows(field_name):
         refuse(404, field=_("There is no link field \"%(name)s\".", name=field_name))
     return jsonify(items=[{"id": i, "title": t} for i, t in
                           field.type.lookup(field, request.args.get("q", ""), 0, 20)])

@@ -45,7 +45,9 @@ class Conflict(RecordError):
         self.version = version
         names = ", ".join(fields)
         super().__init__(_("Someone else changed %(names)s after you opened this record. "
-                           "Reload it, or keep your values and save again.", names=names))
+                           "Reload it, or keep your values and save again.", names=names)
+                         if names else _("Someone else changed this record after you opened "
+                                         "it. Reload it, and do it again."))
 
 
 class NotFound(RecordError):
@@ -636,13 +638,16 @@ class RecordService:
                                     for name in unique} or {"_record": _("Could not save.")})
 
     def changed_since(self, entity, row, version):
-        changes = {}
+        """{field: {"theirs", "by", "at"}} changed after `version`, only the fields the
+        actor may see: a conflict reply must not tell a hidden value."""
+        changes, rights = {}, self.rights(entity)
         for audit in (Audit.select().where((Audit.entity == entity.name) &
                                            (Audit.record_id == row.id) &
                                            (Audit.record_version > version)).order_by(Audit.id)):
             for name, (_old, new) in audit.changes.items():
-                changes[name] = {"theirs": new, "by": audit.username,
-                                 "at": audit.at.isoformat(timespec="seconds")}
+                if rights.shows(name):
+                    changes[name] = {"theirs": new, "by": audit.username,
+                                     "at": audit.at.isoformat(timespec="seconds")}
         return changes
 
     def _check_conflict(self, entity, row, version, changed, values, current):

@@ -141,7 +141,7 @@ class TransferView(BaseView):
     def template(self, entity):
         from ..transfer.exporter import template
         entity = entity_or_404(entity)
-        path = jobs.folder("templates") / f"{entity.name}-{current_locale()}.xlsx"
+        path = jobs.folder("templates") / f"{entity.name}-{current_user.role}-{current_locale()}.xlsx"
         template(entity.name, path, current_locale())
         return send_file(path, as_attachment=True,
                          download_name=f"{entity.plural(current_locale())}.xlsx")

@@ -244,8 +244,9 @@ def text(sheet, row, column, value):
 
 
 def template(entity_name, path, locale="en"):
-    """An empty sheet to fill in: field labels, a notes row saying how to write each
-    (required ones marked), and drop-down lists for choices, stages and yes/no."""
+    """An empty sheet to fill in: the labels of the fields the acting role may fill, a notes
+    row saying how to write each (required ones marked), and drop-down lists for choices,
+    stages and yes/no."""
     with in_locale(locale):
         return _template(entity_name, path, locale)
 
@@ -254,7 +255,9 @@ def _template(entity_name, path, locale):
     from openpyxl.comments import Comment
     from openpyxl.worksheet.datavalidation import DataValidation
     entity = catalog().entity(entity_name)
-    fields = [f for f in entity.active_fields if not f.get("hidden") and not f.get("read_only")]
+    rights = access(entity)  # the columns the acting role may fill in
+    fields = [f for f in entity.active_fields if not f.get("hidden") and not f.get("read_only")
+              and rights.shows(f.name) and f.name not in rights.read_only]
     book = Workbook()
     sheet = book.active
     sheet.title = sheet_title(entity.plural(locale))

@@ -44,7 +44,20 @@ def healthz():
         return jsonify(status="error", database=f"error: {exc.__class__.__name__}"), 503
     worker = "unknown" if beat is None else (
         "ok" if utcnow() - beat.at < WORKER_FRESH else "stale")
-    return jsonify(status="ok", database="ok", worker=worker, config_version=version)
+    queue = queue_state()
+    return jsonify(status="ok" if queue == "ok" else "degraded", database="ok", worker=worker,
+                   queue=queue, config_version=version)
+
+
+def queue_state():
+    """"ok", or why the worker's queue cannot be reached: saves still commit, and their
+    automations run once it is back (the sweep queues what waited)."""
+    from .worker import huey
+    try:
+        huey.storage.queue_size()
+    except Exception as exc:
+        return f"unreachable: {exc.__class__.__name__}"
+    return "ok"
 
 
 def api_http_error(exc):

@@ -1,5 +1,6 @@
 """Database binding: one proxy every model uses, SQLite (WAL) by default, PostgreSQL by URL."""
 
+import logging
 import re
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -24,6 +25,25 @@ SQLITE_PRAGMAS = {
     "foreign_keys": 1,
     "cache_size": -32000,
 }
+
+
+log = logging.getLogger(__name__)
+
+
+def after_commit(call, what):
+    """Run `call` once the transaction commits.
+
+    WARNING: what fails there (the queue unreachable: Redis down, a full disk) must not
+    turn a committed write into an error reply: clients retry, and the write happens
+    twice. It is logged; the worker's sweep finds what `call` would have queued (events
+    and messages wait in their tables), so nothing is lost."""
+    def guarded():
+        try:
+            call()
+        except Exception as exc:
+            log.warning("committed, but could not queue %s (%s: %s); the sweep will", what,
+                        exc.__class__.__name__, exc)
+    database.after_commit(guarded)
 
 
 def busy(exc):

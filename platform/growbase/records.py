@@ -16,8 +16,8 @@ from peewee import IntegrityError, fn
 
 from .catalog import catalog
 from .conditions import evaluate, fields_in
-from .db import (database, existing_values, fetch, insert_returning, insert_row, insert_rows,
-                 row_exists, update_row)
+from .db import (after_commit, database, existing_values, fetch, insert_returning, insert_row,
+                 insert_rows, row_exists, update_row)
 from .fields import FieldError
 from .i18n import current_locale
 from .i18n import gettext as _
@@ -145,7 +145,7 @@ def announce(event_id):
             _announcing.transaction = _announcing.ids = None
         for listener in listeners:
             listener(ids[0] if len(ids) == 1 else None)
-    database.after_commit(call)
+    after_commit(call, f"event {ids[0] if len(ids) == 1 else 'batch'}")
 
 
 def write_trail(trail):

@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from huey import RedisHuey, SqliteHuey, crontab
+from redis import ConnectionPool
 
 from .config import load_settings
 from .db import database, is_postgres, open_database
@@ -24,7 +25,9 @@ CONSUMER_OPTIONS = dict(workers=2, worker_type="thread", initial_delay=0.05, bac
 
 def build_huey(url):
     if url.startswith("redis://"):
-        return RedisHuey("growbase", url=url)
+        # a Redis that hangs must not hang every save: the write commits, the sweep queues
+        return RedisHuey("growbase", connection_pool=ConnectionPool.from_url(
+            url, socket_timeout=5, socket_connect_timeout=2))
     path = Path(url.removeprefix("sqlite:///"))
     path.parent.mkdir(parents=True, exist_ok=True)
     return SqliteHuey("growbase", filename=str(path))

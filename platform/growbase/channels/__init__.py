@@ -10,7 +10,7 @@ marked `unknown` for a person to check: better than a second SMS behind their ba
 
 from datetime import timedelta
 
-from ..db import database, insert_row, update_by_id
+from ..db import after_commit, database, insert_row, update_by_id
 from ..i18n import gettext as _
 from ..tables import Outbox, utcnow
 from . import adapters, limits
@@ -52,7 +52,7 @@ def announce(message_id, delay=0):
     def call():
         for listener in queued_listeners:
             listener(message_id, delay)
-    database.after_commit(call)
+    after_commit(call, f"message {message_id}")
 
 
 def deliver(message_id):

@@ -203,7 +203,12 @@ def start(job, options):
     """Queue a draft (or a new export) for the worker."""
     from ..worker import run_transfer_job
     Job.update(status="queued", options=options).where(Job.id == job.id).execute()
-    run_transfer_job(job.id)
+    try:
+        run_transfer_job(job.id)
+    except Exception as exc:  # the queue unreachable: said on the job, not a 500 that hides it
+        finish(job.id, status="failed", error=_(
+            "The worker's queue could not be reached (%(error)s); start the job again in a "
+            "minute.", error=exc.__class__.__name__))
 
 
 def new_export(user, entity, options, fmt):

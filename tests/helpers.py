@@ -121,10 +121,12 @@ def csrf_token(html):
     return found.group(1)
 
 
-def log_in(client, username, password):
+def log_in(client, username, password, address="127.0.0.1", headers=None):
+    """Post the login form as a browser at `address` would (through `headers`' proxy)."""
     page = client.get("/login").get_data(as_text=True)
     return client.post("/login", data={"username": username, "password": password,
-                                       "csrf_token": csrf_token(page)})
+                                       "csrf_token": csrf_token(page)},
+                       environ_base={"REMOTE_ADDR": address}, headers=headers or {})
 
 
 def run_pending():
@@ -137,7 +139,8 @@ def run_pending():
 
 class Receiver:
     """A real HTTP server on 127.0.0.1 standing in for an SMS gateway or a webhook
-    receiver: it records every request and answers with the replies queued for it."""
+    receiver: it records every request and answers with the replies queued for it
+    ((status, JSON body) or (status, JSON body, {header: value}))."""
 
     def __init__(self):
         import json
@@ -151,9 +154,11 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 receiver.requests.append({"path": self.path, "headers": dict(self.headers),
                                           "body": body})
-                status, reply = receiver.replies.pop(0) if receiver.replies else (200, {})
+                status, reply, *more = receiver.replies.pop(0) if receiver.replies else (200, {})
                 data = json.dumps(reply).encode()
                 self.send_response(status)
+                for name, value in (more[0] if more else {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()

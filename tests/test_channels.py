@@ -149,6 +149,7 @@ def test_email_goes_by_smtp_with_text_and_escaped_html(shop, service, smtp):
 def test_webhook_is_signed_and_carries_the_change(shop, service, monkeypatch):
     receiver = Receiver()
     monkeypatch.setenv("GROWBASE_WEBHOOK_SECRET", "whsec")
+    monkeypatch.setenv("GROWBASE_WEBHOOK_ALLOW", "127.0.0.1")  # the operator's own receiver
     apply_rules([{"key": "to_erp", "name": "To the ERP", "entity": "order",
                   "when": {"status_changed": {}},
                   "then": [{"call_webhook": {"url": receiver.url + "/hooks/orders"}}]}])
@@ -168,6 +169,46 @@ def test_webhook_is_signed_and_carries_the_change(shop, service, monkeypatch):
     assert payload["rule"] == "to_erp" and payload["record_id"] == order.id
     assert payload["record"]["status"] == "confirmed" and payload["before"] == {"status": "new"}
     assert payload["changed"] == ["status"]
+    receiver.close()
+
+
+def test_webhooks_stay_out_of_the_machine_and_its_network(shop, service, monkeypatch):
+    """Loopback, private and link-local targets are refused at once (no packet is sent to
+    a literal address; a name is checked again on the connected socket), unless
+    GROWBASE_WEBHOOK_ALLOW lists them; a redirect is not followed; what the receiver
+    answers is not kept."""
+    receiver = Receiver()
+    targets = [receiver.url + "/hook", "http://localhost:1/x", "http://10.1.2.3/x",
+               "http://169.254.169.254/latest/meta-data", "http://[::1]:1/x",
+               "http://192.168.0.1/x"]
+    apply_rules([{"key": f"hook{i}", "name": f"Hook {i}", "entity": "order",
+                  "when": {"created": {}}, "then": [{"call_webhook": {"url": url}}]}
+                 for i, url in enumerate(targets)])
+    new_order(service, shop)
+    run_pending()
+    for url in targets:
+        hook = Outbox.get((Outbox.channel == "webhook") & (Outbox.recipient == url))
+        assert deliver(hook.id) is None, url  # failed for good: no retry
+        hook = Outbox.get_by_id(hook.id)
+        assert hook.status == "failed" and hook.attempts == 1, (url, hook.error)
+        assert "inside this machine" in hook.error, hook.error
+    assert receiver.requests == []
+    monkeypatch.setenv("GROWBASE_WEBHOOK_ALLOW", "127.0.0.1, crm.local")
+    receiver.replies += [(302, {"secret": "their session token"},
+                          {"Location": receiver.url + "/elsewhere"}),
+                         (500, {"secret": "their stack trace"})]
+    order = new_order(service, shop, number="ORD-00002")
+    run_pending()
+    hook = Outbox.get((Outbox.channel == "webhook") & (Outbox.recipient == receiver.url +
+                                                       "/hook") & (Outbox.record_id == order.id))
+    for _attempt in range(2):
+        Outbox.update(status="queued").where(Outbox.id == hook.id).execute()
+        deliver(hook.id)
+        error = Outbox.get_by_id(hook.id).error
+        assert "secret" not in error and "their" not in error, error
+    assert [r["path"] for r in receiver.requests] == ["/hook", "/hook"]  # not /elsewhere
+    assert "HTTP 302" in Outbox.get_by_id(hook.id).error or "HTTP 500" in Outbox.get_by_id(
+        hook.id).error
     receiver.close()
 
 

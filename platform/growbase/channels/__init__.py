@@ -15,6 +15,7 @@ from ..i18n import gettext as _
 from ..tables import Outbox, utcnow
 from . import adapters, limits
 from .adapters import adapter_for
+from .guard import Refused
 from .limits import hold
 
 MAX_ATTEMPTS = 5
@@ -66,15 +67,17 @@ def deliver(message_id):
     message = Outbox.get_by_id(message_id)
     try:
         receipt = adapter_for(message.channel).send(message)
+    except Refused as exc:  # never to be sent as it is: failed now, not tried five times
+        return failed(message, str(exc), final=True)
     except Exception as exc:  # the gateway's or the network's problem: say it, try later
         return failed(message, str(exc) or type(exc).__name__)
     update_by_id(Outbox, message_id, status="sent", error=receipt or "")
     return None
 
 
-def failed(message, text):
-    if message.attempts >= MAX_ATTEMPTS:
-        update_by_id(Outbox, message.id, status="failed", error=_(
+def failed(message, text, final=False):
+    if final or message.attempts >= MAX_ATTEMPTS:
+        update_by_id(Outbox, message.id, status="failed", error=text if final else _(
             "Gave up after %(n)s attempts: %(error)s", n=message.attempts, error=text))
         from ..automation.safety import after_failure
         after_failure(message.rule)

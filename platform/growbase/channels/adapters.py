@@ -22,19 +22,21 @@ from functools import lru_cache
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 from ..i18n import gettext as _
+from . import guard
 
 
 class SendError(RuntimeError):
     """The other side refused or did not answer; the message is tried again later."""
 
 
-def http(url, body, headers, auth=None, timeout=15):
+def http(url, body, headers, auth=None, timeout=15, opener=None):
+    """POST; (status, body). `opener` decides where it may go (webhooks: guard.opener())."""
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     if auth:
         token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
         request.add_header("Authorization", f"Basic {token}")
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with (opener or urllib.request.build_opener()).open(request, timeout=timeout) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read()
@@ -134,9 +136,11 @@ class Smtp:
 class Webhook:
     """POST the JSON body; X-Growbase-Signature is sha256=HMAC(secret, "<timestamp>.<body>")
     so a receiver can check it came from us and is fresh; X-Growbase-Delivery (the
-    message id) lets it ignore a repeat."""
+    message id) lets it ignore a repeat. Only to public addresses, never redirected (see
+    guard); what the receiver answers is not kept, only its status."""
 
     def send(self, message):
+        guard.check_url(message.recipient)
         body = message.body.encode()
         stamp = str(int(time.time()))
         signature = hmac.new(webhook_secret(), stamp.encode() + b"." + body,
@@ -144,9 +148,10 @@ class Webhook:
         status, raw = http(message.recipient, body, {
             "Content-Type": "application/json", "User-Agent": "growbase",
             "X-Growbase-Delivery": str(message.id), "X-Growbase-Timestamp": stamp,
-            "X-Growbase-Signature": f"sha256={signature}"})
+            "X-Growbase-Signature": f"sha256={signature}"}, opener=guard.opener())
         if not 200 <= status < 300:
-            raise SendError(f"HTTP {status}: {raw[:200].decode(errors='replace')}")
+            raise SendError(f"HTTP {status}" + (_(" (a redirect: give the final address)")
+                                                if 300 <= status < 400 else ""))
         return f"HTTP {status}"
 
 

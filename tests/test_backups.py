@@ -123,3 +123,40 @@ def test_nightly_backups_keep_the_days_asked_for(store, settings):
     new = make(settings)
     assert prune(settings, days=7) == 1
     assert sorted(folder(settings).glob("*.zip")) == [new]
+
+
+def test_a_backup_is_private_holds_the_key_and_cannot_write_outside_the_data_folder(
+        tmp_path):
+    """Database and backup files are the owner's alone (0600); the secret key travels
+    with the backup (sessions and tokens keep working after a restore); an entry that
+    would land outside the data folder refuses the whole backup before anything is
+    written."""
+    data = tmp_path / "data"
+    env = dict(os.environ, GROWBASE_DATA=str(data), GROWBASE_DEMO="0",
+               DATABASE_URL=f"sqlite:///{data / 'growbase.db'}",
+               HUEY_URL=f"sqlite:///{data / 'huey.db'}")
+    env.pop("GROWBASE_SECRET_KEY", None)
+    made = run_py(env, "backup")
+    assert made.returncode == 0, made.stderr
+    backup = next((data / "backups").glob("growbase-*.zip"))
+    for path in (data / "growbase.db", backup, data / "secret_key"):
+        assert path.stat().st_mode & 0o077 == 0, (path, oct(path.stat().st_mode))
+    with zipfile.ZipFile(backup) as bundle:
+        assert bundle.read("secret_key").decode().strip() == (data / "secret_key").read_text(
+        ).strip()
+        parts = {name: bundle.read(name) for name in bundle.namelist()}
+    evil = tmp_path / "evil.zip"
+    with zipfile.ZipFile(evil, "w") as bundle:
+        for name, content in parts.items():
+            bundle.writestr(name, content)
+        bundle.writestr("files/jobs/../../../planted.txt", "owned")
+    before = (data / "growbase.db").read_bytes()
+    refused = run_py(env, "restore", str(evil), "--yes")
+    assert refused.returncode != 0 and "outside the data folder" in refused.stdout + \
+        refused.stderr, refused
+    assert not (tmp_path / "planted.txt").exists()
+    assert (data / "growbase.db").read_bytes() == before  # nothing was restored
+    (data / "secret_key").write_text("another")
+    restored = run_py(env, "restore", str(backup), "--yes")
+    assert restored.returncode == 0, restored.stderr
+    assert (data / "secret_key").read_text().strip() == parts["secret_key"].decode().strip()

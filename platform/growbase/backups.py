@@ -16,12 +16,13 @@ import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from .db import is_postgres
+from .db import is_postgres, private_file
 from .i18n import gettext as _
 from .tables import Heartbeat, utcnow
 
 MANIFEST = "manifest.json"
 SQLITE_FILE = "database.sqlite"
+KEY_FILE = "secret_key"
 PG_FILE = "database.pgdump"
 FILES = "files/"
 STALE = timedelta(days=1)
@@ -59,9 +60,13 @@ def make(settings, target=None):
         manifest = {"made_at": utcnow().isoformat(timespec="seconds"),
                     "backend": "postgresql" if is_postgres() else "sqlite", "records": counts}
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
-        with zipfile.ZipFile(path.with_suffix(".part"), "w", zipfile.ZIP_DEFLATED) as bundle:
+        part = private_file(path.with_suffix(".part"))
+        with zipfile.ZipFile(part, "w", zipfile.ZIP_DEFLATED) as bundle:
             bundle.write(tmp / MANIFEST, MANIFEST)
             bundle.write(dump, dump.name)
+            key = Path(settings.data_dir) / KEY_FILE
+            if key.exists():  # without it, restored sessions, tokens' signatures and
+                bundle.write(key, KEY_FILE)  # two-factor secrets would not match
             for kind, name in (("entity", "schemas"), ("automation", "automations")):
                 for written in export(tmp / name, kind=kind):
                     bundle.write(written, f"{name}/{Path(written).name}")
@@ -123,6 +128,7 @@ def restore(path, settings):
                             theirs=manifest["backend"], ours=backend))
     data = Path(settings.data_dir)
     with zipfile.ZipFile(path) as bundle, tempfile.TemporaryDirectory(prefix="gb-restore-") as tmp:
+        files = placed_files(bundle, data)  # every entry checked before anything is written
         if backend == "sqlite":
             target = sqlite_path(settings.database_url)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -130,18 +136,33 @@ def restore(path, settings):
             for stale in (target.with_name(target.name + "-wal"),
                           target.with_name(target.name + "-shm")):
                 stale.unlink(missing_ok=True)
-            shutil.copyfile(staged, target)
+            shutil.copyfile(staged, private_file(target))
         else:
             dump = bundle.extract(PG_FILE, tmp)
             run(["pg_restore", "--clean", "--if-exists", "--no-owner",
                  f"--dbname={settings.database_url}", dump])
-        for name in bundle.namelist():
-            if name.startswith(FILES) and not name.endswith("/"):
-                dest = data / name[len(FILES):]
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                with bundle.open(name) as src, open(dest, "wb") as out:
-                    shutil.copyfileobj(src, out)
+        for name, dest in files.items():
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            with bundle.open(name) as src, open(private_file(dest), "wb") as out:
+                shutil.copyfileobj(src, out)
     return manifest
+
+
+def placed_files(bundle, data):
+    """{entry: where it goes} for the backup's files (and the key); an entry that would land
+    outside the data folder ("../", an absolute path) refuses the whole backup."""
+    placed, root = {}, data.resolve()
+    for name in bundle.namelist():
+        if name == KEY_FILE:
+            placed[name] = data / KEY_FILE
+        elif name.startswith(FILES) and not name.endswith("/"):
+            dest = (data / name[len(FILES):]).resolve()
+            if not dest.is_relative_to(root / "jobs") or "\\" in name:
+                raise BackupError(_("The backup holds \"%(name)s\", which would be written "
+                                    "outside the data folder; it is damaged or was made to "
+                                    "harm. Nothing was restored.", name=name))
+            placed[name] = dest
+    return placed
 
 
 def run(command):

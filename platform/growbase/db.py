@@ -1,6 +1,7 @@
 """Database binding: one proxy every model uses, SQLite (WAL) by default, PostgreSQL by URL."""
 
 import logging
+import os
 import re
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -46,6 +47,17 @@ def after_commit(call, what):
     database.after_commit(guarded)
 
 
+def private_file(path):
+    """Create `path` readable by this user only (0600), or make it so: a database or a
+    backup holds every customer's phone and every password hash. SQLite gives its -wal
+    and -shm files the database file's mode."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    path.chmod(0o600)
+    return path
+
+
 def busy(exc):
     """Did the database give up waiting for another writer (SQLite has one writer at a time:
     a long import holds it), rather than fail? Then trying again later will do."""
@@ -62,7 +74,7 @@ def open_database(url: str, **options):
     if url.startswith("sqlite:///"):
         path = Path(parse(url)["database"])
         if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_file(path)
         # IMMEDIATE: a writer takes the lock at BEGIN, so two writers queue
         # instead of failing with "database is locked" on upgrade.
         # pooled: a request reuses an open connection instead of re-running the pragmas

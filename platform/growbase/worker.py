@@ -15,7 +15,7 @@ from huey import RedisHuey, SqliteHuey, crontab
 from redis import ConnectionPool
 
 from .config import load_settings
-from .db import database, is_postgres, open_database
+from .db import database, is_postgres, open_database, private_file
 from .tables import Event, Heartbeat, utcnow
 
 # SqliteHuey polls; a short ceiling keeps a change's effects well under a second away.
@@ -28,8 +28,7 @@ def build_huey(url):
         # a Redis that hangs must not hang every save: the write commits, the sweep queues
         return RedisHuey("growbase", connection_pool=ConnectionPool.from_url(
             url, socket_timeout=5, socket_connect_timeout=2))
-    path = Path(url.removeprefix("sqlite:///"))
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = private_file(url.removeprefix("sqlite:///"))
     return SqliteHuey("growbase", filename=str(path))
 
 

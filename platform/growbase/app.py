@@ -3,12 +3,13 @@
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, g, jsonify, request
+from flask import Blueprint, Flask, abort, current_app, g, jsonify, request
 from flask_babel import Babel
 from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
 from peewee import OperationalError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from . import permissions
@@ -32,6 +33,12 @@ def select_locale():
     if current_user and current_user.is_authenticated:
         return current_user.locale
     return request.accept_languages.best_match(LANGUAGES) or "en"
+
+
+@health.get("/favicon.ico")
+def favicon():
+    """Browsers ask for it on every page, linked or not."""
+    return current_app.send_static_file("favicon.svg")
 
 
 @health.get("/healthz")
@@ -176,6 +183,8 @@ def create_app(settings=None):
     create_system_tables()
     database.close()
 
+    if settings.proxies:  # else X-Forwarded-For is anyone's to forge: the socket's address
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxies)
     app.url_map.converters["int"] = RecordNumber
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals["current_locale"] = current_locale

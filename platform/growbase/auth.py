@@ -21,6 +21,7 @@ from .permissions import ROLES
 from .tables import ApiToken, User, utcnow
 
 MIN_PASSWORD = 8
+DUMMY_HASH = generate_password_hash("growbase: no such user")  # hashed for unknown names
 TOKEN_TOUCH = timedelta(minutes=1)
 PUBLIC_ENDPOINTS = {"auth.login", "auth.code", "health.healthz",
                     "static", "admin.static", "auth.static"}
@@ -48,9 +49,16 @@ def check_password_rules(password, username=""):
 
 
 def set_password(user, password):
+    """A new password ends every session the user had (a thief's too) and any pause."""
     check_password_rules(password, user.username)
-    User.update(password_hash=generate_password_hash(password)).where(User.id == user.id).execute()
+    User.update(password_hash=generate_password_hash(password),
+                session_version=User.session_version + 1).where(User.id == user.id).execute()
     logins.unlock(user.username)
+
+
+def end_sessions(user):
+    """Every session of the user ends at its next request (logout, a new password)."""
+    User.update(session_version=User.session_version + 1).where(User.id == user.id).execute()
 
 
 def create_user(username, password, role="manager", full_name="", email="", locale="en",
@@ -79,6 +87,20 @@ def create_token(user, name="cli"):
     return token
 
 
+def tokens_seen_by(user):
+    """The tokens a user may list and revoke: their own; the owner's page shows everyone's."""
+    query = ApiToken.select(ApiToken, User).join(User).order_by(ApiToken.id.desc())
+    return list(query if user.role == "owner" else query.where(ApiToken.user == user.id))
+
+
+def revoke_token(token_id, by):
+    """Delete a token (its user's or, for the owner, anyone's); False if there is none."""
+    query = ApiToken.delete().where(ApiToken.id == token_id)
+    if by.role != "owner":
+        query = query.where(ApiToken.user == by.id)
+    return bool(query.execute())
+
+
 def user_for_token(token):
     """The active user a token belongs to (with `token_name` set), or None."""
     mark = database.obj.param
@@ -104,7 +126,10 @@ def user_for_token(token):
 
 @login_manager.user_loader
 def load_user(user_id):
-    return User.get_or_none((User.id == int(user_id)) & (User.active == True))  # noqa: E712
+    """The session's user, while the session is of the user's current version: logging
+    out or a new password ends the others, wherever their cookies were copied."""
+    user = User.get_or_none((User.id == int(user_id)) & (User.active == True))  # noqa: E712
+    return user if user is not None and session.get("gb_sv") == user.session_version else None
 
 
 @login_manager.request_loader
@@ -142,12 +167,14 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         name, address = form.username.data.strip(), request.remote_addr or "-"
-        paused = logins.locked(name, address)
+        user = User.get_or_none(User.username == name)
+        paused = logins.locked(name, address, user)
         if paused:  # not even checked: a right guess now would tell the guesser
             flash(paused, "error")
             return render_template("auth/login.html", form=form), 429
-        user = User.get_or_none(User.username == name)
-        if user and user.active and check_password_hash(user.password_hash, form.password.data):
+        if user is None or not user.active:  # as long as a real check: no name is told
+            check_password_hash(DUMMY_HASH, form.password.data)
+        elif check_password_hash(user.password_hash, form.password.data):
             target = _safe_next(request.args.get("next")) or url_for("admin.index")
             session.clear()
             if user.totp_secret:  # the password was right; now the code from the app
@@ -156,13 +183,14 @@ def login():
                 return redirect(url_for("auth.code"))
             return _logged_in(user, address, target)
         logins.failed(name, address, user)
-        flash(logins.locked(name, address) or _("Wrong username or password."), "error")
+        flash(logins.locked(name, address, user) or _("Wrong username or password."), "error")
     return render_template("auth/login.html", form=form)
 
 
 def _logged_in(user, address, target):
     session.clear()
     session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
+    session["gb_sv"] = user.session_version
     login_user(user)
     logins.succeeded(user, address)
     return redirect(target)
@@ -182,20 +210,23 @@ def code():
     form = CodeForm()
     address = request.remote_addr or "-"
     if form.validate_on_submit():
-        paused = logins.locked(user.username, address)
+        paused = logins.locked(user.username, address, user)
         if paused:
             flash(paused, "error")
             return render_template("auth/code.html", form=form), 429
         if twofactor.valid(user.totp_secret, form.code.data):
             return _logged_in(user, address, pending.get("next") or url_for("admin.index"))
         logins.failed(user.username, address, user)
-        flash(logins.locked(user.username, address) or
+        flash(logins.locked(user.username, address, user) or
               _("That code is not right; type the one your app shows now."), "error")
     return render_template("auth/code.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    """Ends this session and every other of the user's (a copied cookie included)."""
+    if current_user.is_authenticated:
+        end_sessions(current_user)
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))

@@ -19,6 +19,7 @@ class Settings:
     backup_days: int = 14  # nightly backups kept
     job_days: int = 14  # an import's or export's files kept after it ended
     https: bool = False  # served over HTTPS (behind a proxy): cookies only travel encrypted
+    proxies: int = 0  # reverse proxies in front whose X-Forwarded-For may be believed
 
     @property
     def schemas_dir(self) -> Path:
@@ -42,6 +43,14 @@ def _secret_key(data_dir: Path) -> str:
     return path.read_text().strip()
 
 
+def _count(name):
+    """A whole number of 0 or more from the environment; a mistake stops the start."""
+    text = os.environ.get(name, "0").strip() or "0"
+    if not text.isdigit():
+        raise SystemExit(f"error: {name} is \"{text}\"; write how many, like 1.")
+    return int(text)
+
+
 def load_settings(**overrides) -> Settings:
     """Read the environment; keyword overrides win (tests use them)."""
     root = Path(overrides.pop("root", ROOT))
@@ -55,6 +64,7 @@ def load_settings(**overrides) -> Settings:
         backup_days=int(os.environ.get("GROWBASE_BACKUP_DAYS", "14")),
         job_days=int(os.environ.get("GROWBASE_JOB_DAYS", "14")),
         https=os.environ.get("GROWBASE_HTTPS", "0") in ("1", "true", "yes"),
+        proxies=_count("GROWBASE_PROXIES"),
     )
     values.update(overrides)
     if "secret_key" not in values:

@@ -1,6 +1,11 @@
-"""Guessing passwords is made slow: an account is locked for a while after repeated
-failures, and so is an address that keeps failing across accounts. Every login, failure
-and lock-out is kept in the audit (entity "user"), with the address it came from.
+"""Guessing passwords is made slow: after repeated failures a login is paused, per
+(address, account) and per account. Every login, failure and pause is kept in the audit
+(entity "user"), with the address it came from.
+
+WARNING: never pause a whole address. Behind a proxy (or an office's one connection)
+every person shares it, and 20 typos would lock the owner out with the guesser. For the
+same reason the owner's account is paused only from the addresses that failed on it: a
+guesser elsewhere cannot keep the owner out of their own business.
 
 Counts live in the database, so every web process (and a restart) sees the same ones.
 """
@@ -12,21 +17,25 @@ from peewee import fn
 from .i18n import gettext as _
 from .tables import Audit, LoginFailure, utcnow
 
-ACCOUNT_LIMIT = 5  # wrong passwords in a row before the account is locked ...
-ADDRESS_LIMIT = 20  # ... or failures from one address (any accounts) within the window
+PAIR_LIMIT = 5  # wrong passwords from one address for one account before it is paused ...
+ACCOUNT_LIMIT = 10  # ... or for one account from anywhere (not the owner's)
 WINDOW = timedelta(minutes=15)
 LOCK = timedelta(minutes=15)
 
 
-def _keys(username, address):
-    return [(f"user:{username.lower()}", ACCOUNT_LIMIT), (f"ip:{address}", ADDRESS_LIMIT)]
+def _keys(username, address, user):
+    name = username.lower()
+    keys = [(f"pair:{address}|{name}", PAIR_LIMIT)]
+    if user is None or user.role != "owner":
+        keys.append((f"user:{name}", ACCOUNT_LIMIT))
+    return keys
 
 
-def locked(username, address):
+def locked(username, address, user=None):
     """A sentence saying when to try again, if this login may not be tried now."""
     now = utcnow()
     until = (LoginFailure.select(fn.MAX(LoginFailure.locked_until))
-             .where(LoginFailure.key.in_([k for k, _limit in _keys(username, address)]) &
+             .where(LoginFailure.key.in_([k for k, _limit in _keys(username, address, user)]) &
                     (LoginFailure.locked_until > now)).scalar())
     if until is None:
         return None
@@ -37,7 +46,7 @@ def locked(username, address):
 
 def failed(username, address, user=None):
     now = utcnow()
-    for key, limit in _keys(username, address):
+    for key, limit in _keys(username, address, user):
         row = LoginFailure.get_or_none(LoginFailure.key == key)
         new = row is None
         if new or now - row.since > WINDOW:  # an old streak is forgotten
@@ -45,17 +54,22 @@ def failed(username, address, user=None):
         row.count += 1
         row.locked_until = now + LOCK if row.count >= limit else row.locked_until
         row.save(force_insert=new)
-    record(user, "failed" if not locked(username, address) else "locked", username, address)
+    record(user, "failed" if not locked(username, address, user) else "locked", username,
+           address)
 
 
 def succeeded(user, address):
-    LoginFailure.delete().where(LoginFailure.key == f"user:{user.username.lower()}").execute()
+    name = user.username.lower()
+    LoginFailure.delete().where(LoginFailure.key.in_(
+        [f"user:{name}", f"pair:{address}|{name}"])).execute()
     record(user, "login", user.username, address)
 
 
 def unlock(username):
-    """A new password set by the owner ends the lock-out."""
-    LoginFailure.delete().where(LoginFailure.key == f"user:{username.lower()}").execute()
+    """A new password set by the owner ends the pauses of the account, from everywhere."""
+    name = username.lower()
+    LoginFailure.delete().where((LoginFailure.key == f"user:{name}") |
+                                LoginFailure.key.endswith(f"|{name}")).execute()
 
 
 def record(user, action, username, address):

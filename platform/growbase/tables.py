@@ -51,6 +51,7 @@ class User(SystemModel):
     email_notifications = BooleanField(default=False)  # inbox messages also by email
     totp_secret = CharField(max_length=64, null=True)  # a second factor, when turned on
     branch = CharField(max_length=100, default="")  # rows rules may ask for "my branch"
+    session_version = IntegerField(default=0)  # sessions of an older one are over
     created_at = DateTimeField(default=utcnow)
 
     class Meta:

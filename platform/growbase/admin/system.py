@@ -4,11 +4,13 @@ from flask import abort, flash, redirect, request, session, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
 
-from .. import twofactor
+from werkzeug.security import check_password_hash
+
+from .. import auth, twofactor
 from ..catalog import catalog
 from ..definitions import DefinitionError
 from ..i18n import gettext as _
-from ..tables import AutomationRun, Notification, Outbox, utcnow
+from ..tables import AutomationRun, Notification, Outbox, User, utcnow
 
 PAGE = 100
 
@@ -76,7 +78,6 @@ class ProfileView(BaseView):
     @expose("/", methods=("GET", "POST"))
     def index(self):
         from email_validator import EmailNotValidError, validate_email
-        from ..tables import User
         if request.method == "POST":
             email = request.form.get("email", "").strip()
             wants = bool(request.form.get("email_notifications"))
@@ -93,7 +94,45 @@ class ProfileView(BaseView):
             flash(_("Saved."), "success")
             return redirect(url_for(".index"))
         return self.render("admin/system/profile.html", email=current_user.email,
-                           wants=current_user.email_notifications, **self.second_factor())
+                           wants=current_user.email_notifications,
+                           tokens=auth.tokens_seen_by(current_user), **self.second_factor())
+
+    @expose("/password", methods=("POST",))
+    def password(self):
+        """A new password of one's own: every other session ends, this one goes on."""
+        if not check_password_hash(current_user.password_hash, request.form.get("current", "")):
+            flash(_("Your current password is not that; nothing was changed."), "error")
+            return redirect(url_for(".index"))
+        try:
+            auth.set_password(current_user, request.form.get("new", ""))
+        except auth.AccountError as exc:
+            flash(str(exc), "error")
+            return redirect(url_for(".index"))
+        session["gb_sv"] = User.get_by_id(current_user.id).session_version
+        flash(_("Password changed; you were logged out everywhere else."), "success")
+        return redirect(url_for(".index"))
+
+    @expose("/tokens", methods=("POST",))
+    def token_create(self):
+        """A token for a program (the shop's site, a script), shown once."""
+        name = request.form.get("name", "").strip()[:80]
+        if not name:
+            flash(_("Name the token after the program that will use it, like \"website\"."),
+                  "error")
+        else:
+            flash(_("Token \"%(name)s\": %(token)s — copy it now, it is not shown again. "
+                    "Send it as Authorization: Bearer <token>.", name=name,
+                    token=auth.create_token(current_user, name)), "success")
+        return redirect(url_for(".index"))
+
+    @expose("/tokens/<int:token_id>/revoke", methods=("POST",))
+    def token_revoke(self, token_id):
+        if auth.revoke_token(token_id, current_user):
+            flash(_("The token was revoked: programs using it are refused from now on."),
+                  "success")
+        else:
+            flash(_("There is no such token of yours."), "error")
+        return redirect(url_for(".index"))
 
     def second_factor(self):
         """For the owner: whether a code is asked at login, or the secret being set up."""

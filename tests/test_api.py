@@ -1,6 +1,12 @@
 """The JSON API: same validation and errors as the UI, tokens, conflicts, filters, paging."""
 
 import json
+from datetime import datetime, timedelta
+
+from growbase.auth import create_token
+from growbase.tables import User
+
+from helpers import Api
 
 
 def make_customer(api, **extra):
@@ -175,3 +181,24 @@ def test_characters_no_database_keeps_are_refused_by_name(api, client):
                         content_type="application/json")
     assert response.status_code == 400 and "$.name" in response.get_json()["errors"]["_body"]
     assert client.get("/admin/records/order/?search=a%00b").status_code == 400
+
+
+def test_an_order_from_the_api_gets_the_defaults_the_form_shows(app, shop, client, owner):
+    """"default": "now" and "default": "me" are the record service's, so every door has
+    them: the form shows them, the API and the grid save them."""
+    anna = User.get(username="anna")
+    as_anna = Api(app.test_client(), create_token(anna, "shop site"))
+    made = as_anna.post("/api/order", json={"number": "ORD-00100", "customer": shop.id})
+    assert made.status_code == 201, made.get_json()
+    order = made.get_json()
+    assert order["status"] == "new" and order["manager"]["id"] == anna.id
+    assert abs(datetime.fromisoformat(order["ordered_at"]) - datetime.now()) < timedelta(
+        minutes=1)
+    as_owner = Api(app.test_client(), create_token(owner, "t"))
+    by_owner = as_owner.post("/api/order", json={"number": "ORD-00101", "customer": shop.id})
+    assert by_owner.get_json()["manager"] is None  # for a manager to take, not refused
+    grid = as_anna.post("/api/order/batch", json={"items": [
+        {"data": {"number": "ORD-00102", "customer": shop.id}}]}).get_json()["results"][0]
+    assert grid["record"]["manager"]["id"] == anna.id and grid["record"]["ordered_at"]
+    form = client.get("/admin/records/order/new/").get_data(as_text=True)
+    assert f'value="{datetime.now():%Y-%m-%dT}' in form  # the form shows today's date

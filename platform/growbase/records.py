@@ -387,9 +387,9 @@ class RecordService:
     def _new(self, entity, data):
         """A new record's parsed values, defaults filled in (and so checked like the rest)."""
         values, errors = self._parse(entity, data, current=None)
-        for field, default in entity.defaults:
+        for field, _default in entity.defaults:
             if field.name not in values:
-                values[field.name] = field.type.parse(default, field)
+                values[field.name] = field.type.default_value(field, self.actor.user_id)
         return values, errors
 
     def _prepare(self, entity, parsed, checks):

@@ -35,12 +35,12 @@ def form_layout(entity, locale, fields):
     return out + ["gb_version", "csrf_token"]
 
 
-def form_data(entity, row, locale, fields):
-    """Values as the inputs show them; a new record shows the defaults."""
+def form_data(entity, row, locale, fields, user_id=None):
+    """Values as the inputs show them; a new record shows the defaults (`user_id`'s)."""
     data = {}
     for field in fields:
         value = getattr(row, field.name) if row is not None else (
-            field.type.parse(field.get("default"), field) if field.get("default") is not None
+            field.type.default_value(field, user_id) if field.get("default") is not None
             else None)
         data[field.name] = field.type.form_text(value, field, locale)
     data["gb_version"] = row.gb_version if row is not None else ""

@@ -105,7 +105,7 @@ class EntityView(BaseModelView):
     def create_form(self, obj=None):
         return self._create_form_class(self._formdata(),
                                        data=form_data(self.entity, None, self.locale,
-                                                      self.fields))
+                                                      self.fields, current_user.id))
 
     def edit_form(self, obj=None):
         return self._edit_form_class(self._formdata(),

@@ -94,7 +94,7 @@ def semantic_problems(spec, known_entities):
                 to=target, names=", ".join(sorted(known_entities)))))
         elif field.get("default") is not None:
             try:
-                value = field.type.parse(field.get("default"), field)
+                value = field.type.default_value(field)
                 for message in field.type.check(value, field) if value is not None else []:
                     problems.append((f"{path}.default", message))
             except FieldError as exc:

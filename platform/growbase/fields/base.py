@@ -72,6 +72,11 @@ class FieldType:
     def parse_value(self, raw, field, locale):
         raise NotImplementedError
 
+    def default_value(self, field, user_id=None):
+        """A new record's value when none is given, by every door alike: the definition's
+        "default", parsed (`user_id` is who creates it, for the types that ask)."""
+        return self.parse(field.get("default"), field)
+
     def check(self, value, field):
         """Return the messages for a parsed, non-empty value breaking the field's rules."""
         return []

@@ -153,6 +153,17 @@ class UserRef(Reference):
                       role=field.get("role") or "-")]
         return []
 
+    def default_value(self, field, user_id=None):
+        """"default": "me": whoever creates the record, if they have the field's role (the
+        owner creating an order leaves its manager field empty for a manager to take)."""
+        if field.get("default") != "me":
+            return super().default_value(field, user_id)
+        from ..tables import User
+        users = User.select().where((User.id == user_id) & (User.active == True))  # noqa: E712
+        if field.get("role"):
+            users = users.where(User.role == field.get("role"))
+        return user_id if user_id and users.exists() else None
+
     def condition_arg(self, op, raw, field):
         """{"me": true} is whoever is acting: "my orders" in a permission or a view."""
         if isinstance(raw, dict) and raw.get("me"):

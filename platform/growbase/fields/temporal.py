@@ -86,6 +86,12 @@ class Temporal(FieldType):
             return self.parse(relative(raw, datetime.now()), field)
         return super().condition_arg(op, raw, field)
 
+    def default_value(self, field, user_id=None):
+        """"default": "now" (or "today"): the moment (a date field: the day) of creation."""
+        if field.get("default") in ("now", "today"):
+            return self.parse(datetime.now(), field)
+        return super().default_value(field, user_id)
+
 
 @register
 class Date(Temporal):

@@ -1,7 +1,8 @@
 """The automations' side of the JSON API: rules, the run log and the outbox.
 
-Reading is for every signed-in user; changing a rule is for the owner only, checked here
-on the server (the UI hiding a button is not a permission).
+Reading rules is for the owner and the roles allowed to design; changing them, their runs
+and the messages they sent are the owner's. Checked here on the server (the UI hiding a
+button is not a permission).
 """
 
 from flask import jsonify
@@ -16,6 +17,7 @@ from .automation.safety import cycle_warnings
 from .catalog import catalog
 from .channels import resend
 from .definitions import DefinitionError
+from .designer import may_design
 from .i18n import gettext as _
 from .records import NotFound
 from .tables import AutomationRun, Outbox
@@ -27,6 +29,13 @@ def owner_only():
     if current_user.role != "owner":
         refuse(403, _role=_("Only the owner may change automation rules and see their runs "
                             "and messages."))
+
+
+def designers_only():
+    """Rules name phones, addresses and webhook URLs: read by those who may design them."""
+    if not may_design(current_user):
+        refuse(403, _role=_("Only the owner, and the roles the owner allows, may read "
+                            "automation rules."))
 
 
 def rule_or_404(key):
@@ -42,11 +51,13 @@ def rule_json(rule):
 
 @bp.get("/automations")
 def automations():
+    designers_only()
     return jsonify(items=[rule_json(r) for r in catalog().rules()])
 
 
 @bp.get("/automations/<key>")
 def automation(key):
+    designers_only()
     return jsonify(rule_json(rule_or_404(key)))
 
 

@@ -206,3 +206,14 @@ def test_the_template_keeps_labels_and_choices_that_look_like_formulas_as_text(s
     head = book.worksheets[0]["A1"]
     assert head.value == "=HYPERLINK(\"http://x\")" and head.data_type == "s"
     assert [(c.value, c.data_type) for c in book["lists"]["B"]] == [("+1 call", "s"), ("-", "s")]
+
+
+def test_cli_export_takes_entity_as_import_does_and_keeps_the_positional_form(
+        service, run, tmp_path):
+    service.create("customer", {"name": "Иван Петров"})
+    run("export", "--entity", "customer", str(tmp_path / "a.xlsx"))
+    run("export", "customer", str(tmp_path / "b.csv"))
+    assert "Иван Петров" in (tmp_path / "b.csv").read_text(encoding="utf-8-sig")
+    assert load_workbook(tmp_path / "a.xlsx").worksheets[0]["A2"].value == "Иван Петров"
+    lost = run("export", "--entity", "customer", ok=False)
+    assert lost.returncode == 2 and "run.py export --entity ENTITY FILE" in lost.stderr

@@ -1,6 +1,7 @@
 """`python run.py ...`: serve, worker, users, tokens, schema — one entry point."""
 
 import argparse
+import logging
 import os
 import secrets
 import signal
@@ -77,6 +78,8 @@ def cmd_serve(args, settings):
         # waitress: a production WSGI server in pure Python (keep-alive, a thread pool),
         # so the embedded install is not served by Werkzeug's development server
         from waitress import serve
+        # "Task queue depth is N": every thread busy for a moment, not a fault worth a line
+        logging.getLogger("waitress.queue").setLevel(logging.ERROR)
         serve(app, host=args.host, port=args.port, threads=8, ident="growbase")
     finally:
         worker.stop()

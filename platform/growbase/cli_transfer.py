@@ -137,6 +137,11 @@ def cmd_export(args, settings):
 
     from .catalog import UnknownEntity
     from .transfer.exporter import export, template
+    given = ([args.entity] if args.entity else []) + args.paths
+    if len(given) != 2:
+        raise SystemExit("error: say what to export and where: run.py export --entity order "
+                         "orders.xlsx")
+    args.entity, args.file = given
     open_store(settings)
     if Path(args.file).suffix.lower() not in (".xlsx", ".csv"):
         raise SystemExit(f"error: {args.file} must end in .xlsx or .csv")
@@ -157,9 +162,11 @@ def cmd_export(args, settings):
 
 
 def add_export_parser(sub):
-    exp = sub.add_parser("export", help="export an entity to .xlsx or .csv (or an import template)")
-    exp.add_argument("entity")
-    exp.add_argument("file", help="ends in .xlsx or .csv")
+    exp = sub.add_parser("export", help="export an entity to .xlsx or .csv (or an import template)",
+                         usage="run.py export --entity ENTITY FILE [options]  (or: export ENTITY "
+                               "FILE)")
+    exp.add_argument("--entity", help="the entity to export (like import's --entity)")
+    exp.add_argument("paths", nargs="+", metavar="FILE", help="ends in .xlsx or .csv")
     exp.add_argument("--filter", help="a condition as JSON, like {\"field\": \"status\", \"eq\": \"new\"}")
     exp.add_argument("--search")
     exp.add_argument("--sort", help="field names, - for descending: -amount,name")

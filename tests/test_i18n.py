@@ -29,7 +29,7 @@ def test_language_choice_is_remembered_and_errors_are_translated(client, service
     response = client.post("/admin/records/customer/new/", data={
         "csrf_token": csrf_token(page), "name": "", "phone": "12", "kind": "person"})
     html = response.get_data(as_text=True)
-    assert "Заполните это поле." in html and "Такого номера не существует" in html
+    assert "Заполните это поле." in html and "Это не телефонный номер страны «Россия»" in html
 
 
 def test_api_messages_follow_the_token_users_language(api, owner):

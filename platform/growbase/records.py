@@ -554,15 +554,19 @@ class RecordService:
         rights = self.rights(entity)
         fields, hidden, trusted = entity.active_by_name, rights.hidden, self.actor.trusted
         current = current or {}
-        for name, raw in data.items():
+        # a field read by others (a phone by the record's country) is read after them
+        for name, raw in sorted(data.items(), key=lambda item: bool(
+                item[0] in fields and fields[item[0]].type.context_fields(fields[item[0]]))):
             field = fields.get(name)
             if field is None or name in hidden:
                 if name != "id" and not name.startswith("_"):
                     errors[name] = _("There is no field \"%(name)s\" in %(entity)s.",
                                      name=name, entity=entity.label())
                 continue
+            context = {other: values.get(other, current.get(other))
+                       for other in field.type.context_fields(field)} or None
             try:
-                value = self._parse_value(field, raw)
+                value = self._parse_value(field, raw, context)
             except FieldError as exc:
                 errors[name] = str(exc)
                 continue
@@ -574,17 +578,17 @@ class RecordService:
             values[name] = value
         return values, errors
 
-    def _parse_value(self, field, raw):
+    def _parse_value(self, field, raw, context=None):
         """field.type.parse, remembered within one batch: an import repeats its statuses,
         dates, links and amounts thousands of times."""
         memo = self._memo
         if memo is None or type(raw) not in MEMO_TYPES or field.type.name == "multi_choice":
-            return field.type.parse(raw, field, self.locale)
-        key = (field, type(raw), raw)
+            return field.type.parse(raw, field, self.locale, context)
+        key = (field, type(raw), raw, tuple(sorted((context or {}).items())))
         found = memo.get(key)
         if found is None:
             try:
-                found = memo[key] = (True, field.type.parse(raw, field, self.locale))
+                found = memo[key] = (True, field.type.parse(raw, field, self.locale, context))
             except FieldError as exc:
                 found = memo[key] = (False, str(exc))
         if not found[0]:

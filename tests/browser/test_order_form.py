@@ -42,3 +42,24 @@ def test_server_error_is_shown_on_the_field(page):
     assert "Write it like ORD-00042." in error.inner_text()
     assert page.locator("input[name=number]").input_value() == "42"  # what was typed stays
     page.screenshot(path=str(ARTIFACTS / "order-form-error.png"), full_page=True)
+
+
+def test_a_russian_number_typed_with_its_8_or_7_keeps_its_digits(page):
+    """People write 8 912 … or 7 912 …: the mask's fixed +7 takes the place of that digit."""
+    page.goto("/admin/records/order/new/")
+    phone = page.locator("input[name=phone]")
+    for typed in ("89123456789", "79123456789", "+7 912 345 67 89"):
+        phone.fill("")
+        phone.click()
+        page.keyboard.type(typed)
+        assert phone.input_value() == "+7 (912) 345-67-89", typed
+
+
+def test_no_page_asks_for_a_file_that_is_not_there(page):
+    missing = []
+    page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
+    for path in ("/admin/", "/admin/records/order/", "/admin/records/order/new/",
+                 "/admin/grid/order/", "/admin/profile/"):
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+    assert missing == []

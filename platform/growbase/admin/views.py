@@ -38,7 +38,7 @@ class EntityView(BaseModelView):
     page_size = 50
     details_template = "admin/records/details.html"
     list_template = "admin/records/list.html"
-    extra_js = ["/static/vendor/imask/imask.min.js", "/static/growbase.js"]
+    extra_js = ["/static/vendor/imask/imask.min.js", "/static/masks.js", "/static/growbase.js"]
 
     def __init__(self, entity, locale, router):
         self.entity = entity

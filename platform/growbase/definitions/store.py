@@ -101,6 +101,12 @@ def semantic_problems(spec, known_entities):
                 problems.append((f"{path}.default", str(exc)))
         if field.get("required_when") is not None:
             problems += validate(field.get("required_when"), entity, f"{path}.required_when")
+        for other in field.type.context_fields(field):
+            if other not in entity.by_name or other == field.name:
+                problems.append((path, _(
+                    "Reads \"%(other)s\" of the record, which is not another field of %(entity)s; "
+                    "name one of: %(names)s.", other=other, entity=entity.label(),
+                    names=", ".join(f.name for f in entity.fields if f.name != field.name))))
     problems += permission_problems(spec, entity, ROLES)
     for i, sort in enumerate(spec.get("sorts", [])):
         field = entity.by_name.get(sort.lstrip("-"))

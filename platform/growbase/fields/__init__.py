@@ -1,6 +1,6 @@
 """Field types: importing this package registers every built-in type in one visible place."""
 
-from . import choices, links, numbers, temporal, text  # noqa: F401  (registration)
+from . import choices, links, numbers, phones, temporal, text  # noqa: F401  (registration)
 from .base import FieldError, FieldType, field_types
 
 __all__ = ["FieldError", "FieldType", "field_types"]

@@ -62,15 +62,22 @@ class FieldType:
         return (self.name,)
 
     # -- input -----------------------------------------------------------
-    def parse(self, raw, field, locale="en"):
-        """Turn typed text, a JSON value or an Excel cell into the python value (None = empty)."""
+    def parse(self, raw, field, locale="en", context=None):
+        """Turn typed text, a JSON value or an Excel cell into the python value (None = empty).
+        `context` holds the record's values of context_fields(), for the types that ask."""
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             return None
-        return self.parse_value(storable(raw).strip() if isinstance(raw, str) else raw,
-                                field, locale)
+        value = storable(raw).strip() if isinstance(raw, str) else raw
+        if context is None:
+            return self.parse_value(value, field, locale)
+        return self.parse_value(value, field, locale, context=context)
 
     def parse_value(self, raw, field, locale):
         raise NotImplementedError
+
+    def context_fields(self, field):
+        """Other fields of the record this one is read by (a phone: the record's country)."""
+        return ()
 
     def default_value(self, field, user_id=None):
         """A new record's value when none is given, by every door alike: the definition's

@@ -37,7 +37,7 @@ class Boolean(FieldType):
     def column(self, field):
         return BoolColumn(null=True)
 
-    def parse(self, raw, field, locale="en"):
+    def parse(self, raw, field, locale="en", context=None):
         if raw is None:
             return None
         if isinstance(raw, bool):

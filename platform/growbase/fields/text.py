@@ -1,9 +1,7 @@
-"""Text-like types: text, long_text, email, url, phone."""
+"""Text-like types: text, long_text, email, url (phone: phones.py)."""
 
-import re
 from urllib.parse import urlsplit
 
-import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from peewee import CharField, TextField
 from wtforms import TextAreaField
@@ -54,7 +52,7 @@ class LongText(Text):
     def column(self, field):
         return TextField(null=True)
 
-    def parse(self, raw, field, locale="en"):
+    def parse(self, raw, field, locale="en", context=None):
         # keep the inner line breaks and indentation people typed
         if isinstance(raw, str) and raw.strip():
             return self.parse_value(storable(raw).strip("\n"), field, locale)
@@ -95,57 +93,3 @@ class Url(Text):
         if parts.scheme not in ("http", "https") or "." not in (parts.hostname or ""):
             raise FieldError(_("Not a web address; write it like https://example.com/page."))
         return text
-
-
-RU_MOBILE = re.compile(r"^(\+7|8|7)?(9\d{9})$")
-SEPARATORS = re.compile(r"[\s\-().]")
-
-
-@register
-class Phone(Text):
-    """A phone number: any national or international spelling in, E.164 stored."""
-    name = "phone"
-    indexed = True
-    limit = 20
-    options_schema = {"region": {"type": "string", "pattern": "^[A-Z]{2}$"}}
-
-    def region(self, field):
-        return field.get("region", "RU")
-
-    def hint(self, field, locale="en"):
-        return phonenumbers.format_number(
-            phonenumbers.example_number_for_type(self.region(field),
-                                                 phonenumbers.PhoneNumberType.MOBILE),
-            phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-
-    def parse_value(self, raw, field, locale):
-        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-            raw = str(int(raw))  # Excel keeps 79123456789 as a number
-        if not isinstance(raw, str):
-            raise FieldError(_("Enter a phone number."))
-        mobile = RU_MOBILE.match(SEPARATORS.sub("", raw))
-        if mobile and (mobile.group(1) == "+7" or self.region(field) == "RU"):
-            return "+7" + mobile.group(2)  # every +7 9xx xxx-xx-xx is valid: no metadata walk
-        try:
-            number = phonenumbers.parse(raw, self.region(field))
-        except phonenumbers.NumberParseException:
-            raise FieldError(_("Not a phone number; write it like %(example)s.",
-                               example=self.hint(field))) from None
-        if not phonenumbers.is_valid_number(number):
-            raise FieldError(_("This phone number does not exist; check the digits (e.g. %(example)s).",
-                               example=self.hint(field)))
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-    def check(self, value, field):
-        return []
-
-    def display(self, value, field, locale="en"):
-        if not value:
-            return ""
-        return phonenumbers.format_number(phonenumbers.parse(value, None),
-                                          phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-
-    def condition_arg(self, op, raw, field):
-        if op in ("contains", "starts_with", "not_contains"):
-            return "".join(ch for ch in str(raw) if ch.isdigit() or ch == "+")
-        return super().condition_arg(op, raw, field)

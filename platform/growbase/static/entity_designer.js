@@ -222,7 +222,7 @@
       if (tryMask) { tryMask.destroy(); tryMask = null; }
       tryInput.value = "";
       verdict.textContent = "";
-      if (mask && window.IMask) tryMask = IMask(tryInput, {mask: mask, lazy: false});
+      if (mask && window.IMask) tryMask = IMask(tryInput, window.gbMaskOptions(mask, {lazy: false}));
     }
     tryInput.addEventListener("input", function () { setTimeout(judge, 0); });  // after IMask's turn
     function judge() {

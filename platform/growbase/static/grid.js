@@ -65,7 +65,7 @@
     input.className = "gb-cell-input";
     var value = cell.getValue();
     input.value = value === null || value === undefined ? "" : params.edit ? params.edit(value) : value;
-    var mask = params.mask && window.IMask ? IMask(input, {mask: params.mask}) : null;
+    var mask = params.mask && window.IMask ? IMask(input, window.gbMaskOptions(params.mask)) : null;
     input.gbMask = mask;
     var done = false;
     function finish() { if (!done) { done = true; success(mask && !mask.unmaskedValue ? "" : input.value); } }

@@ -6,7 +6,7 @@
     root.querySelectorAll("input[data-mask]").forEach(function (input) {
       if (input.dataset.masked) return;
       input.dataset.masked = "1";
-      IMask(input, { mask: input.dataset.mask, lazy: true });
+      IMask(input, window.gbMaskOptions(input.dataset.mask, {lazy: true}));
     });
   }
   document.addEventListener("DOMContentLoaded", function () { applyMasks(document); });

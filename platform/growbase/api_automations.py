@@ -114,8 +114,8 @@ def outbox():
 def resend_message(message_id):
     owner_only()
     if not resend(message_id):
-        refuse(409, _message=_("Only a failed message, or one whose sending is unknown, can be "
-                               "sent again."))
+        refuse(409, _message=_("Only a failed or held message, or one whose sending is "
+                               "unknown, can be sent (again)."))
     return jsonify(message_json(Outbox.get_by_id(message_id))), 202
 
 

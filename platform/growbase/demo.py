@@ -70,9 +70,10 @@ def load_demo(seed_dir, staff_password):
                   "amount": str(rng.randint(3, 400) * 50), "ordered_at": ordered,
                   "deliver_by": (ordered + timedelta(days=rng.randint(2, 10))).date(),
                   "manager": rng.choice(managers)}
-        if status in ("shipping", "delivered"):
-            record.update(courier=rng.choice(["cdek", "post", "own"]),
-                          tracking=f"{rng.randint(10**9, 10**10 - 1)}")
+        if status in ("shipping", "delivered"):  # the shop's own courier has no tracking number
+            record["courier"] = rng.choice(["cdek", "post", "own"])
+            if record["courier"] != "own":
+                record["tracking"] = f"{rng.randint(10**9, 10**10 - 1)}"
         orders.append(service.create("order", record).id)
         made["order"] += 1
 

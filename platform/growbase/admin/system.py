@@ -181,10 +181,11 @@ class OutboxView(OwnerView):
     def resend(self, message_id):
         from ..channels import resend
         if resend(message_id):
-            flash(_("The message is queued to be sent again."), "success")
+            flash(_("The message is on its way (or kept in the outbox, where no gateway is "
+                    "set up)."), "success")
         else:
-            flash(_("Only a failed message, or one whose sending is unknown, can be sent again."),
-                  "error")
+            flash(_("Only a failed or held message, or one whose sending is unknown, can be "
+                    "sent (again)."), "error")
         return redirect(back())
 
 

@@ -4,67 +4,20 @@ run() does its database work in the caller's transaction, so an action's effect 
 the record that it ran commit together: a retry never repeats what committed.
 """
 
-import json
 from datetime import datetime
 
-import phonenumbers
 from peewee import fn
 
 from ..auth import ROLES
-from ..channels import post
 from ..conditions import compile as compile_condition, validate as condition_problems
 from ..fields import FieldError
 from ..fields.temporal import span
 from ..i18n import gettext as _
-from ..db import insert_row
-from ..registry import registry
-from ..tables import Audit, Notification, User, utcnow
+from ..tables import Audit, User
+from . import messages  # noqa: F401  (registers send_sms, send_email, call_webhook)
+from .action_base import (TEXT, Action, ActionFailed, action_types, notify, register,  # noqa: F401
+                          users_with_role)
 from .templates import TemplateProblem, compiled, render
-
-action_types, register = registry("action")
-TEXT = {"type": "string", "minLength": 1, "maxLength": 2000}
-
-
-class ActionFailed(RuntimeError):
-    """The action cannot run as written (a bad recipient, a missing user): fix the rule."""
-
-
-class Action:
-    name = ""
-    schema = {}  # JSON schema of the action's parameters
-    templates = ()  # parameters that are templates
-
-    def validate(self, params, entity):
-        """Return [(parameter, sentence)] for parameters the meta-schema cannot judge."""
-        problems = []
-        for key in self.templates:
-            if key in params:
-                try:
-                    compiled(params[key])
-                except TemplateProblem as exc:
-                    problems.append((key, str(exc)))
-        return problems
-
-    def run(self, params, ctx):
-        raise NotImplementedError
-
-    def describe(self, params, ctx):
-        """What run() would do, in words, without doing it (for "test this rule")."""
-        raise NotImplementedError
-
-
-def notify(user_id, text, entity, record_id):
-    """An inbox message; also an email when the user asked for their messages by email."""
-    insert_row(Notification, dict(user=user_id, text=text, entity=entity, record_id=record_id,
-                                  created_at=utcnow()))
-    user = User.get_or_none(User.id == user_id)
-    if user is not None and user.email_notifications and user.email:
-        post("email", user.email, text, subject=_("growbase: %(text)s", text=text[:80]),
-             to_customer=False, entity=entity, record_id=record_id)
-
-
-def users_with_role(role):
-    return list(User.select().where((User.role == role) & (User.active == True)))  # noqa: E712
 
 
 @register
@@ -123,97 +76,6 @@ class NotifyUser(Action):
             return _("skipped: nobody to notify")
         return _("notify %(user)s: %(text)s", user=user.username,
                  text=render(params["text"], **ctx.template_context))
-
-
-class Message(Action):
-    """An outgoing message: rendered here, written to the outbox, sent by its channel.
-
-    A record with no address (a customer without email) skips the message and says so;
-    an address that is there but unusable fails the run, for the owner to fix."""
-    channel = ""
-
-    def recipient(self, text):
-        return text
-
-    def compose(self, params, ctx):
-        """(recipient, subject, body, html) as they would be sent; None: nobody to send to."""
-        context = ctx.template_context
-        to = render(params["to"], **context)
-        if not to:
-            return None
-        return (self.recipient(to), render(params.get("subject", ""), **context),
-                render(params["text"], **context),
-                render(params["html"], html=True, **context) if params.get("html") else "")
-
-    def skipped(self):
-        return _("skipped: no %(channel)s address on the record", channel=self.channel)
-
-    def run(self, params, ctx):
-        composed = self.compose(params, ctx)
-        if composed is None:
-            return self.skipped()
-        to, subject, body, html = composed
-        ctx.message = post(self.channel, to, body, subject=subject, html=html,
-                           rule=ctx.rule.key, entity=ctx.entity.name, record_id=ctx.record_id)
-        return _("%(channel)s to %(to)s", channel=self.channel, to=to)
-
-    def describe(self, params, ctx):
-        composed = self.compose(params, ctx)
-        if composed is None:
-            return self.skipped()
-        to, subject, body, _html = composed
-        return _("%(channel)s to %(to)s", channel=self.channel, to=to) + ": " + " · ".join(
-            part for part in (subject, body) if part)
-
-
-@register
-class SendSms(Message):
-    name = "send_sms"
-    channel = "sms"
-    schema = {"type": "object", "required": ["to", "text"], "additionalProperties": False,
-              "properties": {"to": TEXT, "text": TEXT}}
-    templates = ("to", "text")
-
-    def recipient(self, text):
-        try:
-            number = phonenumbers.parse(text, "RU")
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number(number):
-            raise ActionFailed(_("No phone number to send to (got \"%(to)s\").", to=text))
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-@register
-class SendEmail(Message):
-    name = "send_email"
-    channel = "email"
-    schema = {"type": "object", "required": ["to", "subject", "text"], "additionalProperties": False,
-              "properties": {"to": TEXT, "subject": TEXT, "text": TEXT,
-                             "html": {"type": "string", "minLength": 1, "maxLength": 20000}}}
-    templates = ("to", "subject", "text", "html")
-
-    def recipient(self, text):
-        if "@" not in text:
-            raise ActionFailed(_("No email address to send to (got \"%(to)s\").", to=text))
-        return text
-
-
-@register
-class CallWebhook(Message):
-    """POST the record (and the change) as JSON to a URL, signed with HMAC (see channels)."""
-    name = "call_webhook"
-    channel = "webhook"
-    schema = {"type": "object", "required": ["url"], "additionalProperties": False,
-              "properties": {"url": {"type": "string", "pattern": "^https?://", "maxLength": 2000}}}
-
-    def compose(self, params, ctx):
-        event = ctx.event
-        body = json.dumps({"event": event.kind, "event_id": event.id, "rule": ctx.rule.key,
-                           "entity": ctx.entity.name, "record_id": ctx.record_id,
-                           "record": event.after or event.before, "changed": event.changed or [],
-                           "before": event.before}, ensure_ascii=False, default=str)
-        return params["url"], "", body, ""
 
 
 @register

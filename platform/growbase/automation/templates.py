@@ -1,9 +1,12 @@
 """Message text from sandboxed Jinja over the record, its links and the change.
 
 The sandbox refuses attribute tricks (`__class__`, `mro` ...): owners' templates are
-data, never code.
+data, never code. An empty field printed into a text ("трек ." for a missing tracking
+number) is noticed (holes()), so such a message is held instead of sent.
 """
 
+import contextvars
+from contextlib import contextmanager
 from functools import lru_cache
 
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
@@ -15,8 +18,42 @@ from ..i18n import gettext as _
 # Texts may {% include "file" %} from templates/messages/; HTML email escapes record values.
 MESSAGES = ROOT / "templates" / "messages"
 _loader = FileSystemLoader(str(MESSAGES))
-_env = SandboxedEnvironment(autoescape=False, undefined=StrictUndefined, loader=_loader)
-_html = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, loader=_loader)
+_printed_blanks = contextvars.ContextVar("gb_printed_blanks", default=None)
+
+
+class Blank(str):
+    """An empty field as a template sees it: prints as nothing, tests false in {% if %},
+    and is noticed when printed."""
+
+    def __new__(cls, label):
+        made = super().__new__(cls, "")
+        made.label = label
+        return made
+
+
+def _noticed(value):
+    """Jinja's finalize: called on every {{ value }} printed, never on {% if %} tests."""
+    found = _printed_blanks.get()
+    if found is not None and isinstance(value, Blank) and value.label not in found:
+        found.append(value.label)
+    return value
+
+
+_env = SandboxedEnvironment(autoescape=False, undefined=StrictUndefined, loader=_loader,
+                            finalize=_noticed)
+_html = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, loader=_loader,
+                             finalize=_noticed)
+
+
+@contextmanager
+def holes():
+    """Collect the labels of empty fields printed by the renders inside (a list)."""
+    found = []
+    token = _printed_blanks.set(found)
+    try:
+        yield found
+    finally:
+        _printed_blanks.reset(token)
 
 
 class TemplateProblem(ValueError):
@@ -69,7 +106,8 @@ class RecordView:
                 self._links[name] = RecordView(linked, values_of(linked, row), value,
                                                self._locale, self._depth + 1)
                 return self._links[name]
-        return field.type.display(value, field, self._locale)
+        shown = field.type.display(value, field, self._locale)
+        return shown if shown != "" else Blank(field.label(self._locale))
 
     def __str__(self):
         from ..records import titles

@@ -34,16 +34,18 @@ def retry_delay(attempts):
     return 10 * 3 ** (attempts - 1)
 
 
-def post(channel, recipient, body, subject="", html="", to_customer=True, **origin):
-    """Write one message to the outbox; return its id. In the caller's transaction."""
+def post(channel, recipient, body, subject="", html="", to_customer=True, held=None, **origin):
+    """Write one message to the outbox; return its id. In the caller's transaction.
+    `held`: why it waits for a person instead of going out (resend() lets it go)."""
     now = utcnow()
-    held = hold(channel, recipient, now) if to_customer else None
-    status = "deferred" if held else ("stored" if adapter_for(channel) is None else "queued")
+    deferred = hold(channel, recipient, now) if to_customer and not held else None
+    status = "held" if held else "deferred" if deferred else (
+        "stored" if adapter_for(channel) is None else "queued")
     message_id = insert_row(Outbox, dict(
         channel=channel, recipient=recipient, subject=subject, body=body, html=html,
-        status=status, attempts=0, error=held[1] if held else "",
-        not_before=held[0] if held else None, released_at=None if held else now,
-        created_at=now, **origin))
+        status=status, attempts=0, error=held or (deferred[1] if deferred else ""),
+        not_before=deferred[0] if deferred else None,
+        released_at=None if held or deferred else now, created_at=now, **origin))
     if status == "queued":
         announce(message_id)
     return message_id
@@ -91,11 +93,15 @@ def failed(message, text, final=False):
 
 
 def resend(message_id):
-    """Send a failed (or unknown) message again: a person asked for it."""
-    changed = (Outbox.update(status="queued", attempts=0, not_before=None)
-               .where((Outbox.id == message_id) &
-                      (Outbox.status.in_(["failed", "unknown"]))).execute())
-    if changed:
+    """Send a failed (or unknown) message again, or a held one as it is: a person asked."""
+    message = Outbox.get_or_none(Outbox.id == message_id)
+    if message is None or message.status not in ("failed", "unknown", "held"):
+        return False
+    kept = adapter_for(message.channel) is None  # the embedded outbox: kept, not sent
+    changed = (Outbox.update(status="stored" if kept else "queued", attempts=0, not_before=None,
+                             error="", released_at=utcnow())
+               .where((Outbox.id == message_id) & (Outbox.status == message.status)).execute())
+    if changed and not kept:
         announce(message_id)
     return bool(changed)
 

@@ -1,0 +1,57 @@
+"""What every action type shares: the registry, the base class, and the inbox.
+
+run() does its database work in the caller's transaction, so an action's effect and
+the record that it ran commit together: a retry never repeats what committed.
+"""
+
+from ..channels import post
+from ..db import insert_row
+from ..i18n import gettext as _
+from ..registry import registry
+from ..tables import Notification, User, utcnow
+from .templates import TemplateProblem, compiled
+
+action_types, register = registry("action")
+TEXT = {"type": "string", "minLength": 1, "maxLength": 2000}
+
+
+class ActionFailed(RuntimeError):
+    """The action cannot run as written (a bad recipient, a missing user): fix the rule."""
+
+
+class Action:
+    name = ""
+    schema = {}  # JSON schema of the action's parameters
+    templates = ()  # parameters that are templates
+
+    def validate(self, params, entity):
+        """Return [(parameter, sentence)] for parameters the meta-schema cannot judge."""
+        problems = []
+        for key in self.templates:
+            if key in params:
+                try:
+                    compiled(params[key])
+                except TemplateProblem as exc:
+                    problems.append((key, str(exc)))
+        return problems
+
+    def run(self, params, ctx):
+        raise NotImplementedError
+
+    def describe(self, params, ctx):
+        """What run() would do, in words, without doing it (for "test this rule")."""
+        raise NotImplementedError
+
+
+def notify(user_id, text, entity, record_id):
+    """An inbox message; also an email when the user asked for their messages by email."""
+    insert_row(Notification, dict(user=user_id, text=text, entity=entity, record_id=record_id,
+                                  created_at=utcnow()))
+    user = User.get_or_none(User.id == user_id)
+    if user is not None and user.email_notifications and user.email:
+        post("email", user.email, text, subject=_("growbase: %(text)s", text=text[:80]),
+             to_customer=False, entity=entity, record_id=record_id)
+
+
+def users_with_role(role):
+    return list(User.select().where((User.role == role) & (User.active == True)))  # noqa: E712

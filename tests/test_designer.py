@@ -393,3 +393,36 @@ def test_a_designer_tries_a_rule_only_on_records_their_role_may_see(app, api, sh
                         json={"spec": rule, "record_id": theirs.id}).status_code == 404
     assert manager.post("/api/designer/rules/order_received/try",
                         json={"spec": rule, "record_id": mine.id}).status_code == 200
+
+
+def test_a_new_requirement_lists_who_breaks_it_and_who_may_not_fill_it(api, shop, service,
+                                                                      app):
+    """Making the contact phone required at shipping: the review counts the orders that
+    miss it, names logistics (who ship but may not change the phone) and offers to let
+    them; the old orders can still be saved on other fields."""
+    from growbase.tables import User
+    old = service.create("order", {"number": "ORD-00001", "customer": shop.id,
+                                   "status": "confirmed"})
+    service.update("order", old.id, {"status": "shipping", "courier": "own"})
+    spec = order_spec()
+    field(spec, "phone")["required_when"] = {"field": "status", "in": ["shipping", "delivered"]}
+    review = api.post(ORDER + "/review", json={"spec": spec}).get_json()
+    (needed,) = review["requirements"]
+    assert needed["field"] == "phone" and needed["label"] == "Contact phone"
+    assert needed["breaking"] == 1 and needed["examples"] == ["ORD-00001 Иван Петров"]
+    assert needed["locked"] == ["logistics"]
+    saved = save(api, spec, editable_for={"phone": ["logistics"]})
+    assert saved.status_code == 200, saved.get_json()
+    assert catalog().entity("order").spec["permissions"]["logistics"]["fields"]["phone"] == \
+        "editable"
+    lena = Api(app.test_client(), create_token(User.get(username="lena"), "t"))
+    kept = lena.patch(f"/api/order/{old.id}", json={"comment": "called the courier"})
+    assert kept.status_code == 200, kept.get_json()  # it broke the newer rule: still saved
+    new = service.create("order", {"number": "ORD-00002", "customer": shop.id,
+                                   "status": "confirmed"})
+    entering = lena.patch(f"/api/order/{new.id}", json={"status": "shipping", "courier": "own"})
+    assert entering.status_code == 422  # entering the stage asks for it
+    assert "required in this situation" in entering.get_json()["errors"]["phone"]
+    filled = lena.patch(f"/api/order/{new.id}", json={"status": "shipping", "courier": "own",
+                                                      "phone": "8 912 345-67-89"})
+    assert filled.status_code == 200, filled.get_json()  # logistics may fill it in now

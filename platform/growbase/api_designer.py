@@ -137,7 +137,7 @@ def review_entity(name):
         return error
     designer.stale("entity", name, data.get("base_version"))
     try:
-        review = designer.entity_review(data["spec"], flags(data)[0])
+        review = designer.entity_review(data["spec"], flags(data)[0], data.get("editable_for"))
     except DefinitionError as exc:
         return problems_json(exc.problems, data["spec"], name)
     return jsonify(review.json())
@@ -154,7 +154,8 @@ def save_entity(name):
         review = designer.save_entity(
             data["spec"], current_user.username, base_version=data.get("base_version"),
             choice_renames=renames, update_uses=update_uses, confirm=data.get("confirm") is True,
-            confirm_loss=data.get("confirm_loss") is True, note=note_of(data))
+            confirm_loss=data.get("confirm_loss") is True, note=note_of(data),
+            editable_for=data.get("editable_for"))
     except DefinitionError as exc:
         return problems_json(exc.problems, data["spec"], name)
     entity = catalog().entity(name)

@@ -26,6 +26,7 @@ from .definitions.schema import schema_problems
 from .definitions.store import apply_definitions, history, normalise
 from .i18n import gettext as _
 from .permissions import ROLES
+from .requirements import make_editable, newly_required
 from .tables import Definition, ImportMapping, SavedView, User, utcnow
 
 
@@ -85,12 +86,13 @@ class Review:
     needs_confirmation: bool = False
     loses_data: bool = False
     warnings: list = dc_field(default_factory=list)
+    requirements: list = dc_field(default_factory=list)  # requirements.newly_required()
 
     def json(self):
         return {"spec": self.spec, "diff": self.diff, "plan": self.plan,
                 "impact": [u for uses in self.uses for u in uses.json()],
                 "needs_confirmation": self.needs_confirmation, "loses_data": self.loses_data,
-                "warnings": self.warnings}
+                "warnings": self.warnings, "requirements": self.requirements}
 
 
 def refuse_schema(spec, where=""):
@@ -165,7 +167,8 @@ def prepare(spec, current, choice_renames=None, skip_rules=()):
     return Review(spec=followed, diff=diff(old.spec if old else None, followed),
                   uses=[u for u in own if u.found] + [uses for uses, _w in elsewhere] +
                   links_to(change, current),
-                  writes=[write for _u, write in elsewhere])
+                  writes=[write for _u, write in elsewhere],
+                  requirements=newly_required(old, followed))
 
 
 def planned(reviews, choice_renames=None):
@@ -181,10 +184,11 @@ def planned(reviews, choice_renames=None):
     return reviews
 
 
-def entity_review(spec, choice_renames=None):
-    """Review a new version of one entity (or a new entity); raises DefinitionError."""
+def entity_review(spec, choice_renames=None, editable_for=None):
+    """Review a new version of one entity (or a new entity); raises DefinitionError.
+    `editable_for` ({field: [roles]}) lets roles fill in what it newly requires."""
     refuse_schema(spec)
-    review = prepare(spec, catalog(), choice_renames)
+    review = prepare(make_editable(spec, editable_for), catalog(), choice_renames)
     return planned([review], {spec["entity"]: choice_renames})[0]
 
 
@@ -200,10 +204,10 @@ def stale(kind, name, base_version):
 
 
 def save_entity(spec, author, base_version=None, choice_renames=None, update_uses=True,
-                confirm=False, confirm_loss=False, note="designer"):
+                confirm=False, confirm_loss=False, note="designer", editable_for=None):
     """Review and apply; the followed uses are saved in the same transaction."""
     stale("entity", spec.get("entity") if isinstance(spec, dict) else None, base_version)
-    review = entity_review(spec, choice_renames)
+    review = entity_review(spec, choice_renames, editable_for)
     writes = review.writes if update_uses else []
     apply_definitions([review.spec], author=author, confirm=confirm, confirm_loss=confirm_loss,
                       note=note, choice_renames={review.spec["entity"]: choice_renames},

@@ -159,6 +159,18 @@ def write_trail(trail):
         announce(None)
 
 
+def requires(entity, field, merged, changed, before):
+    """Must this save fill the empty field? A new record, always; one saved before only when
+    the field is touched or its stage is entered now: a record that breaks a newer rule
+    (required added later) can still be saved on its other fields."""
+    if field.required:
+        return before is None or field.name in changed
+    if field.required_when is None or not evaluate(field.required_when, entity, merged):
+        return False
+    return before is None or field.name in changed or \
+        not evaluate(field.required_when, entity, before)
+
+
 def values_of(entity, row):
     return {f.name: getattr(row, f.name) for f in entity.fields}
 
@@ -319,7 +331,8 @@ class RecordService:
             for plan in plans:
                 if plan["merged"] is not None and not plan["errors"]:
                     plan["errors"].update(self._validate(
-                        entity, plan["merged"], plan["changed"], plan["id"], plan["errors"], checks))
+                        entity, plan["merged"], plan["changed"], plan["id"], plan["errors"], checks,
+                        plan.get("current")))
                 if plan["merged"] is not None and not plan["errors"]:
                     plan["errors"].update(self.outside_rows(entity, rights, plan["merged"]))
                 if plan["row"] is None and not plan["errors"]:
@@ -464,7 +477,8 @@ class RecordService:
             if not changed and not errors:
                 return row
             merged = dict(current, **values)
-            errors.update(self._validate(entity, merged, changed, record_id, errors, DirectChecks()))
+            errors.update(self._validate(entity, merged, changed, record_id, errors, DirectChecks(),
+                                         current))
             errors.update(self.outside_rows(entity, self.rights(entity), merged) if not errors
                           else {})
             if errors:
@@ -606,7 +620,8 @@ class RecordService:
             return _("Your role may set this only to: %(values)s.", values=", ".join(shown))
         return None
 
-    def _validate(self, entity, merged, changed, record_id, known, checks):
+    def _validate(self, entity, merged, changed, record_id, known, checks, before=None):
+        """Errors per field of a save; `before` is the record as it was (None: a new one)."""
         errors = {}
         for field in entity.active_fields:
             name = field.name
@@ -614,8 +629,7 @@ class RecordService:
                 continue
             value = merged.get(name)
             if value is None:
-                if field.required or (field.required_when is not None and
-                                      evaluate(field.required_when, entity, merged)):
+                if requires(entity, field, merged, changed, before):
                     errors[name] = _("Fill this in.") if field.required else _(
                         "Fill this in: it is required in this situation.")
                 continue

@@ -268,3 +268,28 @@ def test_a_new_entity_from_a_spreadsheet_gets_its_rows_imported(owner, rest, tmp
     page.click("#gb-retire-entity")
     apply_review(page, opened=True)
     assert rest("GET", "/api/suppliers?limit=1")[1]["total"] == 30
+
+
+def test_a_new_requirement_offers_to_let_the_role_that_must_fill_it(owner, rest):
+    """The review says how many orders miss the newly required phone and offers (ticked)
+    to let logistics, who ship but may not change the phone, fill it in."""
+    import json
+    page = owner
+    page.goto("/admin/designer/entity/order")
+    page.wait_for_selector("#gb-fields tr")
+    page.click("#gb-json-tab")
+    spec = json.loads(page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()"))
+    phone = next(f for f in spec["fields"] if f["name"] == "phone")
+    phone["required_when"] = {"field": "status", "in": ["shipping", "delivered"]}
+    page.evaluate("t => document.querySelector('.CodeMirror').CodeMirror.setValue(t)",
+                  json.dumps(spec, ensure_ascii=False, indent=2))
+    page.click("#gb-save")
+    page.wait_for_selector("#gb-review.show #gb-review-apply")
+    shown = page.inner_text("#gb-review-body")
+    assert "Newly required" in shown and re.search(r"Contact phone: \d+ records", shown), shown
+    assert page.is_checked("#gb-editable-phone-logistics")
+    page.screenshot(path=str(ARTIFACTS / "designer-requirement.png"), full_page=True)
+    page.click("#gb-review-apply")
+    page.wait_for_selector("#gb-save-state:has-text('version')")
+    saved = rest("GET", "/api/designer/entities/order")[1]["spec"]
+    assert saved["permissions"]["logistics"]["fields"]["phone"] == "editable"

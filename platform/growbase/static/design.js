@@ -151,6 +151,7 @@
       (body.warnings || []).forEach(function (w) {
         content.appendChild(el("div", {"class": "alert alert-warning py-1", text: w}));
       });
+      var editable = requirementsBlock(content, body.requirements || []);
       var update = null;
       if (body.impact && body.impact.length) {
         content.appendChild(el("h6", {text: say("impact")}));
@@ -183,6 +184,7 @@
       apply.onclick = function () {
         apply.disabled = true;
         var payload = Object.assign({}, request.payload, {
+          editable_for: editableFor(editable),
           update_uses: update ? update.checked : true,
           confirm: !!(confirm && confirm.checked), confirm_loss: !!(confirmLoss && confirmLoss.checked)});
         call("PUT", request.save, payload).then(function (saved) {
@@ -196,6 +198,35 @@
       };
       openModal();
     });
+  }
+
+  // What a new requirement asks: how many records miss it, and the roles that must fill it
+  // but may not change it, each with a box (ticked) to make it editable for them.
+  function requirementsBlock(content, requirements) {
+    var boxes = [];
+    if (!requirements.length) return boxes;
+    content.appendChild(el("h6", {text: say("required_now")}));
+    requirements.forEach(function (r) {
+      var text = r.breaking === null ? say("required_uncounted", {label: r.label}) :
+        say("required_breaking", {label: r.label, n: r.breaking});
+      if (r.examples.length) text += " (" + r.examples.join(", ") + (r.breaking > r.examples.length ? ", …" : "") + ")";
+      var item = el("div", {"class": "gb-requirement mb-2"}, [el("div", {text: text}),
+        el("div", {"class": "small text-muted", text: say("required_still_saved")})]);
+      r.locked.forEach(function (role) {
+        var box = el("input", {type: "checkbox", checked: true, id: "gb-editable-" + r.field + "-" + role});
+        boxes.push({field: r.field, role: role, box: box});
+        item.appendChild(el("div", {"class": "form-check"}, [box, el("label", {"class": "form-check-label ml-1",
+          "for": box.id, text: say("let_role_fill", {role: role, label: r.label})})]));
+      });
+      content.appendChild(item);
+    });
+    return boxes;
+  }
+
+  function editableFor(boxes) {
+    var chosen = {};
+    boxes.forEach(function (b) { if (b.box.checked) (chosen[b.field] = chosen[b.field] || []).push(b.role); });
+    return chosen;
   }
 
   // -- history --------------------------------------------------------------------------------

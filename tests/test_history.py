@@ -91,3 +91,23 @@ def test_the_record_page_offers_revert_and_survives_a_restore(client, api, servi
     api.post(f"/api/audit/{deleted.id}/restore")
     again = client.get(f"/admin/records/customer/details/?id={customer.id}")
     assert again.status_code == 200 and "restored" in again.get_data(as_text=True)
+
+
+def test_a_paste_is_undone_at_once_except_what_changed_since(api, shop, service):
+    kept = service.create("order", {"number": "ORD-00001", "customer": shop.id, "tracking": "A"})
+    other = service.create("order", {"number": "ORD-00002", "customer": shop.id,
+                                     "tracking": "B"})
+    pasted = api.post("/api/order/batch", json={"paste": "p-1", "items": [
+        {"id": kept.id, "data": {"tracking": "X"}}, {"id": other.id, "data": {"tracking": "Y"}},
+        {"data": {"number": "ORD-00003", "customer": shop.id}}]}).get_json()["results"]
+    assert [r["status"] for r in pasted] == ["updated", "updated", "created"]
+    assert api.post("/api/order/batch", json={"paste": "no spaces", "items": []}).status_code \
+        == 400
+    service.update("order", other.id, {"tracking": "Z"})  # changed after the paste
+    undone = api.post("/api/audit/paste/undo", json={"source": "grid:paste:p-1"}).get_json()
+    assert undone["reverted"] == 1 and undone["deleted"] == 1 and len(undone["left"]) == 1
+    assert api.get(f"/api/order/{kept.id}").get_json()["tracking"] == "A"
+    assert api.get(f"/api/order/{other.id}").get_json()["tracking"] == "Z"
+    assert api.get(f"/api/order/{pasted[2]['id']}").status_code == 404
+    assert api.post("/api/audit/paste/undo", json={"source": "grid:paste:nope"}).status_code \
+        == 404

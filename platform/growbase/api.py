@@ -6,6 +6,7 @@ from decimal import Decimal
 from flask import Blueprint, abort, jsonify, make_response, request
 from flask_login import current_user
 
+from . import history
 from .catalog import UnknownEntity, catalog
 from .db import MAX_ID, UNSTORABLE
 from .i18n import gettext as _
@@ -20,12 +21,17 @@ MAX_BATCH = 10_000
 
 
 PAGES = ("grid", "kanban")  # our own pages say which they are: the history names the door
+PASTE = history.PASTE  # the source of a paste's changes: one entry in History
 
 
-def service():
+def service(paste=None):
+    """The record service acting for the caller; `paste` (the grid's id of one paste) makes
+    its changes one entry in History, undone together."""
     token = getattr(current_user, "token_name", None)
     page = request.headers.get("X-Growbase-Client", "")
     source = f"api:{token}" if token else page if page in PAGES else "api:session"
+    if paste:
+        source = f"{PASTE}{paste}"
     return RecordService(Actor.for_user(current_user, source), locale=current_user.locale)
 
 

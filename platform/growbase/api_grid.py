@@ -5,6 +5,8 @@ on its own, so a bad cell never blocks the good ones, and every saved row raises
 event. `changes` lets an open grid see what colleagues saved since it last looked.
 """
 
+import re
+
 from flask import jsonify, request
 from flask_login import current_user
 from peewee import fn
@@ -58,20 +60,25 @@ def rows_json(entity, ids):
     return dict(zip(found, to_json(entity, list(found.values()))))
 
 
+PASTE_ID = re.compile(r"[\w-]{1,40}")
+
+
 @bp.post("/<name>/batch")
 def save_rows(name):
     """{"items": [{"id": 5, "_version": 3, "data": {...}}, {"data": {...}}]} -> one result per
     item: created / updated / unchanged with the saved record, or rejected with the
     messages per field (and, for a row someone else changed, what they changed)."""
     entity = entity_or_404(name)
-    items = body().get("items")
+    items, paste = body().get("items"), body().get("paste")
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         refuse(400, items=_(
             "Send {\"items\": [{\"id\": ..., \"_version\": ..., \"data\": {...}}]}."))
+    if paste is not None and not (isinstance(paste, str) and PASTE_ID.fullmatch(paste)):
+        refuse(400, paste=_("A paste is named by 1 to 40 letters, digits, - or _."))
     if len(items) > MAX_GRID_BATCH:
         refuse(413, items=_("At most %(n)s rows per save.", n=MAX_GRID_BATCH))
     whole_numbers([i["id"] for i in items if i.get("id") is not None], "id")
-    svc = service()
+    svc = service(paste)
     planned = [{"id": i.get("id"), "data": i.get("data") if isinstance(i.get("data"), dict)
                 else {}, "version": svc.parse_version(i.get("_version"))} for i in items]
     unmatched = resolve_links(entity, planned)

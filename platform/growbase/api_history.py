@@ -51,3 +51,13 @@ def audit_revert(audit_id):
 @bp.post("/audit/<int:audit_id>/restore")
 def audit_restore(audit_id):
     return undone(lambda: history.restore(audit_id, current_user))
+
+
+@bp.post("/audit/paste/undo")
+def audit_undo_paste():
+    """{"source": "grid:paste:..."}: take back one paste (see history.undo_paste)."""
+    owner_only()
+    try:
+        return jsonify(history.undo_paste(str(body().get("source", "")), current_user))
+    except history.HistoryError as exc:
+        refuse(404, source=str(exc))

@@ -11,8 +11,11 @@ from peewee import OP, Expression, Value
 
 from .catalog import UnknownEntity, catalog
 from .i18n import gettext as _
-from .records import Actor, RecordService
+from .db import fetch
+from .records import Actor, RecordError, RecordService, json_values, values_of
 from .tables import Audit
+
+PASTE = "grid:paste:"  # (api.PASTE: the source of a paste's changes)
 
 PAGE = 100
 FILTERS = ("user", "entity", "record_id", "action", "field", "since", "until")
@@ -79,6 +82,66 @@ def restore(audit_id, user):
     values = {name: old for name, (old, _new) in (audit.changes or {}).items()}
     service = RecordService(Actor.for_user(user, f"restore:{audit_id}"))
     return service.restore(audit.entity, audit.record_id, values, audit.record_version + 1)
+
+
+def undo_paste(source, user):
+    """Take back one paste from the grid: the records it created are deleted and the cells
+    it changed set back, each only where nobody changed it since (those are said, never
+    overwritten). Returns {"reverted": cells, "deleted": records, "left": [sentences]}."""
+    entries = list(Audit.select().where(Audit.source == source).order_by(Audit.id.desc())) \
+        if source.startswith(PASTE) else []
+    if not entries:
+        raise HistoryError(_("There is no such paste in the history."))
+    service = RecordService(Actor.for_user(user, f"undo {source}"[:120]))
+    done = {"reverted": 0, "deleted": 0, "left": []}
+    for audit in entries:  # newest first
+        try:
+            entity = catalog().entity(audit.entity)
+        except UnknownEntity:
+            continue
+        found = fetch(entity.model, [audit.record_id])
+        if not found:
+            done["left"].append(_("#%(id)s is gone already.", id=audit.record_id))
+            continue
+        row = found[0]
+        try:
+            if audit.action == "create":
+                if row.gb_version != audit.record_version:
+                    done["left"].append(_("#%(id)s was changed after the paste; it stays.",
+                                          id=row.id))
+                    continue
+                service.delete(entity.name, row.id, row.gb_version)
+                done["deleted"] += 1
+            elif audit.action == "update":
+                now = json_values(entity, values_of(entity, row))
+                back = {name: old for name, (old, new) in (audit.changes or {}).items()
+                        if name in now and now[name] == new}
+                if back:
+                    service.update(entity.name, row.id, back)
+                    done["reverted"] += len(back)
+                if len(back) < len(audit.changes or {}):
+                    done["left"].append(_("#%(id)s: a cell changed after the paste stays as "
+                                          "it is now.", id=row.id))
+        except RecordError as exc:
+            done["left"].append(f"#{row.id}: {exc}")
+    return done
+
+
+def grouped(rows):
+    """History rows [(audit, changes)] with each paste's entries as one item
+    {"paste": source, "entries": [...], "total": its entries in all}."""
+    items = []
+    for audit, changes in rows:
+        source = audit.source or ""
+        if source.startswith(PASTE):
+            if items and items[-1].get("paste") == source:
+                items[-1]["entries"].append((audit, changes))
+                continue
+            items.append({"paste": source, "entries": [(audit, changes)], "total": Audit.select()
+                          .where(Audit.source == source).count()})
+        else:
+            items.append({"audit": audit, "changes": changes})
+    return items
 
 
 def shown(audit, locale):

@@ -73,6 +73,9 @@ def test_paste_twenty_rows_two_bad_phones_then_fix_them_with_the_mask(page, rest
     phones[4], phones[11] = "12345", "+7 916"
     paste(page, "\n".join(f"ORD-770{i + 1:02d}\tGrid Client\t{phone}"
                           for i, phone in enumerate(phones)))
+    page.wait_for_selector("#gb-modal.show #gb-paste-replace")  # the number there is filled
+    assert "changes 1 filled cells in 1 records" in page.inner_text("#gb-modal")
+    page.click("#gb-paste-replace")
     wait_until(lambda: len(orders(rest, "ORD-770")) == 18, message="18 saved rows")
     red = page.locator(".gb-cell-error")
     wait_until(lambda: red.count() == 2, message="two red cells")
@@ -297,7 +300,7 @@ def test_a_new_row_typed_in_is_saved_once_it_is_complete(page, rest, client):
     page.click("#gb-new-row")
     page.keyboard.type("ORD-79801")
     page.keyboard.press("Enter")
-    customer = cell(page, 0, "customer")
+    customer = cell(page, 1, "customer")  # new rows go at the bottom, as in a spreadsheet
     wait_until(lambda: "gb-cell-error" in customer.get_attribute("class"), message="required")
     assert "Fill this in" in customer.get_attribute("title")
     customer.dblclick()
@@ -306,6 +309,29 @@ def test_a_new_row_typed_in_is_saved_once_it_is_complete(page, rest, client):
     page.keyboard.press("Escape")
     wait_until(lambda: len(orders(rest, "ORD-7980")) == 2, message="the new order")
     saved(page)
+
+
+def test_a_paste_on_a_new_row_inserts_and_is_one_change_in_history(page, rest, client):
+    """Pasted on the new row at the bottom, three lines become three new orders; the
+    records above are not touched; History shows the paste as one change, undone at once."""
+    for number in ("ORD-78101", "ORD-78102"):
+        new_order(rest, client, number, tracking="KEEP")
+    open_grid(page, "ORD-781")
+    page.click("#gb-new-row")
+    page.keyboard.press("Escape")
+    cell(page, 2, "tracking").click()  # the new row, below the two orders
+    cell(page, 2, "number").click()
+    paste(page, "ORD-78103\tGrid Client\n" + "ORD-78104\tGrid Client\n" + "ORD-78105\tGrid Client")
+    wait_until(lambda: len(orders(rest, "ORD-781")) == 5, message="three new orders")
+    saved(page)
+    assert [o["tracking"] for o in orders(rest, "ORD-781")[:2]] == ["KEEP", "KEEP"]
+    assert page.locator("#gb-modal.show").count() == 0  # nothing filled was at stake
+    page.goto("/admin/audit/?entity=order")
+    first = page.locator("tbody tr").first
+    assert "paste" in first.inner_text() and "3 records" in first.inner_text()
+    page.click("tbody tr >> nth=0 >> .gb-undo-paste")
+    page.wait_for_selector(".alert:has-text('Paste undone')")
+    assert len(orders(rest, "ORD-781")) == 2
 
 
 def test_record_text_is_shown_never_run(page, rest):

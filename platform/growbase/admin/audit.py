@@ -23,8 +23,8 @@ class AuditView(OwnerView):
             flash(str(exc), "error")
             entries = []
         rows = [(a, history.shown(a, current_locale())) for a in entries]
-        return self.render("admin/system/audit.html", rows=rows, params=params,
-                           entities=catalog().entities())
+        return self.render("admin/system/audit.html", items=history.grouped(rows),
+                           params=params, entities=catalog().entities())
 
     @expose("/<int:audit_id>/revert", methods=("POST",))
     def revert(self, audit_id):
@@ -36,6 +36,19 @@ class AuditView(OwnerView):
     def restore(self, audit_id):
         return self._done(lambda: history.restore(audit_id, current_user),
                           _("The record is back."))
+
+    @expose("/paste/undo", methods=("POST",))
+    def undo_paste(self):
+        try:
+            done = history.undo_paste(request.form.get("source", ""), current_user)
+        except history.HistoryError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(_("Paste undone: %(cells)s cells set back, %(records)s new records deleted.",
+                    cells=done["reverted"], records=done["deleted"]), "success")
+            for line in done["left"][:20]:
+                flash(line, "warning")
+        return redirect(url_for(".index"))
 
     def _done(self, action, message):
         try:

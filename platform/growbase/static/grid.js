@@ -13,6 +13,7 @@
   var groupTotals = {};
   var state = {filters: [], extra: null, q: "", group: "", sort: "", viewId: null};
   var views = [], layout = null, newRows = 0, quiet = false, undoing = false, totalExact = true, table;
+  var pasting = null;  // the id of the paste being applied: its rows are saved as one
 
   // -- columns ------------------------------------------------------------------------------
   function keyOf(row) { return String(row.getData().id); }
@@ -215,6 +216,7 @@
     if (!(field in p.before)) p.before[field] = before;
     p.data[field] = value;
     p.held = false;
+    p.paste = pasting;  // a paste's rows go together, one entry in History
     p.undo = undoing;  // taking a change back is not itself something to take back
     if (marks[key]) delete marks[key][field];
     persist();
@@ -232,7 +234,9 @@
     var open = editing(), typing = open && String(open.row.getData().id);
     var keys = Object.keys(pending).filter(function (k) {  // a new row goes once its typist leaves it
       return !pending[k].held && !(k === typing && !pending[k].id);
-    }).slice(0, 2000);
+    });
+    var paste = keys.length ? pending[keys[0]].paste : null;  // one paste (or none) a request
+    keys = keys.filter(function (k) { return pending[k].paste === paste; }).slice(0, 2000);
     if (typing && pending[typing] && !pending[typing].id) scheduleFlush(1000);
     if (!keys.length) { setState(); return; }
     var sent = keys.map(function (k) { return {key: k, entry: pending[k], data: Object.assign({}, pending[k].data)}; });
@@ -244,7 +248,7 @@
     });
     flushing = true;
     setState("saving");
-    gb.call("POST", api + "/batch", {items: items}).then(function (r) {
+    gb.call("POST", api + "/batch", paste ? {items: items, paste: paste} : {items: items}).then(function (r) {
       flushing = false;
       if (r.status === 200) {
         retryDelay = 0;
@@ -363,38 +367,78 @@
     return {start: cells[0][0], end: last[last.length - 1]};
   }
 
-  function paste(rowsData) {
+  function isNew(row) { return typeof row.getData().id !== "number"; }
+
+  // Where each pasted line goes: a row already there, or null for a new one. A paste that
+  // starts on a new row inserts rows, never overwriting the records below it.
+  function pastePlan(rowsData) {
     var edges = bounds(table.getRanges()[0]);
-    if (!edges || !rowsData.length) return [];
+    if (!edges || !rowsData.length) return null;
     var rows = table.getRows("active");
     var start = rows.indexOf(edges.start.getRow());
     var selected = rows.indexOf(edges.end.getRow()) - start + 1;
     var count = Math.max(selected, rowsData.length);
     if (selected > 1 && rowsData.length === 1) count = selected;
-    var touched = [];
-    table.blockRedraw();
+    var inserting = isNew(rows[start]), plan = [];
     for (var i = 0; i < count; i++) {
-      var values = rowsData[i % rowsData.length], row = rows[start + i];
-      if (!row) { addRow(values); continue; }
-      Object.keys(values).forEach(function (f) {
-        if (editableColumn(f)) row.getCell(f).setValue(values[f]);
-      });
-      touched.push(row);
+      plan.push({values: rowsData[i % rowsData.length], row: inserting && i > 0 ? null : rows[start + i] || null});
     }
+    return plan;
+  }
+
+  // Filled cells of saved records a paste would change: {cells, records}.
+  function overwrites(plan) {
+    var cells = 0, records = 0;
+    plan.forEach(function (step) {
+      if (!step.row || isNew(step.row)) return;
+      var data = step.row.getData(), changed = Object.keys(step.values).filter(function (f) {
+        var now = data[f], shown = now === null || now === undefined ? "" : String(gb.show(gb.byName[f], now));
+        return editableColumn(f) && shown !== "" && shown !== String(step.values[f] || "").trim();
+      }).length;
+      cells += changed;
+      records += changed ? 1 : 0;
+    });
+    return {cells: cells, records: records};
+  }
+
+  function paste(rowsData) {
+    var plan = pastePlan(rowsData);
+    if (!plan) return [];
+    var over = overwrites(plan);
+    if (!over.cells) return applyPaste(plan);
+    modal(say("paste_title"), [say("paste_overwrites", over)], [
+      {text: say("paste_replace"), id: "gb-paste-replace", primary: true, action: function () { applyPaste(plan); }}]);
+    return [];
+  }
+
+  function applyPaste(plan) {
+    var touched = [];
+    pasting = "p" + Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
+    table.blockRedraw();
+    plan.forEach(function (step) {
+      if (!step.row) { addRow(step.values); return; }
+      Object.keys(step.values).forEach(function (f) {
+        if (editableColumn(f)) step.row.getCell(f).setValue(step.values[f]);
+      });
+      touched.push(step.row);
+    });
     table.restoreRedraw();
+    pasting = null;
     return touched;
   }
 
-  // A row that exists only here until it is saved; `top` puts it first (the "New row" button).
-  function addRow(values, top) {
+  // A row that exists only here until it is saved, at the bottom as in a spreadsheet;
+  // `typed` (the "New row" button) waits for its typist instead of saving at once.
+  function addRow(values, typed) {
     if (cfg.can.indexOf("create") < 0) return null;
     var key = "new-" + (++newRows), data = {id: key};
     Object.keys(values).forEach(function (f) { if (editableColumn(f)) data[f] = values[f]; });
-    table.addRow(data, !!top);
-    pending[key] = {id: null, version: null, data: Object.assign({}, data), before: {}, held: !!top};
+    table.addRow(data, false);
+    pending[key] = {id: null, version: null, data: Object.assign({}, data), before: {}, held: !!typed,
+                    paste: pasting};
     delete pending[key].data.id;
     persist();
-    if (!top) scheduleFlush(300);
+    if (!typed) scheduleFlush(300);
     return table.getRow(key);
   }
 
@@ -811,7 +855,7 @@
     });
     document.getElementById("gb-new-row").addEventListener("click", function () {
       var row = addRow({}, true), first = cfg.fields.filter(function (f) { return !f.read_only && !f.hidden; })[0];
-      table.scrollToRow(row, "top", false);
+      table.scrollToRow(row, "bottom", false);
       if (first) row.getCell(first.name).edit();
     });
     document.getElementById("gb-bulk-set").addEventListener("click", function (e) { e.preventDefault(); bulkSet(); });

@@ -204,3 +204,12 @@ def test_a_batch_remembers_parsed_cells_without_mixing_them_up(service):
     assert "amount" in outcomes[2][1]  # True is not an amount, though 1 is
     _entity, first = service.get("order", outcomes[0][1])
     assert first.status == "new" and first.amount == Decimal("1")
+
+
+def test_a_refusal_names_fields_by_their_labels(service, shop):
+    """What people read (run log, flashed messages) names the field as the form does."""
+    import pytest
+    from growbase.records import ValidationFailed
+    with pytest.raises(ValidationFailed) as refused:
+        service.create("order", {"number": "42", "customer": shop.id})
+    assert str(refused.value).startswith("Number: ") and refused.value.errors["number"]

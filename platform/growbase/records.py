@@ -32,9 +32,11 @@ class RecordError(Exception):
 class ValidationFailed(RecordError):
     status = 422
 
-    def __init__(self, errors):
-        self.errors = errors  # {field name: message}
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+    def __init__(self, errors, entity=None):
+        self.errors = errors  # {field name: message}; said with the fields' labels
+        names = entity.by_name if entity is not None else {}
+        super().__init__("; ".join(f"{names[k].label() if k in names else k}: {v}"
+                                   for k, v in errors.items()))
 
 
 class Conflict(RecordError):
@@ -275,7 +277,7 @@ class RecordService:
             merged, changed, errors = self._prepare(entity, self._new(entity, data),
                                                     DirectChecks())
             if errors:
-                raise ValidationFailed(errors)
+                raise ValidationFailed(errors, entity)
             record_id, row_values = self._insert(entity, merged, changed)
             return entity.model(id=record_id, **row_values)
 
@@ -460,7 +462,7 @@ class RecordService:
             merged, changed, errors = self._prepare(entity, self._parse(entity, known, None),
                                                     DirectChecks())
             if errors:
-                raise ValidationFailed(errors)
+                raise ValidationFailed(errors, entity)
             self._insert(entity, merged, changed, restore=(record_id, version))
             return entity.model(id=record_id, **{n: merged[n] for n in merged})
 
@@ -482,7 +484,7 @@ class RecordService:
             errors.update(self.outside_rows(entity, self.rights(entity), merged) if not errors
                           else {})
             if errors:
-                raise ValidationFailed(errors)
+                raise ValidationFailed(errors, entity)
             updates = dict({n: values[n] for n in changed}, gb_updated_at=utcnow(),
                            gb_updated_by=self.actor.user_id)
             self._write(entity, lambda: update_row(entity.model, record_id, row.gb_version,
@@ -653,7 +655,8 @@ class RecordService:
         except IntegrityError:
             unique = [f.name for f in entity.active_fields if f.get("unique")]
             raise ValidationFailed({name: _("Already used by another record; it must be unique.")
-                                    for name in unique} or {"_record": _("Could not save.")})
+                                    for name in unique} or {"_record": _("Could not save.")},
+                                   entity)
 
     def changed_since(self, entity, row, version):
         """{field: {"theirs", "by", "at"}} changed after `version`, only the fields the

@@ -20,19 +20,22 @@ def upload(page, entity, path):
     page.goto(f"/admin/transfer/import/{entity}/")
     page.set_input_files("input[type=file]", str(path))
     page.click(".gb-upload button[type=submit]")
-    page.wait_for_selector("form.gb-mapping")
+    page.wait_for_selector("form.gb-mapping", timeout=90_000)  # read in a child process
 
 
 def finished(page):
-    page.wait_for_selector(".gb-job-summary, .gb-job-error", timeout=60_000)
+    """The job's summary, once the worker is done (however loaded the machine is)."""
+    page.wait_for_selector(".gb-job-summary, .gb-job-error", timeout=180_000)
+    failed = page.locator(".gb-job-error")
+    assert failed.count() == 0, failed.inner_text()
     return page.inner_text(".gb-job-summary")
 
 
 def test_export_change_and_import_back(page, tmp_path):
     open_excel_menu(page, "customer")
     page.click(".gb-export-xlsx")
-    page.wait_for_selector(".gb-download", timeout=30_000)
-    with page.expect_download() as download:
+    page.wait_for_selector(".gb-download", timeout=180_000)  # the worker's export job
+    with page.expect_download(timeout=90_000) as download:
         page.click(".gb-download")
     path = tmp_path / "customers.xlsx"
     download.value.save_as(path)

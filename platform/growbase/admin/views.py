@@ -177,7 +177,7 @@ class EntityView(BaseModelView):
             return write()
         except ValidationFailed as exc:
             if form is None:
-                flash("; ".join(exc.errors.values()), "error")
+                flash(str(exc), "error")  # each message with its field's label
             else:
                 self._refused(form, exc.errors)
         except Conflict as exc:

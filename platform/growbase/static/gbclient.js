@@ -118,6 +118,13 @@
     return div.innerHTML;
   }
 
+  // A server's {field: message} as a person reads it: "Courier: Fill this in; …".
+  function errorsText(errors) {
+    return Object.keys(errors || {}).map(function (name) {
+      return (byName[name] ? byName[name].label + ": " : "") + errors[name];
+    }).join("; ");
+  }
+
   window.gb = {config: config, byName: byName, say: say, call: call, show: show, option: option,
-               label: label, toServer: toServer, watch: watch, escape: escape};
+               label: label, toServer: toServer, watch: watch, escape: escape, errorsText: errorsText};
 })();

@@ -158,7 +158,7 @@
     return Promise.all([page, totals]).then(function (answers) {
       var r = answers[0];
       if (r.status !== 200) {
-        setState("error", Object.values(r.body.errors || {}).join("; ") || String(r.status));
+        setState("error", gb.errorsText(r.body.errors) || String(r.status));
         return {last_page: 1, last_row: 0, data: []};
       }
       groupTotals = {};
@@ -264,7 +264,7 @@
       } else {  // the whole request refused (signed out, too big): keep the edits, say why
         keys.forEach(function (k) { pending[k].held = true; });
         persist();
-        setState("error", Object.values(r.body.errors || {}).join("; "));
+        setState("error", gb.errorsText(r.body.errors));
       }
     });
   }
@@ -584,7 +584,7 @@
       var body = {name: name.value, shared: shared.checked, config: viewConfig()};
       var call = current ? gb.call("PUT", api + "/views/" + current.id, body) : gb.call("POST", api + "/views", body);
       return call.then(function (r) {
-        if (r.status >= 300) { return Object.values(r.body.errors || {}).join("; "); }
+        if (r.status >= 300) { return gb.errorsText(r.body.errors); }
         return loadViews().then(function () { fillViews(r.body.id); state.viewId = r.body.id; applyView(r.body); });
       });
     }}]);
@@ -702,7 +702,7 @@
         var refused = [];
         (r.body.results || []).forEach(function (result) {
           if (result.status === "deleted") { table.getRow(result.id).delete(); }
-          else { refused.push("#" + result.id + ": " + Object.values(result.errors).join("; ")); }
+          else { refused.push("#" + result.id + ": " + gb.errorsText(result.errors)); }
         });
         setState(refused.length ? "error" : "", refused.join(" · "));
       });
@@ -715,7 +715,7 @@
     if (state.q && !condition) options.search = state.q;
     gb.call("POST", api + "/export", options).then(function (r) {
       if (r.status === 202) { window.location = "/admin/transfer/job/" + r.body.id + "/"; }
-      else { setState("error", Object.values(r.body.errors || {}).join("; ")); }
+      else { setState("error", gb.errorsText(r.body.errors)); }
     });
   }
 

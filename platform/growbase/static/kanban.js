@@ -133,10 +133,7 @@
         return;
       }
       if (from) from.list.prepend(entry.el);
-      var errors = r.body.errors || {};
-      showError(id, Object.keys(errors).map(function (name) {
-        return (gb.byName[name] ? gb.byName[name].label + ": " : "") + errors[name];
-      }).join(" ") || say("offline", {n: 1}));
+      showError(id, gb.errorsText(r.body.errors) || say("offline", {n: 1}));
       setState("");
       if (r.status === 409) gb.call("GET", api + "/" + id).then(function (fresh) {
         if (fresh.status === 200) { entry.record = fresh.body; }

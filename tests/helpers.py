@@ -76,6 +76,17 @@ class Server:
             self.process.wait(timeout=20)
 
 
+def wait_for(fetch, timeout=15):
+    """What `fetch` returns once it is something: tests wait for a condition, not a time."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = fetch()
+        if found:
+            return found
+        time.sleep(0.05)
+    raise AssertionError("the condition was not met in time")
+
+
 def pg_admin():
     """A connection to the test PostgreSQL that commits each statement."""
     import psycopg2

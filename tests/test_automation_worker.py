@@ -5,17 +5,7 @@ import time
 import pytest
 import requests
 
-from helpers import Receiver, Server
-
-
-def wait_for(fetch, timeout=15):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        found = fetch()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise AssertionError("nothing arrived in time")
+from helpers import Receiver, Server, wait_for
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import io
 import re
 import subprocess
 import sys
-import time
 import zipfile
 from datetime import date
 
@@ -17,7 +16,7 @@ from openpyxl import Workbook
 from growbase.transfer import peek
 from growbase.transfer.sheets import Book, SheetProblem
 
-from helpers import ROOT, Server, csrf_token
+from helpers import ROOT, Server, csrf_token, wait_for
 
 ODS_CONTENT = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
                'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -136,14 +135,12 @@ def test_a_reader_that_dies_takes_only_its_child_with_it(tmp_path, monkeypatch):
         peek.head(path)
 
 
-def wait_for(check, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.1)
-    raise AssertionError("condition not met in time")
+def finished(server, auth, job_id):
+    """The job as the API tells it, once the worker is done with it."""
+    def ended():
+        job = requests.get(f"{server.base}/api/jobs/{job_id}", headers=auth).json()
+        return job if job["status"] not in ("queued", "running") else None
+    return wait_for(ended, timeout=60)
 
 
 def test_page_api_and_cli_refuse_them_and_server_and_worker_keep_answering(tmp_path):
@@ -168,10 +165,7 @@ def test_page_api_and_cli_refuse_them_and_server_and_worker_keep_answering(tmp_p
             # the API: the worker's job fails with the reason
             job = requests.post(server.base + "/api/customer/import", headers=auth,
                                 files={"file": (path.name, io.BytesIO(content))}).json()
-            done = wait_for(lambda: (lambda j: j if j["status"] not in ("queued", "running")
-                                     else None)(requests.get(
-                                         f"{server.base}/api/jobs/{job['id']}",
-                                         headers=auth).json()))
+            done = finished(server, auth, job["id"])
             assert done["status"] == "failed" and words in done["error"], (path.name, done)
             # the CLI: exit 2 and one line
             cli = subprocess.run(
@@ -188,9 +182,7 @@ def test_page_api_and_cli_refuse_them_and_server_and_worker_keep_answering(tmp_p
         job = requests.post(server.base + "/api/customer/import", headers=auth,
                             data={"key": "phone"},
                             files={"file": ("fine.xlsx", io.BytesIO(fine.getvalue()))}).json()
-        done = wait_for(lambda: (lambda j: j if j["status"] not in ("queued", "running")
-                                 else None)(requests.get(f"{server.base}/api/jobs/{job['id']}",
-                                                         headers=auth).json()))
+        done = finished(server, auth, job["id"])
         assert done["status"] == "done", done  # the worker that refused them still works
     finally:
         server.stop()

@@ -4,12 +4,11 @@ success, none is lost or doubled, and their automations run once it is back."""
 import shutil
 import sqlite3
 import subprocess
-import time
 
 import pytest
 import requests
 
-from helpers import Server, free_port
+from helpers import Server, free_port, wait_for
 
 pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None,
                                 reason="needs redis-server (.ci/run installs it)")
@@ -33,16 +32,6 @@ class Redis:
     def stop(self):
         self.process.kill()
         self.process.wait()
-
-
-def wait_for(check, timeout=150):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.2)
-    raise AssertionError("condition not met in time")
 
 
 def test_saves_while_redis_is_down_commit_answer_success_and_run_their_rules_later(tmp_path):
@@ -73,7 +62,7 @@ def test_saves_while_redis_is_down_commit_answer_success_and_run_their_rules_lat
         redis.start()
         assert requests.get(server.base + "/healthz").json()["queue"] == "ok"
         wait_for(lambda: db.execute("SELECT COUNT(*) FROM gb_event WHERE entity = 'order' AND "
-                                    "state = 'pending'").fetchone()[0] == 0)
+                                    "state = 'pending'").fetchone()[0] == 0, timeout=150)
         runs = dict(db.execute("SELECT record_id, COUNT(*) FROM gb_automation_run WHERE "
                                "entity = 'order' AND trigger = 'created' GROUP BY record_id"))
         assert set(runs) == stored and set(runs.values()) == {1}  # each ran once

@@ -10,7 +10,7 @@ from ..catalog import catalog
 from ..i18n import current_locale
 from ..i18n import gettext as _
 from ..records import RecordError
-from .system import OwnerView
+from .system import OwnerView, say_done
 
 
 class AuditView(OwnerView):
@@ -44,10 +44,8 @@ class AuditView(OwnerView):
         except history.HistoryError as exc:
             flash(str(exc), "error")
         else:
-            flash(_("Paste undone: %(cells)s cells set back, %(records)s new records deleted.",
-                    cells=done["reverted"], records=done["deleted"]), "success")
-            for line in done["left"][:20]:
-                flash(line, "warning")
+            say_done(_("Paste undone: %(cells)s cells set back, %(records)s new records "
+                       "deleted.", cells=done["reverted"], records=done["deleted"]), done["left"])
         return redirect(url_for(".index"))
 
     def _done(self, action, message):

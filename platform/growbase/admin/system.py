@@ -21,6 +21,13 @@ def back():
     return came_from if came_from.startswith(request.host_url) else url_for(".index")
 
 
+def say_done(summary, left):
+    """Flash what a take-back did, then (at most 20 of) the things it left as they were."""
+    flash(summary, "success")
+    for line in left[:20]:
+        flash(line, "warning")
+
+
 def newest_first(model, filters):
     """The newest rows of a log table, narrowed by the exact values asked in the URL."""
     query = model.select().order_by(model.id.desc())

@@ -17,6 +17,7 @@ from ..tables import Job
 from ..transfer import jobs
 from ..transfer.importer import MODES, preview
 from ..transfer.sheets import SheetProblem
+from .system import say_done
 
 
 def writings():
@@ -117,10 +118,8 @@ class TransferView(BaseView):
         except ValueError as exc:
             flash(str(exc), "error")
         else:
-            flash(_("Import undone: %(deleted)s records deleted, %(restored)s restored.",
-                    deleted=done["deleted"], restored=done["restored"]), "success")
-            for line in done["left"][:20]:
-                flash(line, "warning")
+            say_done(_("Import undone: %(deleted)s records deleted, %(restored)s restored.",
+                       deleted=done["deleted"], restored=done["restored"]), done["left"])
         return redirect(url_for(".job", job_id=job.id))
 
     @expose("/job/<int:job_id>/status")

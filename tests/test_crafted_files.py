@@ -4,6 +4,7 @@ server and the worker keep answering."""
 
 import io
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -186,3 +187,20 @@ def test_page_api_and_cli_refuse_them_and_server_and_worker_keep_answering(tmp_p
         assert done["status"] == "done", done  # the worker that refused them still works
     finally:
         server.stop()
+
+
+@pytest.mark.skipif(shutil.which("libreoffice") is None, reason="needs LibreOffice (.ci/run "
+                    "installs it) to write a real .xls")
+def test_an_old_excel_file_with_a_far_cell_is_refused_too(tmp_path):
+    """.xls is read whole by calamine when opened: its sheets are measured (xlrd) first."""
+    source = far_cell(tmp_path / "far.xlsx", "IV65000")  # Excel 97's last column
+    subprocess.run(["libreoffice", "--headless", "--convert-to", "xls", "--outdir",
+                    str(tmp_path / "lo"), str(source)], check=True, capture_output=True,
+                   timeout=120)
+    with pytest.raises(SheetProblem, match="IV65000"):
+        Book(tmp_path / "lo" / "far.xls")
+    fine = far_cell(tmp_path / "fine.xlsx", "C3")
+    subprocess.run(["libreoffice", "--headless", "--convert-to", "xls", "--outdir",
+                    str(tmp_path / "lo"), str(fine)], check=True, capture_output=True,
+                   timeout=120)
+    assert list(Book(tmp_path / "lo" / "fine.xls").rows())[1][:2] == ["Иван", "+79123456789"]

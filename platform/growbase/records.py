@@ -7,6 +7,7 @@ conflict naming the fields; edits to other fields merge. Nothing is overwritten 
 
 import re
 import threading
+from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -159,6 +160,12 @@ def write_trail(trail):
     elif trail:
         insert_rows(Event, [event for _audit, event in trail])
         announce(None)
+
+
+@lru_cache(maxsize=256)
+def read_late(entity):
+    """The fields of an entity read by the record's other fields (context_fields)."""
+    return frozenset(f.name for f in entity.active_fields if f.type.context_fields(f))
 
 
 def requires(entity, field, merged, changed, before):
@@ -404,8 +411,18 @@ class RecordService:
         values, errors = self._parse(entity, data, current=None)
         for field, _default in entity.defaults:
             if field.name not in values:
-                values[field.name] = field.type.default_value(field, self.actor.user_id)
+                values[field.name] = self._default(field)
         return values, errors
+
+    def _default(self, field):
+        """field.type.default_value, once per batch ("me" asks the database, and an import
+        of 100,000 rows must not ask it 100,000 times; "now" is the batch's moment)."""
+        if self._memo is None:
+            return field.type.default_value(field, self.actor.user_id)
+        key = ("default", field)
+        if key not in self._memo:
+            self._memo[key] = field.type.default_value(field, self.actor.user_id)
+        return self._memo[key]
 
     def _prepare(self, entity, parsed, checks):
         values, errors = parsed
@@ -570,9 +587,10 @@ class RecordService:
         rights = self.rights(entity)
         fields, hidden, trusted = entity.active_by_name, rights.hidden, self.actor.trusted
         current = current or {}
-        # a field read by others (a phone by the record's country) is read after them
-        for name, raw in sorted(data.items(), key=lambda item: bool(
-                item[0] in fields and fields[item[0]].type.context_fields(fields[item[0]]))):
+        late = read_late(entity)  # a field read by others (a phone by the country): after them
+        items = [i for i in data.items() if i[0] not in late] + \
+            [i for i in data.items() if i[0] in late] if late else data.items()
+        for name, raw in items:
             field = fields.get(name)
             if field is None or name in hidden:
                 if name != "id" and not name.startswith("_"):
@@ -580,7 +598,7 @@ class RecordService:
                                      name=name, entity=entity.label())
                 continue
             context = {other: values.get(other, current.get(other))
-                       for other in field.type.context_fields(field)} or None
+                       for other in field.type.context_fields(field)} if name in late else None
             try:
                 value = self._parse_value(field, raw, context)
             except FieldError as exc:
@@ -600,7 +618,7 @@ class RecordService:
         memo = self._memo
         if memo is None or type(raw) not in MEMO_TYPES or field.type.name == "multi_choice":
             return field.type.parse(raw, field, self.locale, context)
-        key = (field, type(raw), raw, tuple(sorted((context or {}).items())))
+        key = (field, type(raw), raw, tuple(sorted(context.items())) if context else ())
         found = memo.get(key)
         if found is None:
             try:

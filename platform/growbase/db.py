@@ -54,7 +54,10 @@ def private_file(path):
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-    path.chmod(0o600)
+    try:
+        path.chmod(0o600)
+    except PermissionError:  # another user's file, shared on purpose: theirs to decide
+        log.warning("could not make %s private (0600): it belongs to another user", path)
     return path
 
 

@@ -12,6 +12,7 @@ import phonenumbers
 
 from ..channels import post
 from ..i18n import gettext as _
+from ..i18n import in_locale
 from ..tables import Notification
 from .action_base import TEXT, Action, ActionFailed, notify, register, users_with_role
 from .templates import holes, render
@@ -48,13 +49,16 @@ class Message(Action):
         if composed is None:
             return self.skipped()
         to, subject, body, html, empty = composed
-        reason = held_because(empty)
+        with in_locale(ctx.rule.locale):  # the owner reads why in the rule's language
+            reason = held_because(empty)
+            told = reason and _("A message of the rule \"%(rule)s\" is held: %(reason)s",
+                                rule=ctx.rule.name, reason=reason)
+            outcome = reason and _("held, not sent: %(reason)s", reason=reason)
         ctx.message = post(self.channel, to, body, subject=subject, html=html, held=reason,
                            rule=ctx.rule.key, entity=ctx.entity.name, record_id=ctx.record_id)
         if reason:
-            tell_owners(_("A message of the rule \"%(rule)s\" is held: %(reason)s",
-                          rule=ctx.rule.name, reason=reason), ctx)
-            return _("held, not sent: %(reason)s", reason=reason)
+            tell_owners(told, ctx)
+            return outcome
         return _("%(channel)s to %(to)s", channel=self.channel, to=to)
 
     def describe(self, params, ctx):

@@ -13,7 +13,7 @@ from growbase.app import listen_for_events
 from growbase.automation.rules import apply_rules
 from growbase.definitions.store import load_files
 from growbase.records import RecordService
-from growbase.tables import Event, Outbox
+from growbase.tables import AutomationRun, Event, Outbox
 
 ORDERS = 1000
 
@@ -52,7 +52,11 @@ def test_sigkill_mid_batch_loses_nothing_and_sends_nothing_twice(service, databa
         assert done_at_kill < ORDERS, "the batch finished before the kill; make it bigger"
         worker = start_worker(database_url)
         assert wait(lambda: sms_count() >= ORDERS, 120), f"only {sms_count()} of {ORDERS} SMS"
-        time.sleep(1)  # anything sent twice would show up now
+        # every event handled and no run left going: a second send could only come from those
+        assert wait(lambda: not Event.select().where((Event.entity == "order") &
+                                                     (Event.state != "done")).exists(), 60)
+        assert wait(lambda: not AutomationRun.select().where(
+            AutomationRun.status == "running").exists(), 60)
         assert sms_count() == ORDERS
         assert Outbox.select(Outbox.record_id).distinct().count() == ORDERS
         assert Event.select().where((Event.entity == "order") & (Event.state != "done")).count() == 0

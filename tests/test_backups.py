@@ -12,7 +12,7 @@ import zipfile
 
 import pytest
 from growbase.records import RecordService
-from helpers import PG_URL, ROOT, pg_admin
+from helpers import PG_URL, ROOT, pg_admin, wait_for
 
 
 def writers(stop, committed, errors, count=4):
@@ -71,7 +71,7 @@ def test_a_backup_under_load_restores_whole(store, database_url, tmp_path, fresh
                GROWBASE_DEMO="0")
     stop, committed, errors = threading.Event(), [], []
     threads = writers(stop, committed, errors)
-    time.sleep(0.5)
+    wait_for(lambda: len(committed) > 20 or errors, timeout=60)  # the writers got going
     began = time.monotonic()
     made = run_py(env, "backup", str(tmp_path / "backups"))
     time.sleep(0.3)

@@ -26,7 +26,7 @@ PIECE = 4 * 2**20
 ROOT = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet[\s>]")  # some writers prefix (<x:row>)
 TAG = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*?)(/?)>')
 REF = re.compile(rb'\br="([A-Z]*)(\d*)"')
-TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"  # OpenDocument's names
 OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 
 
@@ -159,7 +159,7 @@ def _walked_extent(archive, part, size):
 def ods_extents(path):
     """The extent of each sheet of an OpenDocument file: cells with a value, repeats
     counted (LibreOffice ends every sheet with empty cells repeated to its edge)."""
-    extents, row, size = {}, 0, 0
+    extents, row = {}, 0
     with zipfile.ZipFile(path) as archive:
         size = archive.getinfo("content.xml").file_size
         with archive.open("content.xml") as xml:

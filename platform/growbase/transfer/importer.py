@@ -19,9 +19,9 @@ from ..db import MAX_ID, database, fetch, matching_rows
 from ..fields import FieldError
 from ..i18n import gettext as _
 from ..records import SYSTEM, Actor, RecordService, titles
+from . import peek
 from .columns import ROUND_TRIP, apply_choices, auto_map, header_row
 from .exporter import NOTE
-from . import peek
 from .links import LinkResolver
 from .sheets import Book, SheetProblem, as_typed, blank
 

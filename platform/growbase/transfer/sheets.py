@@ -17,7 +17,8 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from ..i18n import gettext as _
-from .extent import MAX_COLUMNS, SheetProblem, column_index, ods_extents, xls_extents, xlsx_extent
+from .extent import (MAX_COLUMNS, TABLE, SheetProblem, column_index, ods_extents, xls_extents,
+                     xlsx_extent)
 
 ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?'
                         rb'<v>([^<]*)</v>')
@@ -25,7 +26,6 @@ ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*/>|<f[
 # calculating them; a number-typed cell (no t, or t="n") cannot have an empty result
 UNCALCULATED = re.compile(rb'<c r="([A-Z]+)(\d+)"(?:(?! t=)[^>])*(?: t="n"[^>]*)?>'
                           rb'(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>')
-TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"  # OpenDocument's names
 CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}"
 OOXML = {"main": "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}",
          "r": "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}",

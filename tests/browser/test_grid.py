@@ -383,8 +383,8 @@ def test_export_then_delete_a_selection(page, rest, client):
     page.click("#gb-bulk-export")
     page.wait_for_url(re.compile(r"/admin/transfer/job/(\d+)/"))
     job = int(re.search(r"/job/(\d+)/", page.url).group(1))
-    wait_until(lambda: rest("GET", f"/api/jobs/{job}")["status"] == "done", seconds=20,
-               message="the export")
+    # the job page reloads itself when done; leave it only after that, not racing the reload
+    page.wait_for_selector('#gb-job[data-status="done"]', timeout=60000)
     assert rest("GET", f"/api/jobs/{job}")["result"]["rows"] == 2
 
     open_grid(page, "ORD-7998")

@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from . import permissions
+from . import acting
 from .config import load_settings
 from .db import MAX_ID, UNSTORABLE, busy, database, open_database
 from .i18n import LANGUAGES, current_locale
@@ -209,13 +209,13 @@ def create_app(settings=None):
     def act_as_the_user():
         """Every query of the request is scoped to what the user's role may see."""
         if current_user.is_authenticated:
-            g.gb_acting = permissions.enter(current_user)
+            g.gb_acting = acting.enter(current_user)
 
     @app.teardown_request
     def stop_acting(exc):
         token = g.pop("gb_acting", None)
         if token is not None:
-            permissions.leave(token)
+            acting.leave(token)
     app.after_request(security_headers)
     app.url_value_preprocessor(allow_uploads)  # runs before every before_request
     app.register_error_handler(HTTPException, api_http_error)

@@ -11,6 +11,7 @@ from flask import g, has_request_context
 from peewee import fn
 
 from .definitions import Entity
+from .fields import link_resolver
 from .i18n import gettext as _
 from .models import build_model
 from .db import database
@@ -120,3 +121,6 @@ def forget():
     _checked_at = float("-inf")
     if has_request_context():
         g.pop("gb_catalog", None)
+
+
+link_resolver.provide(entity=lambda name: catalog().entity(name))

@@ -14,26 +14,18 @@ Rules live in the entity definition, under "permissions":
 An entity without "permissions" is open to every role; with them, a role not named may do
 nothing with it. The owner (and the system: automations, the demo loader) may do everything.
 Every door asks here: the record service before it writes, queries before they read, the
-API, grid and admin for what to show. The request (or job) says who is acting through
-`acting()`, so a query deep in a link picker is scoped like the page that asked.
+API, grid and admin for what to show; who is acting is `acting.py`'s.
 """
 
-import contextvars
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .acting import acting_role
 from .i18n import gettext as _
 
 ROLES = ("owner", "manager", "logistics", "accountant")
 ACTIONS = ("read", "create", "update", "delete", "import", "export")
 FIELD_RULES = ("hidden", "read_only", "editable")
-_acting = contextvars.ContextVar("gb_acting", default=None)  # who, or None: the system
-USER_ATTRIBUTES = ("branch",)  # what {"my": ...} in a condition may ask of the acting user
-
-
-def _who(user):
-    return None if user is None else (user.id, user.role, getattr(user, "branch", "") or "")
 
 
 @dataclass(frozen=True)
@@ -53,41 +45,6 @@ class Access:
 
 FULL = Access(frozenset(ACTIONS))
 NOTHING = Access(frozenset())
-
-
-@contextmanager
-def acting(user):
-    """Everything inside runs as `user` (None: as the system)."""
-    token = _acting.set(_who(user))
-    try:
-        yield
-    finally:
-        _acting.reset(token)
-
-
-def enter(user):
-    """Start acting as `user` for the rest of a request; returns what leave() needs."""
-    return _acting.set(_who(user))
-
-
-def leave(token):
-    _acting.reset(token)
-
-
-def acting_user_id():
-    who = _acting.get()
-    return who[0] if who else None
-
-
-def acting_role():
-    who = _acting.get()
-    return who[1] if who else None
-
-
-def acting_attribute(name):
-    """{"my": "branch"} in a condition: the acting user's branch ("" for the system)."""
-    who = _acting.get()
-    return who[2] if who and name == "branch" else ""
 
 
 def access(entity, role=...):

@@ -11,6 +11,7 @@ from peewee import SQL
 
 from .conditions import ConditionError, compile, fields_in
 from .db import database, is_postgres
+from .fields import link_resolver
 from .i18n import gettext as _
 from .permissions import access, refusal
 from .records import Forbidden, json_values, titles, values_of
@@ -119,6 +120,17 @@ def select(entity, condition=None, search=None, sort=None, limit=50, offset=0, e
     total, is_exact = count(query.order_by(), exact)
     rows = list(query.limit(min(int(limit), MAX_PAGE)).offset(int(offset)))
     return total, is_exact, rows
+
+
+def search_titles(entity, text, offset=0, limit=10):
+    """[(id, title)] of the records a link picker offers for `text`, newest first."""
+    _total, _exact, rows = select(entity, search=text or None, sort="-id", limit=limit,
+                                  offset=offset)
+    found = titles(entity, [row.id for row in rows])
+    return [(row.id, found[row.id]) for row in rows]
+
+
+link_resolver.provide(search=search_titles)
 
 
 def link_titles(entity, rows):

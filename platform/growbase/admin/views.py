@@ -22,7 +22,8 @@ from ..db import MAX_ID, busy
 from ..i18n import current_locale
 from ..i18n import gettext as _
 from ..queries import QueryError, link_titles, select
-from ..permissions import access, acting_role
+from ..acting import acting_role
+from ..permissions import access
 from ..records import (Actor, Conflict, RecordError, RecordService, ValidationFailed,
                        busy_message)
 from ..tables import Audit

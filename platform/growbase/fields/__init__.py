@@ -2,5 +2,6 @@
 
 from . import choices, links, numbers, phones, temporal, text  # noqa: F401  (registration)
 from .base import FieldError, FieldType, field_types
+from .links import resolver as link_resolver
 
 __all__ = ["FieldError", "FieldType", "field_types"]

@@ -11,6 +11,7 @@ import re
 from peewee import fn
 from wtforms import StringField
 
+from ..acting import USER_ATTRIBUTES, acting_attribute
 from ..db import UNSTORABLE, is_postgres, lower
 from ..i18n import gettext as _
 from ..registry import registry
@@ -49,6 +50,7 @@ class FieldType:
     holds_users = False  # values are accounts: automations can notify them
     searchable = False  # included in the list's free-text search
     summable = False  # a total means something: grid groups and kanban columns show sums
+    plain_values = True  # hashable and immutable: a batch may share and pool them (not lists)
     mask = None  # default input mask (IMask pattern) for the browser
     filter_widget = None  # Flask-Admin filter input: None, "datepicker", "datetimepicker"
 
@@ -155,7 +157,6 @@ class FieldType:
 
         {"my": "branch"} stands for the acting user's branch ("records of my branch")."""
         if isinstance(raw, dict) and set(raw) == {"my"}:
-            from ..permissions import USER_ATTRIBUTES, acting_attribute
             if raw["my"] not in USER_ATTRIBUTES:
                 raise FieldError(_("Only these are known of a user: %(names)s.",
                                    names=", ".join(USER_ATTRIBUTES)))

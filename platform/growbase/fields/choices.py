@@ -148,6 +148,7 @@ class MultiChoice(Options):
     name = "multi_choice"
     operators = ("contains", "not_contains", "is_empty")
     sortable = False
+    plain_values = False
 
     def column(self, field):
         return JSONList(null=True)

@@ -4,6 +4,7 @@ from flask_admin.model.ajax import AjaxModelLoader
 from flask_admin.model.fields import AjaxSelectField
 from peewee import BigIntegerField
 
+from ..acting import acting_user_id
 from ..db import MAX_ID, existing_values, lower, row_exists
 from ..i18n import gettext as _
 from .base import FieldError, FieldType, register
@@ -85,18 +86,30 @@ class ReferenceLoader(AjaxModelLoader):
         return self.field.type.lookup(self.field, query or "", offset or 0, limit)
 
 
+class Resolver:
+    """How a link reaches the records it points at, given by the layers that hold them
+    (catalog: an entity by name; records: titles; queries: a search as [(id, title)]), so
+    a field type never imports the layers built on top of it."""
+    entity = titles = search = None
+
+    def provide(self, **parts):
+        for name, part in parts.items():
+            setattr(self, name, part)
+
+
+resolver = Resolver()
+
+
 @register
 class Link(Reference):
     name = "link"
     options_schema = {"to": {"type": "string"}}
 
     def target(self, field):
-        from ..catalog import catalog
-        return catalog().entity(field.get("to"))
+        return resolver.entity(field.get("to"))
 
     def titles(self, field, ids, depth=0):
-        from ..records import titles
-        return titles(self.target(field), ids, depth)
+        return resolver.titles(self.target(field), ids, depth)
 
     def refers_to(self, field):
         return field.get("to")
@@ -117,13 +130,7 @@ class Link(Reference):
                   entity=self.target(field).label(), id=value)]
 
     def lookup(self, field, text, offset=0, limit=10):
-        from ..queries import select
-        from ..records import titles
-        target = self.target(field)
-        _total, _exact, rows = select(target, search=text or None, sort="-id", limit=limit,
-                                      offset=offset)
-        found = titles(target, [row.id for row in rows])
-        return [(row.id, found[row.id]) for row in rows]
+        return resolver.search(self.target(field), text, offset, limit)
 
 
 @register
@@ -167,7 +174,6 @@ class UserRef(Reference):
     def condition_arg(self, op, raw, field):
         """{"me": true} is whoever is acting: "my orders" in a permission or a view."""
         if isinstance(raw, dict) and raw.get("me"):
-            from ..permissions import acting_user_id
             return acting_user_id() or 0
         return super().condition_arg(op, raw, field)
 

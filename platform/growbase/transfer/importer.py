@@ -285,24 +285,16 @@ class RowsPass:
         self.keep_links_as_they_are(rows, {name: index for index, name in mapped})
         keys = self.keys(rows)
         existing = self.existing(keys)
-        items, numbers, early = [], [], {}
+        items, numbers = [], []
         for (number, row, data, problems, record_id, version), key in zip(rows, keys):
             record_id = self.match(number, key, record_id, existing, problems)
             if record_id == "skip":
-                continue
-            if problems:
-                early[len(items)] = problems
-            items.append({"id": record_id, "data": data, "version": version})
+                continue  # a row with problems is refused saying them and all else wrong
+            items.append({"id": record_id, "data": data, "version": version, "errors": problems})
             numbers.append((number, row))
-        ready = [item for index, item in enumerate(items) if index not in early]
-        saved = iter(self.service.save_batch(self.entity.name, ready, self.options.on_conflict)
-                     if ready else [])
-        for index, ((number, row), item) in enumerate(zip(numbers, items)):
-            if index in early:  # not saved; say everything wrong with it at once
-                _values, errors = self.service._parse(self.entity, item["data"], None)
-                kind, detail = "rejected", dict(errors, **early[index])
-            else:
-                kind, detail = next(saved)
+        outcomes = self.service.save_batch(self.entity.name, items, self.options.on_conflict) \
+            if items else []
+        for (number, row), (kind, detail) in zip(numbers, outcomes):
             self.count(kind, number, row, detail)
 
     def keep_links_as_they_are(self, rows, columns):

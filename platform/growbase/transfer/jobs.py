@@ -15,7 +15,7 @@ from ..config import load_settings
 from ..db import UNSTORABLE, busy
 from ..i18n import gettext as _
 from ..i18n import in_locale
-from ..permissions import acting
+from ..acting import acting
 from ..queries import permitted
 from ..tables import Audit, Job, User, utcnow
 from .sheets import SheetProblem

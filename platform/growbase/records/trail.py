@@ -1,0 +1,52 @@
+"""What a write leaves behind: audit entries and outbox events, announced after COMMIT."""
+
+import threading
+
+from ..db import after_commit, database, insert_row, insert_rows
+from ..tables import Audit, Event
+
+listeners = []  # called after a commit with the new event's id (None: several, look for them)
+_announcing = threading.local()  # this thread's transaction and the events it wrote
+
+
+def announce(event_id):
+    """Tell the listeners (the automation queue) once the event is committed, not before:
+    the one event, or None for several written in one transaction (a bulk change is one
+    look for pending events in the worker, not 10,000 queued tasks)."""
+    transaction = database.top_transaction()
+    if transaction is not None and getattr(_announcing, "transaction", None) is transaction:
+        _announcing.ids.append(event_id)
+        return
+    ids = [event_id]
+    if transaction is not None:  # a rolled-back transaction leaves a stale entry: replaced
+        _announcing.transaction, _announcing.ids = transaction, ids
+
+    def call():
+        if getattr(_announcing, "ids", None) is ids:
+            _announcing.transaction = _announcing.ids = None
+        for listener in listeners:
+            listener(ids[0] if len(ids) == 1 else None)
+    after_commit(call, f"event {ids[0] if len(ids) == 1 else 'batch'}")
+
+
+def write_trail(trail):
+    """Insert a write's audit entries and events [(audit, event)], and tell the worker:
+    the one event by its id, several as one look for pending events."""
+    insert_rows(Audit, [audit for audit, _event in trail])
+    if len(trail) == 1:
+        announce(insert_row(Event, trail[0][1]))
+    elif trail:
+        insert_rows(Event, [event for _audit, event in trail])
+        announce(None)
+
+
+def entry(actor, entity, record_id, version, action, kind, changes, changed, before, after,
+          now, silent=False, depth=0):
+    """One record's (audit, event) pair for `write_trail`."""
+    audit = dict(entity=entity.name, record_id=record_id, record_version=version,
+                 action=action, changes=changes, user_id=actor.user_id,
+                 username=actor.username, source=actor.source, at=now)
+    event = dict(entity=entity.name, record_id=record_id, kind=kind, changed=changed,
+                 before=before, after=after, user_id=actor.user_id, source=actor.source,
+                 silent=silent, depth=depth, created_at=now)
+    return audit, event

@@ -17,7 +17,7 @@ from flask_login import current_user
 from . import designer
 from .api import body, bp, refuse, service
 from .automation.preview import preview
-from .automation.rules import Rule
+from .automation.rule import Rule
 from .catalog import catalog
 from .definitions import DefinitionError
 from .definitions.guess import guess_entity

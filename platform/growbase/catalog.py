@@ -10,6 +10,7 @@ import time
 from flask import g, has_request_context
 from peewee import fn
 
+from .automation.rule import Rule
 from .definitions import Entity
 from .fields import link_resolver
 from .i18n import gettext as _
@@ -82,7 +83,6 @@ def build(version, previous):
         entity = Entity(body, def_version)
         entity.model = build_model(entity)
         entities[name] = entity
-    from .automation.rules import Rule
     rules = {key: Rule(body, rule_version) for key, (rule_version, body)
              in live_definitions("automation").items()}
     return Catalog(version, entities, rules)

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field as dc_field
 from difflib import unified_diff
 
 from .automation import templates as messages
-from .automation.rules import Rule, apply_rules
+from .automation.rule import Rule
+from .automation.rules import apply_rules
 from .automation.rules import check as check_rules
 from .automation.safety import cycles
 from .catalog import Catalog, catalog

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .acting import acting_role
+from .conditions import validate
 from .i18n import gettext as _
 
 ROLES = ("owner", "manager", "logistics", "accountant")
@@ -91,7 +92,6 @@ def _ACTION_WORDS():
 
 def problems(spec, entity, roles):
     """[(path, sentence)] of a definition's permissions that cannot work as written."""
-    from .conditions import validate
     found = []
     names = {f.name for f in entity.active_fields} | {"*"}
     for role, rule in (spec.get("permissions") or {}).items():

@@ -53,13 +53,14 @@ _started = []
 
 def listen():
     """Queue committed events and messages from this process (records written by rules
-    trigger rules too)."""
-    from .channels import queued_listeners
+    trigger rules too); a message that failed for good counts against its rule."""
+    from .automation.safety import after_failure
+    from .channels import gave_up_listeners, queued_listeners
     from .records import listeners
-    if enqueue not in listeners:
-        listeners.append(enqueue)
-    if queue_delivery not in queued_listeners:
-        queued_listeners.append(queue_delivery)
+    for hooks, listener in ((listeners, enqueue), (queued_listeners, queue_delivery),
+                            (gave_up_listeners, after_failure)):
+        if listener not in hooks:
+            hooks.append(listener)
 
 
 @huey.on_startup()

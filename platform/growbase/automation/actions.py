@@ -9,6 +9,7 @@ from datetime import datetime
 from peewee import fn
 
 from ..auth import ROLES
+from ..catalog import UnknownEntity, catalog
 from ..conditions import compile as compile_condition, validate as condition_problems
 from ..fields import FieldError
 from ..fields.temporal import span
@@ -92,7 +93,6 @@ class CreateTask(Action):
     templates = ("title",)
 
     def validate(self, params, entity):
-        from ..catalog import UnknownEntity, catalog
         problems = super().validate(params, entity)
         try:
             task = catalog().entity("task")
@@ -116,7 +116,6 @@ class CreateTask(Action):
 
     def plan(self, params, ctx):
         """The new task's values (its assignee chosen now, as the run would)."""
-        from ..catalog import catalog
         task = catalog().entity("task")
         data = {name: render(value, **ctx.template_context) if is_template(value) else value
                 for name, value in params.get("fields", {}).items()}
@@ -249,7 +248,6 @@ def is_template(value):
 
 def targets_of(params, entity):
     """(entity to change, the link field leading there or None, whether it points back)."""
-    from ..catalog import UnknownEntity, catalog
     on = params.get("on")
     if not on:
         return entity, None, False

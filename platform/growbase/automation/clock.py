@@ -13,6 +13,7 @@ from datetime import datetime, time as day_time, timedelta
 
 from ..catalog import UnknownEntity, catalog
 from ..conditions import compile as compile_condition
+from ..conditions import evaluate
 from ..db import database
 from ..records import announce, json_values, values_of
 from ..tables import Event, Watermark, utcnow
@@ -134,7 +135,6 @@ def scheduled(rule, entity, since, now):
 
 def planned(entity, record_id, values, now=None):
     """[(rule, due)] the time rules will fire for this record as it stands now."""
-    from ..conditions import evaluate
     now = now or datetime.now()
     found = []
     for rule in catalog().rules(entity.name):

@@ -3,8 +3,11 @@ each other in a loop (the depth limit stops a loop at run time; this says so ear
 
 import logging
 
+from ..catalog import UnknownEntity, catalog
 from ..i18n import gettext as _
 from ..tables import AutomationRun, Outbox
+from .actions import ActionFailed, notify, targets_of, users_with_role
+from .rules import apply_rules
 
 FAILURES_TO_DISABLE = 5
 log = logging.getLogger(__name__)
@@ -16,7 +19,6 @@ def failing(statuses):
 
 def after_failure(rule_key):
     """Disable a rule whose last runs, or last messages, all failed, and tell the owners."""
-    from ..catalog import catalog
     rule = catalog().rule(rule_key) if rule_key else None
     if rule is None or not rule.enabled:
         return
@@ -28,8 +30,6 @@ def after_failure(rule_key):
         .order_by(Outbox.id.desc()).limit(FAILURES_TO_DISABLE)]
     if not (failing(runs) or failing(messages)):
         return
-    from .actions import notify, users_with_role
-    from .rules import apply_rules
     try:
         apply_rules([dict(rule.spec, enabled=False)], author="system",
                     note=f"disabled after {FAILURES_TO_DISABLE} failures in a row")
@@ -44,8 +44,6 @@ def after_failure(rule_key):
 
 def writes(rule, catalog):
     """[(entity, trigger kinds it can cause, fields it changes)] for a rule's actions."""
-    from ..catalog import UnknownEntity
-    from .actions import ActionFailed, targets_of
     found = []
     for name, params in [] if rule.silent else rule.actions:
         if name == "create_task" and "task" in catalog:

@@ -12,8 +12,11 @@ from functools import lru_cache
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
+from ..catalog import catalog
 from ..config import ROOT
+from ..db import fetch
 from ..i18n import gettext as _
+from ..records import titles, values_of
 
 # Texts may {% include "file" %} from templates/messages/; HTML email escapes record values.
 MESSAGES = ROOT / "templates" / "messages"
@@ -96,9 +99,6 @@ class RecordView:
         value = self._values.get(name)
         target = field.type.refers_to(field)
         if target and value is not None and self._depth < 2:
-            from ..catalog import catalog
-            from ..db import fetch
-            from ..records import values_of
             linked = catalog().entity(target)
             rows = fetch(linked.model, [value])
             row = rows[0] if rows else None
@@ -110,5 +110,4 @@ class RecordView:
         return shown if shown != "" else Blank(field.label(self._locale))
 
     def __str__(self):
-        from ..records import titles
         return titles(self._entity, [self._id]).get(self._id, f"#{self._id}")

@@ -21,6 +21,7 @@ from .limits import hold
 MAX_ATTEMPTS = 5
 STUCK_AFTER = timedelta(minutes=5)  # a send that took longer than this died with its worker
 queued_listeners = []  # told (after commit) of a message id to deliver, with a delay
+gave_up_listeners = []  # told of the rule whose message failed for good (it may be turned off)
 
 
 def check_settings():
@@ -81,8 +82,8 @@ def failed(message, text, final=False):
     if final or message.attempts >= MAX_ATTEMPTS:
         update_by_id(Outbox, message.id, status="failed", error=text if final else _(
             "Gave up after %(n)s attempts: %(error)s", n=message.attempts, error=text))
-        from ..automation.safety import after_failure
-        after_failure(message.rule)
+        for listener in gave_up_listeners:
+            listener(message.rule)
         return None
     delay = retry_delay(message.attempts)
     update_by_id(Outbox, message.id, status="queued",

@@ -10,6 +10,7 @@ its rule is turned off, a view or mapping drops the piece, nothing is guessed.
 import re
 from dataclasses import dataclass, field as dc_field
 
+from ..automation.actions import ActionFailed, targets_of
 from ..i18n import gettext as _
 
 
@@ -197,7 +198,6 @@ INCLUDE = re.compile(r"include\s+['\"]([^'\"]+)['\"]")
 
 def in_rule(spec, change, catalog):
     """(Uses, the rule as it reads after the change, template files it includes)."""
-    from ..automation.actions import ActionFailed, targets_of
     uses, entity = Uses("rule", spec["key"]), spec["entity"]
     if change.entity_retired and entity == change.entity:  # its clock rules would still fire
         uses.say("$.entity", _("runs on %(entity)s, which is being retired", entity=entity), False)

@@ -4,14 +4,20 @@ import json
 import re
 from pathlib import Path
 
+from .. import migrate
+from ..catalog import catalog, forget
+from ..conditions import validate
 from ..db import ddl
 from ..fields import FieldError
 from ..fields.masks import contradicts
 from ..i18n import gettext as _
 from ..models import build_model
+from ..permissions import ROLES
+from ..permissions import problems as permission_problems
 from ..tables import Audit, ConfigState, Definition
 from .entity import Entity, normal
 from .errors import DefinitionError
+from .impact import between
 from .schema import RESERVED_NAMES, json_path, schema_problems
 
 
@@ -49,9 +55,6 @@ def normalise(spec, old):
 
 def semantic_problems(spec, known_entities):
     """Problems the meta-schema cannot see: duplicates, dangling links, bad defaults, rules."""
-    from ..conditions import validate
-    from ..permissions import ROLES
-    from ..permissions import problems as permission_problems
     problems = []
     seen_names, seen_ids = {}, {}
     for i, field in enumerate(spec["fields"]):
@@ -184,9 +187,6 @@ def apply_definitions(specs, author="system", confirm=False, note="", dry_run=Fa
     returns the plans and changes nothing. `choice_renames` is {entity: {field: {old: new}}};
     `then()` runs inside the same transaction, after the new versions are live.
     """
-    from .. import migrate
-    from ..catalog import catalog, forget
-    from .impact import between
     current = catalog()
     normalised = check(specs, current)
     changes = []
@@ -243,8 +243,6 @@ def save_version(entity, author, note, kind="entity"):
 
 def purge_field(entity_name, field_name, author="system"):
     """Drop a retired field and its column for good (the caller has asked twice)."""
-    from .. import migrate
-    from ..catalog import catalog, forget
     current = catalog().entity(entity_name)
     field = current.by_name.get(field_name)
     if field is None or not field.retired:
@@ -278,7 +276,6 @@ def load_files(path):
 
 def export(directory, kind="entity"):
     """Write the live definitions (entities, or automation rules) as one JSON file each."""
-    from ..catalog import catalog
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     items = ([(e.name, e.spec) for e in catalog().entities(retired=True)] if kind == "entity"

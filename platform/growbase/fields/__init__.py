@@ -2,6 +2,6 @@
 
 from . import choices, links, numbers, phones, temporal, text  # noqa: F401  (registration)
 from .base import FieldError, FieldType, field_types
-from .links import resolver as link_resolver
+from .links import resolver as link_resolver  # noqa: F401  (provided by the layers above)
 
 __all__ = ["FieldError", "FieldType", "field_types"]

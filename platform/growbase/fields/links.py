@@ -7,6 +7,7 @@ from peewee import BigIntegerField
 from ..acting import acting_user_id
 from ..db import MAX_ID, existing_values, lower, row_exists
 from ..i18n import gettext as _
+from ..tables import User
 from .base import FieldError, FieldType, register
 
 LINK_OPERATORS = ("eq", "ne", "in", "not_in", "is_empty")
@@ -140,7 +141,6 @@ class UserRef(Reference):
     options_schema = {"role": {"type": "string"}}
 
     def _users(self, field):
-        from ..tables import User
         query = User.select().where(User.active == True)  # noqa: E712 (peewee expression)
         if field.get("role"):
             query = query.where(User.role.in_([field.get("role"), "owner"]))
@@ -150,7 +150,6 @@ class UserRef(Reference):
         return _("login")
 
     def titles(self, field, ids, depth=0):
-        from ..tables import User
         ids = list(ids)
         return {u.id: u.display_name for u in User.select().where(User.id.in_(ids))} if ids else {}
 
@@ -165,7 +164,6 @@ class UserRef(Reference):
         owner creating an order leaves its manager field empty for a manager to take)."""
         if field.get("default") != "me":
             return super().default_value(field, user_id)
-        from ..tables import User
         users = User.select().where((User.id == user_id) & (User.active == True))  # noqa: E712
         if field.get("role"):
             users = users.where(User.role == field.get("role"))
@@ -178,7 +176,6 @@ class UserRef(Reference):
         return super().condition_arg(op, raw, field)
 
     def lookup(self, field, text, offset=0, limit=10):
-        from ..tables import User
         query = self._users(field)
         if text:
             needle = text.lower()
@@ -190,7 +187,6 @@ class UserRef(Reference):
     def parse_value(self, raw, field, locale):
         """A user by number, login or full name (as exports show them)."""
         if isinstance(raw, str) and not raw.strip().lstrip("#").isdigit():
-            from ..tables import User
             text = raw.strip()
             users = list(User.select().where(User.username == text)) or list(
                 User.select().where(lower(User.full_name) == text.lower()))

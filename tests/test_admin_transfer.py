@@ -113,7 +113,7 @@ def test_an_error_file_that_cannot_be_written_leaves_the_import_done_and_says_so
 
 def test_a_job_a_stopped_worker_left_running_is_failed_with_a_reason(service, owner):
     import time
-    from growbase.worker import huey
+    from growbase.queue import huey
     lost, alive = (queued_import(owner, [["Name"], ["Анна"]]) for _ in range(2))
     Job.update(status="running").where(Job.id.in_([lost.id, alive.id])).execute()
     huey.put(jobs.progress_key(lost.id), {"done": 2000, "total": 9000, "at": time.time() - 900})

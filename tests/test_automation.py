@@ -275,7 +275,8 @@ def test_templates_cannot_reach_outside_the_messages_folder_or_into_python(shop,
 def test_a_failing_rule_is_tried_again_later_then_left_failed(shop, service):
     from growbase.automation.engine import handle_events
     from growbase.tables import utcnow
-    from growbase.worker import RUN_TRIES, huey, retry_later
+    from growbase.queue import huey
+    from growbase.worker import RUN_TRIES, retry_later
     huey.flush()
     apply_rules([{"key": "typo", "name": "Typo", "entity": "order", "when": {"created": {}},
                   "then": [{"notify_role": {"role": "manager", "text": "{{ record.numbr }}"}}]}])

@@ -36,7 +36,7 @@ def wait(condition, timeout):
 
 
 def test_sigkill_mid_batch_loses_nothing_and_sends_nothing_twice(service, database_url):
-    from growbase.worker import huey
+    from growbase.queue import huey
     huey.flush()
     apply_rules(load_files(ROOT / "automations"))
     listen_for_events()

@@ -65,7 +65,7 @@ def test_an_import_job_that_finds_the_database_busy_waits_its_turn_and_runs_once
         impatient, owner, database_url):
     from growbase.tables import Job, utcnow
     from growbase.transfer import jobs
-    from growbase.worker import huey
+    from growbase.queue import huey
     job = jobs.upload(owner, "customer", xlsx_bytes([["Name", "Phone"], ["Анна", "+79120000001"]]),
                       "clients.xlsx")
     Job.update(status="queued", options={"mode": "insert"}).where(Job.id == job.id).execute()

@@ -17,6 +17,7 @@ from .config import load_settings
 from .db import MAX_ID, UNSTORABLE, busy, database, open_database
 from .i18n import LANGUAGES, current_locale
 from .i18n import gettext as _
+from .queue import huey
 from .records import Forbidden, busy_message
 from .transfer.sheets import MAX_BYTES
 from .tables import ConfigState, Heartbeat, create_system_tables, utcnow
@@ -59,7 +60,6 @@ def healthz():
 def queue_state():
     """"ok", or why the worker's queue cannot be reached: saves still commit, and their
     automations run once it is back (the sweep queues what waited)."""
-    from .worker import huey
     try:
         huey.storage.queue_size()
     except Exception as exc:

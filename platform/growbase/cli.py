@@ -10,20 +10,10 @@ import sys
 import threading
 import time
 
+from .cli_base import open_store, out
+from .cli_transfer import add_parsers as add_transfer_parsers
 from .config import load_settings
-from .db import database, open_database
 from .definitions.errors import DefinitionError
-
-
-def out(text=""):
-    print(text, flush=True)
-
-
-def open_store(settings):
-    from .tables import create_system_tables
-    if database.obj is None:
-        open_database(settings.database_url)
-    create_system_tables()
 
 
 def first_run(settings):
@@ -334,8 +324,7 @@ def parser():
     aexport.add_argument("dir")
     aexport.set_defaults(run=cmd_automation_export)
 
-    from .cli_transfer import add_parsers
-    add_parsers(sub)
+    add_transfer_parsers(sub)
 
     backup = sub.add_parser("backup", help="a consistent copy while the server runs (.zip)")
     backup.add_argument("dir", nargs="?", help="where to write it (default: data/backups)")

@@ -4,7 +4,7 @@ import sys
 import time
 from pathlib import Path
 
-from .cli import open_store, out
+from .cli_base import open_store, out
 
 
 def progress_bar(started):

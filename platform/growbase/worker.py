@@ -1,4 +1,4 @@
-"""The Huey worker: SqliteHuey beside the SQLite file by default, Redis by HUEY_URL.
+"""The Huey worker: the tasks on the queue (queue.py) and the consumer that runs them.
 
 WARNING: the consumer installs signal handlers, so it must own its process's main
 thread; `python run.py` starts it as a supervised child process. Task arguments are
@@ -9,35 +9,20 @@ import logging
 import os
 import threading
 from datetime import timedelta
-from pathlib import Path
 
-from huey import RedisHuey, SqliteHuey, crontab
-from redis import ConnectionPool
+from huey import crontab
 
 from .config import load_settings
-from .db import database, is_postgres, open_database, private_file
+from .db import database, is_postgres, open_database
+from .queue import huey
 from .tables import Event, Heartbeat, utcnow
+from .transfer import jobs as transfer_jobs  # (declares run_transfer_job on the queue)
 
 # SqliteHuey polls; a short ceiling keeps a change's effects well under a second away.
 CONSUMER_OPTIONS = dict(workers=2, worker_type="thread", initial_delay=0.05, backoff=1.2,
                         max_delay=0.5, periodic=True, check_worker_health=True)
 
 
-def build_huey(url):
-    if url.startswith("redis://"):
-        # a Redis that hangs must not hang every save: the write commits, the sweep queues
-        return RedisHuey("growbase", connection_pool=ConnectionPool.from_url(
-            url, socket_timeout=5, socket_connect_timeout=2))
-    path = private_file(url.removeprefix("sqlite:///"))
-    return SqliteHuey("growbase", filename=str(path))
-
-
-def _huey_url():
-    data = Path(os.environ.get("GROWBASE_DATA", load_settings().data_dir))
-    return os.environ.get("HUEY_URL", f"sqlite:///{data / 'huey.db'}")
-
-
-huey = build_huey(_huey_url())
 SWEEP_AFTER = int(os.environ.get("GROWBASE_SWEEP_AFTER", 30))  # s an event may wait unqueued
 _open_lock = threading.Lock()
 
@@ -82,11 +67,10 @@ def heartbeat():
     time and schedule rules, and give up on jobs a stopped worker left running."""
     from .automation.clock import tick
     from .channels import due
-    from .transfer.jobs import stalled
     beat()
     sweep()
     tick()
-    stalled()
+    transfer_jobs.stalled()
     for message_id in due():
         deliver_message(message_id)
 
@@ -133,13 +117,6 @@ def deliver_message(message_id):
         deliver_message.schedule((message_id,), delay=delay)
 
 
-@huey.task()
-def run_transfer_job(job_id):
-    """An import or export the user started in the browser."""
-    from .transfer.jobs import run
-    run(job_id)
-
-
 def queue_delivery(message_id, delay=0):
     if delay:
         deliver_message.schedule((message_id,), delay=delay)
@@ -173,9 +150,8 @@ def nightly_backup():
     """A backup each night into data/backups, keeping GROWBASE_BACKUP_DAYS days of them,
     after the files of jobs older than GROWBASE_JOB_DAYS are removed (backups hold them)."""
     from .backups import make, prune
-    from .transfer.jobs import remove_old_files
     settings = load_settings()
-    remove_old_files(settings.job_days)
+    transfer_jobs.remove_old_files(settings.job_days)
     make(settings)
     prune(settings, settings.backup_days)
 

@@ -10,13 +10,14 @@ from pathlib import Path
 
 from peewee import OperationalError, fn
 
+from ..acting import acting
 from ..catalog import catalog
 from ..config import load_settings
 from ..db import UNSTORABLE, busy
 from ..i18n import gettext as _
 from ..i18n import in_locale
-from ..acting import acting
 from ..queries import permitted
+from ..queue import huey
 from ..tables import Audit, Job, User, utcnow
 from .sheets import SheetProblem
 
@@ -52,7 +53,6 @@ def progress_key(job_id):
 
 
 def report_progress(job_id, done, total, started, **more):
-    from ..worker import huey
     elapsed = max(time.perf_counter() - started, 1e-6)
     rate = done / elapsed
     huey.put(progress_key(job_id), dict(
@@ -61,8 +61,13 @@ def report_progress(job_id, done, total, started, **more):
 
 
 def progress(job_id):
-    from ..worker import huey
     return huey.get(progress_key(job_id), peek=True) or {"done": 0, "total": 0, "rate": 0, "left": 0}
+
+
+@huey.task()
+def run_transfer_job(job_id):
+    """An import or export the user started in the browser, run by the worker."""
+    run(job_id)
 
 
 def run(job_id):
@@ -97,7 +102,6 @@ def run(job_id):
 
 def wait_turn(job_id):
     """Run the job again after WAIT_TURN seconds; its page says it is waiting."""
-    from ..worker import run_transfer_job
     report_progress(job_id, 0, 0, time.perf_counter(), waiting=True)
     run_transfer_job.schedule((job_id,), delay=WAIT_TURN)
 
@@ -201,7 +205,6 @@ def run_export_job(job, user, started):
 
 def start(job, options):
     """Queue a draft (or a new export) for the worker."""
-    from ..worker import run_transfer_job
     Job.update(status="queued", options=options).where(Job.id == job.id).execute()
     try:
         run_transfer_job(job.id)

@@ -80,7 +80,7 @@ class Plan:
 def holding(entity, field, value):
     """Records whose `field` holds the choice `value` (one of several for multi-choices)."""
     column = getattr(entity.model, field.name)
-    if field.type.name == "multi_choice":
+    if field.type.holds_list:
         return column.contains(json.dumps(value, ensure_ascii=False))
     return column == value
 
@@ -189,7 +189,7 @@ def move_choice(entity, field, value, renamed):
     """Records holding a renamed choice take its new value (the label-only rename of a
     field needs nothing: the column is the field's id)."""
     model, column = entity.model, getattr(entity.model, field.name)
-    if field.type.name != "multi_choice":
+    if not field.type.holds_list:
         model.update({column: renamed}).where(column == value).execute()
         return
     for row in model.select(model.id, column).where(holding(entity, field, value)):

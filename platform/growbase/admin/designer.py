@@ -25,7 +25,7 @@ def entity_outline(entity, locale):
         {"name": f.name, "label": f.label(locale), "type": f.type.name,
          "options": f.options if f.type.client_spec(f).get("options") else None,
          "to": f.type.refers_to(f), "stages": f.type.stages, "users": f.type.holds_users,
-         "dates": f.type.name in ("date", "datetime"), "operators": list(f.type.operators)}
+         "dates": f.type.dated, "operators": list(f.type.operators)}
         for f in entity.active_fields]}
 
 
@@ -35,7 +35,7 @@ def page_config(**extra):
     return {
         "locale": locale, "fields": [], "roles": list(ROLES),
         "types": {name: {"options": sorted(t.options_schema), "choices": "options" in
-                         t.options_schema, "link": t.references and name == "link",
+                         t.options_schema, "link": t.links_entity, "masked": t.masked,
                          "operators": list(t.operators), "mask": t.mask}
                   for name, t in sorted(field_types.items())},
         "presets": [{"key": k, "mask": p["mask"], "label": str(p["label"])}

@@ -20,7 +20,8 @@ def page_config(entity):
         field.update(read_only=field["read_only"] or "update" not in spec["can"],
                      sortable=f.type.sortable,
                      groupable=f.type.filter_key, summable=f.type.summable,
-                     stages=f.type.stages, references=f.type.references, hidden=f.hidden)
+                     stages=f.type.stages, references=f.type.references, hidden=f.hidden,
+                     users=f.type.holds_users)
     stages = next((f.name for f in entity.active_fields if f.type.stages), None)
     return dict(spec, entity=entity.name, locale=locale, title_field=title,
                 stage_field=stages, title=entity.title_template,

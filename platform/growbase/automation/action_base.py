@@ -42,6 +42,18 @@ class Action:
         """What run() would do, in words, without doing it (for "test this rule")."""
         raise NotImplementedError
 
+    def writes(self, params, entity_name, catalog):
+        """[(entity, "created" | "updated", fields changed)] this action can cause: what
+        the loop warnings ask of it."""
+        return []
+
+    def follow(self, params, entity_name, catalog):
+        """What the parameters name that a definition change may rename, in order:
+        [(parameter, kind, entity)] with kind "field" (a field's name), "values" ({field:
+        value}), "link" (the `on` path), "condition", or ("choice", field name) for a
+        choice's value. Templates are followed for every action."""
+        return []
+
 
 def notify(user_id, text, entity, record_id):
     """An inbox message; also an email when the user asked for their messages by email."""

@@ -58,6 +58,9 @@ class NotifyUser(Action):
                                         name=params["field"], entity=entity.name)))
         return problems
 
+    def follow(self, params, entity_name, catalog):
+        return [("field", "field", entity_name)]
+
     def recipient(self, params, ctx):
         if "field" in params:
             return User.get_or_none(User.id == ctx.values.get(params["field"]))
@@ -91,6 +94,12 @@ class CreateTask(Action):
                              "due_in": {"type": "string", "pattern": "^\\d+\\s*(m|min|h|d|w)$"},
                              "fields": {"type": "object"}}}
     templates = ("title",)
+
+    def writes(self, params, entity_name, catalog):
+        return [("task", "created", set())] if "task" in catalog else []
+
+    def follow(self, params, entity_name, catalog):
+        return [("fields", "values", "task")]
 
     def validate(self, params, entity):
         problems = super().validate(params, entity)
@@ -185,6 +194,23 @@ class UpdateField(Action):
     schema = {"type": "object", "required": ["field", "value"], "additionalProperties": False,
               "properties": {"field": {"type": "string"}, "value": {},
                              "on": {"type": "string"}, "where": {"type": "object"}}}
+
+    @staticmethod
+    def target(params, entity_name, catalog):
+        """The entity the field is changed on (None: the rule no longer fits its entity)."""
+        try:
+            return targets_of(params, catalog.entity(entity_name))[0].name
+        except (ActionFailed, UnknownEntity):
+            return None
+
+    def writes(self, params, entity_name, catalog):
+        target = self.target(params, entity_name, catalog)
+        return [(target, "updated", {params["field"]})] if target else []
+
+    def follow(self, params, entity_name, catalog):
+        target = self.target(params, entity_name, catalog)
+        return [("on", "link", entity_name), ("value", ("choice", params.get("field")), target),
+                ("field", "field", target), ("where", "condition", target)]
 
     def validate(self, params, entity):
         try:

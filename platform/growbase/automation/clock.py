@@ -69,7 +69,7 @@ def anchor_time(rule):
 
 def due_at(rule, field, value):
     """When a record is due: its date (a date-only one at at_time) plus the offset."""
-    if field.type.name == "date":
+    if field.type.day_only:
         value = datetime.combine(value, day_time()) + anchor_time(rule)
     return value + rule.offset
 
@@ -80,7 +80,7 @@ def due_records(rule, entity, since, now):
     model = entity.model
     column = getattr(model, field.name)
     low, high = since - rule.offset, now - rule.offset  # bounds on the date itself
-    if field.type.name == "date":
+    if field.type.day_only:
         shift = anchor_time(rule)
         where = (column >= (low - shift).date()) & (column <= (high - shift).date())
     else:

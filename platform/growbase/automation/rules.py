@@ -80,9 +80,9 @@ def trigger_problems(rule, entity):
             found.append(("$.when.updated.fields", _("No field \"%(name)s\".", name=name)))
     if rule.trigger == "time":
         field = entity.by_name.get(params["field"])
-        if field is None or field.retired or field.type.name not in ("date", "datetime"):
+        if field is None or field.retired or not field.type.dated:
             dates = ", ".join(f.name for f in entity.active_fields
-                              if f.type.name in ("date", "datetime"))
+                              if f.type.dated)
             found.append(("$.when.time.field", _(
                 "Count from a date field of %(entity)s: %(names)s.", entity=entity.name,
                 names=dates or "-")))

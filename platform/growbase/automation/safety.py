@@ -3,10 +3,10 @@ each other in a loop (the depth limit stops a loop at run time; this says so ear
 
 import logging
 
-from ..catalog import UnknownEntity, catalog
+from ..catalog import catalog
 from ..i18n import gettext as _
 from ..tables import AutomationRun, Outbox
-from .actions import ActionFailed, notify, targets_of, users_with_role
+from .actions import action_types, notify, users_with_role
 from .rules import apply_rules
 
 FAILURES_TO_DISABLE = 5
@@ -44,17 +44,8 @@ def after_failure(rule_key):
 
 def writes(rule, catalog):
     """[(entity, trigger kinds it can cause, fields it changes)] for a rule's actions."""
-    found = []
-    for name, params in [] if rule.silent else rule.actions:
-        if name == "create_task" and "task" in catalog:
-            found.append(("task", "created", set()))
-        elif name == "update_field":
-            try:
-                target, _link, _back = targets_of(params, catalog.entity(rule.entity))
-            except (ActionFailed, UnknownEntity):  # a rule that no longer fits its entity
-                continue
-            found.append((target.name, "updated", {params["field"]}))
-    return found
+    return [found for name, params in ([] if rule.silent else rule.actions)
+            for found in action_types[name].writes(params, rule.entity, catalog)]
 
 
 def can_trigger(rule, other, catalog):

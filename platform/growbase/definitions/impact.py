@@ -10,7 +10,7 @@ its rule is turned off, a view or mapping drops the piece, nothing is guessed.
 import re
 from dataclasses import dataclass, field as dc_field
 
-from ..automation.actions import ActionFailed, targets_of
+from ..automation.actions import action_types
 from ..i18n import gettext as _
 
 
@@ -230,33 +230,9 @@ def in_rule(spec, change, catalog):
         (action, params), = item.items()
         where = f"$.then[{index}].{action}"
         params = strings(params, lambda t, w=where: template(t, names, change, uses, w))
-        if action == "notify_user" and "field" in params:
-            params["field"] = field_name(params["field"], entity, change, uses, f"{where}.field")
-        if action == "create_task" and isinstance(params.get("fields"), dict):
-            params["fields"] = {field_name(k, "task", change, uses, f"{where}.fields") or k:
-                                choice_value(v, k, "task", change, uses, f"{where}.fields.{k}")
-                                for k, v in params["fields"].items()}
-        if action == "update_field":
-            try:
-                target = targets_of(params, catalog.entity(entity))[0].name
-            except (ActionFailed, LookupError):
-                target = None
-            on = params.get("on", "")
-            if "." in on:
-                other, link = on.split(".", 1)
-                params["on"] = f"{other}." + (field_name(link, other, change, uses,
-                                                         f"{where}.on") or link)
-            elif on:
-                params["on"] = field_name(on, entity, change, uses, f"{where}.on") or on
-            params["value"] = choice_value(params.get("value"), params.get("field"), target,
-                                           change, uses, f"{where}.value")
-            params["field"] = field_name(params.get("field"), target, change, uses,
-                                         f"{where}.field") or params.get("field")
-            if "where" in params:
-                params["where"] = condition(params["where"], target, change, uses,
-                                            f"{where}.where")
-                if params["where"] is None:
-                    del params["where"]
+        kind = action_types.get(action)
+        for key, what, owner in kind.follow(params, entity, catalog) if kind else []:
+            follow_param(params, key, what, owner, change, uses, f"{where}.{key}")
         then.append({action: params})
     out["then"] = then
     if uses.stuck and out.get("enabled", True):
@@ -265,6 +241,29 @@ def in_rule(spec, change, catalog):
     included = sorted({name for text in re.findall(r"{%.*?%}", str(spec["then"]))
                        for name in INCLUDE.findall(text)})
     return uses, out, (names, included)
+
+
+def follow_param(params, key, what, owner, change, uses, where):
+    """Rewrite one action parameter that names something of `owner` (see Action.follow)."""
+    value = params.get(key)
+    if isinstance(what, tuple):  # ("choice", field): a value of that field
+        params[key] = choice_value(value, what[1], owner, change, uses, where)
+    elif value is None or value == "":
+        return
+    elif what == "field":
+        params[key] = field_name(value, owner, change, uses, where) or value
+    elif what == "values" and isinstance(value, dict):
+        params[key] = {field_name(k, owner, change, uses, where) or k:
+                       choice_value(v, k, owner, change, uses, f"{where}.{k}")
+                       for k, v in value.items()}
+    elif what == "link":
+        other, dot, link = value.partition(".")  # "customer", or "task.order" back to here
+        params[key] = f"{other}." + (field_name(link, other, change, uses, where) or link) \
+            if dot else field_name(value, owner, change, uses, where) or value
+    elif what == "condition":
+        params[key] = condition(value, owner, change, uses, where)
+        if params[key] is None:
+            del params[key]
 
 
 def in_view(name, entity, config, change):

@@ -33,9 +33,6 @@ COMMON_FIELD_OPTIONS = {
     "index": {"type": "boolean"},
 }
 
-NEEDS = {"link": ["to"], "choice": ["options"], "status": ["options"], "multi_choice": ["options"]}
-
-
 def meta_schema():
     """Build the meta-schema from the registry, so a new type needs no edit here."""
     field_props = dict(COMMON_FIELD_OPTIONS, type={"enum": sorted(field_types)})
@@ -72,8 +69,9 @@ def meta_schema():
             "fields": {"type": "array", "minItems": 1, "maxItems": 500, "items": {
                 "type": "object", "required": ["name", "type"], "additionalProperties": False,
                 "properties": field_props,
-                "allOf": [{"if": {"properties": {"type": {"const": t}}},
-                           "then": {"required": needs}} for t, needs in NEEDS.items()],
+                "allOf": [{"if": {"properties": {"type": {"const": name}}},
+                           "then": {"required": list(t.needs)}}
+                          for name, t in sorted(field_types.items()) if t.needs],
             }},
         },
     }

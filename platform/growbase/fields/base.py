@@ -50,8 +50,16 @@ class FieldType:
     holds_users = False  # values are accounts: automations can notify them
     searchable = False  # included in the list's free-text search
     summable = False  # a total means something: grid groups and kanban columns show sums
-    plain_values = True  # hashable and immutable: a batch may share and pool them (not lists)
+    holds_list = False  # values are lists (not hashable, stored as JSON, matched by contains)
+    links_entity = False  # points at records of the entity its "to" names
+    dated = False  # a date or a moment: time triggers count from it, pickers offer dates
+    day_only = False  # a date without a time of day (a time trigger adds its at_time)
+    needs = ()  # options a field of this type must be given
+    masked = False  # the designer offers an input mask for it
     mask = None  # default input mask (IMask pattern) for the browser
+    editor = "text"  # the grid's editor: text, number, date, datetime, tick, long_text, choose, lookup
+    shown_as = "text"  # the browser shows it as: text (masked), number, percent, date,
+    #                    datetime, yes_no, option, options (a list), title (a linked record's)
     filter_widget = None  # Flask-Admin filter input: None, "datepicker", "datetimepicker"
 
     # -- storage ---------------------------------------------------------
@@ -148,8 +156,13 @@ class FieldType:
         return attrs
 
     def client_spec(self, field):
-        """What the browser needs to edit the field (mask, options), from the one definition."""
-        return {k: v for k, v in (("mask", field.get("mask", self.mask)),) if v}
+        """What the browser needs to show and edit the field, from the one definition: its
+        editor and how it is shown (the grid and kanban never ask a type's name), its mask."""
+        spec = {"editor": self.editor, "shown_as": self.shown_as}
+        mask = field.get("mask", self.mask)
+        if mask:
+            spec["mask"] = mask
+        return spec
 
     # -- conditions ------------------------------------------------------
     def condition_arg(self, op, raw, field):

@@ -33,6 +33,7 @@ class Boolean(FieldType):
     name = "boolean"
     operators = ("eq", "ne", "is_empty")
     filter_key = True
+    editor, shown_as = "tick", "yes_no"
 
     def column(self, field):
         return BoolColumn(null=True)
@@ -68,6 +69,8 @@ class Boolean(FieldType):
 class Options(FieldType):
     """Shared by the types whose values come from the field's `options`."""
     options_schema = {"options": OPTION_SCHEMA}
+    needs = ("options",)
+    editor, shown_as = "choose", "option"
 
     def lookup(self, raw, field):
         """Find an option by value or by its label in any language."""
@@ -95,7 +98,7 @@ class Options(FieldType):
         return [SelectChoice(value, label) for value, label in self.choices(field, locale)]
 
     def client_spec(self, field):
-        return {"options": field.options}
+        return dict(super().client_spec(field), options=field.options)
 
     def hint(self, field, locale="en"):
         return _("one of the list")
@@ -148,7 +151,8 @@ class MultiChoice(Options):
     name = "multi_choice"
     operators = ("contains", "not_contains", "is_empty")
     sortable = False
-    plain_values = False
+    holds_list = True
+    shown_as = "options"
 
     def column(self, field):
         return JSONList(null=True)

@@ -17,6 +17,7 @@ class Reference(FieldType):
     operators = LINK_OPERATORS
     indexed = True
     filter_key = True
+    editor, shown_as = "lookup", "title"
 
     def column(self, field):
         # WARNING: no database foreign key. SQLite rebuilds on ALTER would null
@@ -105,6 +106,8 @@ resolver = Resolver()
 class Link(Reference):
     name = "link"
     options_schema = {"to": {"type": "string"}}
+    links_entity = True
+    needs = ("to",)
 
     def target(self, field):
         return resolver.entity(field.get("to"))

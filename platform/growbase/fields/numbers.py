@@ -37,6 +37,10 @@ class ScaledDecimalField(BigIntegerField):
 class Number(FieldType):
     operators = NUMBER_OPERATORS
     summable = True
+    editor = shown_as = "number"
+
+    def client_spec(self, field):
+        return dict(super().client_spec(field), scale=0)
     options_schema = {"min": {"type": "number"}, "max": {"type": "number"}}
 
     def hint(self, field, locale="en"):
@@ -160,7 +164,7 @@ class DecimalType(Number):
         return "" if value is None else format_number(value, locale, self.scale(field))
 
     def client_spec(self, field):
-        return {"scale": self.scale(field)}
+        return dict(super().client_spec(field), scale=self.scale(field))
 
 
 @lru_cache(maxsize=256)
@@ -199,6 +203,7 @@ class Money(DecimalType):
 class Percent(DecimalType):
     name = "percent"
     summable = False
+    shown_as = "percent"
 
     def signs(self, field, locale):
         return ("%",)

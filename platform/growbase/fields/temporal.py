@@ -80,6 +80,7 @@ def relative(spec, now):
 class Temporal(FieldType):
     operators = DATE_OPERATORS
     indexed = True
+    dated = True
 
     def condition_arg(self, op, raw, field):
         if isinstance(raw, dict):
@@ -97,6 +98,8 @@ class Temporal(FieldType):
 class Date(Temporal):
     name = "date"
     filter_widget = "datepicker"
+    day_only = True
+    editor = shown_as = "date"
 
     def column(self, field):
         return DateField(null=True)
@@ -137,6 +140,7 @@ class Date(Temporal):
 class DateTime(Temporal):
     name = "datetime"
     filter_widget = "datetimepicker"
+    editor = shown_as = "datetime"
 
     def column(self, field):
         return DateTimeField(null=True)

@@ -16,6 +16,7 @@ LONG_TEXT_LIMIT = 100_000
 @register
 class Text(TextLike):
     name = "text"
+    masked = True
     options_schema = {"min_length": {"type": "integer", "minimum": 0},
                       "max_length": {"type": "integer", "minimum": 1, "maximum": TEXT_LIMIT},
                       "pattern": {"type": "string", "format": "regex"},
@@ -43,6 +44,8 @@ class Text(TextLike):
 @register
 class LongText(Text):
     name = "long_text"
+    editor = "long_text"
+    masked = False
     options_schema = dict(Text.options_schema,
                           max_length={"type": "integer", "minimum": 1, "maximum": LONG_TEXT_LIMIT})
     limit = LONG_TEXT_LIMIT
@@ -67,6 +70,7 @@ class LongText(Text):
 class Email(Text):
     name = "email"
     indexed = True
+    masked = False
     limit = 254
 
     def hint(self, field, locale="en"):
@@ -83,6 +87,7 @@ class Email(Text):
 @register
 class Url(Text):
     name = "url"
+    masked = False
     limit = 2000
 
     def parse_value(self, raw, field, locale):

@@ -13,7 +13,7 @@ class BatchChecks:
     def __init__(self, entity, plans):
         self.problems, self.used, self.seen = {}, {}, {}
         for field in entity.active_fields:
-            if not field.type.plain_values:
+            if field.type.holds_list:
                 continue  # lists: checked one by one
             values = {plan.merged[field.name] for plan in plans
                       if field.name in plan.changed and plan.merged[field.name] is not None}

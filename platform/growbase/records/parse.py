@@ -69,7 +69,7 @@ class Parser:
 
     def value(self, field, raw, context=None):
         memo = self.memo
-        if memo is None or type(raw) not in MEMO_TYPES or not field.type.plain_values:
+        if memo is None or type(raw) not in MEMO_TYPES or field.type.holds_list:
             return field.type.parse(raw, field, self.locale, context)
         key = (field, type(raw), raw, tuple(sorted(context.items())) if context else ())
         found = memo.get(key)

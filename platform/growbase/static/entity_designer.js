@@ -199,7 +199,7 @@
       }
     });
     panel.appendChild(grid);
-    if (["text", "phone"].indexOf(field.type) >= 0) panel.appendChild(maskBox(field));
+    if (type.masked) panel.appendChild(maskBox(field));
     if (type.choices) panel.appendChild(choicesBox(field));
     panel.appendChild(el("h6", {"class": "mt-2", text: say("required_when")}));
     var holder = el("div", {"class": "gb-required-when"});

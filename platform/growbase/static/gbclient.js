@@ -39,7 +39,7 @@
   function numberFormat(field) {
     var key = field.name;
     if (!numberFormats[key]) {
-      var scale = field.type === "integer" ? 0 : (field.scale === undefined ? 2 : field.scale);
+      var scale = field.scale === undefined ? 2 : field.scale;
       var opts = {minimumFractionDigits: scale, maximumFractionDigits: scale};
       if (field.currency) { opts.style = "currency"; opts.currency = field.currency; }
       numberFormats[key] = new Intl.NumberFormat(config.locale, opts);
@@ -49,30 +49,31 @@
   var dateFormat = new Intl.DateTimeFormat(config.locale, {dateStyle: "short"});
   var dateTimeFormat = new Intl.DateTimeFormat(config.locale, {dateStyle: "short", timeStyle: "short"});
 
-  // The text a person reads for a value as the API gives it (typed text is shown as typed).
+  // The text a person reads for a value as the API gives it (typed text is shown as typed);
+  // the field's type says how (`shown_as`, from its client spec).
   function show(field, value) {
     if (value === null || value === undefined || value === "") return "";
-    switch (field.type) {
-      case "money": case "decimal": case "integer": case "percent":
+    switch (field.shown_as) {
+      case "number": case "percent":
         var number = Number(value);
         if (typeof value === "string" && !/^-?\d+(\.\d+)?$/.test(value)) return value;
-        return numberFormat(field).format(number) + (field.type === "percent" ? " %" : "");
+        return numberFormat(field).format(number) + (field.shown_as === "percent" ? " %" : "");
       case "date":
         var d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
         return d ? dateFormat.format(new Date(+d[1], d[2] - 1, +d[3])) : String(value);
       case "datetime":
         var t = new Date(value);
         return isNaN(t) ? String(value) : dateTimeFormat.format(t);
-      case "boolean":
+      case "yes_no":
         return value === true ? say("yes") : value === false ? say("no") : String(value);
-      case "choice": case "status":
+      case "option":
         var o = option(field, value);
         return o ? label(o.label) : String(value);
-      case "multi_choice":
+      case "options":
         return (Array.isArray(value) ? value : [value]).map(function (v) {
           var o = option(field, v); return o ? label(o.label) : v;
         }).join(", ");
-      case "link": case "user":
+      case "title":
         return typeof value === "object" ? value.title : typeof value === "number" ? "#" + value : String(value);
       default:
         return field.mask ? masked(field.mask, String(value)) : String(value);

@@ -81,25 +81,25 @@
 
   function decimalPoint() { return (1.5).toLocaleString(cfg.locale).charAt(1); }
 
-  function editorFor(field) {
+  function editorFor(field) {  // the field's type names its editor (`editor`, client spec)
     if (field.read_only) return false;
-    switch (field.type) {
+    switch (field.editor) {
       case "date": return ["date", {}];
       case "datetime": return ["datetime", {}];
-      case "boolean": return ["tickCross", {tristate: false}];
+      case "tick": return ["tickCross", {tristate: false}];
       case "long_text": return ["textarea", {}];
-      case "choice": case "status": case "multi_choice":
+      case "choose":
         return ["list", {values: field.options.map(function (o) { return {label: gb.label(o.label), value: o.value}; }),
                          autocomplete: true, allowEmpty: true, listOnEmpty: true, clearable: true,
                          multiselect: false, itemFormatter: function (label, value) { return badge(field, value, label); }}];
-      case "link": case "user":
+      case "lookup":
         return ["list", {autocomplete: true, filterRemote: true, filterDelay: 200, listOnEmpty: true, allowEmpty: true,
                          itemFormatter: gb.escape,
                          valuesLookup: function (cell, term) {
                            return gb.call("GET", api + "/lookup/" + field.name + "?q=" + encodeURIComponent(term || ""))
                              .then(function (r) { return (r.body.items || []).map(function (i) { return {label: i.title, value: i}; }); });
                          }}];
-      case "money": case "decimal": case "integer": case "percent":
+      case "number":
         var point = decimalPoint();
         return [textEditor, {edit: function (v) { return String(v).replace(".", point); }}];
       default:
@@ -117,7 +117,7 @@
     return fields.map(function (field) {
       var saved = (settings || []).filter(function (c) { return c.field === field.name; })[0] || {};
       var editor = editorFor(field);
-      var numeric = ["money", "decimal", "integer", "percent"].indexOf(field.type) >= 0;
+      var numeric = field.editor === "number";
       return {title: gb.escape(field.label), field: field.name, formatter: formatter(field), headerSort: field.sortable,
               editor: editor ? editor[0] : false, editorParams: editor ? editor[1] : {},
               frozen: field.name === cfg.title_field, hozAlign: numeric ? "right" : "left",

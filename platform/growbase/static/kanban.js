@@ -31,7 +31,7 @@
     title.textContent = cardTitle(record);
     title.draggable = false;
     el.appendChild(title);
-    cfg.fields.filter(function (f) { return (f.summable || f.type === "user") && !f.hidden; }).forEach(function (f) {
+    cfg.fields.filter(function (f) { return (f.summable || f.users) && !f.hidden; }).forEach(function (f) {
       if (record[f.name] === null || record[f.name] === undefined) return;
       var line = document.createElement("div");
       line.className = "small text-muted";

@@ -1,30 +1,10 @@
-// The designer's shared parts: a small DOM helper, the JSON editor with each problem on
+// The designer's shared parts: the JSON editor with each problem on
 // its line, the review before saving (diff, migration plan, impact check, the two
 // confirmations), the version history with compare and rollback, and the condition
 // builder. Every call goes to /api/designer through gbclient.js's call().
 (function () {
   "use strict";
-  var say = gb.say, call = gb.call;
-
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (key) {
-      var value = attrs[key];
-      if (value === undefined || value === null || value === false) return;
-      if (key === "text") node.textContent = value;
-      else if (key === "class") node.className = value;
-      else if (key.slice(0, 2) === "on") node.addEventListener(key.slice(2), value);
-      else if (key === "value") node.value = value;
-      else if (key === "checked" || key === "selected" || key === "multiple") node[key] = true;
-      else node.setAttribute(key, value === true ? "" : value);
-    });
-    (children || []).forEach(function (child) {
-      if (child !== null && child !== undefined) {
-        node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-      }
-    });
-    return node;
-  }
+  var say = gb.say, call = gb.call, el = gb.el;
 
   function select(options, value, attrs) {
     return el("select", Object.assign({"class": "form-control form-control-sm"}, attrs || {}),

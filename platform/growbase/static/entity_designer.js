@@ -13,7 +13,6 @@
   var sheetFile = null;  // a spreadsheet the new entity was guessed from: imported after saving
   var problems = document.getElementById("gb-problems");
   var editor = d.jsonEditor(document.getElementById("gb-json"));
-  var tryMask = null;
 
   function texts(value) {
     if (value && typeof value === "object") return value;
@@ -199,7 +198,7 @@
       }
     });
     panel.appendChild(grid);
-    if (type.masked) panel.appendChild(maskBox(field));
+    if (type.masked) panel.appendChild(gbMaskBox(field, config.presets));
     if (type.choices) panel.appendChild(choicesBox(field));
     panel.appendChild(el("h6", {"class": "mt-2", text: say("required_when")}));
     var holder = el("div", {"class": "gb-required-when"});
@@ -208,39 +207,6 @@
       var value = builder.value();
       if (value) field.required_when = value; else delete field.required_when;
     });
-  }
-
-  // A mask from a preset or typed, and a box to try it (and the pattern) before saving.
-  function maskBox(field) {
-    var tryInput = el("input", {"class": "form-control form-control-sm", id: "gb-mask-try", placeholder: say("try_here")});
-    var verdict = el("span", {"class": "small ml-2", id: "gb-mask-verdict"});
-    var custom = el("input", {"class": "form-control form-control-sm", id: "gb-mask", value: field.mask || "",
-      placeholder: "+{7} (000) 000-00-00", oninput: function (e) { setMask(e.target.value); }});
-    function setMask(mask) {
-      if (mask) field.mask = mask; else delete field.mask;
-      custom.value = mask;
-      if (tryMask) { tryMask.destroy(); tryMask = null; }
-      tryInput.value = "";
-      verdict.textContent = "";
-      if (mask && window.IMask) tryMask = IMask(tryInput, window.gbMaskOptions(mask, {lazy: false}));
-    }
-    tryInput.addEventListener("input", function () { setTimeout(judge, 0); });  // after IMask's turn
-    function judge() {
-      var complete = tryMask ? tryMask.masked.isComplete : true;
-      var pattern = field.pattern, ok = true;
-      if (pattern) { try { ok = new RegExp(pattern).test(tryInput.value); } catch (e) { ok = true; } }
-      verdict.textContent = !complete ? say("mask_incomplete") : ok ? say("mask_ok") : say("mask_pattern_refuses");
-      verdict.className = "small ml-2 " + (complete && ok ? "text-success" : "text-danger");
-    }
-    var presets = d.select([["", say("preset")]].concat(config.presets.map(function (p) { return [p.mask, p.label]; })), "",
-      {"class": "form-control form-control-sm", id: "gb-mask-preset", onchange: function (e) { if (e.target.value) setMask(e.target.value); }});
-    var out = el("div", {"class": "form-row align-items-end gb-mask-box"}, [
-      el("div", {"class": "col-md-3"}, [el("label", {"class": "small mb-0", text: say("mask")}), presets]),
-      el("div", {"class": "col-md-3"}, [el("label", {"class": "small mb-0", text: say("mask_custom")}), custom]),
-      el("div", {"class": "col-md-3"}, [el("label", {"class": "small mb-0", "for": "gb-mask-try", text: say("try_here")}), tryInput]),
-      el("div", {"class": "col-md-3"}, [verdict])]);
-    setTimeout(function () { setMask(field.mask || ""); }, 0);
-    return out;
   }
 
   function choicesBox(field) {

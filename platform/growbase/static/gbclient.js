@@ -1,5 +1,6 @@
-// What the grid and the kanban share: the page's settings, JSON calls with the CSRF token,
-// values shown in the user's locale, and the watch for colleagues' changes.
+// What the grid, the kanban and the designer share: the page's settings, JSON calls with the
+// CSRF token, values shown in the user's locale, the watch for colleagues' changes, and the
+// one DOM helper (el) and modal.
 (function () {
   "use strict";
   function readJSON(id) { return JSON.parse(document.getElementById(id).textContent); }
@@ -126,6 +127,50 @@
     }).join("; ");
   }
 
+  // One element: attrs "text", "class", on<event> handlers, value, checked/selected/multiple
+  // (set when true), the rest as attributes; children are nodes or strings.
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      var value = attrs[key];
+      if (value === undefined || value === null || value === false) return;
+      if (key === "text") node.textContent = value;
+      else if (key === "class") node.className = value;
+      else if (key.slice(0, 2) === "on") node.addEventListener(key.slice(2), value);
+      else if (key === "value") node.value = value;
+      else if (key === "checked" || key === "selected" || key === "multiple") node[key] = true;
+      else node.setAttribute(key, value === true ? "" : value);
+    });
+    (children || []).forEach(function (child) {
+      if (child !== null && child !== undefined) {
+        node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+      }
+    });
+    return node;
+  }
+
+  // The page's Bootstrap modal (#gb-modal); a button's action may return a message (or a
+  // promise of one) to keep it open saying that.
+  function modal(title, body, buttons) {
+    document.getElementById("gb-modal-title").textContent = title;
+    var box = document.getElementById("gb-modal-body"), bar = document.getElementById("gb-modal-buttons");
+    box.innerHTML = "";
+    body.forEach(function (part) { box.appendChild(typeof part === "string" ? el("p", {text: part}) : part); });
+    var problem = el("div", {"class": "text-danger small"});
+    box.appendChild(problem);
+    bar.innerHTML = "";
+    buttons.concat([{text: say("cancel"), id: "gb-modal-cancel"}]).forEach(function (b) {
+      bar.appendChild(el("button", {type: "button", id: b.id, text: b.text,
+        "class": "btn " + (b.primary ? "btn-primary" : "btn-outline-secondary"), onclick: function () {
+          Promise.resolve(b.action ? b.action() : null).then(function (message) {
+            if (message) { problem.textContent = message; } else { window.jQuery("#gb-modal").modal("hide"); }
+          });
+        }}));
+    });
+    window.jQuery("#gb-modal").modal("show");
+  }
+
   window.gb = {config: config, byName: byName, say: say, call: call, show: show, option: option,
-               label: label, toServer: toServer, watch: watch, escape: escape, errorsText: errorsText};
+               label: label, toServer: toServer, watch: watch, escape: escape, errorsText: errorsText,
+               el: el, modal: modal};
 })();

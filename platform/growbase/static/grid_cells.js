@@ -1,0 +1,126 @@
+// The grid's cells: how each field shows (stages and choices in their colours), which
+// editor it gets (named by the field type's client spec), refused and unsent cells marked.
+(function (G) {
+  "use strict";
+  var cfg = gb.config, api = "/api/" + cfg.entity;
+
+  function keyOf(row) { return String(row.getData().id); }
+
+  // Refused cells red with the message on hover, unsent ones marked as waiting.
+  function mark(cell) {
+    var el = cell.getElement(), key = keyOf(cell.getRow()), name = cell.getField();
+    var refused = (G.marks[key] || {})[name];
+    el.classList.toggle("gb-cell-error", !!refused);
+    el.classList.toggle("gb-cell-pending", !!(G.pending[key] && name in G.pending[key].data));
+    el.title = refused || "";
+  }
+
+  function paint(row) {  // without re-rendering: an editor may be open in the row
+    row.getCells().forEach(function (cell) { if (cell.getField()) mark(cell); });
+  }
+
+  // Update a row with what the server says, except the cell being typed in.
+  function refresh(row, record) {
+    var open = editing(), data = Object.assign({}, withPending(record));
+    if (open && open.row === row._row) delete data[open.column.getField()];
+    Object.keys(G.marks[keyOf(row)] || {}).forEach(function (f) { delete data[f]; });  // keep what was typed
+    G.quiet = true;
+    row.update(data);
+    G.quiet = false;
+    paint(row);
+  }
+
+  function formatter(field) {
+    return function (cell) {
+      mark(cell);
+      var value = cell.getValue();
+      return badge(field, value, gb.show(field, value));
+    };
+  }
+
+  // A stage or choice in its colour (the list editor's items and the cells alike), escaped.
+  function badge(field, value, text) {
+    var option = field.options && gb.option(field, value);
+    if (option && /^#[0-9a-fA-F]{3,8}$/.test(option.color || "")) {
+      return '<span class="gb-badge" style="background:' + option.color + '">' + gb.escape(text) + "</span>";
+    }
+    return gb.escape(text);
+  }
+
+  // A text input for one cell: typed text goes to the server as typed (it parses numbers
+  // in the user's locale); a field with a mask gets IMask, as in the forms.
+  function textEditor(cell, onRendered, success, cancel, params) {
+    var input = document.createElement("input");
+    input.className = "gb-cell-input";
+    var value = cell.getValue();
+    input.value = value === null || value === undefined ? "" : params.edit ? params.edit(value) : value;
+    var mask = params.mask && window.IMask ? IMask(input, window.gbMaskOptions(params.mask)) : null;
+    input.gbMask = mask;
+    var done = false;
+    function finish() { if (!done) { done = true; success(mask && !mask.unmaskedValue ? "" : input.value); } }
+    input.addEventListener("blur", finish);
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "Enter") { finish(); }
+      if (e.key === "Escape") { done = true; cancel(); }
+    });
+    onRendered(function () { input.focus(); if (!input.gbTyped) input.select(); });
+    return input;
+  }
+
+  function decimalPoint() { return (1.5).toLocaleString(cfg.locale).charAt(1); }
+
+  function editorFor(field) {  // the field's type names its editor (`editor`, client spec)
+    if (field.read_only) return false;
+    switch (field.editor) {
+      case "date": return ["date", {}];
+      case "datetime": return ["datetime", {}];
+      case "tick": return ["tickCross", {tristate: false}];
+      case "long_text": return ["textarea", {}];
+      case "choose":
+        return ["list", {values: field.options.map(function (o) { return {label: gb.label(o.label), value: o.value}; }),
+                         autocomplete: true, allowEmpty: true, listOnEmpty: true, clearable: true,
+                         multiselect: false, itemFormatter: function (label, value) { return badge(field, value, label); }}];
+      case "lookup":
+        return ["list", {autocomplete: true, filterRemote: true, filterDelay: 200, listOnEmpty: true, allowEmpty: true,
+                         itemFormatter: gb.escape,
+                         valuesLookup: function (cell, term) {
+                           return gb.call("GET", api + "/lookup/" + field.name + "?q=" + encodeURIComponent(term || ""))
+                             .then(function (r) { return (r.body.items || []).map(function (i) { return {label: i.title, value: i}; }); });
+                         }}];
+      case "number":
+        var point = decimalPoint();
+        return [textEditor, {edit: function (v) { return String(v).replace(".", point); }}];
+      default:
+        return [textEditor, {mask: field.mask}];
+    }
+  }
+
+  function buildColumns(settings) {
+    var order = (settings || []).map(function (c) { return c.field; });
+    var fields = cfg.fields.filter(function (f) { return !f.hidden; }).slice();
+    fields.sort(function (a, b) {
+      var i = order.indexOf(a.name), j = order.indexOf(b.name);
+      return (i < 0 ? 1e6 : i) - (j < 0 ? 1e6 : j);
+    });
+    return fields.map(function (field) {
+      var saved = (settings || []).filter(function (c) { return c.field === field.name; })[0] || {};
+      var editor = editorFor(field);
+      var numeric = field.editor === "number";
+      return {title: gb.escape(field.label), field: field.name, formatter: formatter(field), headerSort: field.sortable,
+              editor: editor ? editor[0] : false, editorParams: editor ? editor[1] : {},
+              frozen: field.name === cfg.title_field, hozAlign: numeric ? "right" : "left",
+              width: saved.width || undefined, visible: saved.visible !== false,
+              cssClass: field.read_only ? "gb-read-only" : ""};
+    });
+  }
+
+  function withPending(record) {  // edits not yet saved stay visible over what the server says
+    var p = G.pending[String(record.id)];
+    return p ? Object.assign({}, record, p.data) : record;
+  }
+
+  function editing() { return G.table.modules.edit && G.table.modules.edit.currentCell; }
+
+  Object.assign(G, {keyOf: keyOf, mark: mark, paint: paint, refresh: refresh, buildColumns: buildColumns,
+                    withPending: withPending, editing: editing});
+})(window.gbGrid = window.gbGrid || {});

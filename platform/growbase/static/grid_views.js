@@ -1,0 +1,199 @@
+// Views, filters and columns: the filter chips, saved views (mine and shared), the
+// columns menu and the layout remembered per user.
+(function (G) {
+  "use strict";
+  var cfg = gb.config, say = gb.say, api = "/api/" + cfg.entity;
+  var layoutTimer = null;
+  var OPS = ["eq", "ne", "contains", "gt", "lt", "gte", "lte", "is_empty", "not_empty"];
+
+  function condition() {
+    var parts = G.state.filters.map(function (f) {
+      var leaf = {field: f.field};
+      leaf[f.op === "not_empty" ? "is_empty" : f.op] = f.op === "is_empty" ? true : f.op === "not_empty" ? false : f.value;
+      return leaf;
+    });
+    if (G.state.extra) parts.push(G.state.extra);
+    return parts.length ? {all: parts} : null;
+  }
+
+  function sortParam(sorters) {
+    var sort = (sorters || []).map(function (s) { return (s.dir === "desc" ? "-" : "") + s.field; }).join(",");
+    sort = sort || G.state.sort || cfg.default_sort;
+    return G.state.group ? G.state.group + "," + sort : sort;
+  }
+
+  function query() {
+    var c = condition(), q = "";
+    if (c) q += "&filter=" + encodeURIComponent(JSON.stringify(c));
+    if (G.state.q) q += "&q=" + encodeURIComponent(G.state.q);
+    return q;
+  }
+
+  function currentColumns() {
+    return G.table.getColumns().filter(function (c) { return c.getField(); }).map(function (c) {
+      return {field: c.getField(), width: Math.round(c.getWidth()), visible: c.isVisible()};
+    });
+  }
+
+  function saveLayout() {
+    clearTimeout(layoutTimer);
+    layoutTimer = setTimeout(function () {
+      gb.call("PUT", api + "/layout", {config: {columns: currentColumns()}});
+    }, 500);
+  }
+
+  function viewConfig() {
+    var c = condition();
+    var config = {columns: currentColumns(), sort: sortParam(G.table.getSorters())};
+    if (c) config.filter = c;
+    if (G.state.q) config.q = G.state.q;
+    if (G.state.group) config.group_by = G.state.group;
+    if (G.state.group && config.sort.indexOf(G.state.group + ",") === 0) config.sort = config.sort.slice(G.state.group.length + 1);
+    return config;
+  }
+
+  // A saved filter becomes chips where it is a plain list of tests, else one "custom" part.
+  function takeFilter(filter) {
+    G.state.filters = [];
+    G.state.extra = null;
+    if (!filter) return;
+    var parts = filter.all || [filter];
+    parts.forEach(function (leaf) {
+      var ops = Object.keys(leaf).filter(function (k) { return k !== "field"; });
+      if (leaf.field && ops.length === 1 && ["eq", "ne", "contains", "gt", "lt", "gte", "lte", "is_empty"].indexOf(ops[0]) >= 0) {
+        var op = ops[0] === "is_empty" && leaf.is_empty === false ? "not_empty" : ops[0];
+        G.state.filters.push({field: leaf.field, op: op, value: leaf[ops[0]]});
+      } else {
+        G.state.extra = G.state.extra ? {all: [G.state.extra, leaf]} : leaf;
+      }
+    });
+  }
+
+  function applyView(view) {
+    var config = view ? view.config : G.layout || {};
+    G.state.viewId = view ? view.id : null;
+    takeFilter(view ? config.filter : null);
+    G.state.q = view ? config.q || "" : "";
+    G.state.group = view ? config.group_by || "" : "";
+    G.state.sort = view ? config.sort || "" : "";
+    document.getElementById("gb-search").value = G.state.q;
+    document.getElementById("gb-group").value = G.state.group;
+    var url = new URL(window.location.href);
+    if (G.state.viewId) { url.searchParams.set("view", G.state.viewId); } else { url.searchParams.delete("view"); }
+    history.replaceState(null, "", url);
+    G.quiet = true;
+    G.table.setColumns(G.buildColumns((config.columns && config.columns.length ? config : G.layout || {}).columns));
+    G.quiet = false;
+    drawChips();
+    fillColumnsMenu();
+    G.applyGrouping();
+    G.reload();
+  }
+
+  function fillViews(selected) {
+    var select = document.getElementById("gb-view");
+    select.innerHTML = "";
+    select.appendChild(new Option(say("all_records"), ""));
+    G.views.forEach(function (v) {
+      select.appendChild(new Option(v.name + (v.shared ? " · " + say("shared") : ""), v.id));
+    });
+    select.value = selected || "";
+  }
+
+  function loadViews() {
+    return gb.call("GET", api + "/views").then(function (r) {
+      G.views = r.body.views || [];
+      G.layout = r.body.layout;
+    });
+  }
+
+  function saveView() {
+    var current = G.views.filter(function (v) { return v.id === G.state.viewId && v.mine; })[0];
+    var name = gb.el("input", {"class": "form-control", id: "gb-view-name", value: current ? current.name : ""});
+    var shared = gb.el("input", {type: "checkbox", id: "gb-view-shared", checked: current ? current.shared : false});
+    var label = gb.el("label", {"class": "mt-2"}, [shared, " " + say("shared")]);
+    gb.modal(say("view_name"), [name, label], [{text: say("apply"), primary: true, id: "gb-view-ok", action: function () {
+      var body = {name: name.value, shared: shared.checked, config: viewConfig()};
+      var call = current ? gb.call("PUT", api + "/G.views/" + current.id, body) : gb.call("POST", api + "/views", body);
+      return call.then(function (r) {
+        if (r.status >= 300) { return gb.errorsText(r.body.errors); }
+        return loadViews().then(function () { fillViews(r.body.id); G.state.viewId = r.body.id; applyView(r.body); });
+      });
+    }}]);
+    setTimeout(function () { name.focus(); }, 200);
+  }
+
+  function deleteView() {
+    if (!G.state.viewId || !window.confirm(say("delete_view"))) return;
+    gb.call("DELETE", api + "/G.views/" + G.state.viewId).then(function () {
+      loadViews().then(function () { fillViews(""); applyView(null); });
+    });
+  }
+
+  function fillFilterBar() {
+    var fieldSelect = document.getElementById("gb-filter-field");
+    cfg.fields.filter(function (f) { return !f.hidden; }).forEach(function (f) {
+      fieldSelect.appendChild(new Option(f.label, f.name));
+    });
+    var group = document.getElementById("gb-group");
+    cfg.fields.filter(function (f) { return f.groupable && !f.hidden; }).forEach(function (f) {
+      group.appendChild(new Option(f.label, f.name));
+    });
+    fieldSelect.addEventListener("change", fillOperators);
+    fillOperators();
+  }
+
+  function fillOperators() {
+    var field = gb.byName[document.getElementById("gb-filter-field").value];
+    var ops = document.getElementById("gb-filter-op");
+    ops.innerHTML = "";
+    OPS.forEach(function (op) {
+      var allowed = field.operators.indexOf(op === "not_empty" ? "is_empty" : op) >= 0;
+      if (allowed) ops.appendChild(new Option(say(op), op));
+    });
+    var old = document.getElementById("gb-filter-value"), value;
+    if (field.options) {
+      value = gb.el("select", {"class": "form-control form-control-sm mr-1", id: "gb-filter-value"});
+      field.options.forEach(function (o) { value.appendChild(new Option(gb.label(o.label), o.value)); });
+    } else {
+      value = gb.el("input", {"class": "form-control form-control-sm mr-1", id: "gb-filter-value"});
+    }
+    old.replaceWith(value);
+  }
+
+  function addFilter() {
+    var op = document.getElementById("gb-filter-op").value;
+    var value = document.getElementById("gb-filter-value").value;
+    G.state.filters.push({field: document.getElementById("gb-filter-field").value, op: op, value: value});
+    drawChips();
+    G.reload();
+  }
+
+  function drawChips() {
+    var box = document.getElementById("gb-filter-chips");
+    box.innerHTML = "";
+    G.state.filters.forEach(function (f, i) {
+      var field = gb.byName[f.field];
+      var text = field.label + " " + say(f.op) + (f.op === "is_empty" || f.op === "not_empty" ? "" : " " + gb.show(field, f.value));
+      var remove = gb.el("button", {type: "button", "class": "close ml-1", text: "×", title: "×"});
+      remove.addEventListener("click", function () { G.state.filters.splice(i, 1); drawChips(); G.reload(); });
+      box.appendChild(gb.el("span", {"class": "badge badge-info gb-chip mr-1"}, [text, remove]));
+    });
+    if (G.state.extra) box.appendChild(gb.el("span", {"class": "badge badge-secondary mr-1", text: "+ …"}));
+  }
+
+  function fillColumnsMenu() {
+    var menu = document.getElementById("gb-columns");
+    menu.innerHTML = "";
+    G.table.getColumns().filter(function (c) { return c.getField(); }).forEach(function (column) {
+      var box = gb.el("input", {type: "checkbox", checked: column.isVisible()});
+      box.addEventListener("change", function () { column.toggle(); });
+      menu.appendChild(gb.el("label", {"class": "dropdown-item mb-0"}, [box, " " + gb.byName[column.getField()].label]));
+    });
+  }
+
+  Object.assign(G, {condition: condition, sortParam: sortParam, query: query, currentColumns: currentColumns,
+                    saveLayout: saveLayout, applyView: applyView, fillViews: fillViews, loadViews: loadViews,
+                    saveView: saveView, deleteView: deleteView, fillFilterBar: fillFilterBar, addFilter: addFilter,
+                    fillColumnsMenu: fillColumnsMenu});
+})(window.gbGrid = window.gbGrid || {});

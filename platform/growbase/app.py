@@ -157,8 +157,7 @@ class RecordNumber(IntegerConverter):
 
 
 def create_app(settings=None):
-    from . import (  # noqa: F401 (their routes hang on api.bp)
-        api, api_automations, api_designer, api_grid, api_history, api_transfer, auth)
+    from . import api, auth
     from .admin import init_admin
 
     settings = settings or load_settings()

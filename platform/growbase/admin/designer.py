@@ -1,7 +1,7 @@
 """The designer's pages: entities and rules built in the browser (static/design*.js).
 
 The pages hold no logic of their own: every review, save, rollback and import goes
-through the designer's JSON API (api_designer.py), which checks who may design.
+through the designer's JSON API (api/designer.py), which checks who may design.
 """
 
 from flask import abort

@@ -1,5 +1,5 @@
 """The staff grid and the kanban board: pages that load the browser side (static/grid.js,
-static/kanban.js); every read and write goes through the JSON API (api.py, api_grid.py)."""
+static/kanban.js); every read and write goes through the JSON API (api/records.py, api/grid.py)."""
 
 from flask import abort, redirect, url_for
 from flask_admin import BaseView, expose

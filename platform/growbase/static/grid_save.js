@@ -1,4 +1,4 @@
-// Saving: edits queue per row and go out in batches (api_grid.save_rows), kept across a
+// Saving: edits queue per row and go out in batches (api/grid.py: save_rows), kept across a
 // reload until the server has them; each row's answer settles it, a conflict asks
 // "keep theirs / keep mine", and the state line says what waits.
 (function (G) {

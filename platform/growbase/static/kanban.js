@@ -1,5 +1,5 @@
 // The kanban board: one column per stage of the entity's status field, counts and sums from
-// the server over every record (api_grid.groups), cards dragged between columns saved
+// the server over every record (api/grid.py: groups), cards dragged between columns saved
 // through the record service (so a stage's automations fire and its requirements apply).
 (function () {
   "use strict";

@@ -4,10 +4,10 @@ POST /api/audit/N/revert {"field": ...} or /api/audit/N/restore."""
 from flask import jsonify, request
 from flask_login import current_user
 
-from . import history
-from .api import body, bp, paging, refuse
-from .i18n import gettext as _
-from .queries import to_json
+from .. import history
+from .base import body, bp, paging, refuse
+from ..i18n import gettext as _
+from ..queries import to_json
 
 
 def owner_only():

@@ -11,14 +11,14 @@ from pathlib import Path
 from flask import jsonify, request, send_file
 from flask_login import current_user
 
-from .api import body, bp, entity_or_404, refuse
-from .i18n import LANGUAGES
-from .i18n import gettext as _
-from .queries import QueryError, matching
-from .tables import Job
-from .transfer import jobs
-from .transfer.exporter import columns_of
-from .transfer.importer import MODES
+from .base import body, bp, entity_or_404, refuse
+from ..i18n import LANGUAGES
+from ..i18n import gettext as _
+from ..queries import QueryError, matching
+from ..tables import Job
+from ..transfer import jobs
+from ..transfer.exporter import columns_of
+from ..transfer.importer import MODES
 
 FLAGS = ("all_or_nothing", "fire", "dry_run", "clear_blanks")
 EXPORT_OPTIONS = {"condition": (dict, '{"field": "status", "eq": "new"}'), "search": (str, '"Иван"'),

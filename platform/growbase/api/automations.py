@@ -8,19 +8,19 @@ button is not a permission).
 from flask import jsonify
 from flask_login import current_user
 
-from .api import body, bp, refuse, system_rows
-from .automation.engine import rerun
-from .automation.preview import preview
-from .automation.rules import apply_rules
-from .automation.runlog import with_actions
-from .automation.safety import cycle_warnings
-from .catalog import catalog
-from .channels import resend
-from .definitions import DefinitionError
-from .designer import may_design
-from .i18n import gettext as _
-from .records import NotFound
-from .tables import AutomationRun, Outbox
+from .base import body, bp, refuse, system_rows
+from ..automation.engine import rerun
+from ..automation.preview import preview
+from ..automation.rules import apply_rules
+from ..automation.runlog import with_actions
+from ..automation.safety import cycle_warnings
+from ..catalog import catalog
+from ..channels import resend
+from ..definitions import DefinitionError
+from ..designer import may_design
+from ..i18n import gettext as _
+from ..records import NotFound
+from ..tables import AutomationRun, Outbox
 
 
 def owner_only():

@@ -1,4 +1,6 @@
-"""The JSON API: every entity under /api/<entity>, the same validation as the forms."""
+"""The API's one blueprint and what its routes share: who acts (service), the body read
+and checked, refusals as {"errors": {...}}, paging and filters from the query string, an
+entity described as the caller may work with it, and the guard on session writes."""
 
 import json
 from decimal import Decimal
@@ -6,13 +8,13 @@ from decimal import Decimal
 from flask import Blueprint, abort, jsonify, make_response, request
 from flask_login import current_user
 
-from . import history
-from .catalog import UnknownEntity, catalog
-from .db import MAX_ID, UNSTORABLE
-from .i18n import gettext as _
-from .permissions import ACTIONS, access
-from .queries import QueryError, select, to_json
-from .records import (Actor, BatchValidationFailed, Conflict, RecordError, RecordService,
+from .. import history
+from ..catalog import UnknownEntity, catalog
+from ..db import MAX_ID, UNSTORABLE
+from ..i18n import gettext as _
+from ..permissions import ACTIONS, access
+from ..queries import QueryError
+from ..records import (Actor, BatchValidationFailed, Conflict, RecordError, RecordService,
                       ValidationFailed)
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -112,12 +114,6 @@ def describe(entity, locale=None):
                        for f in entity.active_fields if rights.shows(f.name)]}
 
 
-@bp.get("")
-def index():
-    return jsonify(entities=[describe(e) for e in catalog().entities()
-                             if access(e).can("read")])
-
-
 def system_rows(model, order, filters, page):
     """Newest first, filtered by exact query parameters, paged with limit/offset;
     `page` turns the page's rows into JSON objects."""
@@ -170,52 +166,3 @@ def query_args():
     if equals:
         condition = {"all": equals + ([condition] if condition else [])}
     return condition, args.get("q")
-
-
-@bp.get("/<name>")
-def list_records(name):
-    entity = entity_or_404(name)
-    args = request.args
-    condition, search = query_args()
-    limit, offset = paging(args)
-    total, exact, rows = select(entity, condition, search, args.get("sort"), limit, offset,
-                                exact=args.get("count") == "exact")
-    return jsonify(items=to_json(entity, rows), total=total, total_exact=exact, limit=limit,
-                   offset=offset)
-
-
-@bp.get("/<name>/<int:record_id>")
-def get_record(name, record_id):
-    entity = entity_or_404(name)
-    _entity, row = service().get(name, record_id)
-    return jsonify(to_json(entity, [row])[0])
-
-
-@bp.post("/<name>")
-def create_record(name):
-    """One object creates one record; a list creates them all or none (422 per row)."""
-    entity = entity_or_404(name)
-    data = body(many=True)
-    if isinstance(data, list):
-        rows = service().create_many(name, data)
-        return jsonify(items=[{"id": row.id, "_version": row.gb_version} for row in rows],
-                       total=len(rows)), 201
-    row = service().create(name, data)
-    return jsonify(to_json(entity, [row])[0]), 201
-
-
-@bp.route("/<name>/<int:record_id>", methods=["PATCH"])
-def update_record(name, record_id):
-    entity = entity_or_404(name)
-    data = body()
-    version = data.pop("_version", None) or request.headers.get("If-Match")
-    row = service().update(name, record_id, data, version=version)
-    return jsonify(to_json(entity, [row])[0])
-
-
-@bp.delete("/<name>/<int:record_id>")
-def delete_record(name, record_id):
-    entity_or_404(name)
-    service().delete(name, record_id, version=request.args.get("_version"))
-    return "", 204
-

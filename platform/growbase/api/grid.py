@@ -11,15 +11,15 @@ from flask import jsonify, request
 from flask_login import current_user
 from peewee import fn
 
-from .api import body, bp, entity_or_404, query_args, refuse, service
-from .conditions import evaluate, validate
-from .db import MAX_ID, fetch
-from .i18n import gettext as _
-from .permissions import access
-from .queries import QueryError, matching, order_by, readable, to_json
-from .records import values_of
-from .tables import Audit, SavedView, utcnow
-from .transfer.links import LinkResolver
+from .base import body, bp, entity_or_404, query_args, refuse, service
+from ..conditions import evaluate, validate
+from ..db import MAX_ID, fetch
+from ..i18n import gettext as _
+from ..permissions import access
+from ..queries import QueryError, matching, order_by, readable, to_json
+from ..records import values_of
+from ..tables import Audit, SavedView, utcnow
+from ..transfer.links import LinkResolver
 
 MAX_GRID_BATCH = 2000  # rows per save; a paste of 1,000 cells is at most 1,000 rows
 MAX_CHANGES = 500

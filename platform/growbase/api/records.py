@@ -1,0 +1,64 @@
+"""Records under /api/<entity>: list, read, create (one or all-or-none many), update with
+the version read, delete; the same validation as the forms (the record service)."""
+
+from flask import jsonify, request
+
+from ..catalog import catalog
+from ..permissions import access
+from ..queries import select, to_json
+from .base import body, bp, describe, entity_or_404, paging, query_args, service
+
+
+@bp.get("")
+def index():
+    return jsonify(entities=[describe(e) for e in catalog().entities()
+                             if access(e).can("read")])
+
+
+@bp.get("/<name>")
+def list_records(name):
+    entity = entity_or_404(name)
+    args = request.args
+    condition, search = query_args()
+    limit, offset = paging(args)
+    total, exact, rows = select(entity, condition, search, args.get("sort"), limit, offset,
+                                exact=args.get("count") == "exact")
+    return jsonify(items=to_json(entity, rows), total=total, total_exact=exact, limit=limit,
+                   offset=offset)
+
+
+@bp.get("/<name>/<int:record_id>")
+def get_record(name, record_id):
+    entity = entity_or_404(name)
+    _entity, row = service().get(name, record_id)
+    return jsonify(to_json(entity, [row])[0])
+
+
+@bp.post("/<name>")
+def create_record(name):
+    """One object creates one record; a list creates them all or none (422 per row)."""
+    entity = entity_or_404(name)
+    data = body(many=True)
+    if isinstance(data, list):
+        rows = service().create_many(name, data)
+        return jsonify(items=[{"id": row.id, "_version": row.gb_version} for row in rows],
+                       total=len(rows)), 201
+    row = service().create(name, data)
+    return jsonify(to_json(entity, [row])[0]), 201
+
+
+@bp.route("/<name>/<int:record_id>", methods=["PATCH"])
+def update_record(name, record_id):
+    entity = entity_or_404(name)
+    data = body()
+    version = data.pop("_version", None) or request.headers.get("If-Match")
+    row = service().update(name, record_id, data, version=version)
+    return jsonify(to_json(entity, [row])[0])
+
+
+@bp.delete("/<name>/<int:record_id>")
+def delete_record(name, record_id):
+    entity_or_404(name)
+    service().delete(name, record_id, version=request.args.get("_version"))
+    return "", 204
+

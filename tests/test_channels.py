@@ -76,8 +76,17 @@ def test_sms_ru_gets_its_documented_request_and_its_errors_are_shown(shop, servi
     assert Outbox.get_by_id(sms.id).error == "SMS.ru 000000-10000000"
 
 
+@pytest.fixture
+def failures_reach_rules(monkeypatch):
+    """A message that failed for good counts against its rule, wired as worker.listen() does
+    in every worker (this test delivers in its own process)."""
+    from growbase import channels
+    from growbase.automation.safety import after_failure
+    monkeypatch.setattr(channels, "gave_up_listeners", [after_failure])
+
+
 def test_an_unreachable_gateway_retries_gives_up_and_the_rule_is_turned_off(
-        shop, service, monkeypatch, owner):
+        shop, service, monkeypatch, owner, failures_reach_rules):
     monkeypatch.setenv("GROWBASE_SMS_GATEWAY", "twilio")
     monkeypatch.setenv("GROWBASE_SMS_URL", f"http://127.0.0.1:{free_port()}")  # nobody there
     for n in range(1, 6):

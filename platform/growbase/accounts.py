@@ -7,7 +7,7 @@ from .auth import AccountError, create_user, set_password
 from .catalog import catalog
 from .i18n import gettext as _
 from .records import Actor, RecordService
-from .tables import User
+from .tables import OWNER, User
 
 
 def new_password():
@@ -36,8 +36,8 @@ def deactivate(user, heir, by):
     """Lock the account out; its records stay. With an heir, every user field naming it (a
     manager, an assignee) names the heir instead, through the record service (audited,
     automations fire). Returns how many records changed hands."""
-    if user.role == "owner" and User.select().where(
-            (User.role == "owner") & User.active & (User.id != user.id)).count() == 0:
+    if user.is_owner and User.select().where(
+            (User.role == OWNER) & User.active & (User.id != user.id)).count() == 0:
         raise AccountError(_("This is the last active owner; make someone else owner first."))
     if heir is not None and (heir.id == user.id or not heir.active):
         raise AccountError(_("Hand the records to another active user."))

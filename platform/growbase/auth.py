@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired
 
 from . import logins, twofactor
 from .db import busy, database
+from .errors import GrowbaseError
 from .i18n import gettext as _
 from .permissions import ROLES
 from .tables import ApiToken, User, utcnow
@@ -30,7 +31,7 @@ login_manager = LoginManager()
 bp = Blueprint("auth", __name__)
 
 
-class AccountError(ValueError):
+class AccountError(GrowbaseError, ValueError):
     pass
 
 
@@ -90,13 +91,13 @@ def create_token(user, name="cli"):
 def tokens_seen_by(user):
     """The tokens a user may list and revoke: their own; the owner's page shows everyone's."""
     query = ApiToken.select(ApiToken, User).join(User).order_by(ApiToken.id.desc())
-    return list(query if user.role == "owner" else query.where(ApiToken.user == user.id))
+    return list(query if user.is_owner else query.where(ApiToken.user == user.id))
 
 
 def revoke_token(token_id, by):
     """Delete a token (its user's or, for the owner, anyone's); False if there is none."""
     query = ApiToken.delete().where(ApiToken.id == token_id)
-    if by.role != "owner":
+    if not by.is_owner:
         query = query.where(ApiToken.user == by.id)
     return bool(query.execute())
 

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from .db import is_postgres, private_file
+from .errors import GrowbaseError
 from .i18n import gettext as _
 from .tables import Heartbeat, utcnow
 
@@ -28,7 +29,7 @@ FILES = "files/"
 STALE = timedelta(days=1)
 
 
-class BackupError(RuntimeError):
+class BackupError(GrowbaseError, RuntimeError):
     pass
 
 

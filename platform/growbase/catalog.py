@@ -12,6 +12,7 @@ from peewee import fn
 
 from .automation.rule import Rule
 from .definitions import Entity
+from .errors import GrowbaseError
 from .fields import link_resolver
 from .i18n import gettext as _
 from .models import build_model
@@ -19,7 +20,7 @@ from .db import database
 from .tables import Definition
 
 
-class UnknownEntity(LookupError):
+class UnknownEntity(GrowbaseError, LookupError):
     pass
 
 

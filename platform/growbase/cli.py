@@ -20,7 +20,7 @@ def first_run(settings):
     """Apply the starter definitions, create the owner, load demo data: only when empty."""
     from .auth import create_user
     from .definitions.store import apply_definitions, load_files
-    from .tables import Definition, User
+    from .tables import OWNER, Definition, User
     notes = []
     if not Definition.select().exists():
         from .automation.rules import apply_rules
@@ -29,7 +29,7 @@ def first_run(settings):
         notes.append("Applied the starter definitions from schemas/ and automations/.")
     if not User.select().exists():
         password = secrets.token_urlsafe(9)
-        create_user("owner", password, role="owner", full_name="Owner")
+        create_user("owner", password, role=OWNER, full_name="Owner")
         notes.append(f"Created the owner account: log in as  owner / {password}")
         if settings.demo:
             from .demo import load_demo

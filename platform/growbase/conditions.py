@@ -14,6 +14,7 @@ import json
 from functools import lru_cache, reduce
 from operator import and_, or_
 
+from .errors import GrowbaseError
 from .fields import FieldError
 from .i18n import gettext as _
 
@@ -21,7 +22,7 @@ CHANGE_OPERATORS = ("changed", "changed_to", "changed_from")
 _cache_key = json.JSONEncoder(sort_keys=True, default=str).encode  # made once, not per leaf
 
 
-class ConditionError(ValueError):
+class ConditionError(GrowbaseError, ValueError):
     def __init__(self, problems):
         self.problems = problems  # [(path, sentence)]
         super().__init__("; ".join(f"{p}: {t}" for p, t in problems))

@@ -25,13 +25,14 @@ from .definitions.impact import (Uses, between, in_mapping, in_own_spec, in_rule
                                  links_to, template)
 from .definitions.schema import schema_problems
 from .definitions.store import apply_definitions, history, normalise
+from .errors import GrowbaseError
 from .i18n import gettext as _
 from .permissions import ROLES
 from .requirements import make_editable, newly_required
-from .tables import Definition, ImportMapping, SavedView, User, utcnow
+from .tables import OWNER, Definition, ImportMapping, SavedView, User, utcnow
 
 
-class Stale(Exception):
+class Stale(GrowbaseError):
     """The definition moved on since the designer loaded it (or a new one's name is taken)."""
 
     def __init__(self, version, name=None):
@@ -47,7 +48,7 @@ def designer_roles():
     """The owner always; other roles when the owner allows them."""
     row = (Definition.select().where((Definition.kind == "setting") & (Definition.name == "designers"))
            .order_by(Definition.version.desc()).first())
-    return ["owner"] + [r for r in (row.body if row else []) if r != "owner"]
+    return [OWNER] + [r for r in (row.body if row else []) if r != OWNER]
 
 
 def set_designer_roles(roles, author):
@@ -57,7 +58,7 @@ def set_designer_roles(roles, author):
     last = Definition.select().where((Definition.kind == "setting") &
                                      (Definition.name == "designers")).count()
     Definition.create(kind="setting", name="designers", version=last + 1,
-                      body=sorted(set(roles) - {"owner"}), author=author, note="designers")
+                      body=sorted(set(roles) - {OWNER}), author=author, note="designers")
 
 
 def may_design(user):

@@ -10,6 +10,7 @@ from datetime import datetime, time, timedelta
 from peewee import OP, Expression, Value
 
 from .catalog import UnknownEntity, catalog
+from .errors import GrowbaseError
 from .i18n import gettext as _
 from .db import fetch
 from .records import Actor, RecordError, RecordService, json_values, values_of
@@ -21,7 +22,7 @@ PAGE = 100
 FILTERS = ("user", "entity", "record_id", "action", "field", "since", "until")
 
 
-class HistoryError(ValueError):
+class HistoryError(GrowbaseError, ValueError):
     pass
 
 

@@ -26,7 +26,7 @@ LOCK = timedelta(minutes=15)
 def _keys(username, address, user):
     name = username.lower()
     keys = [(f"pair:{address}|{name}", PAIR_LIMIT)]
-    if user is None or user.role != "owner":
+    if user is None or not user.is_owner:
         keys.append((f"user:{name}", ACCOUNT_LIMIT))
     return keys
 

@@ -23,8 +23,9 @@ from functools import lru_cache
 from .acting import acting_role
 from .conditions import validate
 from .i18n import gettext as _
+from .tables import OWNER
 
-ROLES = ("owner", "manager", "logistics", "accountant")
+ROLES = (OWNER, "manager", "logistics", "accountant")
 ACTIONS = ("read", "create", "update", "delete", "import", "export")
 FIELD_RULES = ("hidden", "read_only", "editable")
 
@@ -55,7 +56,7 @@ def access(entity, role=...):
         return FULL
     if entity.spec.get("retired"):  # kept with its data, out of everyone's way until restored
         return NOTHING
-    if role == "owner" or entity.spec.get("permissions") is None:
+    if role == OWNER or entity.spec.get("permissions") is None:
         return FULL
     return _access(entity, role)
 

@@ -11,6 +11,7 @@ from peewee import SQL
 
 from .conditions import ConditionError, compile, fields_in
 from .db import database, is_postgres
+from .errors import GrowbaseError
 from .fields import link_resolver
 from .i18n import gettext as _
 from .permissions import access, refusal
@@ -20,7 +21,7 @@ MAX_PAGE = 1000
 COUNT_CAP = 10_000
 
 
-class QueryError(ValueError):
+class QueryError(GrowbaseError, ValueError):
     def __init__(self, errors):
         self.errors = errors  # {parameter: message}
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))

@@ -16,6 +16,7 @@ from .i18n import gettext as _
 from .permissions import ROLES, access
 from .queries import QueryError, matching
 from .records import Forbidden, titles
+from .tables import OWNER
 
 EXAMPLES = 5
 
@@ -67,7 +68,7 @@ def _breaking(old, was, field):
 
 def _locked(entity, role, name):
     """Must this role fill the field (it creates or changes these records) but may not?"""
-    if role == "owner" or entity.spec.get("permissions") is None:
+    if role == OWNER or entity.spec.get("permissions") is None:
         return False
     rights = access(entity, role)
     may_write = rights.can("update") or rights.can("create")

@@ -39,6 +39,9 @@ class SystemModel(Model):
         legacy_table_names = False
 
 
+OWNER = "owner"  # the role that may do everything, and is told what goes wrong
+
+
 class User(SystemModel):
     id = AutoField()
     username = CharField(max_length=80, unique=True)
@@ -71,6 +74,10 @@ class User(SystemModel):
     @property
     def display_name(self):
         return self.full_name or self.username
+
+    @property
+    def is_owner(self):
+        return self.role == OWNER
 
 
 class ApiToken(SystemModel):

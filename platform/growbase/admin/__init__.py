@@ -65,9 +65,9 @@ class HomeView(AdminIndexView):
         cards = [{"entity": e, "label": e.plural(), "count": select(e, limit=1, exact=True)[0]}
                  for e in catalog().entities() if access(e).can("read")]
         from ..backups import is_stale, last_backup
-        backup = last_backup() if current_user.role == "owner" else None
+        backup = last_backup() if current_user.is_owner else None
         return self.render("admin/home.html", cards=cards, backup=backup,
-                           backup_stale=current_user.role == "owner" and is_stale(backup))
+                           backup_stale=current_user.is_owner and is_stale(backup))
 
 
 def init_admin(app):

@@ -14,9 +14,10 @@ from ..definitions.errors import DefinitionError
 from ..definitions.store import apply_definitions
 from ..i18n import gettext as _
 from ..permissions import ACTIONS, ROLES
+from ..tables import OWNER
 from .system import OwnerView
 
-STAFF = [r for r in ROLES if r != "owner"]
+STAFF = [r for r in ROLES if r != OWNER]
 FIELD_CHOICES = ("editable", "read_only", "hidden")
 
 

@@ -8,6 +8,7 @@ from werkzeug.security import check_password_hash
 
 from .. import auth, twofactor
 from ..catalog import catalog
+from ..channels.kinds import channel_types
 from ..definitions import DefinitionError
 from ..i18n import gettext as _
 from ..tables import AutomationRun, Notification, Outbox, User, utcnow
@@ -41,7 +42,7 @@ class OwnerView(BaseView):
     """A page only the owner sees: not in anyone else's menu, and 404 (not a hint) to them."""
 
     def is_accessible(self):
-        return current_user.is_authenticated and current_user.role == "owner"
+        return current_user.is_authenticated and current_user.is_owner
 
     def inaccessible_callback(self, name, **kwargs):
         abort(404)
@@ -143,21 +144,21 @@ class ProfileView(BaseView):
 
     def second_factor(self):
         """For the owner: whether a code is asked at login, or the secret being set up."""
-        setup = session.get("gb_totp_setup") if current_user.role == "owner" else None
-        return {"owner": current_user.role == "owner", "totp_on": bool(current_user.totp_secret),
+        setup = session.get("gb_totp_setup") if current_user.is_owner else None
+        return {"owner": current_user.is_owner, "totp_on": bool(current_user.totp_secret),
                 "setup": setup, "setup_uri": twofactor.setup_uri(current_user, setup)
                 if setup else None}
 
     @expose("/2fa/start", methods=("POST",))
     def totp_start(self):
-        if current_user.role == "owner":
+        if current_user.is_owner:
             session["gb_totp_setup"] = twofactor.new_secret()
         return redirect(url_for(".index"))
 
     @expose("/2fa/confirm", methods=("POST",))
     def totp_confirm(self):
         secret = session.get("gb_totp_setup")
-        if current_user.role == "owner" and secret and twofactor.turn_on(
+        if current_user.is_owner and secret and twofactor.turn_on(
                 current_user, secret, request.form.get("code")):
             session.pop("gb_totp_setup", None)
             flash(_("From now on, logging in also asks for the code from your app."), "success")
@@ -179,8 +180,8 @@ class OutboxView(OwnerView):
 
     @expose("/")
     def index(self):
-        from ..channels.adapters import adapter_for
-        kept = [c for c in ("sms", "email") if adapter_for(c) is None]
+        kept = [kind.name for kind in channel_types.values() if kind.outbox and
+                kind.adapter() is None]
         return self.render("admin/system/outbox.html",
                            messages=newest_first(Outbox, ("channel", "status")), kept=kept)
 

@@ -36,7 +36,7 @@ def entity_or_404(name):
 def own_job(job_id):
     """The user's own job (the owner sees everyone's); others get 404, not a hint."""
     job = Job.get_or_none(Job.id == job_id)
-    if job is None or (job.user != current_user.id and current_user.role != "owner"):
+    if job is None or (job.user != current_user.id and not current_user.is_owner):
         abort(404)
     return job
 
@@ -46,7 +46,7 @@ class TransferView(BaseView):
     def index(self):
         """The user's imports and exports, newest first (the owner sees everyone's)."""
         query = Job.select().order_by(Job.id.desc()).limit(100)
-        if current_user.role != "owner":
+        if not current_user.is_owner:
             query = query.where(Job.user == current_user.id)
         return self.render("admin/transfer/index.html", jobs=list(query))
 

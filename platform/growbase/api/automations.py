@@ -26,7 +26,7 @@ from ..tables import AutomationRun, Outbox
 def owner_only():
     """Rules, their runs and the messages they sent (customers' phones and texts) are the
     owner's to see and change."""
-    if current_user.role != "owner":
+    if not current_user.is_owner:
         refuse(403, _role=_("Only the owner may change automation rules and see their runs "
                             "and messages."))
 

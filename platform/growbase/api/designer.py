@@ -323,7 +323,7 @@ def designer_guess():
 def designer_designers():
     """Which roles besides the owner may change definitions (the owner decides)."""
     if request.method == "PUT":
-        if current_user.role != "owner":
+        if not current_user.is_owner:
             refuse(403, _role=_("Only the owner decides who may change definitions."))
         try:
             designer.set_designer_roles(body().get("roles"), current_user.username)

@@ -230,7 +230,7 @@ def own_view(name, view_id):
     view = SavedView.get_or_none((SavedView.id == view_id) & (SavedView.entity == name))
     if view is None or (view.user != current_user.id and not view.shared):
         refuse(404, view=_("There is no such view (it may have been deleted)."))
-    if view.user != current_user.id and current_user.role != "owner":
+    if view.user != current_user.id and not current_user.is_owner:
         refuse(403, view=_("Only its author or the owner may change a shared view."))
     return view
 

@@ -11,7 +11,7 @@ from ..queries import to_json
 
 
 def owner_only():
-    if current_user.role != "owner":
+    if not current_user.is_owner:
         refuse(403, _role=_("Only the owner may read and undo the history."))
 
 

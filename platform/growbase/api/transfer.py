@@ -43,7 +43,7 @@ def job_json(job):
 
 def own_job(job_id):
     job = Job.get_or_none(Job.id == job_id)
-    if job is None or (job.user != current_user.id and current_user.role != "owner"):
+    if job is None or (job.user != current_user.id and not current_user.is_owner):
         refuse(404, _job=_("There is no job #%(id)s of yours.", id=job_id))
     return job
 

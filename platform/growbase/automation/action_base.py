@@ -1,21 +1,20 @@
-"""What every action type shares: the registry, the base class, and the inbox.
+"""What every action type shares: the registry, the base class, and notify (the inbox).
 
 run() does its database work in the caller's transaction, so an action's effect and
 the record that it ran commit together: a retry never repeats what committed.
 """
 
 from ..channels import post
-from ..db import insert_row
-from ..i18n import gettext as _
+from ..errors import GrowbaseError
 from ..registry import registry
-from ..tables import Notification, User, utcnow
+from ..tables import User
 from .templates import TemplateProblem, compiled
 
 action_types, register = registry("action")
 TEXT = {"type": "string", "minLength": 1, "maxLength": 2000}
 
 
-class ActionFailed(RuntimeError):
+class ActionFailed(GrowbaseError, RuntimeError):
     """The action cannot run as written (a bad recipient, a missing user): fix the rule."""
 
 
@@ -56,13 +55,8 @@ class Action:
 
 
 def notify(user_id, text, entity, record_id):
-    """An inbox message; also an email when the user asked for their messages by email."""
-    insert_row(Notification, dict(user=user_id, text=text, entity=entity, record_id=record_id,
-                                  created_at=utcnow()))
-    user = User.get_or_none(User.id == user_id)
-    if user is not None and user.email_notifications and user.email:
-        post("email", user.email, text, subject=_("growbase: %(text)s", text=text[:80]),
-             to_customer=False, entity=entity, record_id=record_id)
+    """An inbox message (the inbox channel also emails a user who asked for that)."""
+    post("inbox", user_id, text, entity=entity, record_id=record_id)
 
 
 def users_with_role(role):

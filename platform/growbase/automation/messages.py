@@ -13,7 +13,7 @@ import phonenumbers
 from ..channels import post
 from ..i18n import gettext as _
 from ..i18n import in_locale
-from ..tables import Notification
+from ..tables import OWNER, Notification
 from .action_base import TEXT, Action, ActionFailed, notify, register, users_with_role
 from .templates import holes, render
 
@@ -85,7 +85,7 @@ def tell_owners(text, ctx):
     """Into the owners' inboxes, once: not again while the same words wait unread."""
     waiting = {n.user_id for n in Notification.select(Notification.user).where(
         (Notification.text == text) & Notification.read_at.is_null())}
-    for owner in users_with_role("owner"):
+    for owner in users_with_role(OWNER):
         if owner.id not in waiting:
             notify(owner.id, text, ctx.entity.name, ctx.record_id)
 

@@ -5,7 +5,7 @@ import logging
 
 from ..catalog import catalog
 from ..i18n import gettext as _
-from ..tables import AutomationRun, Outbox
+from ..tables import OWNER, AutomationRun, Outbox
 from .actions import action_types, notify, users_with_role
 from .rules import apply_rules
 
@@ -36,7 +36,7 @@ def after_failure(rule_key):
     except Exception:  # the rule no longer validates: leave it to the owner, loudly
         log.exception("could not disable failing rule %s", rule_key)
         return
-    for owner in users_with_role("owner"):
+    for owner in users_with_role(OWNER):
         notify(owner.id, _("The rule \"%(name)s\" failed %(n)s times in a row and was turned off. "
                            "See the run log, fix it and turn it on again.",
                            name=rule.name, n=FAILURES_TO_DISABLE), "", None)

@@ -15,6 +15,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from ..catalog import catalog
 from ..config import ROOT
 from ..db import fetch
+from ..errors import GrowbaseError
 from ..i18n import gettext as _
 from ..records import titles, values_of
 
@@ -59,7 +60,7 @@ def holes():
         _printed_blanks.reset(token)
 
 
-class TemplateProblem(ValueError):
+class TemplateProblem(GrowbaseError, ValueError):
     pass
 
 

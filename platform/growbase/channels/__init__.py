@@ -1,6 +1,7 @@
-"""Channels: how a message in the outbox leaves the machine (or stays, by default).
+"""Channels: how a message leaves the machine (or stays, by default).
 
-Actions only write outbox rows; `post()` decides at once whether a message is held
+The channels (sms, email, webhook, and the inbox, which writes a user's notifications at
+once) register in kinds.py. Actions only post; for the outbox `post()` decides at once whether a message is held
 (quiet hours, daily cap), kept (the embedded adapter) or queued for an adapter, and
 `deliver()` sends a queued one: claimed first (queued -> sending, committed), so two
 workers never send it twice; on failure it goes back to queued with a growing delay,
@@ -10,23 +11,24 @@ marked `unknown` for a person to check: better than a second SMS behind their ba
 
 from datetime import timedelta
 
-from ..db import after_commit, database, insert_row, update_by_id
+from ..db import database, update_by_id
 from ..i18n import gettext as _
 from ..tables import Outbox, utcnow
-from . import adapters, limits
-from .adapters import adapter_for
+from . import limits
 from .guard import Refused
+from .kinds import channel_types
 from .limits import hold
+from .outbox import announce, queued_listeners  # noqa: F401 (the worker listens here)
 
 MAX_ATTEMPTS = 5
 STUCK_AFTER = timedelta(minutes=5)  # a send that took longer than this died with its worker
-queued_listeners = []  # told (after commit) of a message id to deliver, with a delay
 gave_up_listeners = []  # told of the rule whose message failed for good (it may be turned off)
 
 
 def check_settings():
     """Refuse a bad channel setting at start-up, with the variable's name and the fix."""
-    adapters.check_settings()
+    for kind in channel_types.values():
+        kind.adapter()
     limits.check_settings()
 
 
@@ -35,28 +37,14 @@ def retry_delay(attempts):
     return 10 * 3 ** (attempts - 1)
 
 
-def post(channel, recipient, body, subject="", html="", to_customer=True, held=None, **origin):
-    """Write one message to the outbox; return its id. In the caller's transaction.
-    `held`: why it waits for a person instead of going out (resend() lets it go)."""
-    now = utcnow()
-    deferred = hold(channel, recipient, now) if to_customer and not held else None
-    status = "held" if held else "deferred" if deferred else (
-        "stored" if adapter_for(channel) is None else "queued")
-    message_id = insert_row(Outbox, dict(
-        channel=channel, recipient=recipient, subject=subject, body=body, html=html,
-        status=status, attempts=0, error=held or (deferred[1] if deferred else ""),
-        not_before=deferred[0] if deferred else None,
-        released_at=None if held or deferred else now, created_at=now, **origin))
-    if status == "queued":
-        announce(message_id)
-    return message_id
+def post(channel, recipient, body, **details):
+    """Write one message by `channel` (a registered kind); return its id. In the caller's
+    transaction: subject, html, to_customer, held and where it came from as `details`."""
+    return channel_types[channel].post(recipient, body, **details)
 
 
-def announce(message_id, delay=0):
-    def call():
-        for listener in queued_listeners:
-            listener(message_id, delay)
-    after_commit(call, f"message {message_id}")
+def adapter_of(message):
+    return channel_types[message.channel].adapter()
 
 
 def deliver(message_id):
@@ -69,7 +57,7 @@ def deliver(message_id):
         return None  # sent, failed, or another worker has it
     message = Outbox.get_by_id(message_id)
     try:
-        receipt = adapter_for(message.channel).send(message)
+        receipt = adapter_of(message).send(message)
     except Refused as exc:  # never to be sent as it is: failed now, not tried five times
         return failed(message, str(exc), final=True)
     except Exception as exc:  # the gateway's or the network's problem: say it, try later
@@ -98,7 +86,7 @@ def resend(message_id):
     message = Outbox.get_or_none(Outbox.id == message_id)
     if message is None or message.status not in ("failed", "unknown", "held"):
         return False
-    kept = adapter_for(message.channel) is None  # the embedded outbox: kept, not sent
+    kept = adapter_of(message) is None  # the embedded outbox: kept, not sent
     changed = (Outbox.update(status="stored" if kept else "queued", attempts=0, not_before=None,
                              error="", released_at=utcnow())
                .where((Outbox.id == message_id) & (Outbox.status == message.status)).execute())
@@ -118,7 +106,7 @@ def due(now=None):
         if held:
             update_by_id(Outbox, message.id, not_before=held[0], error=held[1])
         else:
-            kept = adapter_for(message.channel) is None
+            kept = adapter_of(message) is None
             update_by_id(Outbox, message.id, status="stored" if kept else "queued", error="",
                          not_before=None, released_at=now)
     (Outbox.update(status="unknown", error=_(

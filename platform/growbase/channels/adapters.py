@@ -21,11 +21,12 @@ from email.utils import make_msgid
 from functools import lru_cache
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
+from ..errors import GrowbaseError
 from ..i18n import gettext as _
 from . import guard
 
 
-class SendError(RuntimeError):
+class SendError(GrowbaseError, RuntimeError):
     """The other side refused or did not answer; the message is tried again later."""
 
 
@@ -171,13 +172,8 @@ def derived_secret():
 SMS_GATEWAYS = {"twilio": Twilio, "smsru": SmsRu}
 
 
-def adapter_for(channel):
-    """The adapter a channel is configured with; None keeps messages in the outbox."""
-    if channel == "webhook":
-        return Webhook()
-    if channel == "email":
-        url = env("GROWBASE_SMTP_URL")
-        return Smtp(url) if url else None
+def sms_gateway():
+    """The SMS gateway GROWBASE_SMS_GATEWAY names; None ("outbox") keeps messages here."""
     name = env("GROWBASE_SMS_GATEWAY", "outbox")
     if name == "outbox":
         return None
@@ -187,7 +183,7 @@ def adapter_for(channel):
     return SMS_GATEWAYS[name]()
 
 
-def check_settings():
-    """Refuse a bad channel setting when the server or worker starts, not at first send."""
-    for channel in ("sms", "email"):
-        adapter_for(channel)
+def smtp():
+    """SMTP as GROWBASE_SMTP_URL says; None (unset) keeps emails in the outbox."""
+    url = env("GROWBASE_SMTP_URL")
+    return Smtp(url) if url else None

@@ -16,10 +16,11 @@ import socket
 import urllib.request
 from urllib.parse import urlsplit
 
+from ..errors import GrowbaseError
 from ..i18n import gettext as _
 
 
-class Refused(RuntimeError):
+class Refused(GrowbaseError, RuntimeError):
     """This message may never be sent as it is: trying again will not help."""
 
 

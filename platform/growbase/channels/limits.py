@@ -10,7 +10,6 @@ from datetime import datetime, time, timedelta, timezone
 from ..i18n import gettext as _
 from ..tables import Outbox
 
-LIMITED = ("sms", "email")
 LET_OUT = ("stored", "queued", "sending", "sent")
 
 
@@ -60,9 +59,7 @@ def is_quiet(moment, quiet):
 
 
 def hold(channel, recipient, now):
-    """(until as UTC, reason) when a message must wait, else None."""
-    if channel not in LIMITED:
-        return None
+    """(until as UTC, reason) when a message to a customer must wait, else None."""
     local = to_local(now)
     quiet = quiet_hours()
     if quiet and is_quiet(local.time(), quiet):

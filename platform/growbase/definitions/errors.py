@@ -1,7 +1,8 @@
 """A refused definition carries every problem at once, each with its JSON path."""
 
+from ..errors import GrowbaseError
 
-class DefinitionError(ValueError):
+class DefinitionError(GrowbaseError, ValueError):
     def __init__(self, problems):
         self.problems = problems  # [(json path, sentence an owner can act on)]
         super().__init__("; ".join(f"{path}: {text}" for path, text in problems))

@@ -8,6 +8,7 @@ from .. import migrate
 from ..catalog import catalog, forget
 from ..conditions import validate
 from ..db import ddl
+from ..errors import GrowbaseError
 from ..fields import FieldError
 from ..fields.masks import contradicts
 from ..i18n import gettext as _
@@ -21,7 +22,7 @@ from .impact import between
 from .schema import RESERVED_NAMES, json_path, schema_problems
 
 
-class NeedsConfirmation(Exception):
+class NeedsConfirmation(GrowbaseError):
     """The change converts or may lose values: show the plans and ask first."""
 
     def __init__(self, plans):

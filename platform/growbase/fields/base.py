@@ -13,13 +13,14 @@ from wtforms import StringField
 
 from ..acting import USER_ATTRIBUTES, acting_attribute
 from ..db import UNSTORABLE, is_postgres, lower
+from ..errors import GrowbaseError
 from ..i18n import gettext as _
 from ..registry import registry
 
 field_types, register = registry("field type")
 
 
-class FieldError(ValueError):
+class FieldError(GrowbaseError, ValueError):
     """A value a field refuses; the message says what is wrong and how to fix it."""
 
 

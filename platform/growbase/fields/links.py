@@ -7,7 +7,7 @@ from peewee import BigIntegerField
 from ..acting import acting_user_id
 from ..db import MAX_ID, existing_values, lower, row_exists
 from ..i18n import gettext as _
-from ..tables import User
+from ..tables import OWNER, User
 from .base import FieldError, FieldType, register
 
 LINK_OPERATORS = ("eq", "ne", "in", "not_in", "is_empty")
@@ -146,7 +146,7 @@ class UserRef(Reference):
     def _users(self, field):
         query = User.select().where(User.active == True)  # noqa: E712 (peewee expression)
         if field.get("role"):
-            query = query.where(User.role.in_([field.get("role"), "owner"]))
+            query = query.where(User.role.in_([field.get("role"), OWNER]))
         return query
 
     def hint(self, field, locale="en"):

@@ -1,9 +1,10 @@
 """Why a write was refused, each with the HTTP status a door answers it with."""
 
+from ..errors import GrowbaseError
 from ..i18n import gettext as _
 
 
-class RecordError(Exception):
+class RecordError(GrowbaseError):
     status = 400
 
 

@@ -15,6 +15,7 @@ from xml.etree import ElementTree
 
 import xlrd
 
+from ..errors import GrowbaseError
 from ..i18n import gettext as _
 
 MAX_COLUMNS = 1000  # a table to import is a few dozen columns; Excel stops at 16,384
@@ -47,7 +48,7 @@ def column_letters(count):
     return letters
 
 
-class SheetProblem(ValueError):
+class SheetProblem(GrowbaseError, ValueError):
     """The file cannot be read as a table; the message says why and what to do."""
 
 

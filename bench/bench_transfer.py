@@ -93,7 +93,7 @@ def peak_mb():
 
 def step(name, args):
     if name == "read":
-        from growbase.transfer.sheets import Book
+        from growbase.transfer.readers import Book
         started = time.perf_counter()
         rows = sum(1 for _row in Book(args[0]).rows())
         return {"seconds": time.perf_counter() - started, "rows": rows, "mb": peak_mb()}

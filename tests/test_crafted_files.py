@@ -15,7 +15,7 @@ import requests
 from openpyxl import Workbook
 
 from growbase.transfer import peek
-from growbase.transfer.sheets import Book, SheetProblem
+from growbase.transfer.readers import Book, SheetProblem
 
 from helpers import ROOT, Server, csrf_token, wait_for
 

@@ -14,7 +14,7 @@ from growbase.i18n import in_locale
 from growbase.tables import AutomationRun, Event
 from growbase.transfer.exporter import export
 from growbase.transfer.importer import Options, run_import
-from growbase.transfer.sheets import SheetProblem
+from growbase.transfer.readers import SheetProblem
 from growbase.transfer.workbooks import write_errors
 
 from helpers import run_pending
@@ -464,8 +464,8 @@ def test_a_zip_bomb_dressed_as_a_spreadsheet_is_refused_before_reading(service, 
 
 
 def test_an_oversized_file_is_refused_before_reading(service, tmp_path, monkeypatch):
-    from growbase.transfer import sheets
-    monkeypatch.setattr(sheets, "MAX_BYTES", 1024)
+    from growbase.transfer.readers import book
+    monkeypatch.setattr(book, "MAX_BYTES", 1024)
     path = tmp_path / "big.csv"
     path.write_text("Name,Phone\n" + "Иван,+79123456789\n" * 200)
     with pytest.raises(SheetProblem, match="the limit is 0 MB. Split it into parts"):

@@ -19,7 +19,7 @@ from .i18n import LANGUAGES, current_locale
 from .i18n import gettext as _
 from .queue import huey
 from .records import Forbidden, busy_message
-from .transfer.sheets import MAX_BYTES
+from .transfer.readers import MAX_BYTES
 from .tables import ConfigState, Heartbeat, create_system_tables, utcnow
 
 PACKAGE = Path(__file__).resolve().parent

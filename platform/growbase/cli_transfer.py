@@ -30,7 +30,7 @@ def cmd_import(args, settings):
     from .tables import Job, utcnow
     from .transfer.importer import Options, Report, importer_actor, run_import
     from .transfer.jobs import report_progress, summary
-    from .transfer.sheets import SheetProblem
+    from .transfer.readers import SheetProblem
     from .transfer.workbooks import write_errors
     open_store(settings)
     mapping = None

@@ -16,7 +16,7 @@ from ..i18n import gettext as _
 from ..tables import Job
 from ..transfer import jobs
 from ..transfer.importer import MODES, preview
-from ..transfer.sheets import SheetProblem
+from ..transfer.readers import SheetProblem
 from .system import say_done
 
 

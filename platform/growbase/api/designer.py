@@ -26,7 +26,7 @@ from ..definitions.store import NeedsConfirmation
 from ..i18n import gettext as _
 from ..permissions import ROLES
 from ..records import NotFound
-from ..transfer.sheets import SheetProblem
+from ..transfer.readers import SheetProblem
 
 KINDS = {"entities": "entity", "rules": "automation"}
 

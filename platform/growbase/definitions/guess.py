@@ -15,7 +15,7 @@ from email_validator import EmailNotValidError, validate_email
 from ..fields import FieldError, field_types
 from ..i18n import gettext as _
 from ..transfer import peek
-from ..transfer.sheets import SheetProblem, blank
+from ..transfer.readers import SheetProblem, blank
 
 SAMPLE = 500
 MAX_CHOICES = 12

@@ -7,7 +7,7 @@ change any match; the last mapping used for an entity is remembered.
 
 from ..definitions.entity import normal
 from ..i18n import gettext as _
-from .sheets import SheetProblem, blank
+from .readers import SheetProblem, blank
 
 LOOK_FOR_HEADER = 20  # rows above the table (a title, a date) are skipped
 ROUND_TRIP = {"id": "id", "_version": "_version"}  # an export's hidden columns

@@ -22,7 +22,7 @@ from . import peek
 from .columns import apply_choices, auto_map, header_row
 from .exporter import NOTE
 from .rows import RowsPass
-from .sheets import Book, SheetProblem, as_typed, blank
+from .readers import Book, SheetProblem, as_typed, blank
 
 CHUNK = 2000
 KEPT = 1000  # rejected rows kept in memory (shown, commented in the error file)

@@ -19,7 +19,7 @@ from ..i18n import in_locale
 from ..queries import permitted
 from ..queue import huey
 from ..tables import Audit, Job, User, utcnow
-from .sheets import SheetProblem
+from .readers import SheetProblem
 
 PROBLEMS_SHOWN = 50
 WAIT_TURN = 10  # seconds before a job that found the database busy tries again

@@ -6,7 +6,7 @@ import re
 from ..db import matching_rows
 from ..fields import FieldError
 from ..i18n import gettext as _
-from .sheets import blank
+from .readers import blank
 
 
 class LinkResolver:

@@ -15,8 +15,7 @@ from pathlib import Path
 
 from ..i18n import current_locale, in_locale
 from ..i18n import gettext as _
-from .extent import SheetProblem
-from .sheets import Book
+from .readers import Book, SheetProblem
 
 MEMORY = 2 * 2**30  # the child's address space: a sheet's first rows need far less
 SECONDS = 60

@@ -9,7 +9,7 @@ from ..i18n import gettext as _
 from ..records import titles
 from .columns import ROUND_TRIP
 from .links import LinkResolver
-from .sheets import as_typed, blank
+from .readers import as_typed, blank
 
 
 class RowsPass:

@@ -15,9 +15,10 @@ from xml.etree import ElementTree
 
 import xlrd
 
-from ..errors import GrowbaseError
-from ..i18n import gettext as _
+from ...errors import GrowbaseError
+from ...i18n import gettext as _
 
+MAX_BYTES = 100 * 1024 * 1024  # an upload: a bigger table is split into parts
 MAX_COLUMNS = 1000  # a table to import is a few dozen columns; Excel stops at 16,384
 FLOOR = 2_000_000  # cells any sheet may span, whatever its size (64 MB of grid)
 PER_BYTE = 2  # beyond that, cells a byte of XML may span: a real cell takes 10 bytes or more

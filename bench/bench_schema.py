@@ -12,7 +12,7 @@ from common import backend, ROOT, fill_orders, fresh_database, report
 
 def main(rows):
     from growbase.catalog import catalog
-    from growbase.definitions.store import apply_definitions
+    from growbase.designer.store import apply_definitions
     url, _db = fresh_database()
     fill_orders(rows)
     spec = json.loads((ROOT / "schemas" / "order.json").read_text())

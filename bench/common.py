@@ -48,7 +48,7 @@ def fresh_database(url=None):
     """Open an empty database (a temp SQLite file unless DATABASE_URL is given) with the shop."""
     from growbase import catalog as catalog_module
     from growbase.db import open_database
-    from growbase.definitions.store import apply_definitions, load_files
+    from growbase.designer.store import apply_definitions, load_files
     from growbase.tables import create_system_tables
     url = url or os.environ.get("DATABASE_URL") or \
         f"sqlite:///{tempfile.mkdtemp(prefix='gb-bench-')}/bench.db"

@@ -54,7 +54,7 @@ def db(database_url):
 @pytest.fixture
 def store(db):
     """The database with the starter (online shop) definitions applied."""
-    from growbase.definitions.store import apply_definitions, load_files
+    from growbase.designer.store import apply_definitions, load_files
     apply_definitions(load_files(ROOT / "schemas"), author="test")
     return db
 
@@ -70,7 +70,7 @@ def shop(service):
     """The starter rules, a logistics and a manager user, and one customer (returned)."""
     from growbase.auth import create_user
     from growbase.automation.rules import apply_rules
-    from growbase.definitions.store import load_files
+    from growbase.designer.store import load_files
     apply_rules(load_files(ROOT / "automations"))
     create_user("lena", "lena-password", role="logistics", full_name="Лена")
     create_user("anna", "anna-password", role="manager", full_name="Анна")

@@ -8,7 +8,7 @@ from html import unescape
 
 from helpers import csrf_token, log_in
 
-from growbase.definitions.store import apply_definitions
+from growbase.designer.store import apply_definitions
 
 
 def page(client, url):

@@ -38,7 +38,7 @@ def test_only_the_owner_changes_rules(app, shop):
     assert api.put("/api/automations/vip", json=RULE).status_code == 403
     for path in ("/api/automations", "/api/automations/order_received"):  # phones, URLs
         assert api.get(path).status_code == 403, path
-    from growbase.designer import set_designer_roles
+    from growbase.designer.service import set_designer_roles
     set_designer_roles(["manager"], "owner")  # the owner lets managers design: they read rules
     assert api.get("/api/automations").status_code == 200
     for path in ("/api/outbox", "/api/automation-runs"):  # customers' phones and texts

@@ -11,7 +11,7 @@ from helpers import ROOT
 
 from growbase.app import listen_for_events
 from growbase.automation.rules import apply_rules
-from growbase.definitions.store import load_files
+from growbase.designer.store import load_files
 from growbase.records import RecordService
 from growbase.tables import AutomationRun, Event, Outbox
 

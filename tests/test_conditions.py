@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from growbase.catalog import catalog
 from growbase.conditions import ConditionError, compile, evaluate, validate
-from growbase.definitions.store import apply_definitions
+from growbase.designer.store import apply_definitions
 
 SPEC = {"entity": "probe", "fields": [
     {"name": "name", "type": "text"},

@@ -6,7 +6,7 @@ import pytest
 
 from growbase.catalog import catalog
 from growbase.definitions import DefinitionError
-from growbase.definitions.store import apply_definitions, history, load_files
+from growbase.designer.store import apply_definitions, history, load_files
 
 GOOD = {"entity": "lead", "label": {"en": "Lead", "ru": "Лид"},
         "fields": [{"name": "name", "type": "text", "required": True},

@@ -174,7 +174,7 @@ def test_links_to_namesakes_come_back_as_they_were_exported(service, tmp_path):
 
 
 def test_a_plural_excel_cannot_name_a_sheet_with_still_exports(service, tmp_path):
-    from growbase.definitions.store import apply_definitions
+    from growbase.designer.store import apply_definitions
     apply_definitions([{"entity": "deal", "label": {"en": "Deal"},
                         "plural": {"en": "Deals / sales [2026]: what's open?"},
                         "fields": [{"name": "title", "type": "text"}]}])
@@ -197,7 +197,7 @@ def test_cli_export_mistakes_are_one_line_each(store, run, tmp_path):
 
 
 def test_the_template_keeps_labels_and_choices_that_look_like_formulas_as_text(service, tmp_path):
-    from growbase.definitions.store import apply_definitions
+    from growbase.designer.store import apply_definitions
     apply_definitions([{"entity": "deal", "fields": [
         {"name": "title", "type": "text", "label": {"en": "=HYPERLINK(\"http://x\")"}},
         {"name": "stage", "type": "choice", "options": [

@@ -195,7 +195,7 @@ def test_imports_are_silent_unless_asked(service, shop, tmp_path):
 
 
 def test_columns_match_a_label_written_as_plain_text(store, tmp_path):
-    from growbase.definitions.store import apply_definitions
+    from growbase.designer.store import apply_definitions
     apply_definitions([{"entity": "lead", "fields": [
         {"name": "name", "type": "text", "label": "Full name"},
         {"name": "mobile", "type": "phone", "label": "Mobile number"}]}])

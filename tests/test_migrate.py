@@ -7,7 +7,7 @@ import pytest
 from growbase.catalog import catalog
 from growbase.db import database
 from growbase.definitions import DefinitionError
-from growbase.definitions.store import NeedsConfirmation, apply_definitions
+from growbase.designer.store import NeedsConfirmation, apply_definitions
 from growbase.records import RecordService
 
 ITEM = {"entity": "item", "fields": [{"id": "f1", "name": "name", "type": "text"},
@@ -93,7 +93,7 @@ def test_unique_over_duplicates_is_refused_naming_them(items):
 
 
 def test_purge_drops_a_retired_column_only(items):
-    from growbase.definitions.store import purge_field
+    from growbase.designer.store import purge_field
     with pytest.raises(DefinitionError) as err:
         purge_field("item", "note")
     assert "Only a retired field" in err.value.report()
@@ -105,7 +105,7 @@ def test_purge_drops_a_retired_column_only(items):
 
 
 def test_definition_round_trips_through_export(items, tmp_path):
-    from growbase.definitions.store import export, load_files
+    from growbase.designer.store import export, load_files
     export(tmp_path)
     exported = json.loads((tmp_path / "item.json").read_text())
     assert [f["id"] for f in exported["fields"]] == ["f1", "f2", "f3"]

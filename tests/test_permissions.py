@@ -162,7 +162,7 @@ def test_imports_only_for_roles_allowed_them(world, who, status):
 
 def test_an_export_in_the_worker_works_as_the_user_who_asked(world):
     """The job runs later, in the worker, but with the rights of who started it."""
-    from growbase.definitions.store import apply_definitions
+    from growbase.designer.store import apply_definitions
     spec = json.loads((ROOT / "schemas" / "product.json").read_text())
     spec["permissions"]["accountant"]["fields"] = {"purchase_price": "hidden"}
     apply_definitions([spec], author="test")
@@ -203,7 +203,7 @@ def test_admin_pages_follow_the_same_rules(world, who):
 
 
 def test_a_change_of_permissions_is_on_record(world):
-    from growbase.definitions.store import apply_definitions
+    from growbase.designer.store import apply_definitions
     from growbase.tables import Audit
     spec = json.loads((ROOT / "schemas" / "product.json").read_text())
     spec["permissions"]["manager"]["can"] = ["read", "export"]
@@ -217,7 +217,7 @@ def test_a_change_of_permissions_is_on_record(world):
 
 
 def test_a_link_to_a_record_the_role_may_not_see_shows_only_its_number(world, shop):
-    from growbase.definitions.store import apply_definitions
+    from growbase.designer.store import apply_definitions
     spec = json.loads((ROOT / "schemas" / "customer.json").read_text())
     spec["permissions"]["manager"]["rows"] = {"field": "city", "eq": "Москва"}
     spec["permissions"]["logistics"]["fields"] = {"name": "hidden"}
@@ -233,7 +233,7 @@ def test_a_link_to_a_record_the_role_may_not_see_shows_only_its_number(world, sh
 def test_records_of_my_branch(app, world, shop, service):
     """A rows rule may ask for the acting user's branch: {"my": "branch"}."""
     from growbase.accounts import set_branch
-    from growbase.definitions.store import apply_definitions
+    from growbase.designer.store import apply_definitions
     spec = json.loads((ROOT / "schemas" / "order.json").read_text())
     spec["fields"].append({"id": "f12", "name": "branch", "type": "choice",
                            "options": ["north", "south"]})
@@ -257,7 +257,7 @@ def test_records_of_my_branch(app, world, shop, service):
 def test_no_door_tells_logistics_a_hidden_value(world, shop):
     """Conflicts, refusals, counts, lookups and templates carry record values too: as
     logistics (amount and purchase price hidden), no reply holds either value."""
-    from growbase.definitions.store import apply_definitions
+    from growbase.designer.store import apply_definitions
     spec = json.loads((ROOT / "schemas" / "order.json").read_text())
     spec["permissions"]["logistics"]["can"].append("delete")  # to reach the delete conflict
     apply_definitions([spec], author="test")

@@ -7,7 +7,7 @@ import csv
 import pytest
 
 from growbase.definitions import DefinitionError
-from growbase.definitions.store import apply_definitions
+from growbase.designer.store import apply_definitions
 from growbase.records import ValidationFailed
 from growbase.transfer.importer import Options, run_import
 

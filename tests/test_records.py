@@ -101,7 +101,7 @@ def test_delete_is_refused_while_records_link_here(service):
 
 
 def test_delete_many_checks_each_record_and_links_among_them(service):
-    from growbase.definitions.store import apply_definitions
+    from growbase.designer.store import apply_definitions
     apply_definitions([{"entity": "node", "fields": [
         {"name": "title", "type": "text"}, {"name": "parent", "type": "link", "to": "node"}]}])
     root = service.create("node", {"title": "root"})
@@ -127,7 +127,7 @@ def test_delete_keeps_the_values_in_the_audit(service):
 
 
 def test_read_only_fields_refuse_people_but_not_the_system(store):
-    from growbase.definitions.store import apply_definitions
+    from growbase.designer.store import apply_definitions
     apply_definitions([{"entity": "memo", "fields": [{"name": "code", "type": "text", "read_only": True},
                                                      {"name": "body", "type": "text"}]}])
     system = RecordService()
@@ -138,7 +138,7 @@ def test_read_only_fields_refuse_people_but_not_the_system(store):
 
 
 def test_a_batch_checks_defaults_like_typed_values(store):
-    from growbase.definitions.store import apply_definitions
+    from growbase.designer.store import apply_definitions
     from growbase.records import BatchValidationFailed
     apply_definitions([{"entity": "coupon", "fields": [
         {"name": "code", "type": "text", "unique": True, "default": "WELCOME"},
@@ -176,7 +176,7 @@ def test_a_wide_entity_is_written_in_batches_its_database_accepts(service):
     higher limit: the connection is held to the standard one here)."""
     import sqlite3
     from growbase.db import database, is_postgres
-    from growbase.definitions.store import apply_definitions
+    from growbase.designer.store import apply_definitions
     if not is_postgres():
         database.connection().setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 32766)
     apply_definitions([{"entity": "survey", "fields": [

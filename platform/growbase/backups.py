@@ -43,7 +43,7 @@ def sqlite_path(url):
 
 def make(settings, target=None):
     """Write a backup .zip into `target` (default: the data folder's backups/); return it."""
-    from .definitions.store import export
+    from .designer.store import export
     target = Path(target or folder(settings))
     target.mkdir(parents=True, exist_ok=True)
     path = target / f"growbase-{datetime.now():%Y%m%d-%H%M%S-%f}.zip"  # two in a second differ

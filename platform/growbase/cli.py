@@ -19,7 +19,7 @@ from .definitions.errors import DefinitionError
 def first_run(settings):
     """Apply the starter definitions, create the owner, load demo data: only when empty."""
     from .auth import create_user
-    from .definitions.store import apply_definitions, load_files
+    from .designer.store import apply_definitions, load_files
     from .tables import OWNER, Definition, User
     notes = []
     if not Definition.select().exists():
@@ -168,7 +168,7 @@ def cmd_token_create(args, settings):
 
 
 def cmd_schema_apply(args, settings):
-    from .definitions.store import NeedsConfirmation, apply_definitions, load_files
+    from .designer.store import NeedsConfirmation, apply_definitions, load_files
     open_store(settings)
     try:
         plans = apply_definitions(load_files(args.path), author="cli", confirm=args.yes,
@@ -193,7 +193,7 @@ def cmd_schema_apply(args, settings):
 
 
 def cmd_schema_export(args, settings):
-    from .definitions.store import export
+    from .designer.store import export
     open_store(settings)
     for path in export(args.dir):
         out(str(path))
@@ -201,7 +201,7 @@ def cmd_schema_export(args, settings):
 
 def cmd_automation_apply(args, settings):
     from .automation.rules import apply_rules
-    from .definitions.store import load_files
+    from .designer.store import load_files
     open_store(settings)
     from .automation.safety import cycle_warnings
     from .catalog import catalog
@@ -213,14 +213,14 @@ def cmd_automation_apply(args, settings):
 
 
 def cmd_automation_export(args, settings):
-    from .definitions.store import export
+    from .designer.store import export
     open_store(settings)
     for path in export(args.dir, kind="automation"):
         out(str(path))
 
 
 def cmd_schema_history(args, settings):
-    from .definitions.store import history
+    from .designer.store import history
     open_store(settings)
     rows = history(args.entity)
     if not rows:
@@ -232,7 +232,7 @@ def cmd_schema_history(args, settings):
 
 def cmd_schema_purge(args, settings):
     from .catalog import catalog
-    from .definitions.store import purge_field
+    from .designer.store import purge_field
     open_store(settings)
     entity = catalog().entity(args.entity)
     field = entity.by_name.get(args.field)

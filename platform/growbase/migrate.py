@@ -87,7 +87,7 @@ def holding(entity, field, value):
 
 def plan(old, new, change=None):
     """Compare two Entity objects (old may be None) and dry-run what the change does;
-    `change` (definitions.impact.Change) says which choices were renamed or removed."""
+    `change` (designer.impact.Change) says which choices were renamed or removed."""
     result = Plan(entity=new.name, create=old is None)
     for name, values in (change.choices.items() if change else ()):
         before = old.by_name[name]

@@ -8,7 +8,7 @@ from flask import abort
 from flask_admin import BaseView, expose
 from flask_login import current_user
 
-from .. import designer
+from ..designer import service as designer
 from ..automation.actions import action_types
 from ..automation.rules import TRIGGERS
 from ..catalog import catalog

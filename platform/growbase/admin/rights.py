@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from ..catalog import UnknownEntity, catalog
 from ..definitions.errors import DefinitionError
-from ..definitions.store import apply_definitions
+from ..designer.store import apply_definitions
 from ..i18n import gettext as _
 from ..permissions import ACTIONS, ROLES
 from ..tables import OWNER

@@ -17,7 +17,7 @@ from ..automation.safety import cycle_warnings
 from ..catalog import catalog
 from ..channels import resend
 from ..definitions import DefinitionError
-from ..designer import may_design
+from ..designer.service import may_design
 from ..i18n import gettext as _
 from ..records import NotFound
 from ..tables import AutomationRun, Outbox

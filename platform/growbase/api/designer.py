@@ -14,15 +14,15 @@ from pathlib import Path
 from flask import Response, jsonify, request
 from flask_login import current_user
 
-from .. import designer
+from ..designer import service as designer
 from .base import body, bp, refuse, service
 from ..automation.preview import preview
 from ..automation.rule import Rule
 from ..catalog import catalog
 from ..definitions import DefinitionError
-from ..definitions.guess import guess_entity
+from ..designer.guess import guess_entity
 from ..definitions.schema import line_of, path_lines
-from ..definitions.store import NeedsConfirmation
+from ..designer.store import NeedsConfirmation
 from ..i18n import gettext as _
 from ..permissions import ROLES
 from ..records import NotFound

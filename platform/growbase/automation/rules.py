@@ -12,7 +12,7 @@ from ..conditions import validate as condition_problems
 from ..db import database
 from ..definitions.errors import DefinitionError
 from ..definitions.schema import NAME, json_path, sentence
-from ..definitions.store import save_version
+from ..designer.store import save_version
 from ..i18n import gettext as _
 from ..tables import Audit
 from .actions import action_types

@@ -1,4 +1,4 @@
-"""Entity definitions: the meta-schema, the in-memory objects, and the versioned store."""
+"""Entity definitions: the meta-schema and the in-memory objects (designer/ stores them)."""
 
 from .entity import Entity, Field
 from .errors import DefinitionError

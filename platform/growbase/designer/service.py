@@ -14,22 +14,22 @@ import zipfile
 from dataclasses import dataclass, field as dc_field
 from difflib import unified_diff
 
-from .automation import templates as messages
-from .automation.rule import Rule
-from .automation.rules import apply_rules
-from .automation.rules import check as check_rules
-from .automation.safety import cycles
-from .catalog import Catalog, catalog
-from .definitions import DefinitionError
-from .definitions.impact import (Uses, between, in_mapping, in_own_spec, in_rule, in_view,
+from ..automation import templates as messages
+from ..automation.rule import Rule
+from ..automation.rules import apply_rules
+from ..automation.rules import check as check_rules
+from ..automation.safety import cycles
+from ..catalog import Catalog, catalog
+from ..definitions import DefinitionError
+from ..definitions.schema import schema_problems
+from ..errors import GrowbaseError
+from ..i18n import gettext as _
+from ..permissions import ROLES
+from ..tables import OWNER, Definition, ImportMapping, SavedView, User, utcnow
+from .impact import (Uses, between, in_mapping, in_own_spec, in_rule, in_view,
                                  links_to, template)
-from .definitions.schema import schema_problems
-from .definitions.store import apply_definitions, history, normalise
-from .errors import GrowbaseError
-from .i18n import gettext as _
-from .permissions import ROLES
 from .requirements import make_editable, newly_required
-from .tables import OWNER, Definition, ImportMapping, SavedView, User, utcnow
+from .store import apply_definitions, history, normalise
 
 
 class Stale(GrowbaseError):

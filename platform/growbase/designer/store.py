@@ -8,6 +8,9 @@ from .. import migrate
 from ..catalog import catalog, forget
 from ..conditions import validate
 from ..db import ddl
+from ..definitions.entity import Entity, normal
+from ..definitions.errors import DefinitionError
+from ..definitions.schema import RESERVED_NAMES, json_path, schema_problems
 from ..errors import GrowbaseError
 from ..fields import FieldError
 from ..fields.masks import contradicts
@@ -16,10 +19,7 @@ from ..models import build_model
 from ..permissions import ROLES
 from ..permissions import problems as permission_problems
 from ..tables import Audit, ConfigState, Definition
-from .entity import Entity, normal
-from .errors import DefinitionError
 from .impact import between
-from .schema import RESERVED_NAMES, json_path, schema_problems
 
 
 class NeedsConfirmation(GrowbaseError):

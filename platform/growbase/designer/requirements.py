@@ -9,14 +9,14 @@ requirement when the field is touched or its stage is entered (records.RecordSer
 
 import json
 
-from .conditions import ConditionError, compile as compile_condition
-from .definitions import DefinitionError
-from .definitions.entity import Entity
-from .i18n import gettext as _
-from .permissions import ROLES, access
-from .queries import QueryError, matching
-from .records import Forbidden, titles
-from .tables import OWNER
+from ..conditions import ConditionError, compile as compile_condition
+from ..definitions import DefinitionError
+from ..definitions.entity import Entity
+from ..i18n import gettext as _
+from ..permissions import ROLES, access
+from ..queries import QueryError, matching
+from ..records import Forbidden, titles
+from ..tables import OWNER
 
 EXAMPLES = 5
 

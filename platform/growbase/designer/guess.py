@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from email_validator import EmailNotValidError, validate_email
 
+from ..definitions.entity import Entity
 from ..fields import FieldError, field_types
 from ..i18n import gettext as _
 from ..transfer import peek
@@ -42,7 +43,6 @@ def field_name(label, taken):
 def reads_as(type_name, values):
     """Whether every value parses as the type (phones in the Russian national format too)."""
     ftype, spec = field_types[type_name], {"name": "x", "type": type_name}
-    from .entity import Entity
     field = Entity({"entity": "x", "fields": [dict(spec, id="f1")]}).fields[0]
     try:
         for value in values:

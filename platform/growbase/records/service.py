@@ -49,13 +49,13 @@ class RecordService:
 
     # -- permissions -----------------------------------------------------
     def rights(self, entity):
-        return access(entity, None if self.actor.trusted else self.actor.role)
+        return access(entity, None) if self.actor.trusted else access(entity)
 
     def allowed(self, entity, action):
         """The actor's rights on the entity; Forbidden unless they include `action`."""
         rights = self.rights(entity)
         if not rights.can(action):
-            raise Forbidden(refusal(entity, action, self.actor.role))
+            raise Forbidden(refusal(entity, action))
         return rights
 
     @staticmethod
@@ -202,8 +202,7 @@ class RecordService:
         record_id = item.get("id")
         action = "update" if record_id else "create"
         if not parser.rights.can(action):
-            return Plan(action, record_id, errors={"_record": refusal(entity, action,
-                                                                      self.actor.role)})
+            return Plan(action, record_id, errors={"_record": refusal(entity, action)})
         if not record_id:
             plan = self._new(entity, parser, item["data"])
         else:

@@ -243,5 +243,5 @@ def import_source(job_id):
 def importer_actor(user, filename, job_id):
     """Who imports, and from which file: kept in the audit for every row."""
     source = f"{import_source(job_id)}{filename}"[:120]
-    return Actor(user.id, user.username, source, role=user.role) if user else \
+    return Actor(user.id, user.username, source) if user else \
         Actor(None, "system", source, True)

@@ -22,6 +22,17 @@ from growbase.db import database, open_database  # noqa: E402
 BACKENDS = [b for b in os.environ.get("GROWBASE_TEST_BACKENDS", "sqlite,postgres").split(",") if b]
 
 
+def pytest_collection_modifyitems(items):
+    """Mark each test by what it needs (pytest.ini lists the markers): a PostgreSQL run of
+    a storage test, a browser test; slow ones say so themselves."""
+    for item in items:
+        params = getattr(item, "callspec", None)
+        if params is not None and params.params.get("database_url") == "postgres":
+            item.add_marker(pytest.mark.postgres)
+        if "tests/browser/" in item.nodeid:
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(request, tmp_path):
     """A fresh, empty database: a SQLite file, or a PostgreSQL schema of its own."""

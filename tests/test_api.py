@@ -28,6 +28,12 @@ def test_index_lists_entities_with_fields(api):
     assert {"customer", "order", "product", "task", "contact_log"} <= set(entities)
     status = next(f for f in entities["order"]["fields"] if f["name"] == "status")
     assert status["type"] == "status" and status["options"][0]["value"] == "new"
+    # how a client edits and shows each field comes with it: no client needs type names
+    shown = {f["name"]: (f["editor"], f["shown_as"]) for f in entities["order"]["fields"]}
+    assert shown["status"] == ("choose", "option") and shown["amount"] == ("number", "number")
+    assert shown["customer"] == ("lookup", "title") and shown["ordered_at"][0] == "datetime"
+    phone = next(f for f in entities["customer"]["fields"] if f["name"] == "phone")
+    assert phone["editor"] == "text" and phone["mask"]
 
 
 def test_create_get_update_delete(api):

@@ -7,6 +7,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from helpers import ROOT
 
 from growbase.app import listen_for_events
@@ -14,6 +16,8 @@ from growbase.automation.rules import apply_rules
 from growbase.designer.store import load_files
 from growbase.records import RecordService
 from growbase.tables import AutomationRun, Event, Outbox
+
+pytestmark = pytest.mark.slow  # worker and server processes of its own
 
 ORDERS = 1000
 

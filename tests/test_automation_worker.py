@@ -7,6 +7,8 @@ import requests
 
 from helpers import Receiver, Server, wait_for
 
+pytestmark = pytest.mark.slow  # worker and server processes of its own
+
 
 @pytest.fixture
 def gateway():

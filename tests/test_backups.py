@@ -66,6 +66,7 @@ def restored_customers(url):
         return {r[0] for r in cur.fetchall()}
 
 
+@pytest.mark.slow
 def test_a_backup_under_load_restores_whole(store, database_url, tmp_path, fresh_target):
     env = dict(os.environ, DATABASE_URL=database_url, GROWBASE_DATA=str(tmp_path / "data"),
                GROWBASE_DEMO="0")

@@ -265,3 +265,16 @@ def test_a_bad_channel_setting_is_refused_with_its_name(monkeypatch):
     monkeypatch.setenv("GROWBASE_QUIET_HOURS", "late")
     with pytest.raises(ValueError, match="GROWBASE_QUIET_HOURS must read like 21:00-09:00"):
         check_settings()
+
+
+def test_a_worker_wires_what_automation_hears(db):
+    """Every worker (and web process) hears committed events, queued messages and messages
+    that failed for good: without the last, a rule whose SMS never go out stays on."""
+    from growbase import channels, records
+    from growbase.automation.safety import after_failure
+    from growbase.worker import enqueue, listen, queue_delivery
+    listen()
+    listen()  # twice (the web app and the consumer's start both call it): each hook once
+    assert records.listeners.count(enqueue) == 1
+    assert channels.queued_listeners.count(queue_delivery) == 1
+    assert channels.gave_up_listeners.count(after_failure) == 1

@@ -2,7 +2,11 @@
 
 import json
 
+import pytest
+
 from helpers import ROOT
+
+pytestmark = pytest.mark.slow  # each test runs `python run.py` in processes of its own
 
 
 def test_help_lists_the_commands(run):

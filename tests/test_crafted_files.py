@@ -144,6 +144,7 @@ def finished(server, auth, job_id):
     return wait_for(ended, timeout=60)
 
 
+@pytest.mark.slow
 def test_page_api_and_cli_refuse_them_and_server_and_worker_keep_answering(tmp_path):
     (tmp_path / "server").mkdir()
     server = Server(data=tmp_path / "server")

@@ -10,6 +10,8 @@ import requests
 
 from helpers import Server
 
+pytestmark = pytest.mark.slow  # worker and server processes of its own
+
 
 @pytest.fixture
 def server(database_url, tmp_path):

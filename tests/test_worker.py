@@ -11,6 +11,8 @@ from helpers import ROOT
 
 from growbase.tables import Heartbeat
 
+pytestmark = pytest.mark.slow  # worker and server processes of its own
+
 
 @pytest.mark.parametrize("queue", ["sqlite", "redis"])
 def test_worker_process_beats(db, database_url, tmp_path, queue):
@@ -29,15 +31,3 @@ def test_worker_process_beats(db, database_url, tmp_path, queue):
         output = worker.communicate(timeout=15)[0].decode()
     assert worker.returncode in (0, -15), output
 
-
-def test_a_worker_wires_what_automation_hears(db):
-    """Every worker (and web process) hears committed events, queued messages and messages
-    that failed for good: without the last, a rule whose SMS never go out stays on."""
-    from growbase import channels, records
-    from growbase.automation.safety import after_failure
-    from growbase.worker import enqueue, listen, queue_delivery
-    listen()
-    listen()  # twice (the web app and the consumer's start both call it): each hook once
-    assert records.listeners.count(enqueue) == 1
-    assert channels.queued_listeners.count(queue_delivery) == 1
-    assert channels.gave_up_listeners.count(after_failure) == 1

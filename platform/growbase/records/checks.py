@@ -12,8 +12,9 @@ class BatchChecks:
 
     def __init__(self, entity, plans):
         self.problems, self.used, self.seen = {}, {}, {}
+        changing = {name for plan in plans for name in plan.changed}
         for field in entity.active_fields:
-            if field.type.holds_list:
+            if field.name not in changing or field.type.holds_list:
                 continue  # lists: checked one by one
             values = {plan.merged[field.name] for plan in plans
                       if field.name in plan.changed and plan.merged[field.name] is not None}

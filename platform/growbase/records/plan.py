@@ -1,9 +1,12 @@
 """One record's part in a write, from what was sent to what was written."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
-@dataclass
+DONE = {"create": "created", "restore": "created", "update": "updated", "delete": "deleted"}
+
+
+@dataclass(slots=True)
 class Plan:
     """Every door (form, grid, API, import, automation, undo) writes through plans:
     plan -> check -> apply. A single create, update, restore or delete is a one-plan write.
@@ -14,14 +17,14 @@ class Plan:
     id: int | None = None
     row: object = None  # the row read for an update or a delete, locked
     current: dict | None = None
-    values: dict = field(default_factory=dict)  # what was sent, parsed
+    values: dict | None = None  # what was sent, parsed
     merged: dict | None = None
-    changed: list = field(default_factory=list)
-    errors: dict = field(default_factory=dict)  # {field: message}: not written
-    conflict: dict = field(default_factory=dict)  # {field: {theirs, by, at, yours}}
+    changed: list = ()  # (a plan holds only what its action needs: thousands are made)
+    errors: dict | None = None  # {field: message}: not written (a saving plan has one)
+    conflict: dict | None = None  # {field: {theirs, by, at, yours}}
     refusal: Exception | None = None  # a delete's reason not to, said as a RecordError
     version: int = 1  # the version the record will have
-    stamp: dict = field(default_factory=dict)  # gb_* columns written with it
+    stamp: dict | None = None  # gb_* columns written with it
 
     @property
     def rejected(self):
@@ -40,5 +43,4 @@ class Plan:
             return "rejected", self.errors
         if self.action == "update" and not self.changed:
             return "unchanged", self.id
-        return {"create": "created", "restore": "created", "update": "updated",
-                "delete": "deleted"}[self.action], self.id
+        return DONE[self.action], self.id

@@ -66,7 +66,8 @@ class RecordService:
     def create(self, entity_name, data):
         entity = self._entity(entity_name, "create")
         with database.atomic():
-            return self._one(entity, self._new(entity, self._parser(entity), data))
+            return self._one(entity, self._new(entity, self._parser(entity), data)).record(
+                entity.model)
 
     def create_many(self, entity_name, rows):
         """Create many records in one transaction, all or none; same checks as create(),
@@ -111,7 +112,7 @@ class RecordService:
                      not entity.by_name[n].retired}
             plan = self._new(entity, self._parser(entity), known, "restore")
             plan.id, plan.version = record_id, version
-            return self._one(entity, plan)
+            return self._one(entity, plan).record(entity.model)
 
     def update(self, entity_name, record_id, data, version=None):
         version = self.parse_version(version)
@@ -211,7 +212,7 @@ class RecordService:
                 return Plan(action, record_id, errors={"id": missing(entity, record_id)})
             plan = self._change(entity, parser, row, item["data"], item.get("version"),
                                 on_conflict)
-            for name, since in plan.conflict.items():
+            for name, since in (plan.conflict or {}).items():
                 plan.errors[name] = _("Changed by %(by)s at %(at)s to \"%(theirs)s\" since your "
                                       "copy was made; keep theirs, or save yours again.",
                                       by=since["by"], at=since["at"], theirs=since["theirs"])
@@ -242,7 +243,7 @@ class RecordService:
         if plan.errors:
             raise ValidationFailed(plan.errors, entity)
         self._apply(entity, [plan])
-        return plan.record(entity.model)
+        return plan
 
     def _check(self, entity, plans):
         """Add to each plan what is wrong with it: its fields' rules, the rows the actor

@@ -88,7 +88,10 @@ def browser_times(url, rows):
                 data.setData('text/plain', block);
                 document.querySelector('#gb-grid .tabulator-tableholder').dispatchEvent(
                     new ClipboardEvent('paste', {clipboardData: data, bubbles: true}));
-                const wait = () => Object.keys(gbGrid.pending()).length ||
+                // a paste over filled cells asks first (issue 15): answered at once here
+                const replace = document.getElementById('gb-paste-replace');
+                if (replace) replace.click();
+                const wait = () => Object.keys(gbGrid.pending).length ||
                     document.getElementById('gb-save-state').innerText !== 'All changes saved'
                     ? setTimeout(wait, 10) : done(performance.now() - started);
                 setTimeout(wait, 10);

@@ -17,7 +17,7 @@ os.environ.setdefault("HUEY_URL", f"sqlite:///{tempfile.mkdtemp(prefix='gb-tests
 from helpers import PG_URL, Api, log_in, pg_admin  # noqa: E402
 
 from growbase import catalog as catalog_module  # noqa: E402
-from growbase.db import database, open_database  # noqa: E402
+from growbase.db import database  # noqa: E402
 
 BACKENDS = [b for b in os.environ.get("GROWBASE_TEST_BACKENDS", "sqlite,postgres").split(",") if b]
 
@@ -48,11 +48,12 @@ def database_url(request, tmp_path):
 
 
 @pytest.fixture
-def db(database_url):
-    from growbase.tables import create_system_tables
-    real = open_database(database_url)
+def db(settings):
+    """The database opened as an entry point opens it, with the test's settings handed down."""
+    from growbase.boot import start
     catalog_module.forget()
-    create_system_tables()
+    start(settings)
+    real = database.obj
     yield real
     if hasattr(real, "close_all"):
         real.close_all()

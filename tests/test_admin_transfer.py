@@ -161,7 +161,7 @@ def test_uploads_up_to_the_spreadsheet_limit_pass_and_bigger_ones_say_so(client,
     assert "The file is larger than 1 MB; split it into parts." in refused.get_data(as_text=True)
 
 
-def test_files_of_old_jobs_are_removed_and_their_pages_say_so(client, service, owner):
+def test_files_of_old_jobs_are_removed_and_their_pages_say_so(client, service, owner, settings):
     """Uploads and exports are up to 100 MB each and every nightly backup holds them."""
     from datetime import timedelta
     from pathlib import Path
@@ -174,7 +174,7 @@ def test_files_of_old_jobs_are_removed_and_their_pages_say_so(client, service, o
     Job.update(finished_at=weeks_ago).where(Job.id == old_export.id).execute()
     Job.update(created_at=weeks_ago).where(Job.id == draft.id).execute()
     kept = Path(Job.get_by_id(recent.id).output)
-    jobs.remove_old_files(14)
+    jobs.remove_old_files(settings)
     assert not jobs.input_path(draft).exists() and kept.exists()
     assert Job.get_by_id(old_export.id).output == ""
     gone = client.get(f"/admin/transfer/job/{old_export.id}/file", follow_redirects=True)

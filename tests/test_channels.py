@@ -5,6 +5,7 @@ import base64
 import hashlib
 import hmac
 import json
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -13,18 +14,23 @@ from aiosmtpd.controller import Controller
 from growbase.automation.rules import apply_rules
 from growbase.catalog import catalog
 from growbase.channels import deliver, due, resend
+from growbase.config import current, load_settings, use
 from growbase.tables import Notification, Outbox, User, utcnow
 
 from helpers import Receiver, free_port, run_pending
 
 
+def configure(**channels):
+    """Channel settings as the operator would give them, handed down like an entry point's."""
+    settings = current()
+    use(replace(settings, channels=replace(settings.channels, **channels)))
+
+
 @pytest.fixture
-def gateway(monkeypatch):
+def gateway(db):
     receiver = Receiver()
-    monkeypatch.setenv("GROWBASE_SMS_URL", receiver.url)
-    monkeypatch.setenv("GROWBASE_SMS_LOGIN", "AC0123")
-    monkeypatch.setenv("GROWBASE_SMS_PASSWORD", "secret-token")
-    monkeypatch.setenv("GROWBASE_SMS_FROM", "+15005550006")
+    configure(sms_url=receiver.url, sms_login="AC0123", sms_password="secret-token",
+              sms_from="+15005550006")
     yield receiver
     receiver.close()
 
@@ -35,8 +41,8 @@ def new_order(service, shop, number="ORD-00001"):
     return order
 
 
-def test_twilio_gets_its_documented_request(shop, service, gateway, monkeypatch):
-    monkeypatch.setenv("GROWBASE_SMS_GATEWAY", "twilio")
+def test_twilio_gets_its_documented_request(shop, service, gateway):
+    configure(sms_gateway="twilio")
     gateway.replies.append((201, {"sid": "SM42", "status": "queued"}))
     new_order(service, shop)
     sms = Outbox.get(Outbox.channel == "sms")
@@ -54,9 +60,8 @@ def test_twilio_gets_its_documented_request(shop, service, gateway, monkeypatch)
     assert deliver(sms.id) is None and len(gateway.requests) == 1  # never twice
 
 
-def test_sms_ru_gets_its_documented_request_and_its_errors_are_shown(shop, service, gateway,
-                                                                    monkeypatch):
-    monkeypatch.setenv("GROWBASE_SMS_GATEWAY", "smsru")
+def test_sms_ru_gets_its_documented_request_and_its_errors_are_shown(shop, service, gateway):
+    configure(sms_gateway="smsru")
     gateway.replies += [
         (200, {"status": "OK", "status_code": 100, "sms": {"79123456789": {
             "status": "ERROR", "status_code": 207, "status_text": "На этот номер нельзя отправлять"}}}),
@@ -86,9 +91,8 @@ def failures_reach_rules(monkeypatch):
 
 
 def test_an_unreachable_gateway_retries_gives_up_and_the_rule_is_turned_off(
-        shop, service, monkeypatch, owner, failures_reach_rules):
-    monkeypatch.setenv("GROWBASE_SMS_GATEWAY", "twilio")
-    monkeypatch.setenv("GROWBASE_SMS_URL", f"http://127.0.0.1:{free_port()}")  # nobody there
+        shop, service, owner, failures_reach_rules):
+    configure(sms_gateway="twilio", sms_url=f"http://127.0.0.1:{free_port()}")  # nobody there
     for n in range(1, 6):
         order = new_order(service, shop, f"ORD-0000{n}")
         assert order.id  # saving never waits for or fails with a message
@@ -104,9 +108,8 @@ def test_an_unreachable_gateway_retries_gives_up_and_the_rule_is_turned_off(
     assert resend(sms.id) and Outbox.get_by_id(sms.id).status == "queued"
 
 
-def test_a_send_cut_off_by_a_dead_worker_is_marked_unknown_not_resent(shop, service, gateway,
-                                                                      monkeypatch):
-    monkeypatch.setenv("GROWBASE_SMS_GATEWAY", "twilio")
+def test_a_send_cut_off_by_a_dead_worker_is_marked_unknown_not_resent(shop, service, gateway):
+    configure(sms_gateway="twilio")
     new_order(service, shop)
     sms = Outbox.get(Outbox.channel == "sms")
     Outbox.update(status="sending", released_at=utcnow() - timedelta(minutes=10)).execute()
@@ -115,7 +118,7 @@ def test_a_send_cut_off_by_a_dead_worker_is_marked_unknown_not_resent(shop, serv
 
 
 @pytest.fixture
-def smtp(monkeypatch):
+def smtp(db):
     class Inbox:
         messages = []
 
@@ -126,8 +129,7 @@ def smtp(monkeypatch):
     handler = Inbox()
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
-    monkeypatch.setenv("GROWBASE_SMTP_URL", f"smtp://127.0.0.1:{controller.port}")
-    monkeypatch.setenv("GROWBASE_MAIL_FROM", "shop@example.com")
+    configure(smtp_url=f"smtp://127.0.0.1:{controller.port}", mail_from="shop@example.com")
     yield handler.messages
     controller.stop()
 
@@ -155,10 +157,9 @@ def test_email_goes_by_smtp_with_text_and_escaped_html(shop, service, smtp):
     assert Outbox.get_by_id(mail.id).status == "sent"
 
 
-def test_webhook_is_signed_and_carries_the_change(shop, service, monkeypatch):
+def test_webhook_is_signed_and_carries_the_change(shop, service):
     receiver = Receiver()
-    monkeypatch.setenv("GROWBASE_WEBHOOK_SECRET", "whsec")
-    monkeypatch.setenv("GROWBASE_WEBHOOK_ALLOW", "127.0.0.1")  # the operator's own receiver
+    configure(webhook_key=b"whsec", webhook_allow=("127.0.0.1",))  # the operator's receiver
     apply_rules([{"key": "to_erp", "name": "To the ERP", "entity": "order",
                   "when": {"status_changed": {}},
                   "then": [{"call_webhook": {"url": receiver.url + "/hooks/orders"}}]}])
@@ -181,7 +182,7 @@ def test_webhook_is_signed_and_carries_the_change(shop, service, monkeypatch):
     receiver.close()
 
 
-def test_webhooks_stay_out_of_the_machine_and_its_network(shop, service, monkeypatch):
+def test_webhooks_stay_out_of_the_machine_and_its_network(shop, service):
     """Loopback, private and link-local targets are refused at once (no packet is sent to
     a literal address; a name is checked again on the connected socket), unless
     GROWBASE_WEBHOOK_ALLOW lists them; a redirect is not followed; what the receiver
@@ -202,7 +203,7 @@ def test_webhooks_stay_out_of_the_machine_and_its_network(shop, service, monkeyp
         assert hook.status == "failed" and hook.attempts == 1, (url, hook.error)
         assert "inside this machine" in hook.error, hook.error
     assert receiver.requests == []
-    monkeypatch.setenv("GROWBASE_WEBHOOK_ALLOW", "127.0.0.1, crm.local")
+    configure(webhook_allow=("127.0.0.1", "crm.local"))
     receiver.replies += [(302, {"secret": "their session token"},
                           {"Location": receiver.url + "/elsewhere"}),
                          (500, {"secret": "their stack trace"})]
@@ -221,10 +222,11 @@ def test_webhooks_stay_out_of_the_machine_and_its_network(shop, service, monkeyp
     receiver.close()
 
 
-def test_quiet_hours_hold_customer_messages_until_morning(shop, service, monkeypatch):
+def test_quiet_hours_hold_customer_messages_until_morning(shop, service):
     now = datetime.now()
     start, end = (now - timedelta(hours=1)), (now + timedelta(hours=1))
-    monkeypatch.setenv("GROWBASE_QUIET_HOURS", f"{start:%H:%M}-{end:%H:%M}")
+    configure(quiet_hours=(start.time().replace(second=0, microsecond=0),
+                           end.time().replace(second=0, microsecond=0)))
     new_order(service, shop)
     sms = Outbox.get(Outbox.channel == "sms")
     assert sms.status == "deferred" and f"goes out at {end:%H:%M}" in sms.error
@@ -234,8 +236,8 @@ def test_quiet_hours_hold_customer_messages_until_morning(shop, service, monkeyp
     assert Outbox.get_by_id(sms.id).status == "stored"  # the embedded outbox keeps it
 
 
-def test_daily_cap_defers_the_extra_message_to_tomorrow(shop, service, monkeypatch):
-    monkeypatch.setenv("GROWBASE_DAILY_CAP", "1")
+def test_daily_cap_defers_the_extra_message_to_tomorrow(shop, service):
+    configure(daily_cap=1)
     new_order(service, shop, "ORD-00001")
     new_order(service, shop, "ORD-00002")
     first, second = Outbox.select().where(Outbox.channel == "sms").order_by(Outbox.id)
@@ -245,9 +247,8 @@ def test_daily_cap_defers_the_extra_message_to_tomorrow(shop, service, monkeypat
     assert Outbox.get_by_id(second.id).status == "stored"
 
 
-def test_users_who_ask_get_their_inbox_by_email_even_in_quiet_hours(shop, service,
-                                                                    monkeypatch):
-    monkeypatch.setenv("GROWBASE_QUIET_HOURS", "00:00-23:59")
+def test_users_who_ask_get_their_inbox_by_email_even_in_quiet_hours(shop, service):
+    configure(quiet_hours=(datetime.min.time(), datetime.strptime("23:59", "%H:%M").time()))
     User.update(email="anna@example.com", email_notifications=True).where(
         User.username == "anna").execute()
     new_order(service, shop)
@@ -256,15 +257,25 @@ def test_users_who_ask_get_their_inbox_by_email_even_in_quiet_hours(shop, servic
     assert mail.status == "stored"  # staff mail is not held like customers' SMS
 
 
-def test_a_bad_channel_setting_is_refused_with_its_name(monkeypatch):
+def test_the_environment_reaches_channels_and_a_bad_setting_is_refused_with_its_name(
+        monkeypatch, tmp_path):
     from growbase.channels import check_settings
     monkeypatch.setenv("GROWBASE_SMS_GATEWAY", "smsc")
     with pytest.raises(ValueError, match="GROWBASE_SMS_GATEWAY.*outbox, twilio, smsru"):
-        check_settings()
+        check_settings(load_settings(data_dir=tmp_path, secret_key="s"))
     monkeypatch.setenv("GROWBASE_SMS_GATEWAY", "outbox")
     monkeypatch.setenv("GROWBASE_QUIET_HOURS", "late")
-    with pytest.raises(ValueError, match="GROWBASE_QUIET_HOURS must read like 21:00-09:00"):
-        check_settings()
+    with pytest.raises(SystemExit, match='GROWBASE_QUIET_HOURS is "late"; it must read like '
+                                         '21:00-09:00'):
+        load_settings(data_dir=tmp_path, secret_key="s")
+    monkeypatch.setenv("GROWBASE_QUIET_HOURS", "21:30-09:00")
+    monkeypatch.setenv("GROWBASE_DAILY_CAP", "3")
+    monkeypatch.setenv("GROWBASE_WEBHOOK_ALLOW", "10.0.0.0/8, CRM.local")
+    conf = load_settings(data_dir=tmp_path, secret_key="s").channels
+    assert (conf.quiet_hours[0].hour, conf.quiet_hours[0].minute, conf.daily_cap) == (21, 30, 3)
+    assert conf.webhook_allow == ("10.0.0.0/8", "crm.local")
+    other = load_settings(data_dir=tmp_path, secret_key="t").channels
+    assert conf.webhook_key != other.webhook_key  # derived from each install's own secret
 
 
 def test_a_worker_wires_what_automation_hears(db):

@@ -13,14 +13,15 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from . import acting
+from .boot import start
 from .config import load_settings
-from .db import MAX_ID, UNSTORABLE, busy, database, open_database
+from .db import MAX_ID, UNSTORABLE, busy, database
 from .i18n import LANGUAGES, current_locale
 from .i18n import gettext as _
 from .queue import huey
 from .records import Forbidden, busy_message
 from .transfer.readers import MAX_BYTES
-from .tables import ConfigState, Heartbeat, create_system_tables, utcnow
+from .tables import ConfigState, Heartbeat, utcnow
 
 PACKAGE = Path(__file__).resolve().parent
 WORKER_FRESH = timedelta(seconds=90)  # the worker beats every minute
@@ -176,11 +177,8 @@ def create_app(settings=None):
         BABEL_TRANSLATION_DIRECTORIES=str(PACKAGE / "translations"),
         GROWBASE=settings,
     )
-    if database.obj is None:
-        open_database(settings.database_url)
-    database.connect(reuse_if_open=True)
-    create_system_tables()
-    database.close()
+    start(settings)
+    database.close()  # each request opens its own
 
     if settings.proxies:  # else X-Forwarded-For is anyone's to forge: the socket's address
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxies)

@@ -10,7 +10,8 @@ import sys
 import threading
 import time
 
-from .cli_base import open_store, out
+from .boot import start
+from .cli_base import out
 from .cli_transfer import add_parsers as add_transfer_parsers
 from .config import load_settings
 from .definitions.errors import DefinitionError
@@ -40,18 +41,18 @@ def first_run(settings):
     return notes
 
 
-def check_channels():
+def check_channels(settings):
     from .channels import check_settings
     try:
-        check_settings()
+        check_settings(settings)
     except ValueError as exc:
         raise SystemExit(f"error: {exc}") from None
 
 
 def cmd_serve(args, settings):
     from .app import create_app
-    check_channels()
-    open_store(settings)
+    check_channels(settings)
+    start(settings)
     notes = first_run(settings) or [
         "Log in as owner with the password printed on the first run "
         "(`python run.py user password owner` sets a new one)."]
@@ -111,8 +112,8 @@ class Supervisor:
 
 def cmd_worker(args, settings):
     from .worker import run_consumer
-    check_channels()
-    open_store(settings)
+    check_channels(settings)
+    start(settings)
     parent = os.environ.get("GROWBASE_PARENT_PID")
     if parent:
         threading.Thread(target=_follow_parent, args=(int(parent),), daemon=True).start()
@@ -131,7 +132,7 @@ def _follow_parent(pid):
 def cmd_user_password(args, settings):
     from .auth import AccountError, set_password
     from .tables import User
-    open_store(settings)
+    start(settings)
     user = User.get_or_none(User.username == args.name)
     if user is None:
         raise SystemExit(f"error: no user called {args.name}")
@@ -145,7 +146,7 @@ def cmd_user_password(args, settings):
 
 def cmd_user_create(args, settings):
     from .auth import AccountError, create_user
-    open_store(settings)
+    start(settings)
     password = args.password or secrets.token_urlsafe(9)
     try:
         create_user(args.name, password, role=args.role, full_name=args.full_name or "",
@@ -158,7 +159,7 @@ def cmd_user_create(args, settings):
 def cmd_token_create(args, settings):
     from .auth import create_token
     from .tables import User
-    open_store(settings)
+    start(settings)
     user = User.get_or_none(User.username == args.user)
     if user is None:
         raise SystemExit(f"error: no user called {args.user}; create one with "
@@ -169,7 +170,7 @@ def cmd_token_create(args, settings):
 
 def cmd_schema_apply(args, settings):
     from .designer.store import NeedsConfirmation, apply_definitions, load_files
-    open_store(settings)
+    start(settings)
     try:
         plans = apply_definitions(load_files(args.path), author="cli", confirm=args.yes,
                                   dry_run=args.dry_run)
@@ -194,7 +195,7 @@ def cmd_schema_apply(args, settings):
 
 def cmd_schema_export(args, settings):
     from .designer.store import export
-    open_store(settings)
+    start(settings)
     for path in export(args.dir):
         out(str(path))
 
@@ -202,7 +203,7 @@ def cmd_schema_export(args, settings):
 def cmd_automation_apply(args, settings):
     from .automation.rules import apply_rules
     from .designer.store import load_files
-    open_store(settings)
+    start(settings)
     from .automation.safety import cycle_warnings
     from .catalog import catalog
     changed = apply_rules(load_files(args.path), author="cli")
@@ -214,14 +215,14 @@ def cmd_automation_apply(args, settings):
 
 def cmd_automation_export(args, settings):
     from .designer.store import export
-    open_store(settings)
+    start(settings)
     for path in export(args.dir, kind="automation"):
         out(str(path))
 
 
 def cmd_schema_history(args, settings):
     from .designer.store import history
-    open_store(settings)
+    start(settings)
     rows = history(args.entity)
     if not rows:
         raise SystemExit(f"error: no entity called {args.entity}")
@@ -233,7 +234,7 @@ def cmd_schema_history(args, settings):
 def cmd_schema_purge(args, settings):
     from .catalog import catalog
     from .designer.store import purge_field
-    open_store(settings)
+    start(settings)
     entity = catalog().entity(args.entity)
     field = entity.by_name.get(args.field)
     if not args.yes and field is not None and field.retired:
@@ -246,7 +247,7 @@ def cmd_schema_purge(args, settings):
 
 def cmd_backup(args, settings):
     from .backups import BackupError, make
-    open_store(settings)
+    start(settings)
     try:
         out(str(make(settings, args.dir)))
     except BackupError as exc:

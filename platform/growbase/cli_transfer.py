@@ -4,7 +4,8 @@ import sys
 import time
 from pathlib import Path
 
-from .cli_base import open_store, out
+from .boot import start
+from .cli_base import out
 
 
 def progress_bar(started):
@@ -32,7 +33,7 @@ def cmd_import(args, settings):
     from .transfer.jobs import report_progress, summary
     from .transfer.readers import SheetProblem
     from .transfer.workbooks import write_errors
-    open_store(settings)
+    start(settings)
     mapping = None
     if args.map:
         mapping = dict(item.split("=", 1) for item in args.map)
@@ -94,7 +95,7 @@ def cmd_import(args, settings):
 def cmd_undo_import(args, settings):
     from .records import SYSTEM
     from .transfer.undo import undo_import
-    open_store(settings)
+    start(settings)
     try:
         done = undo_import(args.job, SYSTEM)
     except ValueError as exc:
@@ -142,7 +143,7 @@ def cmd_export(args, settings):
         raise SystemExit("error: say what to export and where: run.py export --entity order "
                          "orders.xlsx")
     args.entity, args.file = given
-    open_store(settings)
+    start(settings)
     if Path(args.file).suffix.lower() not in (".xlsx", ".csv"):
         raise SystemExit(f"error: {args.file} must end in .xlsx or .csv")
     started = time.perf_counter()

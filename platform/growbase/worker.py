@@ -6,13 +6,12 @@ plain values: a model class built at runtime cannot be pickled.
 """
 
 import logging
-import os
 import threading
 from datetime import timedelta
 
 from huey import crontab
 
-from .config import load_settings
+from .config import current
 from .db import database, is_postgres, open_database
 from .queue import huey
 from .tables import Event, Heartbeat, utcnow
@@ -22,8 +21,6 @@ from .transfer import jobs as transfer_jobs  # (declares run_transfer_job on the
 CONSUMER_OPTIONS = dict(workers=2, worker_type="thread", initial_delay=0.05, backoff=1.2,
                         max_delay=0.5, periodic=True, check_worker_health=True)
 
-
-SWEEP_AFTER = int(os.environ.get("GROWBASE_SWEEP_AFTER", 30))  # s an event may wait unqueued
 _open_lock = threading.Lock()
 
 
@@ -52,7 +49,7 @@ def listen():
 def connect():
     with _open_lock:
         if database.obj is None:
-            open_database(load_settings().database_url)
+            open_database(current().database_url)
         listen()
         first = not _started
         _started.append(True)
@@ -133,7 +130,7 @@ def pending(limit, older_than=0):
 
 def sweep():
     """Queue events nobody queued (the worker was down when they were written)."""
-    if pending(1, older_than=SWEEP_AFTER):
+    if pending(1, older_than=current().sweep_after):
         process_pending()
 
 
@@ -150,8 +147,8 @@ def nightly_backup():
     """A backup each night into data/backups, keeping GROWBASE_BACKUP_DAYS days of them,
     after the files of jobs older than GROWBASE_JOB_DAYS are removed (backups hold them)."""
     from .backups import make, prune
-    settings = load_settings()
-    transfer_jobs.remove_old_files(settings.job_days)
+    settings = current()
+    transfer_jobs.remove_old_files(settings)
     make(settings)
     prune(settings, settings.backup_days)
 

@@ -8,7 +8,7 @@ from werkzeug.security import check_password_hash
 
 from .. import auth, twofactor
 from ..catalog import catalog
-from ..channels.kinds import channel_types
+from ..channels import kept, resend
 from ..definitions import DefinitionError
 from ..i18n import gettext as _
 from ..tables import AutomationRun, Notification, Outbox, User, utcnow
@@ -180,14 +180,11 @@ class OutboxView(OwnerView):
 
     @expose("/")
     def index(self):
-        kept = [kind.name for kind in channel_types.values() if kind.outbox and
-                kind.adapter() is None]
         return self.render("admin/system/outbox.html",
-                           messages=newest_first(Outbox, ("channel", "status")), kept=kept)
+                           messages=newest_first(Outbox, ("channel", "status")), kept=kept())
 
     @expose("/resend/<int:message_id>", methods=("POST",))
     def resend(self, message_id):
-        from ..channels import resend
         if resend(message_id):
             flash(_("The message is on its way (or kept in the outbox, where no gateway is "
                     "set up)."), "success")

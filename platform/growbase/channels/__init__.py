@@ -11,10 +11,10 @@ marked `unknown` for a person to check: better than a second SMS behind their ba
 
 from datetime import timedelta
 
+from ..config import current
 from ..db import database, update_by_id
 from ..i18n import gettext as _
 from ..tables import Outbox, utcnow
-from . import limits
 from .guard import Refused
 from .kinds import channel_types
 from .limits import hold
@@ -25,11 +25,10 @@ STUCK_AFTER = timedelta(minutes=5)  # a send that took longer than this died wit
 gave_up_listeners = []  # told of the rule whose message failed for good (it may be turned off)
 
 
-def check_settings():
+def check_settings(settings):
     """Refuse a bad channel setting at start-up, with the variable's name and the fix."""
     for kind in channel_types.values():
-        kind.adapter()
-    limits.check_settings()
+        kind.adapter(settings.channels)
 
 
 def retry_delay(attempts):
@@ -40,11 +39,19 @@ def retry_delay(attempts):
 def post(channel, recipient, body, **details):
     """Write one message by `channel` (a registered kind); return its id. In the caller's
     transaction: subject, html, to_customer, held and where it came from as `details`."""
-    return channel_types[channel].post(recipient, body, **details)
+    return channel_types[channel].post(current().channels, recipient, body, **details)
+
+
+def kept():
+    """The outbox's channels that keep their messages here (no gateway is set up)."""
+    conf = current().channels
+    return [kind.name for kind in channel_types.values() if kind.outbox and
+            kind.adapter(conf) is None]
 
 
 def adapter_of(message):
-    return channel_types[message.channel].adapter()
+    """How the message leaves the machine under the settings the entry point gave."""
+    return channel_types[message.channel].adapter(current().channels)
 
 
 def deliver(message_id):
@@ -102,7 +109,7 @@ def due(now=None):
     now = now or utcnow()
     for message in Outbox.select().where((Outbox.status == "deferred") &
                                          (Outbox.not_before <= now)):
-        held = hold(message.channel, message.recipient, now)
+        held = hold(message.channel, message.recipient, now, current().channels)
         if held:
             update_by_id(Outbox, message.id, not_before=held[0], error=held[1])
         else:

@@ -1,24 +1,23 @@
 """Adapters that take a message out of the machine: SMS gateways, SMTP, webhooks.
 
-Chosen by the environment (see README, "Channels"): GROWBASE_SMS_GATEWAY=outbox|twilio|
-smsru with GROWBASE_SMS_LOGIN / _PASSWORD / _FROM / _URL; GROWBASE_SMTP_URL
-(smtp://user:pass@host:port, smtps:// for TLS, ?starttls=1) and GROWBASE_MAIL_FROM;
-webhooks always go by HTTP, signed with GROWBASE_WEBHOOK_SECRET. `outbox` (the default
-for SMS and email) keeps messages in the outbox table: nothing leaves the machine.
+Chosen by the channel settings (config.ChannelSettings; README, "Channels"):
+GROWBASE_SMS_GATEWAY=outbox|twilio|smsru with GROWBASE_SMS_LOGIN / _PASSWORD / _FROM /
+_URL; GROWBASE_SMTP_URL (smtp://user:pass@host:port, smtps:// for TLS, ?starttls=1) and
+GROWBASE_MAIL_FROM; webhooks always go by HTTP, signed with GROWBASE_WEBHOOK_SECRET.
+`outbox` (the default for SMS and email) keeps messages in the outbox table: nothing
+leaves the machine.
 """
 
 import base64
 import hashlib
 import hmac
 import json
-import os
 import smtplib
 import time
 import urllib.error
 import urllib.request
 from email.message import EmailMessage
 from email.utils import make_msgid
-from functools import lru_cache
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 from ..errors import GrowbaseError
@@ -57,38 +56,43 @@ def read_json(raw):
         return {"message": raw[:200].decode(errors="replace")}
 
 
-def env(name, default=""):
-    return os.environ.get(name, default)
+class Gateway:
+    """An SMS gateway reached at its public address, or at GROWBASE_SMS_URL."""
+    url = ""
+
+    def __init__(self, conf):
+        self.conf = conf
+        self.base = conf.sms_url or self.url
 
 
-class Twilio:
+class Twilio(Gateway):
     """Twilio Programmable Messaging: POST /2010-04-01/Accounts/{SID}/Messages.json,
     Basic auth (account SID, auth token), form fields To, From, Body; 201 on success."""
     url = "https://api.twilio.com"
 
     def send(self, message):
-        sid = env("GROWBASE_SMS_LOGIN")
-        body, headers = form({"To": message.recipient, "From": env("GROWBASE_SMS_FROM"),
+        sid = self.conf.sms_login
+        body, headers = form({"To": message.recipient, "From": self.conf.sms_from,
                               "Body": message.body})
-        status, raw = http(f"{env('GROWBASE_SMS_URL', self.url)}/2010-04-01/Accounts/{sid}"
-                           f"/Messages.json", body, headers, auth=(sid, env("GROWBASE_SMS_PASSWORD")))
+        status, raw = http(f"{self.base}/2010-04-01/Accounts/{sid}/Messages.json", body,
+                           headers, auth=(sid, self.conf.sms_password))
         data = read_json(raw)
         if status not in (200, 201):
             raise SendError(f"Twilio {status}: {data.get('message', '')}")
         return f"Twilio {data.get('sid', '')}"
 
 
-class SmsRu:
+class SmsRu(Gateway):
     """SMS.ru: POST /sms/send with api_id, to (digits), msg, json=1 [, from]; the answer
     says OK or ERROR overall and per number."""
     url = "https://sms.ru"
 
     def send(self, message):
-        fields = {"api_id": env("GROWBASE_SMS_LOGIN"), "to": message.recipient.lstrip("+"),
+        fields = {"api_id": self.conf.sms_login, "to": message.recipient.lstrip("+"),
                   "msg": message.body, "json": "1"}
-        if env("GROWBASE_SMS_FROM"):
-            fields["from"] = env("GROWBASE_SMS_FROM")
-        status, raw = http(f"{env('GROWBASE_SMS_URL', self.url)}/sms/send", *form(fields))
+        if self.conf.sms_from:
+            fields["from"] = self.conf.sms_from
+        status, raw = http(f"{self.base}/sms/send", *form(fields))
         data = read_json(raw)
         if status != 200 or data.get("status") != "OK":
             raise SendError(f"SMS.ru: {data.get('status_text') or data.get('message') or status}")
@@ -101,7 +105,8 @@ class SmsRu:
 class Smtp:
     """Email by SMTP: plain text, with an HTML alternative when the rule gives one."""
 
-    def __init__(self, url):
+    def __init__(self, url, sender):
+        self.sender = sender
         parts = urlsplit(url)
         if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
             raise ValueError(_("GROWBASE_SMTP_URL must read like smtp://user:password@host:587"
@@ -114,7 +119,7 @@ class Smtp:
 
     def send(self, message):
         mail = EmailMessage()
-        mail["From"] = env("GROWBASE_MAIL_FROM", "growbase@localhost")
+        mail["From"] = self.sender
         mail["To"] = message.recipient
         mail["Subject"] = message.subject
         mail["Message-ID"] = make_msgid(idstring=f"growbase-{message.id}")
@@ -140,50 +145,39 @@ class Webhook:
     message id) lets it ignore a repeat. Only to public addresses, never redirected (see
     guard); what the receiver answers is not kept, only its status."""
 
+    def __init__(self, conf):
+        self.key, self.allow = conf.webhook_key, conf.webhook_allow
+
     def send(self, message):
-        guard.check_url(message.recipient)
+        guard.check_url(message.recipient, self.allow)
         body = message.body.encode()
         stamp = str(int(time.time()))
-        signature = hmac.new(webhook_secret(), stamp.encode() + b"." + body,
+        signature = hmac.new(self.key, stamp.encode() + b"." + body,
                              hashlib.sha256).hexdigest()
         status, raw = http(message.recipient, body, {
             "Content-Type": "application/json", "User-Agent": "growbase",
             "X-Growbase-Delivery": str(message.id), "X-Growbase-Timestamp": stamp,
-            "X-Growbase-Signature": f"sha256={signature}"}, opener=guard.opener())
+            "X-Growbase-Signature": f"sha256={signature}"}, opener=guard.opener(self.allow))
         if not 200 <= status < 300:
             raise SendError(f"HTTP {status}" + (_(" (a redirect: give the final address)")
                                                 if 300 <= status < 400 else ""))
         return f"HTTP {status}"
 
 
-def webhook_secret():
-    secret = env("GROWBASE_WEBHOOK_SECRET")
-    if secret:
-        return secret.encode()
-    return derived_secret()
-
-
-@lru_cache(maxsize=1)
-def derived_secret():
-    from ..config import load_settings
-    return hmac.new(load_settings().secret_key.encode(), b"webhooks", hashlib.sha256).digest()
-
-
 SMS_GATEWAYS = {"twilio": Twilio, "smsru": SmsRu}
 
 
-def sms_gateway():
+def sms_gateway(conf):
     """The SMS gateway GROWBASE_SMS_GATEWAY names; None ("outbox") keeps messages here."""
-    name = env("GROWBASE_SMS_GATEWAY", "outbox")
+    name = conf.sms_gateway
     if name == "outbox":
         return None
     if name not in SMS_GATEWAYS:
         raise ValueError(_("GROWBASE_SMS_GATEWAY is \"%(name)s\"; use one of: outbox, %(names)s.",
                            name=name, names=", ".join(SMS_GATEWAYS)))
-    return SMS_GATEWAYS[name]()
+    return SMS_GATEWAYS[name](conf)
 
 
-def smtp():
+def smtp(conf):
     """SMTP as GROWBASE_SMTP_URL says; None (unset) keeps emails in the outbox."""
-    url = env("GROWBASE_SMTP_URL")
-    return Smtp(url) if url else None
+    return Smtp(conf.smtp_url, conf.mail_from) if conf.smtp_url else None

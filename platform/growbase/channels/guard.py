@@ -11,7 +11,6 @@ GROWBASE_WEBHOOK_ALLOW lists what may still be reached: hosts, addresses or netw
 
 import http.client
 import ipaddress
-import os
 import socket
 import urllib.request
 from urllib.parse import urlsplit
@@ -24,11 +23,6 @@ class Refused(GrowbaseError, RuntimeError):
     """This message may never be sent as it is: trying again will not help."""
 
 
-def allowed_list():
-    return [item.strip().lower() for item in os.environ.get("GROWBASE_WEBHOOK_ALLOW", "")
-            .split(",") if item.strip()]
-
-
 def inside(address):
     """Is the address this machine's or its private network's?"""
     ip = ipaddress.ip_address(address.split("%")[0])
@@ -37,11 +31,11 @@ def inside(address):
     return not ip.is_global or ip.is_multicast
 
 
-def permitted(host, address):
-    """May a webhook to `host` connect to `address`?"""
+def permitted(host, address, allow):
+    """May a webhook to `host` connect to `address`? `allow`: GROWBASE_WEBHOOK_ALLOW's items."""
     if not inside(address):
         return True
-    for item in allowed_list():
+    for item in allow:
         if item == host.lower():
             return True
         try:
@@ -53,7 +47,7 @@ def permitted(host, address):
     return False
 
 
-def check_url(url):
+def check_url(url, allow):
     """Refuse, before any packet leaves, what no webhook may be: another scheme than
     http(s), no host, or a host whose addresses are all inside (the connection checks
     again the address it actually reaches)."""
@@ -65,7 +59,7 @@ def check_url(url):
     except (socket.gaierror, UnicodeError):
         return  # the connection will say it found no such host
     for address in sorted(found):
-        if not permitted(parts.hostname, address):
+        if not permitted(parts.hostname, address, allow):
             raise _inside(parts.hostname, address)
 
 
@@ -80,14 +74,15 @@ class Guarded:
     """A connection that checks the address it reached before a byte is sent (for HTTPS,
     before the TLS handshake), whatever DNS said when it was looked up."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, allow=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.allow = allow
         self._create_connection = self._connect_checked
 
     def _connect_checked(self, address, *args, **kwargs):
         sock = socket.create_connection(address, *args, **kwargs)
         reached = sock.getpeername()[0]
-        if not permitted(self.host, reached):
+        if not permitted(self.host, reached, self.allow):
             sock.close()
             raise _inside(self.host, reached)
         return sock
@@ -101,14 +96,21 @@ class GuardedHTTPSConnection(Guarded, http.client.HTTPSConnection):
     pass
 
 
-class GuardedHTTP(urllib.request.HTTPHandler):
+class Allowing:
+    def __init__(self, allow):
+        super().__init__()
+        self.allow = allow
+
+
+class GuardedHTTP(Allowing, urllib.request.HTTPHandler):
     def http_open(self, request):
-        return self.do_open(GuardedHTTPConnection, request)
+        return self.do_open(GuardedHTTPConnection, request, allow=self.allow)
 
 
-class GuardedHTTPS(urllib.request.HTTPSHandler):
+class GuardedHTTPS(Allowing, urllib.request.HTTPSHandler):
     def https_open(self, request):
-        return self.do_open(GuardedHTTPSConnection, request, context=self._context)
+        return self.do_open(GuardedHTTPSConnection, request, context=self._context,
+                            allow=self.allow)
 
 
 class NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -118,5 +120,5 @@ class NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def opener():
-    return urllib.request.build_opener(GuardedHTTP, GuardedHTTPS, NoRedirects)
+def opener(allow):
+    return urllib.request.build_opener(GuardedHTTP(allow), GuardedHTTPS(allow), NoRedirects)

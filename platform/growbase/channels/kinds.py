@@ -18,13 +18,13 @@ class Channel:
     limited = False  # messages to customers: quiet hours and the daily cap apply
     outbox = True  # posted to the outbox (the inbox is written at once)
 
-    def adapter(self):
-        """How it leaves the machine now (read from the settings); None: kept in the outbox."""
+    def adapter(self, conf):
+        """How it leaves the machine under the channel settings `conf`; None: kept in the outbox."""
         return None
 
-    def post(self, recipient, body, **details):
+    def post(self, conf, recipient, body, **details):
         """Write the message (in the caller's transaction); return its id."""
-        return write(self, recipient, body, **details)
+        return write(self, conf, recipient, body, **details)
 
 
 @register
@@ -32,8 +32,8 @@ class Sms(Channel):
     name = "sms"
     limited = True
 
-    def adapter(self):
-        return adapters.sms_gateway()
+    def adapter(self, conf):
+        return adapters.sms_gateway(conf)
 
 
 @register
@@ -41,16 +41,16 @@ class Email(Channel):
     name = "email"
     limited = True
 
-    def adapter(self):
-        return adapters.smtp()
+    def adapter(self, conf):
+        return adapters.smtp(conf)
 
 
 @register
 class Webhook(Channel):
     name = "webhook"
 
-    def adapter(self):
-        return adapters.Webhook()
+    def adapter(self, conf):
+        return adapters.Webhook(conf)
 
 
 @register
@@ -60,12 +60,12 @@ class Inbox(Channel):
     name = "inbox"
     outbox = False
 
-    def post(self, recipient, body, entity=None, record_id=None, **_details):
+    def post(self, conf, recipient, body, entity=None, record_id=None, **_details):
         notification = insert_row(Notification, dict(user=recipient, text=body, entity=entity,
                                                      record_id=record_id, created_at=utcnow()))
         user = User.get_or_none(User.id == recipient)
         if user is not None and user.email_notifications and user.email:
-            channel_types["email"].post(user.email, body, to_customer=False, entity=entity,
+            channel_types["email"].post(conf, user.email, body, to_customer=False, entity=entity,
                                         record_id=record_id,
                                         subject=_("growbase: %(text)s", text=body[:80]))
         return notification

@@ -1,10 +1,10 @@
 """Quiet hours and a per-recipient daily cap for messages to customers: held, never dropped.
 
 GROWBASE_QUIET_HOURS="21:00-09:00" (local time of the server; TZ sets it) and
-GROWBASE_DAILY_CAP=3 (messages per recipient per channel per local day). Unset: no limit.
+GROWBASE_DAILY_CAP=3 (messages per recipient per channel per local day), read into the
+channel settings. Unset: no limit.
 """
 
-import os
 from datetime import datetime, time, timedelta, timezone
 
 from ..i18n import gettext as _
@@ -21,36 +21,6 @@ def to_utc(local):
     return local.astimezone(timezone.utc).replace(tzinfo=None)
 
 
-def clock_time(text):
-    hours, minutes = text.strip().split(":")
-    return time(int(hours), int(minutes))
-
-
-def quiet_hours():
-    """(start, end) local times, or None. A bad setting is refused when the worker starts."""
-    text = os.environ.get("GROWBASE_QUIET_HOURS", "").strip()
-    if not text:
-        return None
-    start, end = text.split("-")
-    return clock_time(start), clock_time(end)
-
-
-def daily_cap():
-    return int(os.environ.get("GROWBASE_DAILY_CAP", "0") or 0)
-
-
-def check_settings():
-    """Raise ValueError naming the setting and the fix, before anything is sent."""
-    try:
-        quiet_hours()
-    except ValueError:
-        raise ValueError(_("GROWBASE_QUIET_HOURS must read like 21:00-09:00.")) from None
-    try:
-        daily_cap()
-    except ValueError:
-        raise ValueError(_("GROWBASE_DAILY_CAP must be a whole number (0: no cap).")) from None
-
-
 def is_quiet(moment, quiet):
     start, end = quiet
     if start <= end:
@@ -58,16 +28,16 @@ def is_quiet(moment, quiet):
     return moment >= start or moment < end
 
 
-def hold(channel, recipient, now):
+def hold(channel, recipient, now, conf):
     """(until as UTC, reason) when a message to a customer must wait, else None."""
     local = to_local(now)
-    quiet = quiet_hours()
+    quiet = conf.quiet_hours
     if quiet and is_quiet(local.time(), quiet):
         until = datetime.combine(local.date(), quiet[1])
         if until <= local:
             until += timedelta(days=1)
         return to_utc(until), _("Quiet hours: goes out at %(time)s.", time=until.strftime("%H:%M"))
-    cap = daily_cap()
+    cap = conf.daily_cap
     if cap:
         day_start = datetime.combine(local.date(), time())
         sent = Outbox.select().where(

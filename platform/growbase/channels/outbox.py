@@ -8,14 +8,15 @@ from .limits import hold
 queued_listeners = []  # told (after commit) of a message id to deliver, with a delay
 
 
-def write(kind, recipient, body, subject="", html="", to_customer=True, held=None, **origin):
-    """One outbox row for channel `kind`; its id. `held`: why it waits for a person
-    instead of going out (resend() lets it go)."""
+def write(kind, conf, recipient, body, subject="", html="", to_customer=True, held=None,
+          **origin):
+    """One outbox row for channel `kind` under the channel settings `conf`; its id.
+    `held`: why it waits for a person instead of going out (resend() lets it go)."""
     now = utcnow()
-    deferred = hold(kind.name, recipient, now) if kind.limited and to_customer and not held \
-        else None
+    deferred = hold(kind.name, recipient, now, conf) \
+        if kind.limited and to_customer and not held else None
     status = "held" if held else "deferred" if deferred else (
-        "stored" if kind.adapter() is None else "queued")
+        "stored" if kind.adapter(conf) is None else "queued")
     message_id = insert_row(Outbox, dict(
         channel=kind.name, recipient=recipient, subject=subject, body=body, html=html,
         status=status, attempts=0, error=held or (deferred[1] if deferred else ""),

@@ -12,7 +12,7 @@ from peewee import OperationalError, fn
 
 from ..acting import acting
 from ..catalog import catalog
-from ..config import load_settings
+from ..config import current
 from ..db import UNSTORABLE, busy
 from ..i18n import gettext as _
 from ..i18n import in_locale
@@ -28,7 +28,7 @@ STALLED = 600  # seconds without progress after which a running job's worker is 
 
 
 def folder(job_id):
-    path = Path(load_settings().data_dir) / "jobs" / str(job_id)
+    path = Path(current().data_dir) / "jobs" / str(job_id)
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -119,11 +119,12 @@ def stalled():
                 "Start it again."))
 
 
-def remove_old_files(days):
+def remove_old_files(settings):
     """Remove the uploads, error files and exports of jobs that ended (or were left as
-    drafts) more than `days` ago: they are up to 100 MB each, and every backup holds them.
-    The jobs stay listed, without their files."""
-    cutoff, files = utcnow() - timedelta(days=days), Path(load_settings().data_dir) / "jobs"
+    drafts) more than the settings' job_days ago: they are up to 100 MB each, and every
+    backup holds them. The jobs stay listed, without their files."""
+    days = settings.job_days
+    cutoff, files = utcnow() - timedelta(days=days), Path(settings.data_dir) / "jobs"
     old = Job.select().where(fn.COALESCE(Job.finished_at, Job.created_at) < cutoff,
                              Job.status.in_(("done", "failed", "draft")))
     for job in old:

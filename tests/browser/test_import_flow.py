@@ -85,7 +85,7 @@ def test_a_big_import_moves_its_progress_bar(page, tmp_path):
     upload(page, "customer", path)
     page.select_option("select[name=mode]", "insert")
     page.click("button[value=import]")
-    page.wait_for_selector("#gb-job-bar")
+    page.wait_for_selector("#gb-job-bar", state="attached")  # 0 px wide until the worker starts
     widths, deadline = [], time.time() + 90
     while time.time() < deadline and not page.locator(".gb-job-summary").count():
         bar = page.locator("#gb-job-bar")

@@ -72,6 +72,10 @@ def casefold(value):
     return value.lower() if isinstance(value, str) else value
 
 
+SQLITE_FUNCTIONS = {}  # name: (function, arguments): Python that SQLite calls, where its own
+#                       SQL would disagree with PostgreSQL's (formulas add theirs)
+
+
 def open_database(url: str, **options):
     """Connect the proxy to the database at `url` and return the real database."""
     if url.startswith("sqlite:///"):
@@ -86,6 +90,8 @@ def open_database(url: str, **options):
                                   check_same_thread=False, max_connections=32,
                                   stale_timeout=300, **options)
         db.register_function(casefold, "gb_lower", 1, deterministic=True)
+        for name, (function, arguments) in SQLITE_FUNCTIONS.items():
+            db.register_function(function, name, arguments, deterministic=True)
     else:
         if url.startswith(("postgresql://", "postgres://")):
             # a pool: a fresh PostgreSQL connection per request would cost more than the query

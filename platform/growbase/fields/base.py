@@ -14,6 +14,7 @@ from wtforms import StringField
 from ..acting import USER_ATTRIBUTES, acting_attribute
 from ..db import UNSTORABLE, is_postgres, lower
 from ..errors import GrowbaseError
+from ..formulas.types import TEXT
 from ..i18n import gettext as _
 from ..registry import registry
 
@@ -117,6 +118,10 @@ class FieldType:
 
     def refers_to(self, field):
         """The entity whose records this field points at, if any."""
+        return None
+
+    def formula_type(self, field):
+        """What a formula reading this field gets (formulas.types.Type); None: unreadable."""
         return None
 
     # -- output ----------------------------------------------------------
@@ -235,6 +240,9 @@ class TextLike(FieldType):
     operators = ("eq", "ne", "in", "not_in", "contains", "not_contains", "starts_with",
                  "is_empty")
     searchable = True
+
+    def formula_type(self, field):
+        return TEXT
 
     def condition_arg(self, op, raw, field):
         if op in ("contains", "not_contains", "starts_with"):

@@ -8,6 +8,7 @@ from peewee import CharField, TextField
 from wtforms import BooleanField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 
+from ..formulas.types import BOOLEAN, TEXT
 from ..i18n import gettext as _
 from ..i18n import pick
 from .base import FieldError, FieldType, position, register
@@ -37,6 +38,9 @@ class Boolean(FieldType):
 
     def column(self, field):
         return BoolColumn(null=True)
+
+    def formula_type(self, field):
+        return BOOLEAN
 
     def parse(self, raw, field, locale="en", context=None):
         if raw is None:
@@ -115,6 +119,9 @@ class Choice(Options):
 
     def column(self, field):
         return CharField(max_length=100, null=True)
+
+    def formula_type(self, field):
+        return TEXT  # the option's value, as stored
 
     def parse_value(self, raw, field, locale):
         return self.lookup(raw, field)

@@ -10,6 +10,7 @@ from functools import lru_cache
 from babel.numbers import format_currency
 from peewee import BigIntegerField
 
+from ..formulas.types import INTEGER, number
 from ..i18n import currency_symbol, format_number, parse_number
 from ..i18n import gettext as _
 from .base import FieldError, FieldType, register
@@ -91,6 +92,9 @@ class Integer(Number):
     def column(self, field):
         return BigIntegerField(null=True)
 
+    def formula_type(self, field):
+        return INTEGER
+
     def parse_value(self, raw, field, locale):
         number = self.to_decimal(raw, field, locale)
         if number != number.to_integral_value():
@@ -133,6 +137,9 @@ class DecimalType(Number):
 
     def storage_key(self, field):
         return (self.name, self.scale(field))  # a new scale rescales every stored integer
+
+    def formula_type(self, field):
+        return number(self.scale(field))
 
     def parse_value(self, raw, field, locale):
         number = self.to_decimal(raw, field, locale)
@@ -186,6 +193,9 @@ class Money(DecimalType):
     def signs(self, field, locale):
         return currency_signs(self.currency(field), locale)
 
+    def formula_type(self, field):
+        return number(self.scale(field), "money", self.currency(field))
+
     def client_spec(self, field):
         return dict(super().client_spec(field), currency=self.currency(field))
 
@@ -207,6 +217,9 @@ class Percent(DecimalType):
 
     def signs(self, field, locale):
         return ("%",)
+
+    def formula_type(self, field):
+        return number(self.scale(field), "percent")
 
     def display(self, value, field, locale="en"):
         return "" if value is None else format_number(value, locale) + "\u00a0%"

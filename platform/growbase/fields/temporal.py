@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from babel.dates import format_date, format_datetime
 from peewee import DateField, DateTimeField
 
+from ..formulas.types import DATE, DATETIME
 from ..i18n import gettext as _
 from .base import FieldError, FieldType, register
 
@@ -104,6 +105,9 @@ class Date(Temporal):
     def column(self, field):
         return DateField(null=True)
 
+    def formula_type(self, field):
+        return DATE
+
     def parse_value(self, raw, field, locale):
         if isinstance(raw, datetime):
             return raw.date()
@@ -144,6 +148,9 @@ class DateTime(Temporal):
 
     def column(self, field):
         return DateTimeField(null=True)
+
+    def formula_type(self, field):
+        return DATETIME
 
     def parse_value(self, raw, field, locale):
         if isinstance(raw, datetime):

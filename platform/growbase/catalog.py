@@ -75,15 +75,24 @@ def live_definitions(kind="entity"):
 
 
 def build(version, previous):
-    entities = {}
+    """All entities first, then their models: a formula's type may depend on what it reads
+    through a link in another entity. An unchanged entity is kept unless it has computed
+    fields (what they read elsewhere may have changed)."""
+    entities, fresh = {}, []
+
+    def resolve(name):
+        if name not in entities:
+            raise UnknownEntity(_("There is no entity \"%(name)s\".", name=name))
+        return entities[name]
     for name, (def_version, body) in live_definitions().items():
         old = previous._entities.get(name)
-        if old is not None and old.version == def_version:
+        if old is not None and old.version == def_version and not old.computed_fields:
             entities[name] = old
             continue
-        entity = Entity(body, def_version)
+        entities[name] = Entity(body, def_version, resolve=resolve)
+        fresh.append(entities[name])
+    for entity in fresh:
         entity.model = build_model(entity)
-        entities[name] = entity
     rules = {key: Rule(body, rule_version) for key, (rule_version, body)
              in live_definitions("automation").items()}
     return Catalog(version, entities, rules)

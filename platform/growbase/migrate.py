@@ -42,6 +42,8 @@ class Plan:
     conversions: list = dc_field(default_factory=list)
     indexes_added: list = dc_field(default_factory=list)
     indexes_dropped: list = dc_field(default_factory=list)
+    recomputed: list = dc_field(default_factory=list)  # computed fields to work out again
+    numbered: list = dc_field(default_factory=list)  # autonumbers and record facts to fill in
     moved: list = dc_field(default_factory=list)  # [(field, old choice, new choice, records)]
     orphaned: list = dc_field(default_factory=list)  # [(field, removed choice, records)]
     blockers: list = dc_field(default_factory=list)  # [(path, sentence)] that stop the change
@@ -64,6 +66,8 @@ class Plan:
                 for a, b in self.renamed]
         out += [_("retire field %(f)s (hidden, data kept)", f=f) for f in self.retired]
         out += [_("restore field %(f)s", f=f) for f in self.restored]
+        out += [_("work out %(f)s for every record", f=f) for f in self.recomputed]
+        out += [_("fill in %(f)s for the records there", f=f) for f in self.numbered]
         out += [_("rename choice %(a)s -> %(b)s of %(f)s: %(n)s records follow", a=a, b=b, f=f,
                   n=n) for f, a, b, n in self.moved]
         out += [_("remove choice %(a)s of %(f)s: %(n)s records keep it as a value that is no "
@@ -101,6 +105,13 @@ def plan(old, new, change=None):
     old_by_id = {f.id: f for f in old.fields} if old else {}
     for index, field in enumerate(new.fields):
         before = old_by_id.get(field.id)
+        if field.computed and not field.retired and (
+                before is None or before.spec != field.spec or replaced(before, field)):
+            result.recomputed.append(field.name)
+        if (field.kind.assigned or field.kind.keeps_as) and not field.retired and (
+                before is None or before.kind is not field.kind or
+                before.get("format") != field.get("format")):
+            result.numbered.append(field.name)  # numbered, or the record's stamp copied
         if before is None:
             if old is not None:
                 result.added.append(field.name)
@@ -111,9 +122,10 @@ def plan(old, new, change=None):
             result.retired.append(field.name)
         if before.retired and not field.retired:
             result.restored.append(field.name)
-        if before.type.storage_key(before) != field.type.storage_key(field):
+        if before.type.storage_key(before) != field.type.storage_key(field) and \
+                not field.computed:
             result.conversions.append(dry_run(old, before, field))
-        was_unique, is_unique = bool(before.get("unique")), bool(field.get("unique"))
+        was_unique, is_unique = bool(before.unique), bool(field.unique)
         if is_unique and not was_unique:
             dupes = duplicates(old, before)
             if dupes:
@@ -178,11 +190,31 @@ def apply(old, new, plan_, version):
             before = old_by_id.get(field.id)
             if before is None:
                 migrator.add_column(table, field.column, build_column(field)).run()
+            elif replaced(before, field):  # what it held is kept in a backup column
+                keep_aside(old, before, new, version)
+                migrator.add_column(table, field.column, build_column(field)).run()
             elif before.type.storage_key(before) != field.type.storage_key(field):
                 convert(old, before, new, field, version, migrator)
         for name, value, renamed, _count in plan_.moved:
             move_choice(new, new.by_name[name], value, renamed)
     sync_indexes(old, new)
+
+
+def replaced(before, field):
+    """A computed field whose column must start afresh: it was typed by people (their
+    values are kept aside, never overwritten by a formula), or its result changed type."""
+    return field.computed and (not before.computed or
+                               before.type.storage_key(before) != field.type.storage_key(field))
+
+
+def keep_aside(old, before, new, version):
+    """Rename a field's column to its backup name (its indexes dropped first)."""
+    for name, (columns, *_kind) in index_specs(old).items():
+        if before.column in columns:
+            drop_index(name)
+    database.obj.execute_sql(
+        f"ALTER TABLE {_quote(new.table_name)} RENAME COLUMN {_quote(before.column)} TO "
+        f"{_quote(f'{before.column}__v{version - 1}')}")
 
 
 def move_choice(entity, field, value, renamed):
@@ -215,12 +247,7 @@ def convert(old, before, new, field, version, migrator):
         if converted is not None:
             target.update({new_col: column.db_value(converted)}).where(
                 target.id == record_id).execute()
-    for name, (columns, *_kind) in index_specs(old).items():
-        if before.column in columns:  # they would follow the old column to its backup
-            drop_index(name)
-    backup = f"{field.column}__v{version - 1}"
-    database.obj.execute_sql(
-        f"ALTER TABLE {_quote(table)} RENAME COLUMN {_quote(field.column)} TO {_quote(backup)}")
+    keep_aside(old, before, new, version)  # indexes would follow the old column to its backup
     database.obj.execute_sql(
         f"ALTER TABLE {_quote(table)} RENAME COLUMN {_quote(temp)} TO {_quote(field.column)}")
 

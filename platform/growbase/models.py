@@ -45,7 +45,7 @@ def index_specs(entity):
     keys = [f for f in fields if f.type.filter_key]
     for field in fields:
         covered = field in sorts or (sorts and field in keys)  # a composite below leads with it
-        if field.get("unique"):
+        if field.unique:
             specs[f"ux_{entity.name}_{field.id}"] = ((field.column,), True, True)
         elif (field.type.indexed or field.get("index")) and not covered:
             specs[f"ix_{entity.name}_{field.id}"] = ((field.column,), False, True)

@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from .acting import acting_role
 from .conditions import validate
+from .formulas.tree import references
 from .i18n import gettext as _
 from .tables import OWNER
 
@@ -70,10 +71,27 @@ def _access(entity, role):
 
     def rule_of(name):
         return rules.get(name, default)
+    hidden = {n for n in names if rule_of(n) == "hidden"}
+    for computed in entity.computed_fields:  # in reading order: what reads a hidden one too
+        if computed.name not in rules and reads_hidden(computed, hidden, role):
+            hidden.add(computed.name)
     return Access(actions=frozenset(rule.get("can", [])), rows=rule.get("rows"),
-                  hidden=frozenset(n for n in names if rule_of(n) == "hidden"),
+                  hidden=frozenset(hidden),
                   read_only=frozenset(n for n in names if rule_of(n) == "read_only"),
                   only={n: rule_of(n)["only"] for n in names if isinstance(rule_of(n), dict)})
+
+
+def reads_hidden(field, hidden, role):
+    """Does a computed field read a value hidden from `role` (here, or through a link)?
+    Then it is hidden too, unless the owner names it in the role's field rules: a total
+    must not tell a hidden price."""
+    if field.inputs & hidden:
+        return True
+    for ref in references(field.tree):
+        for link, step in zip(ref.path, ref.path[1:]):
+            if not access(link.type.target(link), role).shows(step.name):
+                return True
+    return False
 
 
 def refusal(entity, action, role=...):

@@ -255,6 +255,15 @@ class Watermark(SystemModel):
         table_name = "gb_watermark"
 
 
+class Counter(SystemModel):
+    """The last number an autonumber field gave (per year, for formats with {YYYY})."""
+    key = CharField(max_length=120, primary_key=True)  # entity.field id[.year]
+    value = BigIntegerField(default=0)
+
+    class Meta:
+        table_name = "gb_counter"
+
+
 class ImportMapping(SystemModel):
     """The column -> field mapping last used to import into an entity, offered next time."""
     entity = CharField(max_length=64, primary_key=True)
@@ -317,7 +326,7 @@ class SavedView(SystemModel):
 
 SYSTEM_TABLES = [User, ApiToken, Definition, ConfigState, Audit, Event, AutomationRun, ActionRun,
                  Outbox, Notification, Heartbeat, Watermark, ImportMapping, Job, SavedView,
-                 LoginFailure]
+                 LoginFailure, Counter]
 
 
 def create_system_tables():

@@ -14,6 +14,7 @@ from huey import crontab
 from .config import current
 from .db import database, is_postgres, open_database
 from .queue import huey
+from .recompute import refresh_clock
 from .tables import Event, Heartbeat, utcnow
 from .transfer import jobs as transfer_jobs  # (declares run_transfer_job on the queue)
 
@@ -151,6 +152,12 @@ def nightly_backup():
     transfer_jobs.remove_old_files(settings)
     make(settings)
     prune(settings, settings.backup_days)
+
+
+@huey.periodic_task(crontab(minute="1"))
+def clock_formulas():
+    """Each hour: formulas reading TODAY or NOW, worked out again for every record."""
+    refresh_clock()
 
 
 @huey.periodic_task(crontab(minute="7"))

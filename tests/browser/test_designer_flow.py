@@ -44,6 +44,13 @@ def apply_review(page, impact=None, opened=False):
                              page.inner_text("#gb-problems")) from exc
 
 
+def new_entity(page, name, label):
+    page.goto("/admin/designer/")
+    page.click("#gb-new-entity")
+    page.fill("#gb-entity-name", name)
+    page.fill("#gb-entity-label-en", label)
+
+
 def add_field(page, label, type_name):
     page.click("#gb-add-field")
     row = page.locator("#gb-fields tr").last
@@ -54,10 +61,7 @@ def add_field(page, label, type_name):
 
 def test_owner_builds_an_entity_and_a_rule_in_the_browser_and_it_fires(owner, rest, studio):
     page = owner
-    page.goto("/admin/designer/")
-    page.click("#gb-new-entity")
-    page.fill("#gb-entity-name", "repair")
-    page.fill("#gb-entity-label-en", "Repair")
+    new_entity(page, "repair", "Repair")
     add_field(page, "Phone", "phone")
     page.locator("#gb-fields tr").last.locator(".gb-field-edit").click()
     page.select_option("#gb-mask-preset", label="Russian mobile")
@@ -291,3 +295,40 @@ def test_a_new_requirement_offers_to_let_the_role_that_must_fill_it(owner, rest)
     page.wait_for_selector("#gb-save-state:has-text('version')")
     saved = rest("GET", "/api/designer/entities/order")[1]["spec"]
     assert saved["permissions"]["logistics"]["fields"]["phone"] == "editable"
+
+
+def test_a_formula_with_a_typo_is_refused_where_it_is_then_works_in_the_form(owner, rest):
+    page = owner
+    new_entity(page, "quote", "Quote")
+    add_field(page, "Item", "text")
+    add_field(page, "Quantity", "integer")
+    add_field(page, "Price", "money")
+    add_field(page, "Number", "autonumber")
+    page.locator("#gb-fields tr").last.locator(".gb-field-edit").click()
+    page.fill(".gb-opt-format", "Q-{0000}")
+    add_field(page, "Total", "formula")
+    page.locator("#gb-fields tr").last.locator(".gb-field-edit").click()
+    assert page.locator(".gb-opt-default").count() == 0  # nobody types a formula's value
+    page.fill(".gb-opt-formula", "{quantity} * {pirce}")
+    page.click("#gb-save")
+    page.wait_for_selector("#gb-problems:has-text('pirce')")
+    problems = page.inner_text("#gb-problems")
+    assert "Did you mean {price}?" in problems and "formula" in problems
+    assert rest("GET", "/api/designer/entities/quote")[0] == 404  # nothing saved
+    page.fill(".gb-opt-formula", "{quantity} * {price}")
+    apply_review(page, lambda text: "total" in text or pytest.fail(text))
+
+    page.goto("/admin/records/quote/new/")
+    assert page.get_attribute("input[name=total]", "readonly") is not None
+    page.fill("input[name=name]", "Office chairs")  # a new entity starts with a name
+    page.fill("input[name=item]", "Chairs")
+    page.fill("input[name=quantity]", "4")
+    page.fill("input[name=price]", "1250.50")
+    page.click("input[type=submit][value=Save]")
+    try:
+        page.wait_for_url(re.compile(r"/admin/records/quote/(\?.*)?$"))
+    except Exception:
+        raise AssertionError(page.inner_text("body")) from None
+    body = page.inner_text("body")
+    assert "Q-0001" in body and "5,002.00" in body  # numbered, and worked out in the list
+    page.screenshot(path=str(ARTIFACTS / "designer-formula.png"), full_page=True)

@@ -36,7 +36,8 @@ def page_config(**extra):
         "locale": locale, "fields": [], "roles": list(ROLES),
         "types": {name: {"options": sorted(t.options_schema), "choices": "options" in
                          t.options_schema, "link": t.links_entity, "masked": t.masked,
-                         "operators": list(t.operators), "mask": t.mask}
+                         "operators": list(t.operators), "mask": t.mask,
+                         "automatic": t.automatic}
                   for name, t in sorted(field_types.items())},
         "presets": [{"key": k, "mask": p["mask"], "label": str(p["label"])}
                     for k, p in PRESETS.items()],

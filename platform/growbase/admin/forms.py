@@ -50,7 +50,7 @@ def form_data(entity, row, locale, fields, user_id=None):
 def submitted(form, fields, locked=frozenset()):
     """The form's values for the record service (the fields the user may change only)."""
     return {f.name: form[f.name].data for f in fields
-            if not f.get("read_only") and f.name not in locked}
+            if not f.read_only and f.name not in locked}
 
 
 def show_errors(form, errors):

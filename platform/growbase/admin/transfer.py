@@ -75,8 +75,8 @@ class TransferView(BaseView):
         except SheetProblem as exc:
             flash(str(exc), "error")
             return redirect(url_for(".upload", entity=entity.name))
-        keys = [f for f in entity.active_fields if f.get("unique")] + \
-            [f for f in entity.active_fields if not f.get("unique") and f.type.indexed]
+        keys = [f for f in entity.active_fields if f.unique] + \
+            [f for f in entity.active_fields if not f.unique and f.type.indexed]
         return self.render("admin/transfer/mapping.html", job=job, entity=entity, shown=shown,
                            fields=entity.active_fields, keys=keys, modes=MODES,
                            locale=current_locale(), writings=writings())

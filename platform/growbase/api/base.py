@@ -104,12 +104,14 @@ def describe(entity, locale=None):
     rights = access(entity)
     return {"name": entity.name, "label": entity.label(locale), "version": entity.version,
             "can": [a for a in ACTIONS if rights.can(a)],
-            "fields": [dict({"name": f.name, "type": f.type.name, "label": f.label(locale),
+            "fields": [dict({"name": f.name, "type": f.kind.name, "label": f.label(locale),
                              "required": bool(f.get("required")),
                              "read_only": f.read_only or f.name in rights.read_only,
                              "operators": list(f.type.operators)},
                             **{k: v for k, v in f.type.client_spec(f).items()},
                             **({"only": rights.only[f.name]} if f.name in rights.only else {}),
+                            **({"computed": True, "result": f.type.name,
+                                "formula": f.get("formula")} if f.computed else {}),
                             **({"to": f.get("to")} if f.get("to") else {}))
                        for f in entity.active_fields if rights.shows(f.name)]}
 

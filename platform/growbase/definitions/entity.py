@@ -34,12 +34,15 @@ class Field:
         self.entity = entity
         self.id = spec["id"]
         self.name = spec["name"]
-        self.type = field_types[spec["type"]]
+        self.kind = field_types[spec["type"]]  # as defined; `type` is how values are kept
+        self.computed, self.automatic = self.kind.computed, self.kind.automatic
+        if not self.computed:
+            self.type = field_types[self.kind.keeps_as] if self.kind.keeps_as else self.kind
         # read on every row of every write: plain attributes, not dictionary lookups
         self.required = bool(spec.get("required"))
         self.required_when = spec.get("required_when")
-        self.unique = bool(spec.get("unique"))
-        self.read_only = bool(spec.get("read_only"))
+        self.unique = bool(spec.get("unique")) or self.kind.always_unique
+        self.read_only = bool(spec.get("read_only")) or self.automatic
 
     def __repr__(self):
         return f"<Field {self.entity.name}.{self.name} {self.spec['type']}>"
@@ -83,12 +86,47 @@ class Field:
         return [normalise_option(o) for o in self.spec.get("options", [])]
 
 
+class ComputedField(Field):
+    """A field whose values the record service works out (a formula): kept and shown like
+    the field type its result is (`type`), with the options that follow from it."""
+
+    @cached_property
+    def tree(self):
+        """A formula's typed tree."""
+        return self.kind.tree(self, self.entity.resolve)
+
+    @cached_property
+    def source(self):
+        """A rollup's (entity summed up, its link here, the field read or None)."""
+        return self.kind.source(self, self.entity.resolve)
+
+    @cached_property
+    def shown(self):
+        return self.kind.result(self)
+
+    @cached_property
+    def type(self):
+        return field_types[self.shown[0]]
+
+    @cached_property
+    def inputs(self):
+        """The names of this entity's fields it reads (a link for what it reads through it)."""
+        return self.kind.inputs(self)
+
+    def get(self, key, default=None):
+        if key in self.spec:
+            return self.spec[key]
+        return self.shown[1].get(key, default)
+
+
 class Entity:
-    def __init__(self, spec, version=0):
+    def __init__(self, spec, version=0, resolve=None):
         self.spec = spec
         self.name = spec["entity"]
         self.version = version
-        self.fields = [Field(f, self) for f in spec["fields"]]
+        self.resolve = resolve  # finds a linked entity by name (None: the live catalog's)
+        self.fields = [(ComputedField if field_types[f["type"]].computed else Field)(f, self)
+                       for f in spec["fields"]]
         self.by_name = {f.name: f for f in self.fields}
         self.model = None  # set by the catalog (models.build_model)
 
@@ -125,6 +163,35 @@ class Entity:
         """(field, default as written) of the active fields that have one."""
         return tuple((f, f.get("default")) for f in self.active_fields
                      if f.get("default") is not None)
+
+    @cached_property
+    def computed_fields(self):
+        """The active computed fields, each after the ones it reads (circles are refused
+        when a definition is applied)."""
+        pending = {f.name: f for f in self.active_fields if f.computed}
+        ordered, seen = [], set()
+
+        def visit(field):
+            if field.name in seen:
+                return
+            seen.add(field.name)
+            for name in sorted(field.inputs):
+                if name in pending:
+                    visit(pending[name])
+            ordered.append(field)
+        for field in pending.values():
+            visit(field)
+        return tuple(ordered)
+
+    @cached_property
+    def fact_fields(self):
+        """The active fields that mirror the record's own stamp (created_at ... updated_by)."""
+        return tuple(f for f in self.active_fields if getattr(f.kind, "stamp", None))
+
+    @cached_property
+    def assigned_fields(self):
+        """The active fields given a value once, when a record is created (autonumbers)."""
+        return tuple(f for f in self.active_fields if f.kind.assigned)
 
     @cached_property
     def visible_fields(self):

@@ -17,8 +17,11 @@ from ..fields.masks import contradicts
 from ..i18n import gettext as _
 from ..models import build_model
 from ..permissions import ROLES
+from ..numbering import catch_up
+from ..recompute import backfill, copy_stamp
 from ..permissions import problems as permission_problems
 from ..tables import Audit, ConfigState, Definition
+from .computed import circle_across, elsewhere_problems, formula_problems
 from .impact import between
 
 
@@ -54,8 +57,9 @@ def normalise(spec, old):
     return spec
 
 
-def semantic_problems(spec, known_entities):
-    """Problems the meta-schema cannot see: duplicates, dangling links, bad defaults, rules."""
+def semantic_problems(spec, known_entities, resolve=None):
+    """Problems the meta-schema cannot see: duplicates, dangling links, bad defaults, rules,
+    formulas (`resolve` finds the entities links name, this batch's included)."""
     problems = []
     seen_names, seen_ids = {}, {}
     for i, field in enumerate(spec["fields"]):
@@ -87,10 +91,12 @@ def semantic_problems(spec, known_entities):
         values = [o if isinstance(o, str) else o.get("value") for o in field.get("options", [])]
         if len(values) != len(set(values)):
             problems.append((f"{path}.options", _("Each choice must appear once.")))
-    entity = Entity(spec)
+    entity = Entity(spec, resolve=resolve)
     problems += ambiguous_labels(entity)
     for i, field in enumerate(entity.fields):
         path = json_path(["fields", i])
+        if field.computed:
+            continue  # formula_problems below
         target = field.type.refers_to(field)
         if target is not None and target not in known_entities:
             problems.append((f"{path}.to", _(
@@ -111,6 +117,10 @@ def semantic_problems(spec, known_entities):
                     "Reads \"%(other)s\" of the record, which is not another field of %(entity)s; "
                     "name one of: %(names)s.", other=other, entity=entity.label(),
                     names=", ".join(f.name for f in entity.fields if f.name != field.name))))
+    if not problems:  # formulas read the fields and links checked above
+        problems += formula_problems(entity)
+    if problems:
+        return problems  # what follows asks the fields' types, formulas' included
     problems += permission_problems(spec, entity, ROLES)
     for i, sort in enumerate(spec.get("sorts", [])):
         field = entity.by_name.get(sort.lstrip("-"))
@@ -168,14 +178,38 @@ def check(specs, current):
     names = [s["entity"] for s in valid]
     for name in {n for n in names if names.count(n) > 1}:
         problems.append((name, _("Defined twice in one batch.")))
-    normalised = []
-    for spec in valid:
-        spec = normalise(spec, current.entity(spec["entity"]) if spec["entity"] in current else None)
-        problems += [(f"{spec['entity']}: {p}", t) for p, t in semantic_problems(spec, known)]
-        normalised.append(spec)
+    normalised = [normalise(spec, current.entity(spec["entity"]) if spec["entity"] in current
+                            else None) for spec in valid]
+    resolve = resolver(normalised, current)
+    for spec in normalised:
+        problems += [(f"{spec['entity']}: {p}", t)
+                     for p, t in semantic_problems(spec, known, resolve)]
+    if not problems:
+        batch = [resolve(s["entity"]) for s in normalised]
+        problems += elsewhere_problems(batch, current)
+        loop = circle_across(batch + [e for e in current.entities(retired=True)
+                                      if e.name not in {b.name for b in batch}], resolve)
+        if loop:
+            problems.append((loop[0].split(".")[0], _(
+                "A circle: %(names)s. A formula or rollup cannot depend on itself, even "
+                "through links.", names=" → ".join(loop))))
     if problems:
         raise DefinitionError(problems)
     return normalised
+
+
+def resolver(specs, current):
+    """Finds an entity by name as it will be after `specs` are applied."""
+    batch = {}
+
+    def resolve(name):
+        if name not in batch:
+            spec = next((s for s in specs if s["entity"] == name), None)
+            if spec is None:
+                return current.entity(name)
+            batch[name] = Entity(spec, resolve=resolve)
+        return batch[name]
+    return resolve
 
 
 def apply_definitions(specs, author="system", confirm=False, note="", dry_run=False,
@@ -190,12 +224,12 @@ def apply_definitions(specs, author="system", confirm=False, note="", dry_run=Fa
     """
     current = catalog()
     normalised = check(specs, current)
-    changes = []
+    resolve, changes = resolver(normalised, current), []
     for spec in normalised:
         old = current.entity(spec["entity"]) if spec["entity"] in current else None
         if old is not None and old.spec == spec:
             continue
-        new = Entity(spec, (old.version if old else 0) + 1)
+        new = Entity(spec, (old.version if old else 0) + 1, resolve=resolve)
         new.model = build_model(new)
         change = between(old, spec, (choice_renames or {}).get(new.name))
         changes.append((old, new, migrate.plan(old, new, change)))
@@ -216,8 +250,16 @@ def apply_definitions(specs, author="system", confirm=False, note="", dry_run=Fa
             migrate.apply(old, new, plan, new.version)
             save_version(new, author, note)
             audit_definition(old, new, author)
+        if any(plan.recomputed or plan.numbered for plan in plans) or then is not None:
+            forget()  # the new versions, live inside this transaction
+        for _old, new, plan in changes:
+            entity = catalog().entity(new.name) if plan.recomputed or plan.numbered else None
+            for name in plan.numbered:
+                field = entity.by_name[name]
+                catch_up(entity, field) if field.kind.assigned else copy_stamp(entity, field)
+            if plan.recomputed:
+                backfill(entity, [entity.by_name[n] for n in plan.recomputed])
         if then is not None:
-            forget()
             then()
     forget()
     return plans

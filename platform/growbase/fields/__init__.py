@@ -1,6 +1,6 @@
 """Field types: importing this package registers every built-in type in one visible place."""
 
-from . import choices, links, numbers, phones, temporal, text  # noqa: F401  (registration)
+from . import choices, computed, links, numbers, phones, rollups, temporal, text  # noqa: F401
 from .base import FieldError, FieldType, field_types
 from .links import resolver as link_resolver  # noqa: F401  (provided by the layers above)
 

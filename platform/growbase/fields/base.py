@@ -57,6 +57,12 @@ class FieldType:
     dated = False  # a date or a moment: time triggers count from it, pickers offer dates
     day_only = False  # a date without a time of day (a time trigger adds its at_time)
     needs = ()  # options a field of this type must be given
+    automatic = False  # never typed: the record service gives the values (formula, autonumber)
+    computed = False  # worked out from other values (formula, rollup ...) on every save
+    formula = False  # worked out from the record's own values (and links) by a formula
+    assigned = False  # given once, at creation (autonumber)
+    always_unique = False  # unique whatever the definition says
+    keeps_as = None  # the type whose column and display it uses (a record fact: datetime)
     masked = False  # the designer offers an input mask for it
     mask = None  # default input mask (IMask pattern) for the browser
     editor = "text"  # the grid's editor: text, number, date, datetime, tick, long_text, choose, lookup
@@ -157,7 +163,7 @@ class FieldType:
         mask = field.get("mask", self.mask)
         if mask:
             attrs["data-mask"] = mask
-        if field.get("read_only"):
+        if field.read_only:
             attrs["readonly"] = True
         return attrs
 

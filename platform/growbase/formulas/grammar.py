@@ -103,3 +103,17 @@ def parse(text):
                                  "(a closing bracket, a value after an operator).")) from None
         raise FormulaError(_("Column %(column)s: \"%(token)s\" is not expected here.",
                              column=exc.column, token=token)) from None
+
+
+def reads(syntax):
+    """The first names of the {fields} a syntax tree reads (a link for what it reads
+    through it): enough to order formulas and find circles before any type is known."""
+    return {names[0] for names in refs(syntax)}
+
+
+def refs(syntax):
+    """Every {a.b.c} a syntax tree reads, as name tuples."""
+    if syntax[0] == "field":
+        return [syntax[1]]
+    parts = syntax[2] if syntax[0] == "call" else syntax[1:]
+    return [found for part in parts if isinstance(part, tuple) for found in refs(part)]

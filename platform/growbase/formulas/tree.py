@@ -50,12 +50,13 @@ class Call(Node):
     args: tuple
 
 
-def compile_formula(source, entity):
-    """The typed tree of the formula `source` on `entity`, or FormulaError saying what to fix."""
-    return build(parse(source), entity)
+def compile_formula(source, entity, entities=None):
+    """The typed tree of the formula `source` on `entity`, or FormulaError saying what to
+    fix. `entities(name)` finds a linked entity (default: the live one the link names)."""
+    return build(parse(source), entity, entities)
 
 
-def build(syntax, entity):
+def build(syntax, entity, entities=None):
     kind = syntax[0]
     if kind == "number":
         digits = syntax[1].partition(".")[2]
@@ -63,9 +64,9 @@ def build(syntax, entity):
     if kind == "string":
         return Literal(TEXT, syntax[1])
     if kind == "field":
-        return field_ref(syntax[1], entity)
+        return field_ref(syntax[1], entity, entities)
     if kind == "negative":
-        arg = build(syntax[1], entity)
+        arg = build(syntax[1], entity, entities)
         if not arg.type.number:
             raise FormulaError(_("Only a number can be negative; this is %(type)s.",
                                  type=arg.type.describe()))
@@ -78,21 +79,24 @@ def build(syntax, entity):
             raise FormulaError(_("Column %(column)s: there is no function %(name)s.",
                                  column=column, name=name) + (" " + _(
                                      "Did you mean %(near)s?", near=near[0]) if near else ""))
-        args = tuple(build(arg, entity) for arg in args)
+        args = tuple(build(arg, entity, entities) for arg in args)
         return Call(function.result([a.type for a in args], args), function, args)
-    op, left, right = syntax[1], build(syntax[2], entity), build(syntax[3], entity)
+    op, left, right = syntax[1], build(syntax[2], entity, entities), build(syntax[3], entity,
+                                                                           entities)
     return Binary(combine(op, left.type, right.type), op, left, right)
 
 
-def field_ref(names, entity):
+def field_ref(names, entity, entities=None):
     """Follow `customer.city` from `entity`: every name but the last a link to one record."""
     path, current = [], entity
     for i, name in enumerate(names):
         field = current.active_by_name.get(name)
         if field is None:
             near = get_close_matches(name, current.active_by_name, n=1, cutoff=0.5)
-            raise FormulaError(_("There is no field \"%(name)s\" in %(entity)s.", name=name,
-                                 entity=current.label()) + (" " + _(
+            raise FormulaError((_("{%(path)s}: there is no field \"%(name)s\" in %(entity)s.",
+                                  path=".".join(names), name=name, entity=current.label()) if i
+                                else _("There is no field \"%(name)s\" in %(entity)s.", name=name,
+                                       entity=current.label())) + (" " + _(
                                      "Did you mean {%(near)s}?", near=".".join(
                                          [*names[:i], near[0]])) if near else ""))
         path.append(field)
@@ -100,12 +104,13 @@ def field_ref(names, entity):
             if not field.type.links_entity or field.type.holds_list:
                 raise FormulaError(_("{%(name)s} is not a link to one record, so nothing can "
                                      "be read through it.", name=".".join(names[:i + 1])))
-            current = field.type.target(field)
+            current = entities(field.get("to")) if entities else field.type.target(field)
     field = path[-1]
     if field.type.links_entity:
+        target = entities(field.get("to")) if entities else field.type.target(field)
         raise FormulaError(_("{%(name)s} is a link: read one of its fields, like "
                              "{%(name)s.%(example)s}.", name=".".join(names),
-                             example=field.type.target(field).active_fields[0].name))
+                             example=target.active_fields[0].name))
     kind = field.type.formula_type(field)
     if kind is None:
         raise FormulaError(_("{%(name)s} holds %(type)s values, which formulas cannot read.",

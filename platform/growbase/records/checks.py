@@ -21,7 +21,7 @@ class BatchChecks:
             if not values:
                 continue
             self.problems[field.name] = field.type.verify_many(values, field)
-            if field.get("unique"):
+            if field.unique:
                 self.used[field.name] = existing_values(entity.model, field.name, values)
                 self.seen[field.name] = set()
 

@@ -37,6 +37,14 @@ class Parser:
                     errors[name] = _("There is no field \"%(name)s\" in %(entity)s.",
                                      name=name, entity=entity.label())
                 continue
+            if field.automatic:
+                errors[name] = (_("%(label)s is worked out from its formula and cannot be "
+                                  "written; leave it out.", label=field.label(self.locale))
+                                if field.computed else
+                                _("%(label)s is given by growbase when the record is created "
+                                  "and cannot be written; leave it out.",
+                                  label=field.label(self.locale)))
+                continue
             context = {other: values.get(other, current.get(other))
                        for other in field.type.context_fields(field)} if name in late else None
             try:

@@ -13,15 +13,18 @@ from ..db import database, fetch, insert_returning, insert_row, update_row
 from ..i18n import current_locale
 from ..i18n import gettext as _
 from ..permissions import access, refusal
+from ..numbering import give_numbers
+from ..recompute import cascade, roll_up
 from ..tables import Audit, utcnow
 from .actor import SYSTEM
 from .checks import BatchChecks, field_errors
+from .computed import fill, mirror
 from .errors import (BatchValidationFailed, Conflict, Forbidden, NotFound, RecordError,
                      ValidationFailed, missing)
 from .parse import Parser
 from .plan import Plan
 from .references import references
-from .trail import entry, write_trail
+from .trail import entry, rolled, write_trail
 from .values import json_values, values_of
 
 
@@ -109,9 +112,12 @@ class RecordService:
                     "%(entity)s #%(id)s exists; there is nothing to restore.",
                     entity=entity.label(), id=record_id)})
             known = {n: v for n, v in values.items() if n in entity.by_name and
-                     not entity.by_name[n].retired}
+                     not entity.by_name[n].retired and not entity.by_name[n].automatic}
             plan = self._new(entity, self._parser(entity), known, "restore")
             plan.id, plan.version = record_id, version
+            for field in entity.assigned_fields:  # its number comes back with it
+                plan.merged[field.name] = values.get(field.name)
+                plan.changed = [*plan.changed, field.name]
             return self._one(entity, plan).record(entity.model)
 
     def update(self, entity_name, record_id, data, version=None):
@@ -125,8 +131,8 @@ class RecordService:
             if not plan.changed and not plan.errors:
                 return row
             self._one(entity, plan)
-        for name in plan.changed:
-            setattr(row, name, plan.values[name])
+        for name in [*plan.changed, *(f.name for f in entity.fact_fields)]:
+            setattr(row, name, plan.merged[name])
         row.gb_version = plan.version
         row.gb_updated_at = plan.stamp["gb_updated_at"]
         return row
@@ -251,6 +257,7 @@ class RecordService:
         saving = [p for p in plans if p.merged is not None and p.action != "delete" and
                   (p.changed or p.action != "update")]
         if saving:
+            fill(entity, saving)
             checks, rights = BatchChecks(entity, saving), self.rights(entity)
             for plan in saving:
                 plan.errors.update(field_errors(entity, plan, checks, self.locale))
@@ -281,7 +288,8 @@ class RecordService:
                 gone.append(plan)
             elif plan.action == "update":
                 plan.stamp = dict(gb_updated_at=now, gb_updated_by=who)
-                updates = dict({n: plan.merged[n] for n in plan.changed}, **plan.stamp)
+                updates = dict({n: plan.merged[n] for n in [*plan.changed, *mirror(entity, plan)]},
+                               **plan.stamp)
                 self._write(entity, lambda: update_row(entity.model, plan.id, plan.version - 1,
                                                        updates))
                 before = json_values(entity, plan.current, plan.changed)
@@ -291,11 +299,18 @@ class RecordService:
                     json_values(entity, plan.merged), now))
             else:  # a restore: under its old number
                 plan.stamp = self._created(plan.version, now)
+                mirror(entity, plan)
                 self._write(entity, lambda: entity.model.insert(
                     id=plan.id, **plan.merged, **plan.stamp).execute())
                 trail.append(self._arrived(entity, plan, now))
         if fresh:
+            if entity.assigned_fields:  # numbers only for what is written
+                give_numbers(entity, fresh, entity.assigned_fields)
+                fill(entity, fresh)
             stamp = self._created(1, now)
+            for plan in fresh:
+                plan.stamp = stamp
+                mirror(entity, plan)
             rows = [{**plan.merged, **stamp} for plan in fresh]
             ids = [self._write(entity, lambda: insert_row(entity.model, rows[0]))] \
                 if len(rows) == 1 else self._write(entity, lambda: insert_returning(entity.model,
@@ -312,6 +327,13 @@ class RecordService:
         ids = [plan.id for plan in gone]
         for start in range(0, len(ids), 500):
             entity.model.delete().where(entity.model.id.in_(ids[start:start + 500])).execute()
+        updated = [plan for plan in plans if plan.action == "update" and plan.changed and
+                   not plan.rejected]
+        if updated:  # what other records look up through links to these
+            cascade(entity, {n for plan in updated for n in plan.changed},
+                    [plan.id for plan in updated])
+        for parent, changes in roll_up(entity, plans):  # totals of what these link to
+            trail += rolled(self.actor, parent, changes, now, self.silent, self.depth)
         write_trail(trail)
 
     def _created(self, version, now):
@@ -337,7 +359,7 @@ class RecordService:
         try:
             return run()
         except IntegrityError:
-            unique = [f.name for f in entity.active_fields if f.get("unique")]
+            unique = [f.name for f in entity.active_fields if f.unique]
             raise ValidationFailed({name: _("Already used by another record; it must be unique.")
                                     for name in unique} or {"_record": _("Could not save.")},
                                    entity)

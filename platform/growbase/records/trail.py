@@ -4,6 +4,7 @@ import threading
 
 from ..db import after_commit, database, insert_row, insert_rows
 from ..tables import Audit, Event
+from .values import json_values
 
 listeners = []  # called after a commit with the new event's id (None: several, look for them)
 _announcing = threading.local()  # this thread's transaction and the events it wrote
@@ -50,3 +51,19 @@ def entry(actor, entity, record_id, version, action, kind, changes, changed, bef
                  before=before, after=after, user_id=actor.user_id, source=actor.source,
                  silent=silent, depth=depth, created_at=now)
     return audit, event
+
+
+def rolled(actor, entity, changes, now, silent=False, depth=0):
+    """The (audit, event) pairs of records whose rollups moved ({id: (before, after)}):
+    a new version each, so an edit made before it merges or conflicts like any other."""
+    model, ids = entity.model, list(changes)
+    model.update({model.gb_version: model.gb_version + 1}).where(model.id.in_(ids)).execute()
+    versions = dict(model.select(model.id, model.gb_version).where(model.id.in_(ids)).tuples())
+    trail = []
+    for record_id, (before, after) in changes.items():
+        changed = [n for n in after if after[n] != before[n]]
+        old, new = json_values(entity, before, changed), json_values(entity, after, changed)
+        trail.append(entry(actor, entity, record_id, versions[record_id], "update", "updated",
+                           {n: [old[n], new[n]] for n in changed}, changed, old, new, now,
+                           silent, depth))
+    return trail

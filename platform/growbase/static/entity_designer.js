@@ -180,12 +180,18 @@
       box(say("help") + " (" + lang + ")", el("input", {"class": "form-control form-control-sm", value: texts(field.help)[lang] || "",
         oninput: function (e) { setText(field, "help", lang, e.target.value); }}), 4);
     });
-    box(say("default"), text("default"), 2);
-    flag("unique", say("unique"));
-    flag("read_only", say("read_only"));
+    if (!type.automatic) {  // a formula or an autonumber is never typed
+      box(say("default"), text("default"), 2); flag("unique", say("unique")); flag("read_only", say("read_only"));
+    }
     (type.options || []).forEach(function (key) {
       if (key === "options" || key === "pattern_message") return;
-      if (key === "to") {
+      if (key === "formula" || key === "format") {
+        box(say("opt_" + key), text(key, {placeholder: key === "format" ? "ORD-{00000}" : "{quantity} * {unit_price}", spellcheck: false}), key === "format" ? 3 : 6);
+      } else if (key === "result") {
+        box(say("opt_result"), d.select([["", say("result_auto")]].concat(["number", "integer", "money", "percent", "text", "date", "datetime", "boolean"]
+          .map(function (r) { return [r, say("type_" + (r === "number" ? "decimal" : r))]; })), field.result,
+          {"class": "form-control form-control-sm gb-opt-result", onchange: function (e) { if (e.target.value) field.result = e.target.value; else delete field.result; }}));
+      } else if (key === "to") {
         box(say("links_to"), d.select([["", "—"]].concat(config.entities.map(function (e) { return [e.name, e.label]; })), field.to,
           {"class": "form-control form-control-sm gb-opt-to", onchange: function (e) { field.to = e.target.value; }}));
       } else if (key === "role") {
@@ -200,6 +206,7 @@
     panel.appendChild(grid);
     if (type.masked) panel.appendChild(gbMaskBox(field, config.presets));
     if (type.choices) panel.appendChild(choicesBox(field));
+    if (type.automatic) return;
     panel.appendChild(el("h6", {"class": "mt-2", text: say("required_when")}));
     var holder = el("div", {"class": "gb-required-when"});
     panel.appendChild(holder);

@@ -64,6 +64,10 @@ def auto_map(entity, header, remembered=None):
         elif name in taken:
             notes.append(_("Column \"%(column)s\" is not imported: \"%(other)s\" already fills "
                            "%(field)s.", column=title, other=header[taken[name]], field=name))
+        elif name in entity.by_name and entity.by_name[name].automatic:
+            notes.append(_("Column \"%(column)s\" is not imported: growbase gives %(field)s "
+                           "(a formula or an autonumber).", column=title,
+                           field=entity.by_name[name].label()))
         else:
             mapping[index] = name
             taken[name] = index
@@ -84,6 +88,10 @@ def apply_choices(entity, header, choices):
                                  column=title, entity=entity.label(), field=name))
         if name in taken:
             raise SheetProblem(_("Two columns fill %(field)s; choose one.", field=name))
+        if name in entity.by_name and entity.by_name[name].automatic:
+            raise SheetProblem(_("Column \"%(column)s\": growbase gives %(field)s (a formula or "
+                                 "an autonumber); leave the column out.", column=title,
+                                 field=entity.by_name[name].label()))
         taken.add(name)
         mapping[titles[title]] = name
     return mapping

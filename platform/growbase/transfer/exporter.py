@@ -256,7 +256,7 @@ def _template(entity_name, path, locale):
     from openpyxl.worksheet.datavalidation import DataValidation
     entity = catalog().entity(entity_name)
     rights = access(entity)  # the columns the acting role may fill in
-    fields = [f for f in entity.active_fields if not f.get("hidden") and not f.get("read_only")
+    fields = [f for f in entity.active_fields if not f.get("hidden") and not f.read_only
               and rights.shows(f.name) and f.name not in rights.read_only]
     book = Workbook()
     sheet = book.active

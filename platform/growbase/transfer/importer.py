@@ -211,7 +211,7 @@ def check_key(entity, options, mapping):
     if options.mode != "insert" and "id" not in mapped:
         if not options.key:
             options.key = next((f.name for f in entity.active_fields
-                                if f.get("unique") and f.name in mapped), None)
+                                if f.unique and f.name in mapped), None)
         if not options.key:
             raise SheetProblem(_("Choose the field that finds existing records (like phone or "
                                  "email), or import as new records only."))

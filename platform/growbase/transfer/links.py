@@ -20,7 +20,7 @@ class LinkResolver:
         self.several = set()  # texts that name more than one record
         titled = re.findall(r"{(\w+)}", self.target.title_template)
         self.keys = [f for f in self.target.active_fields
-                     if f.get("unique") or (len(titled) == 1 and f.name == titled[0])]
+                     if f.unique or (len(titled) == 1 and f.name == titled[0])]
 
     def prepare(self, cells):
         """Look up every text of a chunk not seen before, a query per key field."""

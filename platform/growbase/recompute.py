@@ -1,0 +1,238 @@
+"""Keeping computed columns current with set-based SQL, in the caller's transaction:
+a backfill when a formula is added or changed (one UPDATE per computed field, in the
+order they read each other), a cascade when records others look up through a link
+change (their lookups and what reads those), and the hourly look at TODAY/NOW formulas.
+
+The records a write saves get their own computed values in Python first (records/
+computed.py); the property test keeps the two back ends in agreement."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+from .catalog import catalog
+from peewee import fn
+
+from .conditions import compile as compile_condition
+from .conditions import fields_in
+from .db import database, is_postgres
+from .formulas.exact import num, sql_count, sql_fitting, sql_round_div
+from .formulas.functions import Context
+from .formulas.sql import compile_sql, sql_stored
+from .formulas.tree import references, volatile
+
+MAX_DEPTH = 8  # links deep a cascade follows (definitions refuse circles; this is a guard)
+
+
+def stored_scale(field):
+    return field.get("scale", 0) if field.type.formula_type(field).number else 0
+
+
+def column_sql(ref, model):
+    """A FieldRef read from rows of `model`: its column, or subqueries down the links."""
+    expr = getattr(model, ref.path[0].name)
+    for link, step in zip(ref.path, ref.path[1:]):
+        target = link.type.target(link).model.alias()
+        expr = target.select(getattr(target, step.name)).where(target.id == expr)
+    return expr
+
+
+def value_sql(field, model, ctx):
+    """The SQL that computes `field` from its inputs, as its column keeps it."""
+    if not field.kind.formula:
+        return rollup_sql(field, model, ctx)
+    return sql_stored(compile_sql(field.tree, lambda ref: column_sql(ref, model), ctx),
+                      field.tree.type, stored_scale(field), ctx)
+
+
+def rollup_sql(field, model, ctx):
+    """A rollup over the records linking to each row of `model`: one subquery."""
+    child, link, read = field.source
+    rows = child.model.alias()
+    where = getattr(rows, link.name) == model.id
+    if field.get("where"):
+        where &= compile_condition(field.get("where"), child, rows)
+    agg = field.get("agg")
+    if agg == "count":
+        return rows.select(fn.COUNT(rows.id)).where(where)
+    value = getattr(rows, read.name)
+    if agg == "latest":
+        return rows.select(value).where(where & value.is_null(False)).order_by(
+            rows.id.desc()).limit(1)
+    if agg == "avg":
+        total = rows.select(fn.SUM(sql_count(value, ctx))).where(where)
+        count = rows.select(fn.COUNT(value)).where(where)
+        shift = num(10 ** (stored_scale(field) - read.type.formula_type(read).scale), ctx)
+        return sql_fitting(sql_round_div(total * shift, count, ctx), ctx)
+    chosen = rows.select({"sum": fn.SUM, "min": fn.MIN, "max": fn.MAX}[agg](value)).where(where)
+    return sql_fitting(fn.COALESCE(chosen, num(0, ctx)), ctx) if agg == "sum" else chosen
+
+
+def refresh(entity, fields, where=None, now=None):
+    """Recompute `fields` of `entity` (all rows, or those `where` picks), in order."""
+    model, ctx = entity.model, Context(postgres=is_postgres(), now=now or datetime.now())
+    for field in order(entity, fields):
+        query = model.update({getattr(model, field.name): value_sql(field, model, ctx)})
+        (query.where(where) if where is not None else query).execute()
+
+
+def order(entity, fields):
+    names = {f.name for f in fields}
+    return [f for f in entity.computed_fields if f.name in names]
+
+
+def readers(entity, names):
+    """The computed fields of `entity` that read any of `names`, directly or through
+    another computed field, with those names' own computed fields."""
+    found, changed = [], set(names)
+    for field in entity.computed_fields:  # in reading order: one pass suffices
+        if field.name in changed or field.inputs & changed:
+            found.append(field)
+            changed.add(field.name)
+    return found
+
+
+def backfill(entity, fields):
+    """A new or changed formula: every row, then what reads it, here and elsewhere."""
+    stale = readers(entity, {f.name for f in fields})
+    refresh(entity, stale)
+    cascade(entity, {f.name for f in stale}, None)
+
+
+@lru_cache(maxsize=64)
+def _dependents(cat, name):
+    """[(entity, field, links)]: computed fields elsewhere that read `name`'s records
+    through `links` (a chain of link fields from their entity to `name`), and which of
+    its fields they read there."""
+    out = []
+    for entity in cat.entities(retired=True):
+        for field in (f for f in entity.computed_fields if f.kind.formula):
+            for ref in references(field.tree):
+                for i, link in enumerate(ref.path[:-1]):
+                    if link.get("to") == name:
+                        out.append((entity, field, tuple(ref.path[:i + 1]), ref.path[i + 1].name))
+    return out
+
+
+@lru_cache(maxsize=64)
+def _rollups(cat, name):
+    """[(entity, field, link name, fields read)]: rollups elsewhere over `name`'s records."""
+    out = []
+    for entity in cat.entities(retired=True):
+        for field in entity.computed_fields:
+            if not field.kind.formula and field.source[0].name == name:
+                child, link, read = field.source
+                where = fields_in(field.get("where"), child) if field.get("where") else set()
+                out.append((entity, field, link.name, {link.name, *where} |
+                            ({read.name} if read else set())))
+    return out
+
+
+@dataclass
+class Moved:
+    """A record whose rollups moved, as roll_up() reads a plan: it counts upwards too."""
+    current: dict
+    merged: dict
+    changed: list
+    action: str = "update"
+    rejected: bool = False
+
+
+def roll_up(entity, plans, depth=0):
+    """The records of `entity` that `plans` wrote (created, changed, deleted) count in
+    rollups of the records they link to: work those out again, and what reads them.
+    Returns [(parent entity, {id: (before, after)})] of the values that moved, for the
+    history and the automations (an order's total is a change of the order)."""
+    touched = {}
+    for parent, field, link, reads in _rollups(catalog(), entity.name):
+        ids = set()
+        for plan in plans:
+            if plan.rejected or (plan.action == "update" and not set(plan.changed) & reads):
+                continue
+            for values in (plan.current, None if plan.action == "delete" else plan.merged):
+                if values and values.get(link) is not None:
+                    ids.add(values[link])
+        if ids:
+            touched.setdefault(parent.name, (parent, set(), set()))
+            touched[parent.name][1].add(field.name)
+            touched[parent.name][2].update(ids)
+    moved = []
+    for parent, names, ids in touched.values():
+        stale = readers(parent, names)
+        model, ids = parent.model, sorted(ids)
+        columns = [getattr(model, f.name) for f in stale]
+        before = {row[0]: row[1:] for row in model.select(model.id, *columns).where(
+            model.id.in_(ids)).tuples()}
+        refresh(parent, stale, model.id.in_(ids))
+        after = {row[0]: row[1:] for row in model.select(model.id, *columns).where(
+            model.id.in_(ids)).tuples()}
+        names = [f.name for f in stale]
+        changes = {i: (dict(zip(names, before[i])), dict(zip(names, after[i])))
+                   for i in after if after[i] != before.get(i)}
+        if changes:
+            cascade(parent, set(names), list(changes))
+            moved.append((parent, changes))
+            if depth < MAX_DEPTH:  # what sums up these: a customer's orders' totals
+                moved += roll_up(parent, moved_records(parent, changes), depth + 1)
+    return moved
+
+
+def moved_records(entity, changes):
+    model = entity.model
+    links = [f.name for f in entity.active_fields if f.type.links_entity]
+    linked = {row[0]: dict(zip(links, row[1:])) for row in model.select(
+        model.id, *[getattr(model, n) for n in links]).where(model.id.in_(list(changes))).tuples()}
+    return [Moved({**before, **linked[i]}, {**after, **linked[i]},
+                  [n for n in after if after[n] != before[n]])
+            for i, (before, after) in changes.items()]
+
+
+def cascade(entity, names, ids, depth=0):
+    """Records of `entity` (`ids`, or all when None) changed `names`: recompute what other
+    entities look up through links to them, and what reads that in turn."""
+    if not names or depth > MAX_DEPTH:
+        return
+    touched = {}
+    for other, field, links, read in _dependents(catalog(), entity.name):
+        if read in names:
+            touched.setdefault((other.name, links), (other, links, set()))[2].add(field.name)
+    for other, links, fields in touched.values():
+        where = leading_to(other, links, ids)
+        stale = readers(other, fields)
+        refresh(other, stale, where)
+        cascade(other, {f.name for f in stale}, None if ids is None else
+                [row.id for row in other.model.select(other.model.id).where(where)], depth + 1)
+
+
+def leading_to(entity, links, ids):
+    """Rows of `entity` whose chain of `links` ends at one of `ids` (None: any)."""
+    if ids is None:
+        return None
+    inner = list(ids)
+    for link in reversed(links[1:]):  # from the far end back towards `entity`
+        source = link.entity.model
+        inner = source.select(source.id).where(getattr(source, link.name).in_(inner))
+    return getattr(entity.model, links[0].name).in_(inner)
+
+
+def clock_fields(entity):
+    """The computed fields whose values move with the clock (TODAY, NOW), and their readers."""
+    moving = {f.name for f in entity.computed_fields if f.kind.formula and volatile(f.tree)}
+    return readers(entity, moving) if moving else []
+
+
+def refresh_clock(now=None):
+    """Work out again, for every record, the formulas that read TODAY or NOW (the worker
+    does it each hour: "days overdue" moves on at midnight without anyone saving)."""
+    for entity in catalog().entities():
+        fields = clock_fields(entity)
+        if fields:
+            with database.atomic():
+                refresh(entity, fields, now=now)
+                cascade(entity, {f.name for f in fields}, None)
+
+
+def copy_stamp(entity, field):
+    """A record fact added to an entity: every record's own stamp, copied in one statement."""
+    model = entity.model
+    model.update({getattr(model, field.name): getattr(model, field.kind.stamp)}).execute()

@@ -150,3 +150,22 @@ def test_record_picker_searches_the_linked_entity(client, service):
     newest = client.get("/admin/records/order/ajax/lookup/?name=customer&query=").get_json()
     assert [title for _id, title in newest] == ["Борис Петров", "Анна Соколова"]
     assert client.get("/admin/records/order/ajax/lookup/?name=nope&query=x").status_code == 404
+
+
+def test_a_customer_card_shows_what_links_to_it_and_what_happened(client, shop, service):
+    from growbase.tables import Outbox
+    from helpers import run_pending
+    order = service.create("order", {"number": "ORD-00077", "customer": shop.id, "amount": "990"})
+    service.create("contact_log", {"customer": shop.id, "channel": "call",
+                                   "at": "2026-12-06 10:00", "summary": "Asked about delivery"})
+    run_pending()  # the starter rule SMSes the customer about the order
+    assert Outbox.select().where(Outbox.entity == "order").exists()
+    card = unescape(page(client, f"/admin/records/customer/details/?id={shop.id}"))
+    panels = dict(re.findall(r'data-entity="(\w+)">.*?<strong>(.*?)</strong>', card, re.S))
+    assert panels["order"] == "Orders (1)" and panels["contact_log"].endswith("(1)")
+    assert "ORD-00077" in card and f"/admin/records/order/new/?customer={shop.id}" in card
+    assert "Activity" in card and "created" in card
+    form = page(client, f"/admin/records/order/new/?customer={shop.id}")
+    assert re.search(rf'name="customer"[^>]*value="{shop.id}"|value="{shop.id}"[^>]*name="customer"', form)
+    order_card = unescape(page(client, f"/admin/records/order/details/?id={order.id}"))
+    assert "SMS → +79123456789" in order_card  # the message sent about it

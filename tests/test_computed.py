@@ -284,3 +284,58 @@ def test_a_circle_through_a_link_and_a_rollup_is_refused(sales):
     with pytest.raises(DefinitionError) as refused:
         apply_definitions([looping])
     assert any("A circle" in text for _p, text in refused.value.problems), refused.value.problems
+
+
+def test_confirming_an_order_lowers_the_stock_of_its_products(db, service):
+    from growbase.tables import Event
+    apply_definitions([{"entity": "item", "fields": [
+        {"name": "name", "type": "text"}, {"name": "received", "type": "integer"},
+        {"name": "stock", "type": "formula", "formula": "{received} - 0"}]},
+        {"entity": "deal", "fields": [{"name": "stage", "type": "status",
+                                        "options": ["new", "confirmed"], "default": "new"}]},
+        {"entity": "deal_line", "fields": [
+            {"name": "deal", "type": "link", "to": "deal"},
+            {"name": "item", "type": "link", "to": "item"},
+            {"name": "quantity", "type": "integer"},
+            {"name": "stage", "type": "formula", "formula": "{deal.stage}"}]}])
+    item = catalog().entity("item")
+    apply_definitions([dict(item.spec, fields=[f for f in item.spec["fields"] if f["name"] != "stock"] + [
+        {"name": "sold", "type": "rollup", "from": "deal_line.item", "field": "quantity",
+         "agg": "sum", "where": {"field": "stage", "eq": "confirmed"}},
+        {"name": "stock", "type": "formula", "formula": "{received} - {sold}"}])])
+    chair = service.create("item", {"name": "Chair", "received": 10})
+    deal = service.create("deal", {})
+    service.create_many("deal_line", [{"deal": deal.id, "item": chair.id, "quantity": 3},
+                                      {"deal": deal.id, "item": chair.id, "quantity": 4}])
+    stock = lambda: catalog().entity("item").model.get_by_id(chair.id).stock  # noqa: E731
+    assert stock() == 10  # not confirmed yet
+    service.update("deal", deal.id, {"stage": "confirmed"})
+    assert stock() == 3
+    event = Event.select().where((Event.entity == "item") & (Event.record_id == chair.id)).order_by(
+        Event.id.desc()).get()
+    assert "stock" in event.changed and event.after["stock"] == 3  # a rule can watch it
+
+
+def test_picking_a_product_copies_its_price_which_then_stays(db, service):
+    apply_definitions([{"entity": "goods", "fields": [
+        {"name": "name", "type": "text"}, {"name": "price", "type": "money"}]},
+        {"entity": "row", "fields": [
+            {"name": "goods", "type": "link", "to": "goods"},
+            {"name": "quantity", "type": "integer"},
+            {"name": "unit_price", "type": "money", "copy_from": "goods.price"},
+            {"name": "amount", "type": "formula", "formula": "{quantity} * {unit_price}"}]}])
+    tea, cup = (service.create("goods", {"name": n, "price": p}) for n, p in (("Tea", "4.50"),
+                                                                             ("Cup", "12")))
+    row = service.create("row", {"goods": tea.id, "quantity": 2})
+    assert (row.unit_price, row.amount) == (Decimal("4.50"), Decimal("9.00"))
+    given = service.create("row", {"goods": tea.id, "quantity": 1, "unit_price": "4"})
+    assert given.unit_price == Decimal("4.00")  # a price given wins
+    service.update("goods", tea.id, {"price": "5.00"})
+    assert catalog().entity("row").model.get_by_id(row.id).unit_price == Decimal("4.50")
+    row = service.update("row", row.id, {"goods": cup.id})  # another product: its price
+    assert (row.unit_price, row.amount) == (Decimal("12.00"), Decimal("24.00"))
+    with pytest.raises(DefinitionError) as refused:
+        apply_definitions([{"entity": "row2", "fields": [
+            {"name": "goods", "type": "link", "to": "goods"},
+            {"name": "price", "type": "text", "copy_from": "goods.price"}]}])
+    assert "no field \"price\" of the same kind" in str(refused.value.problems)

@@ -14,6 +14,7 @@ from werkzeug.routing import IntegerConverter
 
 from . import acting
 from .boot import start
+from .headers import security_headers
 from .config import load_settings
 from .db import MAX_ID, UNSTORABLE, busy, database
 from .i18n import LANGUAGES, current_locale
@@ -127,20 +128,6 @@ def database_busy(exc):
 # never framed, and post forms only here: escaping is the defence against injected text,
 # this the fence behind it. Flask-Admin's templates with inline handlers are overridden
 # (templates/admin/model/row_actions.html, layout.html, templates/admin/actions.html).
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-       "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
-       "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
-
-
-def security_headers(response):
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    return response
-
-
 def listen_for_events():
     """Queue every committed event, and every message to send, for the worker (once per
     process)."""

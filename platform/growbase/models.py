@@ -47,7 +47,7 @@ def index_specs(entity):
         covered = field in sorts or (sorts and field in keys)  # a composite below leads with it
         if field.unique:
             specs[f"ux_{entity.name}_{field.id}"] = ((field.column,), True, True)
-        elif (field.type.indexed or field.get("index")) and not covered:
+        elif (field.type.indexed or field.get("index") or field.computed) and not covered:
             specs[f"ix_{entity.name}_{field.id}"] = ((field.column,), False, True)
     for sort in sorts:
         specs[f"is_{entity.name}_{sort.id}"] = ((sort.column, "id"), False, False)

@@ -170,18 +170,23 @@ def roll_up(entity, plans, depth=0):
         changes = {i: (dict(zip(names, before[i])), dict(zip(names, after[i])))
                    for i in after if after[i] != before.get(i)}
         if changes:
-            cascade(parent, set(names), list(changes))
             moved.append((parent, changes))
+            moved += cascade(parent, set(names), list(changes), depth + 1)
             if depth < MAX_DEPTH:  # what sums up these: a customer's orders' totals
                 moved += roll_up(parent, moved_records(parent, changes), depth + 1)
     return moved
 
 
-def moved_records(entity, changes):
+def link_values(entity, ids):
+    """{id: {link field: the id it holds}} of the records `ids`."""
     model = entity.model
     links = [f.name for f in entity.active_fields if f.type.links_entity]
-    linked = {row[0]: dict(zip(links, row[1:])) for row in model.select(
-        model.id, *[getattr(model, n) for n in links]).where(model.id.in_(list(changes))).tuples()}
+    return {row[0]: dict(zip(links, row[1:])) for row in model.select(
+        model.id, *[getattr(model, n) for n in links]).where(model.id.in_(list(ids))).tuples()}
+
+
+def moved_records(entity, changes):
+    linked = link_values(entity, changes)
     return [Moved({**before, **linked[i]}, {**after, **linked[i]},
                   [n for n in after if after[n] != before[n]])
             for i, (before, after) in changes.items()]
@@ -189,10 +194,12 @@ def moved_records(entity, changes):
 
 def cascade(entity, names, ids, depth=0):
     """Records of `entity` (`ids`, or all when None) changed `names`: recompute what other
-    entities look up through links to them, and what reads that in turn."""
+    entities look up through links to them, what reads that in turn, and the rollups
+    over the records that moved (a line reading its order's stage counts in its product's
+    stock). Returns roll_up()'s record of the rollups that moved."""
     if not names or depth > MAX_DEPTH:
-        return
-    touched = {}
+        return []
+    touched, moved = {}, []
     for other, field, links, read in _dependents(catalog(), entity.name):
         if read in names:
             touched.setdefault((other.name, links), (other, links, set()))[2].add(field.name)
@@ -200,8 +207,18 @@ def cascade(entity, names, ids, depth=0):
         where = leading_to(other, links, ids)
         stale = readers(other, fields)
         refresh(other, stale, where)
-        cascade(other, {f.name for f in stale}, None if ids is None else
-                [row.id for row in other.model.select(other.model.id).where(where)], depth + 1)
+        changed = {f.name for f in stale}
+        if ids is None:
+            moved += cascade(other, changed, None, depth + 1)
+            for parent, rollup, _link, reads in _rollups(catalog(), other.name):
+                if reads & changed:
+                    backfill(parent, [rollup])
+            continue
+        rows = [row.id for row in other.model.select(other.model.id).where(where)]
+        moved += cascade(other, changed, rows, depth + 1)
+        moved += roll_up(other, [Moved(values, values, sorted(changed)) for values in
+                                 link_values(other, rows).values()], depth + 1)
+    return moved
 
 
 def leading_to(entity, links, ids):

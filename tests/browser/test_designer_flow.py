@@ -332,3 +332,56 @@ def test_a_formula_with_a_typo_is_refused_where_it_is_then_works_in_the_form(own
     body = page.inner_text("body")
     assert "Q-0001" in body and "5,002.00" in body  # numbered, and worked out in the list
     page.screenshot(path=str(ARTIFACTS / "designer-formula.png"), full_page=True)
+
+
+LINES = [
+    {"entity": "goods", "label": {"en": "Goods"}, "fields": [
+        {"name": "name", "type": "text", "required": True},
+        {"name": "price", "type": "money", "label": {"en": "Price"}}]},
+    {"entity": "bill", "label": {"en": "Bill"}, "title": "{number}", "fields": [
+        {"name": "number", "type": "autonumber", "format": "B-{0000}"},
+        {"name": "note", "type": "text"}]},
+    {"entity": "bill_line", "label": {"en": "Bill line"}, "plural": {"en": "Bill lines"},
+     "fields": [
+         {"name": "bill", "type": "link", "to": "bill", "part_of": True},
+         {"name": "goods", "type": "link", "to": "goods"},
+         {"name": "quantity", "type": "integer", "label": {"en": "Quantity"}},
+         {"name": "unit_price", "type": "money", "copy_from": "goods.price"},
+         {"name": "amount", "type": "formula", "formula": "{quantity} * {unit_price}"}]}]
+
+
+def test_lines_are_picked_inside_their_order_and_add_up(owner, rest):
+    for spec in LINES:
+        status, answer = rest("PUT", f"/api/designer/entities/{spec['entity']}", json={"spec": spec})
+        assert status == 200, answer
+    bill = dict(LINES[1], fields=LINES[1]["fields"] + [
+        {"name": "total", "type": "rollup", "from": "bill_line.bill", "field": "amount", "agg": "sum"}])
+    assert rest("PUT", "/api/designer/entities/bill", json={"spec": bill})[0] == 200
+    for name, price in (("Chair", "1200"), ("Desk", "5400.50")):
+        rest("POST", "/api/goods", json={"name": name, "price": price})
+    made = rest("POST", "/api/bill", json={"note": "office"})[1]
+    assert made["number"] == "B-0001"
+    page = owner
+    page.goto(f"/admin/records/bill/edit/?id={made['id']}")
+    lines = page.frame_locator("iframe.gb-lines")
+    lines.locator(".tabulator").wait_for()
+    for name, quantity in (("Chair", "4"), ("Desk", "1")):
+        lines.locator("#gb-new-row").click()
+        row = lines.locator(".tabulator-row").last
+        row.locator(".tabulator-cell[tabulator-field=goods]").dblclick()
+        page.keyboard.type(name[:3])
+        lines.locator(".tabulator-edit-list-item", has_text=name).click()
+        page.keyboard.press("Escape")
+        row.locator(".tabulator-cell[tabulator-field=quantity]").dblclick()
+        page.keyboard.type(quantity)
+        page.keyboard.press("Enter")
+    deadline = time.time() + 15
+    while rest("GET", f"/api/bill/{made['id']}")[1]["total"] != "10200.50":
+        assert time.time() < deadline, rest("GET", f"/api/bill_line?bill={made['id']}")[1]
+        time.sleep(0.3)
+    items = rest("GET", f"/api/bill_line?bill={made['id']}&sort=id")[1]["items"]
+    assert [(i["goods"]["title"], i["unit_price"], i["amount"]) for i in items] == [
+        ("Chair", "1200.00", "4800.00"), ("Desk", "5400.50", "5400.50")]  # prices filled in
+    page.goto(f"/admin/records/bill/details/?id={made['id']}")
+    assert "10,200.50" in page.inner_text("body")
+    page.screenshot(path=str(ARTIFACTS / "order-lines.png"), full_page=True)

@@ -1,13 +1,15 @@
 """The staff grid and the kanban board: pages that load the browser side (static/grid.js,
 static/kanban.js); every read and write goes through the JSON API (api/records.py, api/grid.py)."""
 
-from flask import abort, redirect, url_for
+from flask import abort, make_response, redirect, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
 
 from ..api import describe
 from ..catalog import UnknownEntity, catalog
+from ..headers import CSP
 from ..i18n import current_locale
+from ..records import Actor, RecordService
 
 
 def page_config(entity):
@@ -46,6 +48,27 @@ class GridView(BaseView):
     def grid(self, entity):
         entity = self.entity(entity)
         return self.render("admin/grid/grid.html", entity=entity, page=page_config(entity))
+
+    @expose("/<entity>/part/<link>/<int:record_id>/")
+    def part(self, entity, link, record_id):
+        """The lines of one record (an order's), as a grid inside its page: only its lines,
+        new ones linked to it, the link itself not shown."""
+        entity = self.entity(entity)
+        field = entity.active_by_name.get(link)
+        if field is None or not field.get("part_of"):
+            abort(404)
+        RecordService(Actor.for_user(current_user, "grid")).get(field.get("to"), record_id)
+        config = page_config(entity)
+        for spec in config["fields"]:
+            if spec["name"] == link:
+                spec["hidden"] = True
+        config["part"] = {"link": link, "id": record_id}
+        response = make_response(self.render("admin/grid/grid.html", entity=entity, page=config))
+        # shown inside its record's page, from this site only (every other page: nowhere)
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+        response.headers["Content-Security-Policy"] = CSP.replace(
+            "frame-ancestors 'none'", "frame-ancestors 'self'")
+        return response
 
     @expose("/<entity>/kanban/")
     def kanban(self, entity):

@@ -28,6 +28,8 @@ from ..records import (Actor, Conflict, RecordError, RecordService, ValidationFa
                        busy_message)
 from ..tables import Audit
 from .filters import filters_for
+from .related import panels, timeline
+from ..records.parts import parts
 from ..fields.links import ReferenceLoader
 from .forms import build_form_class, form_data, form_layout, show_errors, submitted
 
@@ -38,6 +40,7 @@ class EntityView(BaseModelView):
     can_set_page_size = True
     page_size = 50
     details_template = "admin/records/details.html"
+    edit_template = "admin/records/edit.html"
     list_template = "admin/records/list.html"
     extra_js = ["/static/vendor/imask/imask.min.js", "/static/masks.js", "/static/growbase.js"]
 
@@ -84,7 +87,16 @@ class EntityView(BaseModelView):
             value = getattr(model, name)
             titles = g.get("gb_titles", {}).get(name)
             if titles is not None and value is not None:
-                return titles.get(value, f"#{value}")
+                title = titles.get(value, f"#{value}")
+            elif value is not None and field.get("to"):
+                title = field.type.display(value, field, self.locale)
+            else:
+                title = None
+            if title is not None and field.get("to"):  # a linked record: a way to it
+                return Markup('<a href="{}">{}</a>').format(url_for(
+                    "records.details_view", entity=field.get("to"), id=value), title)
+            if title is not None:
+                return title
             text = field.type.display(value, field, self.locale)
             color = next((o.get("color") for o in field.options if o["value"] == value), None) \
                 if field.options and value is not None else None
@@ -104,9 +116,15 @@ class EntityView(BaseModelView):
                 if f.type.references}
 
     def create_form(self, obj=None):
-        return self._create_form_class(self._formdata(),
-                                       data=form_data(self.entity, None, self.locale,
-                                                      self.fields, current_user.id))
+        data = form_data(self.entity, None, self.locale, self.fields, current_user.id)
+        for field in self.fields:  # "+ add" on a record page: the link already picked
+            if field.name in request.args and not field.automatic:
+                try:
+                    value = field.type.parse(request.args[field.name], field, self.locale)
+                except ValueError:
+                    continue
+                data[field.name] = field.type.form_text(value, field, self.locale)
+        return self._create_form_class(self._formdata(), data=data)
 
     def edit_form(self, obj=None):
         return self._edit_form_class(self._formdata(),
@@ -214,10 +232,22 @@ class EntityView(BaseModelView):
                 if field is None or not self.rights.shows(name):
                     continue
                 changes.append((name, field.label(self.locale), self._show(field, old),
-                                self._show(field, new)))
+                                self._show(field, new), not field.automatic))
             out.append({"id": audit.id, "at": audit.at, "who": audit.username,
                         "source": audit.source, "action": audit.action, "changes": changes})
         return out
+
+    def related(self, model):
+        return panels(self.entity, model.id, self.locale)
+
+    def lines(self, model):
+        """(title, grid url) of the records that are parts of this one (its order lines)."""
+        return [(child.plural(self.locale), url_for("grid.part", entity=child.name,
+                                                    link=link.name, record_id=model.id))
+                for child, link in parts(self.entity) if access(child).can("read")]
+
+    def timeline(self, model, related):
+        return timeline(self.entity, model.id, related, self.locale)
 
     def automation_runs(self, model):
         from ..automation.runlog import of_record

@@ -56,6 +56,14 @@ def update_record(name, record_id):
     return jsonify(to_json(entity, [row])[0])
 
 
+@bp.post("/<name>/<int:record_id>/copy")
+def copy_record(name, record_id):
+    """A new record like this one, with copies of its lines; 201 with the copy."""
+    entity = entity_or_404(name)
+    row = service().copy(name, record_id)
+    return jsonify(to_json(entity, [row])[0]), 201
+
+
 @bp.delete("/<name>/<int:record_id>")
 def delete_record(name, record_id):
     entity_or_404(name)

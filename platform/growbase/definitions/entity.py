@@ -39,7 +39,7 @@ class Field:
         if not self.computed:
             self.type = field_types[self.kind.keeps_as] if self.kind.keeps_as else self.kind
         # read on every row of every write: plain attributes, not dictionary lookups
-        self.required = bool(spec.get("required"))
+        self.required = bool(spec.get("required") or spec.get("part_of"))  # a line has its order
         self.required_when = spec.get("required_when")
         self.unique = bool(spec.get("unique")) or self.kind.always_unique
         self.read_only = bool(spec.get("read_only")) or self.automatic
@@ -182,6 +182,11 @@ class Entity:
         for field in pending.values():
             visit(field)
         return tuple(ordered)
+
+    @cached_property
+    def copied_fields(self):
+        """The active fields that copy a value from the record a link picks (copy_from)."""
+        return tuple(f for f in self.active_fields if f.spec.get("copy_from"))
 
     @cached_property
     def fact_fields(self):

@@ -31,6 +31,7 @@ COMMON_FIELD_OPTIONS = {
     "hidden": {"type": "boolean"},
     "retired": {"type": "boolean"},
     "index": {"type": "boolean"},
+    "copy_from": {"type": "string", "pattern": "^[a-z][a-z0-9_]*\\.[a-z][a-z0-9_]*$"},
 }
 
 def meta_schema():

@@ -86,6 +86,30 @@ def formula_problems(entity):
     return problems
 
 
+def copy_problems(entity, resolve):
+    """[(path, sentence)] of fields that copy from a linked record (copy_from)."""
+    problems = []
+    for i, field in enumerate(entity.fields):
+        if not field.spec.get("copy_from") or field.retired:
+            continue
+        path = f"{json_path(['fields', i])}.copy_from"
+        link_name, _dot, source = field.spec["copy_from"].partition(".")
+        link = entity.active_by_name.get(link_name)
+        if link is None or not link.type.links_entity or link.type.holds_list:
+            problems.append((path, _("\"%(link)s\" is not a link of %(entity)s to one record; "
+                                     "write link.field, like product.price.",
+                                     link=link_name, entity=entity.label())))
+            continue
+        target = resolve(link.get("to"))
+        other = target.active_by_name.get(source)
+        if other is None or field.automatic or \
+                other.type.formula_type(other) != field.type.formula_type(field):
+            problems.append((path, _("%(target)s has no field \"%(source)s\" of the same kind "
+                                     "as %(name)s to copy.", target=target.label(),
+                                     source=source, name=field.name)))
+    return problems
+
+
 def rollup_problems(field, path):
     try:
         child = field.source[0]

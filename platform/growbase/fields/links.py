@@ -105,7 +105,7 @@ resolver = Resolver()
 @register
 class Link(Reference):
     name = "link"
-    options_schema = {"to": {"type": "string"}}
+    options_schema = {"to": {"type": "string"}, "part_of": {"type": "boolean"}}
     links_entity = True
     needs = ("to",)
 

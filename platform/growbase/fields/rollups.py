@@ -42,10 +42,12 @@ class Rollup(FieldType):
             return child, link, None
         read = child.active_by_name.get(name or "")
         kind = read.type.formula_type(read) if read is not None else None
-        if kind is None or (agg in NEED_NUMBERS and not kind.number):
-            raise FormulaError(_("\"field\": %(agg)s needs a %(what)s field of %(entity)s; name "
-                                 "one, like \"amount\".", agg=agg, entity=entity_name,
-                                 what=_("number") if agg in NEED_NUMBERS else _("readable")))
+        if kind is not None and agg in NEED_NUMBERS and not kind.number:
+            raise FormulaError(_("\"field\": %(agg)s counts numbers; name a number field of "
+                                 "%(entity)s, like \"amount\".", agg=agg, entity=entity_name))
+        if kind is None:
+            raise FormulaError(_("\"field\": name a field of %(entity)s that %(agg)s can read, "
+                                 "like \"amount\".", agg=agg, entity=entity_name))
         return child, link, read
 
     def inputs(self, field):

@@ -40,8 +40,31 @@ class Lookups:
         return getattr(row, ref.path[-1].name) if row is not None else None
 
 
+def copy_linked(entity, plans):
+    """A field with "copy_from": "product.price" takes the product's price when a product
+    is picked and the write does not give the field: a copy, which stays when the
+    product's price changes later (an old order keeps the price it was sold at)."""
+    for field in entity.copied_fields:
+        link_name, source = field.spec["copy_from"].split(".")
+        picking = [plan for plan in plans if link_name in plan.changed and
+                   field.name not in (plan.values or {})]
+        ids = {plan.merged.get(link_name) for plan in picking} - {None}
+        link = entity.by_name[link_name]
+        rows = {row.id: row for row in fetch(link.type.target(link).model, list(ids))} \
+            if ids else {}
+        for plan in picking:
+            row = rows.get(plan.merged.get(link_name))
+            value = getattr(row, source) if row is not None else None
+            if value != plan.merged.get(field.name):
+                plan.merged[field.name] = value
+                if field.name not in plan.changed:
+                    plan.changed = [*plan.changed, field.name]
+
+
 def fill(entity, plans, now=None):
-    """Set each plan's computed values (in reading order); a changed one joins `changed`."""
+    """Set each plan's copied and computed values (in reading order); a changed one joins
+    `changed`."""
+    copy_linked(entity, plans)
     fields = entity.computed_fields
     if not fields or not plans:
         return

@@ -13,8 +13,8 @@ def references(entity, ids):
     uses = {}
     for other in catalog().entities(retired=True):
         for field in other.active_fields:
-            if field.type.refers_to(field) != entity.name:
-                continue
+            if field.type.refers_to(field) != entity.name or field.get("part_of"):
+                continue  # lines go with their order
             column, ordered = getattr(other.model, field.name), sorted(ids)
             counts = Counter()
             for start in range(0, len(ordered), 500):
@@ -29,3 +29,4 @@ def references(entity, ids):
                 uses.setdefault(record_id, []).append(
                     f"{count} × {other.label()} ({field.label()})")
     return uses
+

@@ -23,6 +23,7 @@ from .errors import (BatchValidationFailed, Conflict, Forbidden, NotFound, Recor
                      ValidationFailed, missing)
 from .parse import Parser
 from .plan import Plan
+from .parts import copy_record, take_parts_along
 from .references import references
 from .trail import entry, rolled, write_trail
 from .values import json_values, values_of
@@ -156,6 +157,12 @@ class RecordService:
                                           version, seen))
             self._apply(entity, self._check(entity, plans))
         return [plan.outcome() for plan in plans]
+
+    def copy(self, entity_name, record_id):
+        """A new record like this one, with copies of its parts (records/parts.py)."""
+        entity, row = self.get(entity_name, record_id)
+        with database.atomic():
+            return copy_record(self, entity, row)
 
     # -- planning --------------------------------------------------------
     def _entity(self, entity_name, action):
@@ -318,6 +325,7 @@ class RecordService:
             for record_id, plan in zip(ids, fresh):
                 plan.id, plan.stamp = record_id, stamp
                 trail.append(self._arrived(entity, plan, now))
+        take_parts_along(self, entity, [plan.id for plan in gone])
         for plan in gone:
             before = json_values(entity, plan.current)
             changed = [n for n, v in before.items() if v is not None]
@@ -329,10 +337,10 @@ class RecordService:
             entity.model.delete().where(entity.model.id.in_(ids[start:start + 500])).execute()
         updated = [plan for plan in plans if plan.action == "update" and plan.changed and
                    not plan.rejected]
-        if updated:  # what other records look up through links to these
-            cascade(entity, {n for plan in updated for n in plan.changed},
-                    [plan.id for plan in updated])
-        for parent, changes in roll_up(entity, plans):  # totals of what these link to
+        # what other records look up through links to these, and totals of what they link to
+        moved = cascade(entity, {n for plan in updated for n in plan.changed},
+                        [plan.id for plan in updated]) if updated else []
+        for parent, changes in moved + roll_up(entity, plans):
             trail += rolled(self.actor, parent, changes, now, self.silent, self.depth)
         write_trail(trail)
 

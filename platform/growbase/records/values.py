@@ -14,6 +14,14 @@ def values_of(entity, row):
     return {f.name: getattr(row, f.name) for f in entity.fields}
 
 
+def copied(entity, values, rights=None):
+    """A record's values as a copy of it is written: what people may type, unique values
+    and what growbase gives (autonumbers, formulas) left out."""
+    keep = {f.name for f in entity.active_fields if not (f.automatic or f.unique) and
+            (rights is None or (rights.shows(f.name) and f.name not in rights.read_only))}
+    return json_values(entity, values, {n for n in keep if values.get(n) is not None})
+
+
 def json_values(entity, values, names=None):
     out = {}
     for name, field, convert in entity.json_plan:

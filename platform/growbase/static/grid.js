@@ -153,9 +153,10 @@
     document.getElementById("gb-search").value = G.state.q;
     var view = G.views.filter(function (v) { return v.id === wanted; })[0] || null;
     G.table = new Tabulator("#gb-grid", {
-      height: "calc(100vh - 260px)", layout: "fitData", index: "id",
+      height: cfg.part ? "calc(100vh - 60px)" : "calc(100vh - 260px)", layout: "fitData", index: "id",
       columns: G.buildColumns((G.layout || {}).columns),
-      rowHeader: {formatter: "rownum", headerSort: false, hozAlign: "center", resizable: false, frozen: true, width: 50},
+      rowHeader: {formatter: function (cell) { return cell.getRow().getPosition(true) + " " + G.openRecord(cell); },
+                  headerSort: false, hozAlign: "center", resizable: false, frozen: true, width: 64},
       selectableRange: true, selectableRangeColumns: true, selectableRangeRows: true,
       selectableRangeClearCells: true, selectableRangeClearCellsValue: "",
       editTriggerEvent: "dblclick",

@@ -33,9 +33,21 @@
   function formatter(field) {
     return function (cell) {
       mark(cell);
-      var value = cell.getValue();
-      return badge(field, value, gb.show(field, value));
+      var value = cell.getValue(), text = badge(field, value, gb.show(field, value));
+      if (field.to && value && typeof value === "object") {  // a linked record: a way to it
+        return text + '<a class="gb-open" target="_top" aria-label="' + gb.escape(gb.say("open")) + '" title="' +
+          gb.escape(gb.say("open")) + '" href="/admin/records/' + encodeURIComponent(field.to) + "/details/?id=" +
+          encodeURIComponent(value.id) + '"></a>';
+      }
+      return text;
     };
+  }
+
+  function openRecord(cell) {  // the row header's way to the record's page
+    var id = cell.getRow().getData().id;
+    return typeof id === "number" ? '<a class="gb-open" target="_top" aria-label="' + gb.escape(gb.say("open")) +
+      '" title="' + gb.escape(gb.say("open")) + '" href="/admin/records/' + encodeURIComponent(cfg.entity) +
+      "/details/?id=" + id + '"></a>' : "";
   }
 
   // A stage or choice in its colour (the list editor's items and the cells alike), escaped.
@@ -121,6 +133,6 @@
 
   function editing() { return G.table.modules.edit && G.table.modules.edit.currentCell; }
 
-  Object.assign(G, {keyOf: keyOf, mark: mark, paint: paint, refresh: refresh, buildColumns: buildColumns,
+  Object.assign(G, {openRecord: openRecord, keyOf: keyOf, mark: mark, paint: paint, refresh: refresh, buildColumns: buildColumns,
                     withPending: withPending, editing: editing});
 })(window.gbGrid = window.gbGrid || {});

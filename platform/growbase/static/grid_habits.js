@@ -84,6 +84,7 @@
     if (cfg.can.indexOf("create") < 0) return null;
     var key = "new-" + (++G.newRows), data = {id: key};
     Object.keys(values).forEach(function (f) { if (editableColumn(f)) data[f] = values[f]; });
+    if (cfg.part) data[cfg.part.link] = cfg.part.id;  // a new line of this record
     G.table.addRow(data, false);
     G.pending[key] = {id: null, version: null, data: Object.assign({}, data), before: {}, held: !!typed,
                     paste: G.pasting};

@@ -13,6 +13,7 @@
       return leaf;
     });
     if (G.state.extra) parts.push(G.state.extra);
+    if (cfg.part) parts.push({field: cfg.part.link, eq: cfg.part.id});  // one record's lines
     return parts.length ? {all: parts} : null;
   }
 

@@ -1,0 +1,45 @@
+"""Records that are parts of another (an order's lines: a link with "part_of"): deleted
+with it, copied with it, edited inside its form and grid row."""
+
+from dataclasses import replace
+
+from ..catalog import catalog
+from .values import copied, values_of
+
+
+def parts(entity):
+    """(entity, link) of the records that are parts of `entity`'s (its order lines)."""
+    return [(other, field) for other in catalog().entities(retired=True)
+            for field in other.active_fields
+            if field.get("part_of") and field.type.refers_to(field) == entity.name]
+
+
+def as_part(service):
+    """Parts follow their record: what may be done to an order is done to its lines."""
+    return type(service)(replace(service.actor, trusted=True), service.locale, service.depth,
+                         service.silent)
+
+
+def copy_record(service, entity, row):
+    """A new record like `row`, with copies of its parts: its own autonumber, computed
+    values worked out again, unique values left empty (inside the caller's transaction)."""
+    rights = service.allowed(entity, "create")
+    made = service.create(entity.name, copied(entity, values_of(entity, row), rights))
+    for child, link in parts(entity):
+        model = child.model
+        lines = model.select().where(getattr(model, link.name) == row.id).order_by(model.id)
+        as_part(service).create_many(child.name, [
+            dict(copied(child, values_of(child, line)), **{link.name: made.id}) for line in lines])
+    return made
+
+
+def take_parts_along(service, entity, ids):
+    """Deleting records deletes their parts first (an order's lines: their history and the
+    stock they held written as for any delete); a part that cannot go stops it all."""
+    for child, link in parts(entity) if ids else ():
+        model = child.model
+        lines = [row.id for row in model.select(model.id).where(
+            getattr(model, link.name).in_(ids))]
+        for kind, refused in as_part(service).delete_many(child.name, [(i, None) for i in lines]):
+            if kind == "rejected":
+                raise refused

@@ -1,0 +1,67 @@
+"""Line items: records that are parts of another (an order's lines) go and come with it."""
+
+from decimal import Decimal
+
+import pytest
+
+from growbase.catalog import catalog
+from growbase.designer.store import apply_definitions
+from growbase.tables import Audit
+
+SHOP = [
+    {"entity": "goods", "fields": [{"name": "name", "type": "text"},
+                                   {"name": "price", "type": "money"},
+                                   {"name": "received", "type": "integer"}]},
+    {"entity": "bill", "fields": [
+        {"name": "number", "type": "autonumber", "format": "B-{000}"},
+        {"name": "note", "type": "text"}]},
+    {"entity": "bill_line", "fields": [
+        {"name": "bill", "type": "link", "to": "bill", "part_of": True},
+        {"name": "goods", "type": "link", "to": "goods"},
+        {"name": "quantity", "type": "integer"},
+        {"name": "unit_price", "type": "money", "copy_from": "goods.price"},
+        {"name": "amount", "type": "formula", "formula": "{quantity} * {unit_price}"}]}]
+ROLLUPS = {
+    "bill": [{"name": "total", "type": "rollup", "from": "bill_line.bill", "field": "amount",
+              "agg": "sum"}],
+    "goods": [{"name": "sold", "type": "rollup", "from": "bill_line.goods", "field": "quantity",
+               "agg": "sum"},
+              {"name": "stock", "type": "formula", "formula": "{received} - {sold}"}]}
+
+
+@pytest.fixture
+def shop(db):
+    apply_definitions(SHOP)
+    apply_definitions([dict(s, fields=s["fields"] + ROLLUPS[s["entity"]])
+                       for s in SHOP if s["entity"] in ROLLUPS])
+
+
+def test_an_order_takes_its_lines_when_deleted_and_the_stock_comes_back(shop, service):
+    tea = service.create("goods", {"name": "Tea", "price": "4.50", "received": 10})
+    bill = service.create("bill", {"note": "first"})
+    service.create_many("bill_line", [{"bill": bill.id, "goods": tea.id, "quantity": q}
+                                      for q in (2, 3)])
+    goods = catalog().entity("goods").model
+    assert goods.get_by_id(tea.id).stock == 5
+    assert catalog().entity("bill").model.get_by_id(bill.id).total == Decimal("22.50")
+    service.delete("bill", bill.id)  # no "still used by 2 lines": they go with it
+    assert catalog().entity("bill_line").model.select().count() == 0
+    assert goods.get_by_id(tea.id).stock == 10
+    assert Audit.select().where((Audit.entity == "bill_line") &
+                                (Audit.action == "delete")).count() == 2  # each in the history
+
+
+def test_a_copy_of_an_order_has_its_own_number_and_copies_of_its_lines(shop, service, api):
+    tea = service.create("goods", {"name": "Tea", "price": "4.50", "received": 10})
+    bill = service.create("bill", {"note": "regular"})
+    service.create_many("bill_line", [{"bill": bill.id, "goods": tea.id, "quantity": 2}])
+    service.update("goods", tea.id, {"price": "5.00"})
+    copy = service.copy("bill", bill.id)
+    assert (copy.number, copy.note) == ("B-002", "regular")
+    lines = catalog().entity("bill_line").model
+    (line,) = lines.select().where(lines.bill == copy.id)
+    assert (line.quantity, line.unit_price) == (2, Decimal("4.50"))  # the price it was sold at
+    assert catalog().entity("bill").model.get_by_id(copy.id).total == Decimal("9.00")
+    assert catalog().entity("goods").model.get_by_id(tea.id).stock == 6
+    answer = api.post(f"/api/bill/{bill.id}/copy")
+    assert answer.status_code == 201 and answer.get_json()["number"] == "B-003"

@@ -14,6 +14,7 @@ python bench_automation.py --redis
 python bench_rule_cost.py
 python bench_grid.py 1000000
 python bench_permissions.py 1000000
+python bench_computed.py 1000000
 echo "## PostgreSQL"
 DATABASE_URL=$PG python bench_list.py 100000 1000000
 DATABASE_URL=$PG python bench_writes.py
@@ -21,3 +22,4 @@ DATABASE_URL=$PG python bench_schema.py 1000000
 DATABASE_URL=$PG python bench_rule_cost.py
 DATABASE_URL=$PG python bench_grid.py 1000000
 DATABASE_URL=$PG python bench_permissions.py 1000000
+DATABASE_URL=$PG python bench_computed.py 1000000

@@ -65,3 +65,35 @@ def test_a_copy_of_an_order_has_its_own_number_and_copies_of_its_lines(shop, ser
     assert catalog().entity("goods").model.get_by_id(tea.id).stock == 6
     answer = api.post(f"/api/bill/{bill.id}/copy")
     assert answer.status_code == 201 and answer.get_json()["number"] == "B-003"
+
+
+def test_an_orders_page_shows_its_lines_and_their_history(shop, service, client):
+    from html import unescape
+    tea = service.create("goods", {"name": "Tea", "price": "4.50", "received": 10})
+    bill = service.create("bill", {"note": "first"})
+    (line,) = service.create_many("bill_line", [{"bill": bill.id, "goods": tea.id, "quantity": 2}])
+    service.update("bill_line", line.id, {"quantity": 5})
+    page = unescape(client.get(f"/admin/records/bill/details/?id={bill.id}").get_data(as_text=True))
+    assert f'src="/admin/grid/bill_line/part/bill/{bill.id}/"' in page  # its lines, as a grid
+    assert f"Bill line #{line.id}:" in page and "Quantity" in page  # their history in its own
+    frame = client.get(f"/admin/grid/bill_line/part/bill/{bill.id}/")
+    assert frame.status_code == 200 and frame.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert client.get(f"/admin/grid/bill_line/part/goods/{bill.id}/").status_code == 404
+    assert client.get("/admin/records/bill/").headers["X-Frame-Options"] == "DENY"
+
+
+def test_an_export_of_orders_carries_their_lines_on_a_sheet_of_their_own(shop, service, tmp_path):
+    from openpyxl import load_workbook
+    from growbase.transfer.exporter import export
+    tea = service.create("goods", {"name": "Tea", "price": "4.50", "received": 10})
+    kept, left = (service.create("bill", {"note": n}) for n in ("kept", "left out"))
+    service.create_many("bill_line", [{"bill": b.id, "goods": tea.id, "quantity": q}
+                                      for b, q in ((kept, 2), (left, 7), (kept, 3))])
+    path = tmp_path / "bills.xlsx"
+    export("bill", path, "xlsx", condition={"field": "note", "eq": "kept"})
+    book = load_workbook(path)
+    assert book.sheetnames == ["Bill", "Bill line"]  # (no plural given: the label)
+    lines = [[c.value for c in row] for row in book["Bill line"].iter_rows()]
+    header = lines[0]
+    quantities = [row[header.index("Quantity")] for row in lines[1:]]
+    assert quantities == [2, 3]  # only the exported order's lines, in their order

@@ -385,3 +385,8 @@ def test_lines_are_picked_inside_their_order_and_add_up(owner, rest):
     page.goto(f"/admin/records/bill/details/?id={made['id']}")
     assert "10,200.50" in page.inner_text("body")
     page.screenshot(path=str(ARTIFACTS / "order-lines.png"), full_page=True)
+    page.goto("/admin/grid/bill/")  # the same lines open under the order's row in the grid
+    page.locator(".tabulator-row .gb-lines-toggle").first.click()
+    nested = page.frame_locator(".gb-row-lines iframe")
+    nested.locator(".tabulator-row").nth(1).wait_for()
+    assert nested.locator(".tabulator-row").count() == 2

@@ -9,7 +9,9 @@ from ..api import describe
 from ..catalog import UnknownEntity, catalog
 from ..headers import CSP
 from ..i18n import current_locale
+from ..permissions import access
 from ..records import Actor, RecordService
+from ..records.parts import parts
 
 
 def page_config(entity):
@@ -25,8 +27,10 @@ def page_config(entity):
                      stages=f.type.stages, references=f.type.references, hidden=f.hidden,
                      users=f.type.holds_users)
     stages = next((f.name for f in entity.active_fields if f.type.stages), None)
+    lines = [{"entity": child.name, "link": link.name, "label": child.plural(locale)}
+             for child, link in parts(entity) if access(child).can("read")]
     return dict(spec, entity=entity.name, locale=locale, title_field=title,
-                stage_field=stages, title=entity.title_template,
+                stage_field=stages, title=entity.title_template, lines=lines,
                 default_sort=entity.default_sort, user_id=current_user.id)
 
 

@@ -221,20 +221,30 @@ class EntityView(BaseModelView):
             " " + "; ".join(rest.values()) if rest else ""), "error")
 
     def history(self, model):
-        """The record's audit trail, newest first, with old -> new per field."""
-        rows = Audit.select().where((Audit.entity == self.entity.name) &
-                                    (Audit.record_id == model.id)).order_by(Audit.id.desc())
+        """The record's audit trail and its lines' (an order's), newest first, with
+        old -> new per field."""
+        whose = (Audit.entity == self.entity.name) & (Audit.record_id == model.id)
+        entities = {self.entity.name: (self.entity, self.rights, "")}
+        for child, link in parts(self.entity):
+            rights = access(child)
+            if rights.can("read"):
+                ids = [r.id for r in child.model.select(child.model.id).where(
+                    getattr(child.model, link.name) == model.id)]
+                whose |= (Audit.entity == child.name) & Audit.record_id.in_(ids or [0])
+                entities[child.name] = (child, rights, child.label(self.locale))
         out = []
-        for audit in rows.limit(200):
+        for audit in Audit.select().where(whose).order_by(Audit.id.desc()).limit(200):
+            entity, rights, part = entities[audit.entity]
             changes = []
             for name, (old, new) in audit.changes.items():
-                field = self.entity.by_name.get(name)
-                if field is None or not self.rights.shows(name):
+                field = entity.by_name.get(name)
+                if field is None or not rights.shows(name):
                     continue
                 changes.append((name, field.label(self.locale), self._show(field, old),
-                                self._show(field, new), not field.automatic))
+                                self._show(field, new), not field.automatic and not part))
             out.append({"id": audit.id, "at": audit.at, "who": audit.username,
-                        "source": audit.source, "action": audit.action, "changes": changes})
+                        "source": audit.source, "action": audit.action, "changes": changes,
+                        "part": f"{part} #{audit.record_id}" if part else ""})
         return out
 
     def related(self, model):

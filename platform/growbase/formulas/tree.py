@@ -122,9 +122,10 @@ def _unit(op, a, b):
     """The unit of a sum or product of two numbers, or FormulaError."""
     if op in "+-":
         if a.unit and b.unit and (a.unit, a.currency) != (b.unit, b.currency):
-            raise FormulaError(_("Cannot %(verb)s %(a)s and %(b)s: they are not the same kind "
-                                 "of number.", verb=_("add") if op == "+" else _("subtract"),
-                                 a=a.describe(), b=b.describe()))
+            raise FormulaError((_("Cannot add %(a)s and %(b)s: they are not the same kind of "
+                                  "number.") if op == "+" else
+                                _("Cannot subtract %(b)s from %(a)s: they are not the same kind "
+                                  "of number.")) % {"a": a.describe(), "b": b.describe()})
         return (a.unit, a.currency) if a.unit else (b.unit, b.currency)
     money = [t for t in (a, b) if t.unit == "money"]
     if op == "*":

@@ -43,11 +43,33 @@
     };
   }
 
-  function openRecord(cell) {  // the row header's way to the record's page
+  function openRecord(cell) {  // the row header's way to the record's page (and its lines)
     var id = cell.getRow().getData().id;
-    return typeof id === "number" ? '<a class="gb-open" target="_top" aria-label="' + gb.escape(gb.say("open")) +
-      '" title="' + gb.escape(gb.say("open")) + '" href="/admin/records/' + encodeURIComponent(cfg.entity) +
-      "/details/?id=" + id + '"></a>' : "";
+    if (typeof id !== "number") return "";
+    var open = '<a class="gb-open" target="_top" aria-label="' + gb.escape(gb.say("open")) + '" title="' +
+      gb.escape(gb.say("open")) + '" href="/admin/records/' + encodeURIComponent(cfg.entity) + "/details/?id=" + id + '"></a>';
+    return open + (cfg.lines && cfg.lines.length ? '<button type="button" class="btn btn-link btn-sm p-0 ml-1 gb-lines-toggle" title="' +
+      gb.escape(cfg.lines.map(function (l) { return l.label; }).join(", ")) + '">' + (G.expanded[id] ? "▾" : "▸") + "</button>" : "");
+  }
+
+  // A record's lines (an order's) open under its row as a grid of their own.
+  function rowLines(row) {
+    var id = row.getData().id, el = row.getElement(), holder = el.querySelector(".gb-row-lines");
+    if (holder) holder.remove();
+    if (!G.expanded[id]) return;
+    holder = gb.el("div", {"class": "gb-row-lines p-1"});
+    cfg.lines.forEach(function (line) {
+      holder.appendChild(gb.el("iframe", {"class": "gb-lines w-100 border", title: line.label, style: "height: 260px",
+        src: "/admin/grid/" + encodeURIComponent(line.entity) + "/part/" + encodeURIComponent(line.link) + "/" + id + "/"}));
+    });
+    el.appendChild(holder);
+  }
+
+  function toggleLines(e, cell) {
+    if (!e.target.classList.contains("gb-lines-toggle")) return;
+    var row = cell.getRow(), id = row.getData().id;
+    G.expanded[id] = !G.expanded[id];
+    row.reformat();
   }
 
   // A stage or choice in its colour (the list editor's items and the cells alike), escaped.
@@ -133,6 +155,6 @@
 
   function editing() { return G.table.modules.edit && G.table.modules.edit.currentCell; }
 
-  Object.assign(G, {openRecord: openRecord, keyOf: keyOf, mark: mark, paint: paint, refresh: refresh, buildColumns: buildColumns,
+  Object.assign(G, {expanded: {}, rowLines: rowLines, toggleLines: toggleLines, openRecord: openRecord, keyOf: keyOf, mark: mark, paint: paint, refresh: refresh, buildColumns: buildColumns,
                     withPending: withPending, editing: editing});
 })(window.gbGrid = window.gbGrid || {});

@@ -29,6 +29,7 @@ from ..i18n import gettext as _
 from ..i18n import in_locale
 from ..permissions import access
 from ..queries import matching
+from ..records.parts import parts
 from .workbooks import csv_text, sheet_title
 
 PAGE = 2000
@@ -164,10 +165,33 @@ def export(entity_name, path, fmt=None, condition=None, search=None, sort=None, 
 
 def write_xlsx(path, entity, fields, header, source, locale, progress):
     """XlsxWriter in constant-memory mode: each row goes to disk as it is written, and it
-    writes twice as fast as openpyxl's write-only mode. Strings are always strings."""
+    writes twice as fast as openpyxl's write-only mode. Strings are always strings. The
+    lines of the records written (an order's) follow on a sheet of their own."""
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
                                            "strings_to_urls": False, "strings_to_numbers": False})
-    sheet = book.add_worksheet(sheet_title(entity.plural(locale)))
+    written = []
+    done = write_sheet(book, entity.plural(locale), fields, header, source, locale, progress,
+                       written)
+    for child, link in parts(entity):
+        if access(child).can("read"):
+            lines = columns_of(child)
+            write_sheet(book, child.plural(locale), lines, [f.label(locale) for f in lines],
+                        lines_of(child, lines, link, written), locale)
+    book.close()
+    return done
+
+
+def lines_of(child, fields, link, ids):
+    """The pages of `child` records whose `link` holds one of `ids`, 500 ids a query."""
+    for start in range(0, len(ids), 500):
+        yield from pages(child, fields, {"field": link.name, "in": ids[start:start + 500]},
+                         sort="id")
+
+
+def write_sheet(book, title, fields, header, source, locale, progress=None, written=None):
+    """One sheet: the header, the rows a page at a time, the id and version hidden at the
+    end; `written` collects the ids."""
+    sheet = book.add_worksheet(sheet_title(title))
     formats = [book.add_format({"num_format": f.type.number_format(f, locale)})
                if f.type.number_format(f, locale) else None for f in fields]
     sheet.write_row(0, 0, header + list(ID_COLUMNS), book.add_format({"bold": True}))
@@ -194,10 +218,11 @@ def write_xlsx(path, entity, fields, header, source, locale, progress):
                     write_number(number, column, value, formats[column])
             write_number(number, len(fields), row[0])
             write_number(number, len(fields) + 1, row[1])
+        if written is not None:
+            written.extend(row[0] for row in rows)
         done += len(rows)
         if progress:
             progress(done)
-    book.close()
     return done
 
 

@@ -15,7 +15,7 @@ from peewee import fn
 
 from .conditions import compile as compile_condition
 from .conditions import fields_in
-from .db import database, is_postgres
+from .db import database, is_postgres, one_of
 from .formulas.exact import num, sql_count, sql_fitting, sql_round_div
 from .formulas.functions import Context
 from .formulas.sql import compile_sql, sql_stored
@@ -161,11 +161,12 @@ def roll_up(entity, plans, depth=0):
         stale = readers(parent, names)
         model, ids = parent.model, sorted(ids)
         columns = [getattr(model, f.name) for f in stale]
+        these = one_of(model.id, ids)
         before = {row[0]: row[1:] for row in model.select(model.id, *columns).where(
-            model.id.in_(ids)).tuples()}
-        refresh(parent, stale, model.id.in_(ids))
+            these).tuples()}
+        refresh(parent, stale, these)
         after = {row[0]: row[1:] for row in model.select(model.id, *columns).where(
-            model.id.in_(ids)).tuples()}
+            these).tuples()}
         names = [f.name for f in stale]
         changes = {i: (dict(zip(names, before[i])), dict(zip(names, after[i])))
                    for i in after if after[i] != before.get(i)}

@@ -2,7 +2,7 @@
 
 import threading
 
-from ..db import after_commit, database, insert_row, insert_rows
+from ..db import after_commit, database, insert_row, insert_rows, one_of
 from ..tables import Audit, Event
 from .values import json_values
 
@@ -56,9 +56,9 @@ def entry(actor, entity, record_id, version, action, kind, changes, changed, bef
 def rolled(actor, entity, changes, now, silent=False, depth=0):
     """The (audit, event) pairs of records whose rollups moved ({id: (before, after)}):
     a new version each, so an edit made before it merges or conflicts like any other."""
-    model, ids = entity.model, list(changes)
-    model.update({model.gb_version: model.gb_version + 1}).where(model.id.in_(ids)).execute()
-    versions = dict(model.select(model.id, model.gb_version).where(model.id.in_(ids)).tuples())
+    model, these = entity.model, one_of(entity.model.id, changes)
+    model.update({model.gb_version: model.gb_version + 1}).where(these).execute()
+    versions = dict(model.select(model.id, model.gb_version).where(these).tuples())
     trail = []
     for record_id, (before, after) in changes.items():
         changed = [n for n in after if after[n] != before[n]]

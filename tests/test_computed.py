@@ -22,6 +22,13 @@ LINE = {"entity": "line", "fields": [
     {"name": "where", "type": "formula", "formula": "UPPER({client.city}) & \"!\""}]}
 
 
+
+@pytest.fixture
+def service(db):
+    """The record service on this module's own entities: the starter shop is not applied."""
+    from growbase.records import RecordService
+    return RecordService(locale="en")
+
 @pytest.fixture
 def shop(db):
     apply_definitions([CUSTOMER, LINE])

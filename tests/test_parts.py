@@ -29,6 +29,13 @@ ROLLUPS = {
               {"name": "stock", "type": "formula", "formula": "{received} - {sold}"}]}
 
 
+
+@pytest.fixture
+def service(db):
+    """The record service on this module's own entities: the starter shop is not applied."""
+    from growbase.records import RecordService
+    return RecordService(locale="en")
+
 @pytest.fixture
 def shop(db):
     apply_definitions(SHOP)

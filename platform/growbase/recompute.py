@@ -68,11 +68,15 @@ def rollup_sql(field, model, ctx):
     return sql_fitting(fn.COALESCE(chosen, num(0, ctx)), ctx) if agg == "sum" else chosen
 
 
-def refresh(entity, fields, where=None, now=None):
-    """Recompute `fields` of `entity` (all rows, or those `where` picks), in order."""
+def refresh(entity, fields, where=None, now=None, bump=False):
+    """Recompute `fields` of `entity` (all rows, or those `where` picks), in order; `bump`:
+    the records get a new version with the first statement (their rollups moved)."""
     model, ctx = entity.model, Context(postgres=is_postgres(), now=now or datetime.now())
-    for field in order(entity, fields):
-        query = model.update({getattr(model, field.name): value_sql(field, model, ctx)})
+    for i, field in enumerate(order(entity, fields)):
+        values = {getattr(model, field.name): value_sql(field, model, ctx)}
+        if bump and i == 0:
+            values[model.gb_version] = model.gb_version + 1
+        query = model.update(values)
         (query.where(where) if where is not None else query).execute()
 
 
@@ -140,9 +144,10 @@ class Moved:
 
 def roll_up(entity, plans, depth=0):
     """The records of `entity` that `plans` wrote (created, changed, deleted) count in
-    rollups of the records they link to: work those out again, and what reads them.
-    Returns [(parent entity, {id: (before, after)})] of the values that moved, for the
-    history and the automations (an order's total is a change of the order)."""
+    rollups of the records they link to: work those out again (a new version each), and
+    what reads them. Returns [(parent entity, {id: (before, after, version)})] of the
+    values that moved, for the history and the automations (an order's total is a change
+    of the order)."""
     touched = {}
     for parent, field, link, reads in _rollups(catalog(), entity.name):
         ids = set()
@@ -164,12 +169,12 @@ def roll_up(entity, plans, depth=0):
         these = one_of(model.id, ids)
         before = {row[0]: row[1:] for row in model.select(model.id, *columns).where(
             these).tuples()}
-        refresh(parent, stale, these)
-        after = {row[0]: row[1:] for row in model.select(model.id, *columns).where(
-            these).tuples()}
+        refresh(parent, stale, these, bump=True)
+        after = {row[0]: row[1:] for row in model.select(
+            model.id, model.gb_version, *columns).where(these).tuples()}
         names = [f.name for f in stale]
-        changes = {i: (dict(zip(names, before[i])), dict(zip(names, after[i])))
-                   for i in after if after[i] != before.get(i)}
+        changes = {i: (dict(zip(names, before[i])), dict(zip(names, after[i][1:])), after[i][0])
+                   for i in after if after[i][1:] != before.get(i)}
         if changes:
             moved.append((parent, changes))
             moved += cascade(parent, set(names), list(changes), depth + 1)
@@ -190,7 +195,7 @@ def moved_records(entity, changes):
     linked = link_values(entity, changes)
     return [Moved({**before, **linked[i]}, {**after, **linked[i]},
                   [n for n in after if after[n] != before[n]])
-            for i, (before, after) in changes.items()]
+            for i, (before, after, _version) in changes.items()]
 
 
 def cascade(entity, names, ids, depth=0):

@@ -2,7 +2,7 @@
 
 import threading
 
-from ..db import after_commit, database, insert_row, insert_rows, one_of
+from ..db import after_commit, database, insert_row, insert_rows
 from ..tables import Audit, Event
 from .values import json_values
 
@@ -54,16 +54,13 @@ def entry(actor, entity, record_id, version, action, kind, changes, changed, bef
 
 
 def rolled(actor, entity, changes, now, silent=False, depth=0):
-    """The (audit, event) pairs of records whose rollups moved ({id: (before, after)}):
-    a new version each, so an edit made before it merges or conflicts like any other."""
-    model, these = entity.model, one_of(entity.model.id, changes)
-    model.update({model.gb_version: model.gb_version + 1}).where(these).execute()
-    versions = dict(model.select(model.id, model.gb_version).where(these).tuples())
+    """The (audit, event) pairs of records whose rollups moved ({id: (before, after, the
+    version it got)}), so an edit made before it merges or conflicts like any other."""
     trail = []
-    for record_id, (before, after) in changes.items():
+    for record_id, (before, after, version) in changes.items():
         changed = [n for n in after if after[n] != before[n]]
         old, new = json_values(entity, before, changed), json_values(entity, after, changed)
-        trail.append(entry(actor, entity, record_id, versions[record_id], "update", "updated",
+        trail.append(entry(actor, entity, record_id, version, "update", "updated",
                            {n: [old[n], new[n]] for n in changed}, changed, old, new, now,
                            silent, depth))
     return trail

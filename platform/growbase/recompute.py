@@ -178,7 +178,8 @@ def roll_up(entity, plans, depth=0):
         if changes:
             moved.append((parent, changes))
             moved += cascade(parent, set(names), list(changes), depth + 1)
-            if depth < MAX_DEPTH:  # what sums up these: a customer's orders' totals
+            # what sums these up in turn (a customer's total over its orders' totals)
+            if depth < MAX_DEPTH and _rollups(catalog(), parent.name):
                 moved += roll_up(parent, moved_records(parent, changes), depth + 1)
     return moved
 

@@ -104,3 +104,20 @@ def test_an_export_of_orders_carries_their_lines_on_a_sheet_of_their_own(shop, s
     header = lines[0]
     quantities = [row[header.index("Quantity")] for row in lines[1:]]
     assert quantities == [2, 3]  # only the exported order's lines, in their order
+
+
+def test_a_rollup_added_or_changed_later_counts_what_is_there(db, service):
+    apply_definitions(SHOP)
+    tea = service.create("goods", {"name": "Tea", "price": "2", "received": 10})
+    bills = [service.create("bill", {}) for _ in range(3)]
+    service.create_many("bill_line", [{"bill": b.id, "goods": tea.id, "quantity": q}
+                                      for b, q in ((bills[0], 1), (bills[0], 5), (bills[1], 2))])
+    bill = next(s for s in SHOP if s["entity"] == "bill")
+    total = {"name": "total", "type": "rollup", "from": "bill_line.bill", "field": "amount",
+             "agg": "sum"}
+    apply_definitions([dict(bill, fields=bill["fields"] + [total])])
+    model = catalog().entity("bill").model
+    assert [model.get_by_id(b.id).total for b in bills] == [Decimal("12.00"), Decimal("4.00"), 0]
+    big = dict(total, where={"field": "quantity", "gte": 5})  # only the big lines now
+    apply_definitions([dict(bill, fields=bill["fields"] + [big])])
+    assert [model.get_by_id(b.id).total for b in bills] == [Decimal("10.00"), 0, 0]

@@ -64,10 +64,12 @@ def db(settings):
 
 
 @pytest.fixture
-def store(db):
-    """The database with the starter (online shop) definitions applied."""
+def store(db, request):
+    """The database with the starter (online shop) definitions applied, unless the test's
+    module works on entities of its own (STARTER_SHOP = False)."""
     from growbase.designer.store import apply_definitions, load_files
-    apply_definitions(load_files(ROOT / "schemas"), author="test")
+    if getattr(request.module, "STARTER_SHOP", True):
+        apply_definitions(load_files(ROOT / "schemas"), author="test")
     return db
 
 

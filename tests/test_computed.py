@@ -11,6 +11,8 @@ from growbase.definitions import DefinitionError
 from growbase.designer.store import apply_definitions
 from growbase.records import ValidationFailed
 
+STARTER_SHOP = False  # these tests work on entities of their own (conftest.store)
+
 CUSTOMER = {"entity": "client", "fields": [
     {"name": "name", "type": "text"}, {"name": "city", "type": "text"}]}
 LINE = {"entity": "line", "fields": [
@@ -22,12 +24,6 @@ LINE = {"entity": "line", "fields": [
     {"name": "where", "type": "formula", "formula": "UPPER({client.city}) & \"!\""}]}
 
 
-
-@pytest.fixture
-def service(db):
-    """The record service on this module's own entities: the starter shop is not applied."""
-    from growbase.records import RecordService
-    return RecordService(locale="en")
 
 @pytest.fixture
 def shop(db):

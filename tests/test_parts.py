@@ -8,6 +8,8 @@ from growbase.catalog import catalog
 from growbase.designer.store import apply_definitions
 from growbase.tables import Audit
 
+STARTER_SHOP = False  # these tests work on entities of their own (conftest.store)
+
 SHOP = [
     {"entity": "goods", "fields": [{"name": "name", "type": "text"},
                                    {"name": "price", "type": "money"},
@@ -29,12 +31,6 @@ ROLLUPS = {
               {"name": "stock", "type": "formula", "formula": "{received} - {sold}"}]}
 
 
-
-@pytest.fixture
-def service(db):
-    """The record service on this module's own entities: the starter shop is not applied."""
-    from growbase.records import RecordService
-    return RecordService(locale="en")
 
 @pytest.fixture
 def shop(db):

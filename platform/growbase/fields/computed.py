@@ -56,8 +56,8 @@ class Formula(FieldType):
         kind = field.tree.type
         asked = field.spec.get("result")
         fits = {"number": ("number", "integer", "money", "percent"), "text": ("text",),
-                "date": ("date",), "datetime": ("datetime", "date"), "boolean": ("boolean",),
-                "blank": tuple(RESULTS)}[kind.kind]
+                "date": ("date",), "datetime": ("datetime", "date"), "boolean": ("boolean",)}[
+                    kind.kind]
         if asked is not None and asked not in fits:
             raise FormulaError(_("The formula gives %(type)s, which cannot be shown as "
                                  "\"%(asked)s\"; leave \"result\" out or use one of: %(fits)s.",

@@ -122,7 +122,7 @@ class Now(Clock):
 class Dated(Function):
     def answer(self, types, args):
         for i, kind in enumerate(types[:self.dated]):
-            if kind.kind not in ("date", "datetime", "blank"):
+            if kind.kind not in ("date", "datetime"):
                 raise FormulaError(_("%(name)s: argument %(n)s must be a date, not %(type)s.",
                                      name=self.name, n=i + 1, type=kind.describe()))
         return self.gives(types, args)
@@ -151,7 +151,7 @@ class DateAdd(Dated):
         if not (types[1].number and types[1].scale == 0):
             raise FormulaError(_("DATEADD adds a whole number: DATEADD({date}, 3, \"days\")."))
         self.unit(args)
-        return types[0] if types[0].kind != "blank" else DATE
+        return types[0]
 
     @staticmethod
     def unit(args):

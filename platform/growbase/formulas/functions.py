@@ -13,7 +13,7 @@ from ..i18n import gettext as _
 from ..registry import registry
 from .exact import const, from_int, num, rescale, sql_rescale, to_int
 from .grammar import FormulaError
-from .types import BOOLEAN, MAX_SCALE, TEXT, Type
+from .types import BOOLEAN, MAX_SCALE, Type
 
 functions, register = registry("formula function")
 
@@ -28,18 +28,15 @@ class Context:
 
 def unify(types, name):
     """The one type several values share (IF's answers, COALESCE's, MIN's), or FormulaError."""
-    known = [t for t in types if t.kind != "blank"]
-    if not known:
-        return TEXT
-    first = known[0]
-    for other in known[1:]:
+    first = types[0]
+    for other in types[1:]:
         if other.kind != first.kind or (first.number and (other.unit, other.currency) !=
                                          (first.unit, first.currency) and other.unit and first.unit):
             raise FormulaError(_("%(name)s needs values of one kind; it got %(a)s and %(b)s.",
                                  name=name, a=first.describe(), b=other.describe()))
     if first.number:
-        unit = next(((t.unit, t.currency) for t in known if t.unit), ("", ""))
-        return Type("number", max(t.scale for t in known), *unit)
+        unit = next(((t.unit, t.currency) for t in types if t.unit), ("", ""))
+        return Type("number", max(t.scale for t in types), *unit)
     return first
 
 
@@ -64,7 +61,7 @@ class Function:
             raise FormulaError(_("%(name)s takes %(count)s arguments; it was given %(n)s.",
                                  name=self.name, count=count, n=len(types)))
         for i, kind in enumerate(types):
-            if self.takes and kind.kind not in (self.takes, "blank"):
+            if self.takes and kind.kind != self.takes:
                 raise FormulaError(_("%(name)s: argument %(n)s must be %(want)s, not %(got)s.",
                                      name=self.name, n=i + 1, want=self.takes_text(),
                                      got=kind.describe()))
@@ -114,7 +111,7 @@ class If(Function):
     arity = (2, 3)
 
     def answer(self, types, args):
-        if types[0].kind not in ("boolean", "blank"):
+        if types[0].kind != "boolean":
             raise FormulaError(_("IF asks a yes/no question first, like IF({amount} > 0, ...); "
                                  "it got %(type)s.", type=types[0].describe()))
         return unify(types[1:], self.name)

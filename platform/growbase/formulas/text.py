@@ -51,7 +51,7 @@ class Concat(Function):
 
     def answer(self, types, args):
         for kind in types:
-            if kind.kind not in ("text", "number", "date", "blank"):
+            if kind.kind not in ("text", "number", "date"):
                 raise FormulaError(_("CONCAT joins text, numbers and dates, not %(type)s.",
                                      type=kind.describe()))
         return TEXT

@@ -38,7 +38,6 @@ TEXT = Type("text")
 DATE = Type("date")
 DATETIME = Type("datetime")
 BOOLEAN = Type("boolean")
-BLANK = Type("blank")  # a literal nothing: fits any place
 
 
 def number(scale, unit="", currency=""):

@@ -48,7 +48,7 @@ def test_sigkill_mid_batch_loses_nothing_and_sends_nothing_twice(service, databa
     worker = start_worker(database_url)
     try:
         RecordService().create_many("order", [
-            {"number": f"ORD-{i:05d}", "customer": customer.id} for i in range(ORDERS)])
+            {"customer": customer.id} for i in range(ORDERS)])
         assert wait(lambda: sms_count() >= 50, 60), "the worker did not start on the batch"
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=10)

@@ -17,6 +17,7 @@ from growbase.channels import deliver, due, resend
 from growbase.config import current, load_settings, use
 from growbase.tables import Notification, Outbox, User, utcnow
 
+from starter import make_order
 from helpers import Receiver, free_port, run_pending
 
 
@@ -35,8 +36,8 @@ def gateway(db):
     receiver.close()
 
 
-def new_order(service, shop, number="ORD-00001"):
-    order = service.create("order", {"number": number, "customer": shop.id, "amount": "990"})
+def new_order(service, shop):
+    order = make_order(service, shop.id, amount="990")
     run_pending()
     return order
 
@@ -94,7 +95,7 @@ def test_an_unreachable_gateway_retries_gives_up_and_the_rule_is_turned_off(
         shop, service, owner, failures_reach_rules):
     configure(sms_gateway="twilio", sms_url=f"http://127.0.0.1:{free_port()}")  # nobody there
     for n in range(1, 6):
-        order = new_order(service, shop, f"ORD-0000{n}")
+        order = new_order(service, shop)  # ORD-0000n
         assert order.id  # saving never waits for or fails with a message
         sms = Outbox.get((Outbox.channel == "sms") & (Outbox.record_id == order.id))
         delays = [deliver(sms.id) for _attempt in range(5)]
@@ -207,7 +208,7 @@ def test_webhooks_stay_out_of_the_machine_and_its_network(shop, service):
     receiver.replies += [(302, {"secret": "their session token"},
                           {"Location": receiver.url + "/elsewhere"}),
                          (500, {"secret": "their stack trace"})]
-    order = new_order(service, shop, number="ORD-00002")
+    order = new_order(service, shop)  # ORD-00002
     run_pending()
     hook = Outbox.get((Outbox.channel == "webhook") & (Outbox.recipient == receiver.url +
                                                        "/hook") & (Outbox.record_id == order.id))
@@ -238,8 +239,8 @@ def test_quiet_hours_hold_customer_messages_until_morning(shop, service):
 
 def test_daily_cap_defers_the_extra_message_to_tomorrow(shop, service):
     configure(daily_cap=1)
-    new_order(service, shop, "ORD-00001")
-    new_order(service, shop, "ORD-00002")
+    new_order(service, shop)  # ORD-00001
+    new_order(service, shop)  # ORD-00002
     first, second = Outbox.select().where(Outbox.channel == "sms").order_by(Outbox.id)
     assert first.status == "stored" and second.status == "deferred"
     assert "Daily limit of 1" in second.error

@@ -8,14 +8,15 @@ from openpyxl import load_workbook
 from growbase.catalog import catalog
 from growbase.transfer.exporter import export, template
 from growbase.transfer.importer import Options, run_import
+from starter import make_order
 
 
 def orders(service):
     ivan = service.create("customer", {"name": "Иван Петров", "phone": "+79123456789"})
-    service.create("order", {"number": "ORD-00001", "customer": ivan.id, "amount": "1500.50",
-                             "status": "confirmed", "ordered_at": datetime.datetime(2026, 3, 1, 14, 30),
-                             "deliver_by": datetime.date(2026, 3, 5)})
-    service.create("order", {"number": "ORD-00002", "customer": ivan.id, "amount": "99"})
+    make_order(service, ivan.id, amount="1500.50", status="confirmed",
+               ordered_at=datetime.datetime(2026, 3, 1, 14, 30),
+               deliver_by=datetime.date(2026, 3, 5))
+    make_order(service, ivan.id, amount="99")
     return ivan
 
 
@@ -37,7 +38,7 @@ def test_xlsx_has_real_numbers_and_dates_labels_in_the_users_language(service, t
     assert deliver == datetime.datetime(2026, 3, 5) and sheet["F2"].number_format == "dd.mm.yyyy"
     hidden = sheet.column_dimensions["G"]  # id and _version: columns G to H
     assert hidden.hidden and (hidden.min, hidden.max) == (7, 8)
-    assert (record_id, version) == (1, 1)
+    assert (record_id, version) == (1, 2)  # its line moved its amount: version 2
 
 
 def test_a_long_export_keeps_its_order_and_links_across_pages(service, tmp_path):
@@ -45,7 +46,7 @@ def test_a_long_export_keeps_its_order_and_links_across_pages(service, tmp_path)
     PostgreSQL): every record once, in the chosen order, linked titles on each page."""
     ivan = service.create("customer", {"name": "Иван Петров", "phone": "+79123456789"})
     service.save_batch("order", [{"id": None, "data": {
-        "number": f"ORD-{i:05d}", "customer": ivan.id, "tracking": f"T{(i * 7919) % 4500:05d}"}}
+        "customer": ivan.id, "tracking": f"T{(i * 7919) % 4500:05d}"}}
         for i in range(4500)])
     count = export("order", tmp_path / "o.csv", sort="-tracking",
                    columns=["tracking", "number", "customer"])
@@ -89,7 +90,7 @@ def test_csv_in_russian_uses_semicolons_and_decimal_commas(service, tmp_path):
            locale="ru")
     raw = (tmp_path / "o.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 only with the mark
-    assert raw.decode("utf-8-sig").splitlines()[1] == "ORD-00001;1500,50;05.03.2026;1;1"
+    assert raw.decode("utf-8-sig").splitlines()[1] == "ORD-00001;1500,50;05.03.2026;1;2"
 
 
 def test_round_trip_updates_the_rows_and_flags_what_changed_meanwhile(service, tmp_path):
@@ -138,7 +139,7 @@ def test_users_and_links_come_back_as_they_were_exported(service, tmp_path, owne
     from growbase.tables import User
     ivan = service.create("customer", {"name": "Иван", "phone": "+79123456789",
                                        "manager": owner.id})
-    order = service.create("order", {"number": "ORD-00001", "customer": ivan.id})
+    order = service.create("order", {"customer": ivan.id})
     service.create("task", {"title": "Call", "order": order.id, "assignee": owner.id})
     for entity in ("customer", "task"):
         export(entity, tmp_path / f"{entity}.xlsx")
@@ -152,9 +153,9 @@ def test_links_to_namesakes_come_back_as_they_were_exported(service, tmp_path):
     still come back, each linked as it was; where the link changed since, it is refused."""
     first, second = (service.create("customer", {"name": "Иван Петров", "phone": phone})
                      for phone in ("+79123456789", "+79123456780"))
-    orders = {number: service.create("order", {"number": number, "customer": customer.id})
+    orders = {number: service.create("order", {"customer": customer.id})
               for number, customer in (("ORD-00001", first), ("ORD-00002", second),
-                                       ("ORD-00003", first))}
+                                       ("ORD-00003", first))}  # numbered in this order
     export("order", tmp_path / "o.xlsx")
     book = load_workbook(tmp_path / "o.xlsx")
     header = [c.value for c in book.active[1]]

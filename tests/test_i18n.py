@@ -34,14 +34,12 @@ def test_language_choice_is_remembered_and_errors_are_translated(client, service
 
 def test_api_messages_follow_the_token_users_language(api, owner):
     User.update(locale="ru").where(User.id == owner.id).execute()
-    response = api.post("/api/order", json={"number": "ORD-00001", "amount": "12 900%"})
+    response = api.post("/api/product", json={"price": "12 900%"})
     errors = response.get_json()["errors"]
-    assert errors["amount"].startswith("12 900% — не число")
-    assert errors["customer"] == "Заполните это поле."
-    created = api.post("/api/customer", json={"name": "Анна", "phone": "+79123456789"}).get_json()
-    ok = api.post("/api/order", json={"number": "ORD-00001", "amount": "12 900,50 ₽",
-                                      "customer": created["id"]})
-    assert ok.get_json()["amount"] == "12900.50"
+    assert errors["price"].startswith("12 900% — не число")
+    assert errors["name"] == "Заполните это поле."
+    ok = api.post("/api/product", json={"price": "12 900,50 ₽", "sku": "TEA-001", "name": "Чай"})
+    assert ok.get_json()["price"] == "12900.50"
 
 
 def test_every_message_in_the_code_has_a_translation(tmp_path):

@@ -52,9 +52,8 @@ def test_saves_while_redis_is_down_commit_answer_success_and_run_their_rules_lat
                 redis.stop()
                 health = requests.get(server.base + "/healthz").json()
                 assert health["status"] == "degraded" and "unreachable" in health["queue"]
-            number = f"ORD-{10000 + index}"
-            answers[number] = api.post(server.base + "/api/order", json={
-                "number": number, "customer": customer}).status_code
+            answers[index] = api.post(server.base + "/api/order", json={
+                "customer": customer, "tracking": f"T-{index}"}).status_code
         db = sqlite3.connect(tmp_path / "growbase.db")
         stored = {row[0] for row in db.execute(
             "SELECT record_id FROM gb_event WHERE entity = 'order' AND kind = 'created'")}

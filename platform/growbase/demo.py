@@ -1,13 +1,15 @@
 """Demo data for an online tea and coffee shop, loaded through the record service.
 
-Deterministic (a fixed random seed), so every fresh install shows the same shop.
+Deterministic (a fixed random seed), so every fresh install shows the same shop, its dates
+set around the day it is installed (today's tasks are due today).
 """
 
 import json
 import random
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from .auth import create_user
+from .catalog import catalog
 from .records import Actor, RecordService
 
 STAFF = [("manager1", "manager", "Анна Соколова"), ("manager2", "manager", "Oliver Brown"),
@@ -26,7 +28,7 @@ def load_demo(seed_dir, staff_password):
              in STAFF}
     managers = [users["manager1"].id, users["manager2"].id]
     service = RecordService(Actor(None, "demo", "demo", trusted=True), locale="en", silent=True)
-    now = datetime(2026, 11, 20, 12, 0)
+    now = datetime.combine(date.today(), time(12))  # the shop lives in the present
     made = {k: 0 for k in ("customer", "product", "order", "task", "contact_log")}
 
     customers, phones = [], set()
@@ -53,11 +55,12 @@ def load_demo(seed_dir, staff_password):
         customers.append(service.create("customer", record).id)
         made["customer"] += 1
 
+    products = []
     for sku, name, price, category in data["products"]:
-        service.create("product", {"sku": sku, "name": name, "price": price, "category": category,
-                                   "purchase_price": str(int(price) * 6 // 10),
-                                   "stock": rng.randint(0, 60),
-                                   "discount": rng.choice([None, None, "5", "10"])})
+        products.append(service.create("product", {
+            "sku": sku, "name": name, "price": price, "category": category,
+            "purchase_price": str(int(price) * 6 // 10),
+            "discount": rng.choice([None, None, "5", "10"])}).id)
         made["product"] += 1
 
     stages = ["new", "confirmed", "awaiting_supply", "ready_to_ship", "shipping", "delivered",
@@ -66,16 +69,25 @@ def load_demo(seed_dir, staff_password):
     for i in range(COUNTS["order"]):
         status = rng.choice(stages)
         ordered = now - timedelta(days=rng.randint(0, 90), minutes=rng.randint(0, 600))
-        record = {"number": f"ORD-{i + 1:05d}", "customer": rng.choice(customers), "status": status,
-                  "amount": str(rng.randint(3, 400) * 50), "ordered_at": ordered,
+        record = {"customer": rng.choice(customers), "status": status, "ordered_at": ordered,
                   "deliver_by": (ordered + timedelta(days=rng.randint(2, 10))).date(),
                   "manager": rng.choice(managers)}
         if status in ("shipping", "delivered"):  # the shop's own courier has no tracking number
             record["courier"] = rng.choice(["cdek", "post", "own"])
             if record["courier"] != "own":
                 record["tracking"] = f"{rng.randint(10**9, 10**10 - 1)}"
-        orders.append(service.create("order", record).id)
+        order = service.create("order", record).id
+        picked = rng.sample(products, rng.randint(1, 4))
+        service.create_many("order_line", [
+            {"order": order, "position": n + 1, "product": product,
+             "quantity": rng.choice([1, 1, 1, 2, 2, 3])} for n, product in enumerate(picked)])
+        orders.append(order)
         made["order"] += 1
+
+    stock = catalog().entity("product").model
+    for row in stock.select(stock.id, stock.sold).order_by(stock.id):  # deliveries cover sales
+        left = rng.choice([2, 3] + list(range(8, 60, 4)))  # a few nearly sold out
+        service.update("product", row.id, {"received": row.sold + left})
 
     for i in range(COUNTS["task"]):
         service.create("task", {"title": rng.choice(data["tasks"]), "order": rng.choice(orders),

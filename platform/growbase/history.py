@@ -23,7 +23,11 @@ FILTERS = ("user", "entity", "record_id", "action", "field", "since", "until")
 
 
 class HistoryError(GrowbaseError, ValueError):
-    pass
+    status = 404  # no such entry, or not a change of that field
+
+
+class WorkedOut(HistoryError):
+    status = 422  # a value growbase works out is undone by undoing what moved it
 
 
 def search(params, offset=0, limit=PAGE):
@@ -71,6 +75,9 @@ def revert(audit_id, field, user):
     audit = entry(audit_id)
     if audit.action not in ("update", "create", "restore") or field not in (audit.changes or {}):
         raise HistoryError(_("Entry #%(id)s did not change %(field)s.", id=audit_id, field=field))
+    if field not in typed_changes(catalog().entity(audit.entity), audit):
+        raise WorkedOut(_("%(field)s is worked out by growbase: revert the change that moved "
+                          "it (a line's, a linked record's) instead.", field=field))
     service = RecordService(Actor.for_user(user, f"revert:{audit_id}"))
     return service.update(audit.entity, audit.record_id, {field: audit.changes[field][0]})
 
@@ -83,6 +90,12 @@ def restore(audit_id, user):
     values = {name: old for name, (old, _new) in (audit.changes or {}).items()}
     service = RecordService(Actor.for_user(user, f"restore:{audit_id}"))
     return service.restore(audit.entity, audit.record_id, values, audit.record_version + 1)
+
+
+def typed_changes(entity, audit):
+    """The changes of an entry people made, without what growbase worked out from them."""
+    return {name: change for name, change in (audit.changes or {}).items()
+            if name in entity.by_name and not entity.by_name[name].automatic}
 
 
 def undo_paste(source, user):
@@ -114,13 +127,14 @@ def undo_paste(source, user):
                 service.delete(entity.name, row.id, row.gb_version)
                 done["deleted"] += 1
             elif audit.action == "update":
+                typed = typed_changes(entity, audit)  # totals the paste moved follow the rest
                 now = json_values(entity, values_of(entity, row))
-                back = {name: old for name, (old, new) in (audit.changes or {}).items()
+                back = {name: old for name, (old, new) in typed.items()
                         if name in now and now[name] == new}
                 if back:
                     service.update(entity.name, row.id, back)
                     done["reverted"] += len(back)
-                if len(back) < len(audit.changes or {}):
+                if len(back) < len(typed):
                     done["left"].append(_("#%(id)s: a cell changed after the paste stays as "
                                           "it is now.", id=row.id))
         except RecordError as exc:
@@ -130,7 +144,8 @@ def undo_paste(source, user):
 
 def grouped(rows):
     """History rows [(audit, changes)] with each paste's entries as one item
-    {"paste": source, "entries": [...], "total": its entries in all}."""
+    {"paste": source, "entries": [...], "total": the records of its grid it changed} (the
+    totals it moved elsewhere, a customer's orders count, are not counted as pasted)."""
     items = []
     for audit, changes in rows:
         source = audit.source or ""
@@ -139,14 +154,15 @@ def grouped(rows):
                 items[-1]["entries"].append((audit, changes))
                 continue
             items.append({"paste": source, "entries": [(audit, changes)], "total": Audit.select()
-                          .where(Audit.source == source).count()})
+                          .where((Audit.source == source) & (Audit.entity == audit.entity))
+                          .count()})
         else:
             items.append({"audit": audit, "changes": changes})
     return items
 
 
 def shown(audit, locale):
-    """(label, old, new) per changed field, as people read them."""
+    """(name, label, old, new, revertable) per changed field, as people read them."""
     try:
         entity = catalog().entity(audit.entity)
     except UnknownEntity:
@@ -156,7 +172,8 @@ def shown(audit, locale):
         field = entity.by_name.get(name) if entity else None
         old, new = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
         out.append((name, field.label(locale) if field else name,
-                    _show(field, old, locale), _show(field, new, locale)))
+                    _show(field, old, locale), _show(field, new, locale),
+                    field is not None and not field.automatic))
     return out
 
 

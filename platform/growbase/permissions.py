@@ -71,27 +71,41 @@ def _access(entity, role):
 
     def rule_of(name):
         return rules.get(name, default)
-    hidden = {n for n in names if rule_of(n) == "hidden"}
-    for computed in entity.computed_fields:  # in reading order: what reads a hidden one too
-        if computed.name not in rules and reads_hidden(computed, hidden, role):
-            hidden.add(computed.name)
+    hidden = {n for n in names if _hides(entity, role, n)}
     return Access(actions=frozenset(rule.get("can", [])), rows=rule.get("rows"),
                   hidden=frozenset(hidden),
                   read_only=frozenset(n for n in names if rule_of(n) == "read_only"),
                   only={n: rule_of(n)["only"] for n in names if isinstance(rule_of(n), dict)})
 
 
-def reads_hidden(field, hidden, role):
+@lru_cache(maxsize=4096)
+def _hides(entity, role, name):
+    """Is field `name` hidden from `role`? Asked field by field, so a line's lookup of its
+    order and the order's total over its lines do not ask about each other's entity."""
+    rules = (entity.spec["permissions"].get(role) or {}).get("fields", {})
+    field = entity.by_name.get(name)
+    if name in rules or field is None or not field.kind.computed:
+        return rules.get(name, rules.get("*")) == "hidden"
+    return rules.get("*") == "hidden" or reads_hidden(field, role)
+
+
+def hides(entity, role, name):
+    if role in (None, OWNER) or entity.spec.get("permissions") is None:
+        return False
+    return _hides(entity, role, name)
+
+
+def reads_hidden(field, role):
     """Does a computed field read a value hidden from `role` (here, or through a link)?
     Then it is hidden too, unless the owner names it in the role's field rules: a total
-    must not tell a hidden price."""
-    if field.inputs & hidden:
+    must not tell a hidden price; a rollup is hidden where the field it sums up is."""
+    if any(hides(field.entity, role, name) for name in field.inputs):
         return True
-    for ref in references(field.tree):
-        for link, step in zip(ref.path, ref.path[1:]):
-            if not access(link.type.target(link), role).shows(step.name):
-                return True
-    return False
+    if not field.kind.formula:
+        child, _link, read = field.source
+        return read is not None and hides(child, role, read.name)
+    return any(hides(link.type.target(link), role, step.name) for ref in references(field.tree)
+               for link, step in zip(ref.path, ref.path[1:]))
 
 
 def refusal(entity, action, role=...):

@@ -203,24 +203,24 @@ def test_rollback_from_the_history_keeps_the_data(owner, rest):
 
 
 def test_json_problems_are_marked_on_their_lines_and_nothing_is_saved(owner, rest):
-    before = rest("GET", "/api/designer/entities/order")[1]["version"]
+    before = rest("GET", "/api/designer/entities/product")[1]["version"]
     page = owner
-    page.goto("/admin/designer/entity/order")
+    page.goto("/admin/designer/entity/product")
     page.wait_for_selector("#gb-fields tr")
     page.click("#gb-json-tab")
     text = page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")
-    broken = text.replace('"pattern": "^ORD-\\\\d{5}$"', '"pattern": "^ORD-(\\\\d{5}$"', 1)
+    broken = text.replace('"pattern": "^[A-Z]{2,4}-\\\\d{3,5}$"', '"pattern": "^[A-Z]{2,4}-(\\\\d{3,5}$"', 1)
     assert broken != text
     page.evaluate("t => document.querySelector('.CodeMirror').CodeMirror.setValue(t)", broken)
     page.click("#gb-save")
     page.wait_for_selector(".gb-problem-marker")
-    line = next(i for i, text in enumerate(broken.splitlines(), start=1) if "ORD-(" in text)
+    line = next(i for i, text in enumerate(broken.splitlines(), start=1) if "-(\\" in text)
     marked = page.evaluate("""() => { const cm = document.querySelector('.CodeMirror').CodeMirror;
         const out = []; cm.eachLine(h => { if ((h.bgClass || '').includes('gb-line-problem'))
         out.push(cm.getLineNumber(h) + 1); }); return out; }""")
     assert marked == [line]
     assert "not a valid pattern" in page.inner_text("#gb-problems")
-    assert rest("GET", "/api/designer/entities/order")[1]["version"] == before
+    assert rest("GET", "/api/designer/entities/product")[1]["version"] == before
     assert re.search(r"pattern", page.inner_text("#gb-problems"))
 
 

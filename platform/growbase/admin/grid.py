@@ -11,7 +11,7 @@ from ..headers import CSP
 from ..i18n import current_locale
 from ..permissions import access
 from ..records import Actor, RecordService
-from ..records.parts import parts
+from ..records.parts import line_order, parts
 
 
 def page_config(entity):
@@ -66,7 +66,7 @@ class GridView(BaseView):
         for spec in config["fields"]:
             if spec["name"] == link:
                 spec["hidden"] = True
-        config["part"] = {"link": link, "id": record_id}
+        config["part"] = {"link": link, "id": record_id, "order": line_order(entity)}
         response = make_response(self.render("admin/grid/grid.html", entity=entity, page=config))
         # shown inside its record's page, from this site only (every other page: nowhere)
         response.headers["X-Frame-Options"] = "SAMEORIGIN"

@@ -1,7 +1,11 @@
 """What a record page shows besides the record: the records that link to it, a panel per
 link ("Orders (3)", with "+ add" prefilled with the link), and one activity timeline of
 its changes, the records linked to it, the messages sent about it and the automations
-that ran on it — each within the reader's rights."""
+that ran on it — each within the reader's rights. Messages about the records shown in
+its panels (an SMS about a customer's order) are on the timeline too."""
+
+from functools import reduce
+from operator import or_
 
 from flask import url_for
 from flask_login import current_user
@@ -65,10 +69,14 @@ def timeline(entity, record_id, related, locale, limit=40):
             items.append((created, "linked", f"{panel['label']}: {title}",
                           url_for("records.details_view", entity=panel["entity"], id=record)))
     owner = current_user.is_owner
-    for message in Outbox.select().where((Outbox.entity == entity.name) &
-                                         (Outbox.record_id == record_id)).order_by(
-                                             Outbox.id.desc()).limit(limit):
-        text = f"{CHANNELS.get(message.channel, message.channel)} → {message.recipient} " \
+    about = {(entity.name, record_id): ""}  # messages about it, and about what links here
+    about.update({(panel["entity"], record): f"{title}: " for panel in related
+                  for record, title, _created in panel["rows"]})
+    whose = reduce(or_, [(Outbox.entity == name) & (Outbox.record_id == record)
+                         for name, record in about])
+    for message in Outbox.select().where(whose).order_by(Outbox.id.desc()).limit(limit):
+        text = f"{about[(message.entity, message.record_id)]}" \
+               f"{CHANNELS.get(message.channel, message.channel)} → {message.recipient} " \
                f"({message.status})"
         items.append((message.created_at, "message", text + (f": {message.body[:140]}"
                                                               if owner else ""), None))

@@ -38,7 +38,7 @@ def undone(action):
     try:
         row = action()
     except history.HistoryError as exc:
-        refuse(404, _audit=str(exc))
+        refuse(exc.status, _audit=str(exc))
     return jsonify(to_json(row.gb_entity, [row])[0])
 
 

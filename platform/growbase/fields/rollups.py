@@ -2,6 +2,8 @@
 customer's orders and what they spent, a product's stock — kept in a real column and
 worked out again, in the same transaction, whenever one of those records changes."""
 
+from decimal import Decimal
+
 from ..formulas.grammar import FormulaError
 from ..formulas.types import RESULTS
 from ..i18n import gettext as _
@@ -72,4 +74,7 @@ class Rollup(FieldType):
 
     def empty(self, field):
         """A new record's value: nothing links to it yet."""
-        return 0 if field.spec["agg"] in ("sum", "count") else None
+        agg = field.spec["agg"]
+        if agg != "sum":
+            return 0 if agg == "count" else None
+        return Decimal(0).quantize(Decimal(10) ** -self.result(field)[1]["scale"])  # "0.00"

@@ -40,7 +40,10 @@ class Parser:
             if field.automatic:
                 errors[name] = (_("%(label)s is worked out from its formula and cannot be "
                                   "written; leave it out.", label=field.label(self.locale))
-                                if field.computed else
+                                if field.kind.formula else
+                                _("%(label)s is added up from the records that link here and "
+                                  "cannot be written; change those records.",
+                                  label=field.label(self.locale)) if field.computed else
                                 _("%(label)s is given by growbase when the record is created "
                                   "and cannot be written; leave it out.",
                                   label=field.label(self.locale)))

@@ -14,6 +14,15 @@ def parts(entity):
             if field.get("part_of") and field.type.refers_to(field) == entity.name]
 
 
+def line_order(entity):
+    """The whole-number field lines are kept in order by (their entity's first sort, like
+    "position"), so they can be dragged into place; None when there is none."""
+    sorts = entity.spec.get("sorts") or [""]
+    field = entity.active_by_name.get(sorts[0])
+    kind = field.type.formula_type(field) if field is not None and not field.automatic else None
+    return field.name if kind is not None and kind.number and kind.scale == 0 else None
+
+
 def as_part(service):
     """Parts follow their record: what may be done to an order is done to its lines."""
     return type(service)(replace(service.actor, trusted=True), service.locale, service.depth,
@@ -27,7 +36,9 @@ def copy_record(service, entity, row):
     made = service.create(entity.name, copied(entity, values_of(entity, row), rights))
     for child, link in parts(entity):
         model = child.model
-        lines = model.select().where(getattr(model, link.name) == row.id).order_by(model.id)
+        order = line_order(child)
+        lines = model.select().where(getattr(model, link.name) == row.id).order_by(
+            *([getattr(model, order)] if order else []), model.id)
         as_part(service).create_many(child.name, [
             dict(copied(child, values_of(child, line)), **{link.name: made.id}) for line in lines])
     return made

@@ -150,11 +150,15 @@
     var params = new URL(window.location.href).searchParams;
     var wanted = Number(params.get("view")) || null;
     G.state.q = params.get("q") || "";
+    G.takeParams(params);  // ?customer=12: the grid of one customer's orders
     document.getElementById("gb-search").value = G.state.q;
     var view = G.views.filter(function (v) { return v.id === wanted; })[0] || null;
+    var columns = G.buildColumns((G.layout || {}).columns);
+    if (G.ordered()) columns.unshift({rowHandle: true, formatter: "handle", headerSort: false, frozen: true,
+                                      width: 30, minWidth: 30, resizable: false, cssClass: "gb-handle"});
     G.table = new Tabulator("#gb-grid", {
       height: cfg.part ? "calc(100vh - 60px)" : "calc(100vh - 260px)", layout: "fitData", index: "id",
-      columns: G.buildColumns((G.layout || {}).columns),
+      columns: columns, movableRows: G.ordered(),
       rowHeader: {formatter: function (cell) { return cell.getRow().getPosition(true) + " " + G.openRecord(cell); },
                   cellClick: G.toggleLines, headerSort: false, hozAlign: "center", resizable: false, frozen: true,
                   width: cfg.lines.length ? 80 : 64},
@@ -183,6 +187,7 @@
       if (view) { G.fillViews(view.id); G.applyView(view); } else { G.fillViews(""); G.fillColumnsMenu(); }
       restorePending();
     });
+    G.table.on("rowMoved", G.renumber);
     G.table.on("cellEdited", function (cell) {
       if (G.quiet) return;
       var field = cell.getField();

@@ -85,6 +85,7 @@
     var key = "new-" + (++G.newRows), data = {id: key};
     Object.keys(values).forEach(function (f) { if (editableColumn(f)) data[f] = values[f]; });
     if (cfg.part) data[cfg.part.link] = cfg.part.id;  // a new line of this record
+    if (ordered() && data[cfg.part.order] == null) data[cfg.part.order] = G.table.getRows().length + 1;
     G.table.addRow(data, false);
     G.pending[key] = {id: null, version: null, data: Object.assign({}, data), before: {}, held: !!typed,
                     paste: G.pasting};
@@ -145,5 +146,25 @@
     }
   }
 
-  Object.assign(G, {editableColumn: editableColumn, paste: paste, addRow: addRow, keys: keys});
+  // Lines kept in order (an order's, by "position") are dragged into place by their handle;
+  // each then gets its place, 1, 2, 3 ..., saved as any edit is.
+  function ordered() {
+    return !!(cfg.part && cfg.part.order && editableColumn(cfg.part.order));
+  }
+
+  function renumber() {
+    var field = cfg.part.order;
+    G.table.getRows().forEach(function (row, i) {
+      var before = row.getData()[field], change = {};
+      if (before === i + 1) return;
+      change[field] = i + 1;
+      G.quiet = true;
+      row.update(change);
+      G.quiet = false;
+      G.queue(row, field, i + 1, before);
+    });
+  }
+
+  Object.assign(G, {editableColumn: editableColumn, paste: paste, addRow: addRow, keys: keys,
+                    ordered: ordered, renumber: renumber});
 })(window.gbGrid = window.gbGrid || {});

@@ -70,6 +70,14 @@
     });
   }
 
+  // Fields named in the page's address are filters: /admin/grid/order/?customer=12&status=new
+  function takeParams(params) {
+    params.forEach(function (value, name) {
+      if (gb.byName[name]) G.state.filters.push({field: name, op: "eq", value: /^\d+$/.test(value) ? Number(value) : value});
+    });
+    drawChips();
+  }
+
   function applyView(view) {
     var config = view ? view.config : G.layout || {};
     G.state.viewId = view ? view.id : null;
@@ -195,6 +203,6 @@
 
   Object.assign(G, {condition: condition, sortParam: sortParam, query: query, currentColumns: currentColumns,
                     saveLayout: saveLayout, applyView: applyView, fillViews: fillViews, loadViews: loadViews,
-                    saveView: saveView, deleteView: deleteView, fillFilterBar: fillFilterBar, addFilter: addFilter,
+                    saveView: saveView, deleteView: deleteView, takeParams: takeParams, fillFilterBar: fillFilterBar, addFilter: addFilter,
                     fillColumnsMenu: fillColumnsMenu});
 })(window.gbGrid = window.gbGrid || {});

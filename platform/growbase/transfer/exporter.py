@@ -29,7 +29,7 @@ from ..i18n import gettext as _
 from ..i18n import in_locale
 from ..permissions import access
 from ..queries import matching
-from ..records.parts import parts
+from ..records.parts import line_order, parts
 from .workbooks import csv_text, sheet_title
 
 PAGE = 2000
@@ -182,10 +182,12 @@ def write_xlsx(path, entity, fields, header, source, locale, progress):
 
 
 def lines_of(child, fields, link, ids):
-    """The pages of `child` records whose `link` holds one of `ids`, 500 ids a query."""
+    """The pages of `child` records whose `link` holds one of `ids`, 500 ids a query, each
+    record's lines together and in their order."""
+    sort = ",".join([link.name, line_order(child) or "id", "id"])
     for start in range(0, len(ids), 500):
         yield from pages(child, fields, {"field": link.name, "in": ids[start:start + 500]},
-                         sort="id")
+                         sort=sort)
 
 
 def write_sheet(book, title, fields, header, source, locale, progress=None, written=None):

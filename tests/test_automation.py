@@ -4,6 +4,7 @@ import pytest
 
 from growbase.automation.engine import handle_event
 from growbase.automation.rules import apply_rules
+from growbase.catalog import catalog
 from growbase.definitions import DefinitionError
 from growbase.records import RecordService
 from growbase.tables import ActionRun, AutomationRun, Event, Notification, Outbox, User
@@ -294,3 +295,20 @@ def test_a_failing_rule_is_tried_again_later_then_left_failed(shop, service):
     assert delays == [10, 30, 90, None]  # then it waits in the run log for "Run again"
     run = AutomationRun.get(AutomationRun.rule == "typo")
     assert run.status == "failed" and run.attempts == RUN_TRIES
+
+
+def test_stock_falling_below_five_asks_logistics_to_buy_more_once(shop, service):
+    """The starter rule reads the product's stock, worked out from the confirmed lines."""
+    tea = service.create("product", {"sku": "TEA-001", "name": "Сенча", "price": "700",
+                                     "received": 7})
+    for quantity in (2, 1):  # 7 → 5 → 4: below five once
+        order = service.create("order", {"customer": shop.id})
+        service.create("order_line", {"order": order.id, "product": tea.id,
+                                      "quantity": quantity})
+        service.update("order", order.id, {"status": "confirmed"})
+    service.update("product", tea.id, {"received": 6})  # 6 - 3 = 3: still below, no new task
+    run_pending()
+    tasks = catalog().entity("task").model.select().where(
+        catalog().entity("task").model.title.startswith("Закупить"))
+    assert [(t.title, t.assignee) for t in tasks] == [
+        ("Закупить Сенча: на складе 4", User.get(User.username == "lena").id)]

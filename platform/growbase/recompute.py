@@ -146,8 +146,8 @@ def roll_up(entity, plans, depth=0):
     """The records of `entity` that `plans` wrote (created, changed, deleted) count in
     rollups of the records they link to: work those out again (a new version each), and
     what reads them. Returns [(parent entity, {id: (before, after, version)})] of the
-    values that moved, for the history and the automations (an order's total is a change
-    of the order)."""
+    values that moved (before, after, the version it got, the row now), for the history
+    and the automations (an order's total is a change of the order)."""
     touched = {}
     for parent, field, link, reads in _rollups(catalog(), entity.name):
         ids = set()
@@ -170,11 +170,11 @@ def roll_up(entity, plans, depth=0):
         before = {row[0]: row[1:] for row in model.select(model.id, *columns).where(
             these).tuples()}
         refresh(parent, stale, these, bump=True)
-        after = {row[0]: row[1:] for row in model.select(
-            model.id, model.gb_version, *columns).where(these).tuples()}
         names = [f.name for f in stale]
-        changes = {i: (dict(zip(names, before[i])), dict(zip(names, after[i][1:])), after[i][0])
-                   for i in after if after[i][1:] != before.get(i)}
+        rows = list(model.select().where(these))  # whole: the event carries the record
+        changes = {row.id: (dict(zip(names, before[row.id])),
+                            {n: getattr(row, n) for n in names}, row.gb_version, row)
+                   for row in rows if tuple(getattr(row, n) for n in names) != before.get(row.id)}
         if changes:
             moved.append((parent, changes))
             moved += cascade(parent, set(names), list(changes), depth + 1)
@@ -193,10 +193,13 @@ def link_values(entity, ids):
 
 
 def moved_records(entity, changes):
-    linked = link_values(entity, changes)
-    return [Moved({**before, **linked[i]}, {**after, **linked[i]},
-                  [n for n in after if after[n] != before[n]])
-            for i, (before, after, _version) in changes.items()]
+    links = [f.name for f in entity.active_fields if f.type.links_entity]
+    moved = []
+    for before, after, _version, row in changes.values():
+        linked = {n: getattr(row, n) for n in links}
+        moved.append(Moved({**before, **linked}, {**after, **linked},
+                           [n for n in after if after[n] != before[n]]))
+    return moved
 
 
 def cascade(entity, names, ids, depth=0):

@@ -55,8 +55,8 @@
   // A record's lines (an order's) open under its row as a grid of their own.
   function rowLines(row) {
     var id = row.getData().id, el = row.getElement(), holder = el.querySelector(".gb-row-lines");
-    if (holder) holder.remove();
-    if (!G.expanded[id]) return;
+    if (!G.expanded[id]) { if (holder) holder.remove(); return; }
+    if (holder) return;  // open already: the row's total moving as lines are typed leaves them be
     holder = gb.el("div", {"class": "gb-row-lines p-1"});
     cfg.lines.forEach(function (line) {
       holder.appendChild(gb.el("iframe", {"class": "gb-lines w-100 border", title: line.label, style: "height: 260px",

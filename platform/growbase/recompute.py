@@ -68,16 +68,40 @@ def rollup_sql(field, model, ctx):
     return sql_fitting(fn.COALESCE(chosen, num(0, ctx)), ctx) if agg == "sum" else chosen
 
 
-def refresh(entity, fields, where=None, now=None, bump=False):
+def refresh(entity, fields, where=None, now=None, bump=False, rewrite=False):
     """Recompute `fields` of `entity` (all rows, or those `where` picks), in order; `bump`:
-    the records get a new version with the first statement (their rollups moved)."""
+    the records get a new version with the first statement (their rollups moved);
+    `rewrite`: the table is the caller's alone (a definition being applied)."""
     model, ctx = entity.model, Context(postgres=is_postgres(), now=now or datetime.now())
     for i, field in enumerate(order(entity, fields)):
+        if rewrite and ctx.postgres and own_row(field):
+            rewrite_column(entity, field, value_sql(field, model, ctx))
+            continue
         values = {getattr(model, field.name): value_sql(field, model, ctx)}
         if bump and i == 0:
             values[model.gb_version] = model.gb_version + 1
         query = model.update(values)
         (query.where(where) if where is not None else query).execute()
+
+
+def own_row(field):
+    """A formula that reads only its own record's columns (no link followed)."""
+    return field.kind.formula and all(len(ref.path) == 1 for ref in references(field.tree))
+
+
+def rewrite_column(entity, field, value):
+    """PostgreSQL: every row's value in one rewrite of the table (ALTER COLUMN ... USING),
+    its indexes built afresh: an UPDATE of every row writes a new version of each and an
+    entry in each index, several times slower on a big table."""
+    model, table, column = entity.model, entity.table_name, field.column
+    sql, params = database.get_sql_context().sql(  # rendered as an UPDATE names the columns
+        model.update({getattr(model, field.name): value})).query()
+    sql = sql.removeprefix(f'UPDATE "{table}" SET "{column}" = ')
+    kind = database.execute_sql(
+        "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
+        "%s::regclass AND attname = %s", (table, column)).fetchone()[0]
+    database.execute_sql(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE {kind} '
+                         f"USING ({sql})", params)
 
 
 def order(entity, fields):
@@ -99,7 +123,7 @@ def readers(entity, names):
 def backfill(entity, fields):
     """A new or changed formula: every row, then what reads it, here and elsewhere."""
     stale = readers(entity, {f.name for f in fields})
-    refresh(entity, stale)
+    refresh(entity, stale, rewrite=True)
     cascade(entity, {f.name for f in stale}, None)
 
 
@@ -146,7 +170,7 @@ def roll_up(entity, plans, depth=0):
     """The records of `entity` that `plans` wrote (created, changed, deleted) count in
     rollups of the records they link to: work those out again (a new version each), and
     what reads them. Returns [(parent entity, {id: (before, after, version)})] of the
-    values that moved (before, after, the version it got, the row now), for the history
+    values that moved (before, after, the version it got, all its values), for the history
     and the automations (an order's total is a change of the order)."""
     touched = {}
     for parent, field, link, reads in _rollups(catalog(), entity.name):
@@ -170,11 +194,14 @@ def roll_up(entity, plans, depth=0):
         before = {row[0]: row[1:] for row in model.select(model.id, *columns).where(
             these).tuples()}
         refresh(parent, stale, these, bump=True)
-        names = [f.name for f in stale]
-        rows = list(model.select().where(these))  # whole: the event carries the record
-        changes = {row.id: (dict(zip(names, before[row.id])),
-                            {n: getattr(row, n) for n in names}, row.gb_version, row)
-                   for row in rows if tuple(getattr(row, n) for n in names) != before.get(row.id)}
+        names, every = [f.name for f in stale], [f.name for f in parent.fields]
+        changes = {}
+        for row in model.select(model.id, model.gb_version, *[getattr(model, n) for n in every]) \
+                .where(these).tuples():  # whole: the event carries the record
+            whole = dict(zip(every, row[2:]))
+            after = {n: whole[n] for n in names}
+            if tuple(after.values()) != before.get(row[0]):
+                changes[row[0]] = (dict(zip(names, before[row[0]])), after, row[1], whole)
         if changes:
             moved.append((parent, changes))
             moved += cascade(parent, set(names), list(changes), depth + 1)
@@ -195,8 +222,8 @@ def link_values(entity, ids):
 def moved_records(entity, changes):
     links = [f.name for f in entity.active_fields if f.type.links_entity]
     moved = []
-    for before, after, _version, row in changes.values():
-        linked = {n: getattr(row, n) for n in links}
+    for before, after, _version, whole in changes.values():
+        linked = {n: whole[n] for n in links}
         moved.append(Moved({**before, **linked}, {**after, **linked},
                            [n for n in after if after[n] != before[n]]))
     return moved

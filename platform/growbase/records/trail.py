@@ -4,7 +4,7 @@ import threading
 
 from ..db import after_commit, database, insert_row, insert_rows
 from ..tables import Audit, Event
-from .values import json_values, values_of
+from .values import json_values
 
 listeners = []  # called after a commit with the new event's id (None: several, look for them)
 _announcing = threading.local()  # this thread's transaction and the events it wrote
@@ -55,14 +55,13 @@ def entry(actor, entity, record_id, version, action, kind, changes, changed, bef
 
 def rolled(actor, entity, changes, now, silent=False, depth=0):
     """The (audit, event) pairs of records whose rollups moved ({id: (before, after, the
-    version it got, the row)}), so an edit made before it merges or conflicts like any other. The
+    version it got, all its values)}), so an edit made before it merges or conflicts like any other. The
     event carries the whole record, as any update's does: a rule on an order's total
     speaks of its number and customer too."""
     trail = []
-    for record_id, (before, after, version, row) in changes.items():
+    for record_id, (before, after, version, whole) in changes.items():
         changed = [n for n in after if after[n] != before[n]]
-        old = json_values(entity, before, changed)
-        new = json_values(entity, values_of(entity, row))
+        old, new = json_values(entity, before, changed), json_values(entity, whole)
         trail.append(entry(actor, entity, record_id, version, "update", "updated",
                            {n: [old[n], new[n]] for n in changed}, changed, old, new, now,
                            silent, depth))

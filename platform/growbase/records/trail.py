@@ -61,7 +61,8 @@ def rolled(actor, entity, changes, now, silent=False, depth=0):
     trail = []
     for record_id, (before, after, version, whole) in changes.items():
         changed = [n for n in after if after[n] != before[n]]
-        old, new = json_values(entity, before, changed), json_values(entity, whole)
+        old = json_values(entity, before, changed)  # a silent write's event runs no rule:
+        new = json_values(entity, after, changed) if silent else json_values(entity, whole)
         trail.append(entry(actor, entity, record_id, version, "update", "updated",
                            {n: [old[n], new[n]] for n in changed}, changed, old, new, now,
                            silent, depth))

@@ -117,3 +117,18 @@ def test_a_rollup_added_or_changed_later_counts_what_is_there(db, service):
     big = dict(total, where={"field": "quantity", "gte": 5})  # only the big lines now
     apply_definitions([dict(bill, fields=bill["fields"] + [big])])
     assert [model.get_by_id(b.id).total for b in bills] == [Decimal("10.00"), 0, 0]
+
+
+def test_a_rollup_whose_condition_holds_quote_marks_is_worked_out_as_written(db, service):
+    """A rollup's condition is the owner's text: on PostgreSQL the backfill puts it inside
+    a function's body, which no value in it may end."""
+    box = {"entity": "box", "fields": [{"name": "name", "type": "text"}]}
+    apply_definitions([box, {"entity": "tag", "fields": [
+        {"name": "box", "type": "link", "to": "box"}, {"name": "label", "type": "text"}]}])
+    made = service.create("box", {"name": "A"})
+    service.create_many("tag", [{"box": made.id, "label": label}
+                                for label in ("$gb$ odd'; --", "plain", "$gb$ odd'; --")])
+    apply_definitions([dict(box, fields=box["fields"] + [
+        {"name": "odd", "type": "rollup", "from": "tag.box", "agg": "count",
+         "where": {"field": "label", "eq": "$gb$ odd'; --"}}])])
+    assert catalog().entity("box").model.get_by_id(made.id).odd == 2

@@ -11,7 +11,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from .catalog import catalog
-from peewee import fn
+from peewee import SQL, fn
 
 from .conditions import compile as compile_condition
 from .conditions import fields_in
@@ -45,11 +45,12 @@ def value_sql(field, model, ctx):
                       field.tree.type, stored_scale(field), ctx)
 
 
-def rollup_sql(field, model, ctx):
-    """A rollup over the records linking to each row of `model`: one subquery."""
+def rollup_sql(field, model, ctx, owner=None):
+    """A rollup over the records linking to each row of `model` (or to `owner`): one
+    subquery."""
     child, link, read = field.source
     rows = child.model.alias()
-    where = getattr(rows, link.name) == model.id
+    where = getattr(rows, link.name) == (model.id if owner is None else owner)
     if field.get("where"):
         where &= compile_condition(field.get("where"), child, rows)
     agg = field.get("agg")
@@ -74,8 +75,9 @@ def refresh(entity, fields, where=None, now=None, bump=False, rewrite=False):
     `rewrite`: the table is the caller's alone (a definition being applied)."""
     model, ctx = entity.model, Context(postgres=is_postgres(), now=now or datetime.now())
     for i, field in enumerate(order(entity, fields)):
-        if rewrite and ctx.postgres and own_row(field):
-            rewrite_column(entity, field, value_sql(field, model, ctx))
+        if rewrite and ctx.postgres and (own_row(field) or not field.kind.formula):
+            rewrite_column(entity, field, value_sql(field, model, ctx) if field.kind.formula
+                           else rollup_function(entity, field, ctx))
             continue
         values = {getattr(model, field.name): value_sql(field, model, ctx)}
         if bump and i == 0:
@@ -93,15 +95,41 @@ def rewrite_column(entity, field, value):
     """PostgreSQL: every row's value in one rewrite of the table (ALTER COLUMN ... USING),
     its indexes built afresh: an UPDATE of every row writes a new version of each and an
     entry in each index, several times slower on a big table."""
-    model, table, column = entity.model, entity.table_name, field.column
-    sql, params = database.get_sql_context().sql(  # rendered as an UPDATE names the columns
+    table, column = entity.table_name, field.column
+    sql, params = assigned_sql(entity, field, value)
+    database.execute_sql(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE '
+                         f"{column_type(entity, field)} USING ({sql})", params)
+
+
+def assigned_sql(entity, field, value):
+    """`value` as SQL the way an UPDATE of `field` writes it (columns named by their table,
+    subqueries in brackets), with its parameters."""
+    model = entity.model
+    sql, params = database.get_sql_context().sql(
         model.update({getattr(model, field.name): value})).query()
-    sql = sql.removeprefix(f'UPDATE "{table}" SET "{column}" = ')
-    kind = database.execute_sql(
+    return sql.removeprefix(f'UPDATE "{entity.table_name}" SET "{field.column}" = '), params
+
+
+def rollup_function(entity, field, ctx):
+    """PostgreSQL: a rollup as a function of the row's id, for a rewrite (a subquery may
+    not stand in ALTER COLUMN ... USING; a function holding it may)."""
+    sql, params = assigned_sql(entity, field, rollup_sql(field, entity.model, ctx,
+                                                         owner=SQL("$1")))
+    body = database.cursor().mogrify(f"SELECT {sql}", params).decode()
+    name = f"pg_temp.gb_{entity.table_name}_{field.column}"  # this connection's only
+    database.execute_sql(f"DROP FUNCTION IF EXISTS {name}(bigint)")
+    quote = "$gb$"
+    while quote in body:  # a value in the rollup's condition cannot end the function's text
+        quote = quote[:-1] + "x$"
+    database.execute_sql(f"CREATE FUNCTION {name}(bigint) RETURNS {column_type(entity, field)} "
+                         f"LANGUAGE sql STABLE AS {quote} {body} {quote}")
+    return SQL(f'{name}("{entity.table_name}"."id")')
+
+
+def column_type(entity, field):
+    return database.execute_sql(
         "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
-        "%s::regclass AND attname = %s", (table, column)).fetchone()[0]
-    database.execute_sql(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE {kind} '
-                         f"USING ({sql})", params)
+        "%s::regclass AND attname = %s", (entity.table_name, field.column)).fetchone()[0]
 
 
 def order(entity, fields):

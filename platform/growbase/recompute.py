@@ -99,6 +99,7 @@ def rewrite_column(entity, field, value):
     sql, params = assigned_sql(entity, field, value)
     database.execute_sql(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE '
                          f"{column_type(entity, field)} USING ({sql})", params)
+    database.execute_sql(f'ANALYZE "{table}"')  # a rewritten table has no statistics left
 
 
 def assigned_sql(entity, field, value):

@@ -120,8 +120,8 @@ def test_a_rollup_added_or_changed_later_counts_what_is_there(db, service):
 
 
 def test_a_rollup_whose_condition_holds_quote_marks_is_worked_out_as_written(db, service):
-    """A rollup's condition is the owner's text: on PostgreSQL the backfill puts it inside
-    a function's body, which no value in it may end."""
+    """A rollup's condition is the owner's text, quote marks and all: it reaches SQL as
+    a value, never as SQL."""
     box = {"entity": "box", "fields": [{"name": "name", "type": "text"}]}
     apply_definitions([box, {"entity": "tag", "fields": [
         {"name": "box", "type": "link", "to": "box"}, {"name": "label", "type": "text"}]}])

@@ -11,7 +11,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from .catalog import catalog
-from peewee import SQL, fn
+from peewee import fn
 
 from .conditions import compile as compile_condition
 from .conditions import fields_in
@@ -45,12 +45,11 @@ def value_sql(field, model, ctx):
                       field.tree.type, stored_scale(field), ctx)
 
 
-def rollup_sql(field, model, ctx, owner=None):
-    """A rollup over the records linking to each row of `model` (or to `owner`): one
-    subquery."""
+def rollup_sql(field, model, ctx):
+    """A rollup over the records linking to each row of `model`: one subquery."""
     child, link, read = field.source
     rows = child.model.alias()
-    where = getattr(rows, link.name) == (model.id if owner is None else owner)
+    where = getattr(rows, link.name) == model.id
     if field.get("where"):
         where &= compile_condition(field.get("where"), child, rows)
     agg = field.get("agg")
@@ -75,9 +74,8 @@ def refresh(entity, fields, where=None, now=None, bump=False, rewrite=False):
     `rewrite`: the table is the caller's alone (a definition being applied)."""
     model, ctx = entity.model, Context(postgres=is_postgres(), now=now or datetime.now())
     for i, field in enumerate(order(entity, fields)):
-        if rewrite and ctx.postgres and (own_row(field) or not field.kind.formula):
-            rewrite_column(entity, field, value_sql(field, model, ctx) if field.kind.formula
-                           else rollup_function(entity, field, ctx))
+        if rewrite and ctx.postgres and own_row(field):
+            rewrite_column(entity, field, value_sql(field, model, ctx))
             continue
         values = {getattr(model, field.name): value_sql(field, model, ctx)}
         if bump and i == 0:
@@ -99,7 +97,7 @@ def rewrite_column(entity, field, value):
     sql, params = assigned_sql(entity, field, value)
     database.execute_sql(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE '
                          f"{column_type(entity, field)} USING ({sql})", params)
-    database.execute_sql(f'ANALYZE "{table}"')  # a rewritten table has no statistics left
+    database.execute_sql(f'ANALYZE "{table}"')  # its statistics do not survive the rewrite
 
 
 def assigned_sql(entity, field, value):
@@ -109,22 +107,6 @@ def assigned_sql(entity, field, value):
     sql, params = database.get_sql_context().sql(
         model.update({getattr(model, field.name): value})).query()
     return sql.removeprefix(f'UPDATE "{entity.table_name}" SET "{field.column}" = '), params
-
-
-def rollup_function(entity, field, ctx):
-    """PostgreSQL: a rollup as a function of the row's id, for a rewrite (a subquery may
-    not stand in ALTER COLUMN ... USING; a function holding it may)."""
-    sql, params = assigned_sql(entity, field, rollup_sql(field, entity.model, ctx,
-                                                         owner=SQL("$1")))
-    body = database.cursor().mogrify(f"SELECT {sql}", params).decode()
-    name = f"pg_temp.gb_{entity.table_name}_{field.column}"  # this connection's only
-    database.execute_sql(f"DROP FUNCTION IF EXISTS {name}(bigint)")
-    quote = "$gb$"
-    while quote in body:  # a value in the rollup's condition cannot end the function's text
-        quote = quote[:-1] + "x$"
-    database.execute_sql(f"CREATE FUNCTION {name}(bigint) RETURNS {column_type(entity, field)} "
-                         f"LANGUAGE sql STABLE AS {quote} {body} {quote}")
-    return SQL(f'{name}("{entity.table_name}"."id")')
 
 
 def column_type(entity, field):

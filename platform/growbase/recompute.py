@@ -180,9 +180,9 @@ class Moved:
 def roll_up(entity, plans, depth=0):
     """The records of `entity` that `plans` wrote (created, changed, deleted) count in
     rollups of the records they link to: work those out again (a new version each), and
-    what reads them. Returns [(parent entity, {id: (before, after, version)})] of the
-    values that moved (before, after, the version it got, all its values), for the history
-    and the automations (an order's total is a change of the order)."""
+    what reads them. Returns [(parent entity, {id: (before, after, the version it got,
+    all its values)})] of the values that moved, for the history and the automations (an
+    order's total is a change of the order, and its event carries the whole order)."""
     touched = {}
     for parent, field, link, reads in _rollups(catalog(), entity.name):
         ids = set()

@@ -271,6 +271,22 @@ def test_rollups_follow_every_line_written_moved_or_deleted(sales, service):
                                 (Event.kind == "updated")).exists()  # automations hear it
 
 
+def test_a_rollup_over_recent_lines_counts_from_the_hour_of_each_save(db, service, monkeypatch):
+    from growbase.fields import temporal
+    apply_definitions([CUSTOMER, ORDER, dict(SOLD_LINE, fields=SOLD_LINE["fields"] + [
+        {"name": "at", "type": "datetime", "default": "now"}])])
+    apply_definitions([dict(ORDER, fields=ORDER["fields"] + [
+        {"name": "fresh", "type": "rollup", "from": "line.sale", "agg": "count",
+         "where": {"field": "at", "gt": {"ago": "1d"}}}])])
+    sale = service.create("sale", {})
+    service.create("line", {"sale": sale.id, "quantity": 1})
+    assert catalog().entity("sale").model.get_by_id(sale.id).fresh == 1
+    later, days = temporal.relative, temporal.timedelta(days=2)  # two days on, for the rollup
+    monkeypatch.setattr(temporal, "relative", lambda spec, now: later(spec, now + days))
+    service.create("line", {"sale": sale.id, "quantity": 1, "at": temporal.datetime.now() + days})
+    assert catalog().entity("sale").model.get_by_id(sale.id).fresh == 1  # the first is old now
+
+
 def test_a_rollup_from_an_entity_that_does_not_link_here_is_refused(db):
     wrong = dict(ORDER, fields=ORDER["fields"][:1] + [
         {"name": "total", "type": "rollup", "from": "client.name", "field": "name", "agg": "sum"}])

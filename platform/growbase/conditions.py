@@ -106,6 +106,16 @@ def _walk(node, entity, path, on_leaf, on_group, problems=None):
         problems.extend(exc.problems)
 
 
+def relative(node):
+    """Does the condition hold a date relative to today ({"today": 0})? Its SQL then
+    changes with the clock."""
+    if isinstance(node, list):
+        return any(relative(child) for child in node)
+    return isinstance(node, dict) and any(
+        relative(value) if key in ("all", "any", "not") else isinstance(value, dict)
+        for key, value in node.items())
+
+
 def validate(condition, entity, path="$"):
     """Return every problem of a condition against an entity ([] when it is sound)."""
     problems = []

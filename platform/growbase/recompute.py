@@ -14,7 +14,7 @@ from .catalog import catalog
 from peewee import fn
 
 from .conditions import compile as compile_condition
-from .conditions import fields_in
+from .conditions import fields_in, relative
 from .db import database, is_postgres, one_of
 from .formulas.exact import num, sql_count, sql_fitting, sql_round_div
 from .formulas.functions import Context
@@ -68,20 +68,66 @@ def rollup_sql(field, model, ctx):
     return sql_fitting(fn.COALESCE(chosen, num(0, ctx)), ctx) if agg == "sum" else chosen
 
 
-def refresh(entity, fields, where=None, now=None, bump=False, rewrite=False):
-    """Recompute `fields` of `entity` (all rows, or those `where` picks), in order; `bump`:
-    the records get a new version with the first statement (their rollups moved);
+def refresh(entity, fields, where=None, now=None, rewrite=False):
+    """Recompute `fields` of `entity` (all rows, or those `where` picks), in order;
     `rewrite`: the table is the caller's alone (a definition being applied)."""
     model, ctx = entity.model, Context(postgres=is_postgres(), now=now or datetime.now())
-    for i, field in enumerate(order(entity, fields)):
+    for field in order(entity, fields):
         if rewrite and ctx.postgres and own_row(field):
             rewrite_column(entity, field, value_sql(field, model, ctx))
             continue
-        values = {getattr(model, field.name): value_sql(field, model, ctx)}
-        if bump and i == 0:
-            values[model.gb_version] = model.gb_version + 1
-        query = model.update(values)
+        query = model.update({getattr(model, field.name): value_sql(field, model, ctx)})
         (query.where(where) if where is not None else query).execute()
+
+
+def steady(field):
+    """Its SQL is the same at any hour: no TODAY or NOW, no date relative to today."""
+    if field.kind.formula:
+        return not volatile(field.tree)
+    return not relative(field.get("where"))
+
+
+_statements = {}  # (catalog, backend, count of ids, key) -> (SQL, the parameters before the ids)
+
+
+def by_ids(key, ids, build):
+    """The statement `build(ids)` makes, as (SQL, parameters), its SQL made once per `key`
+    and number of ids: peewee building it cost more than running it for the one order a
+    line's save touches. The ids must be its last parameters; key None: built each time."""
+    ids = list(ids)
+    if key is None:
+        return build(ids).sql()
+    full = (catalog(), type(database.obj), len(ids), key)
+    if full not in _statements:
+        sql, params = build(ids).sql()
+        if params[len(params) - len(ids):] != ids:
+            return sql, params
+        if len(_statements) > 512:
+            _statements.clear()
+        _statements[full] = (sql, params[:len(params) - len(ids)])
+    sql, fixed = _statements[full]
+    return sql, fixed + ids
+
+
+def rows_of(entity, names, ids):
+    """[(id, *values of `names`)] of the records `ids`, typed as their fields read them."""
+    model = entity.model
+    sql, params = by_ids(("rows", entity.name, tuple(names)), ids, lambda ids: model.select(
+        model.id, *[getattr(model, n) for n in names]).where(one_of(model.id, ids)))
+    return model.raw(sql, *params).tuples()
+
+
+def refresh_rows(entity, fields, ids):
+    """refresh() of the records `ids`, each getting a new version (their rollups moved)."""
+    model, ctx = entity.model, Context(postgres=is_postgres(), now=datetime.now())
+    for i, field in enumerate(order(entity, fields)):
+        def build(ids, field=field, bump=i == 0):
+            values = {getattr(model, field.name): value_sql(field, model, ctx)}
+            if bump:
+                values[model.gb_version] = model.gb_version + 1
+            return model.update(values).where(one_of(model.id, ids))
+        key = ("refresh", entity.name, field.name, i == 0) if steady(field) else None
+        database.execute_sql(*by_ids(key, ids, build))
 
 
 def own_row(field):
@@ -198,17 +244,12 @@ def roll_up(entity, plans, depth=0):
             touched[parent.name][2].update(ids)
     moved = []
     for parent, names, ids in touched.values():
-        stale = readers(parent, names)
-        model, ids = parent.model, sorted(ids)
-        columns = [getattr(model, f.name) for f in stale]
-        these = one_of(model.id, ids)
-        before = {row[0]: row[1:] for row in model.select(model.id, *columns).where(
-            these).tuples()}
-        refresh(parent, stale, these, bump=True)
+        stale, ids = readers(parent, names), sorted(ids)
         names, every = [f.name for f in stale], [f.name for f in parent.fields]
+        before = {row[0]: row[1:] for row in rows_of(parent, names, ids)}
+        refresh_rows(parent, stale, ids)
         changes = {}
-        for row in model.select(model.id, model.gb_version, *[getattr(model, n) for n in every]) \
-                .where(these).tuples():  # whole: the event carries the record
+        for row in rows_of(parent, ["gb_version", *every], ids):  # whole: the event carries it
             whole = dict(zip(every, row[2:]))
             after = {n: whole[n] for n in names}
             if tuple(after.values()) != before.get(row[0]):

@@ -102,6 +102,29 @@ def test_an_export_of_orders_carries_their_lines_on_a_sheet_of_their_own(shop, s
     assert quantities == [2, 3]  # only the exported order's lines, in their order
 
 
+def test_an_import_of_lines_changes_each_order_once_however_many_chunks(shop, service, tmp_path,
+                                                                       monkeypatch):
+    from growbase.tables import Event
+    from growbase.transfer import importer
+    tea = service.create("goods", {"name": "Tea", "price": "4.50", "received": 10})
+    bills = [service.create("bill", {"note": n}) for n in ("one", "two")]
+    path = tmp_path / "lines.csv"
+    path.write_text("Bill,Goods,Quantity\n" + "".join(
+        f"{bills[i % 2].number},Tea,{i + 1}\n" for i in range(6)))
+    monkeypatch.setattr(importer, "CHUNK", 2)  # three chunks, each with lines of both
+    report = importer.run_import(str(path), importer.Options(entity="bill_line", mode="insert"))
+    assert (report.created, report.rejected) == (6, 0)
+    model = catalog().entity("bill").model
+    assert [model.get_by_id(b.id).total for b in bills] == [Decimal("40.50"), Decimal("54.00")]
+    assert catalog().entity("goods").model.get_by_id(tea.id).stock == 10 - 21
+    for bill in bills:  # one history line and one event each: 0 -> the import's total
+        changes = [a.changes for a in Audit.select().where(
+            (Audit.entity == "bill") & (Audit.record_id == bill.id)).order_by(Audit.id)][1:]
+        assert changes == [{"total": ["0.00", str(model.get_by_id(bill.id).total)]}]
+        assert Event.select().where((Event.entity == "bill") & (Event.record_id == bill.id) &
+                                    (Event.kind == "updated")).count() == 1
+
+
 def test_a_rollup_added_or_changed_later_counts_what_is_there(db, service):
     apply_definitions(SHOP)
     tea = service.create("goods", {"name": "Tea", "price": "2", "received": 10})

@@ -229,7 +229,13 @@ def roll_up(entity, plans, depth=0):
     what reads them. Returns [(parent entity, {id: (before, after, the version it got,
     all its values)})] of the values that moved, for the history and the automations (an
     order's total is a change of the order, and its event carries the whole order)."""
-    touched = {}
+    return settle(touches(entity, plans), depth)
+
+
+def touches(entity, plans, touched=None):
+    """{parent name: (parent entity, its rollup names, ids)} that `plans` move, added to
+    `touched` (a write that works its rollups out at its end gathers them)."""
+    touched = {} if touched is None else touched
     for parent, field, link, reads in _rollups(catalog(), entity.name):
         ids = set()
         for plan in plans:
@@ -242,6 +248,11 @@ def roll_up(entity, plans, depth=0):
             touched.setdefault(parent.name, (parent, set(), set()))
             touched[parent.name][1].add(field.name)
             touched[parent.name][2].update(ids)
+    return touched
+
+
+def settle(touched, depth=0):
+    """roll_up() of what touches() found."""
     moved = []
     for parent, names, ids in touched.values():
         stale, ids = readers(parent, names), sorted(ids)

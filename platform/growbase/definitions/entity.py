@@ -142,6 +142,12 @@ class Entity:
         return [f for f in self.fields if not f.retired]
 
     @cached_property
+    def entered_fields(self):
+        """The active fields whose values come in from outside (not worked out): the ones
+        a save checks."""
+        return [f for f in self.active_fields if not f.computed]
+
+    @cached_property
     def active_by_name(self):
         return {f.name: f for f in self.active_fields}
 

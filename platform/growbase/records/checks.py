@@ -13,7 +13,7 @@ class BatchChecks:
     def __init__(self, entity, plans):
         self.problems, self.used, self.seen = {}, {}, {}
         changing = {name for plan in plans for name in plan.changed}
-        for field in entity.active_fields:
+        for field in entity.entered_fields:
             if field.name not in changing or field.type.holds_list:
                 continue  # lists: checked one by one
             values = {plan.merged[field.name] for plan in plans
@@ -55,7 +55,7 @@ def requires(entity, field, merged, changed, before):
 def field_errors(entity, plan, checks, locale):
     """Errors per field of one planned save, past those its values already have."""
     errors, claim = {}, not plan.errors
-    for field in entity.active_fields:
+    for field in entity.entered_fields:
         name = field.name
         if name in plan.errors:
             continue

@@ -11,6 +11,17 @@ from .values import read_late
 MEMO_TYPES = {str, int, float, Decimal, date, datetime}  # cells whose parse can be remembered
 
 
+def parse_version(version):
+    """The version a client read a record at (3, '3', an ETag 'W/"3"'), or None."""
+    if version is None or version == "":
+        return None
+    try:
+        return int(str(version).strip('"W/ '))
+    except ValueError:
+        raise ValidationFailed({"_version": _(
+            "The version must be the whole number the record was read with.")}) from None
+
+
 class Parser:
     """Parses one write's records. With a memo (a batch), a cell's parse and a field's
     default are worked out once: an import repeats its statuses, dates, links and amounts

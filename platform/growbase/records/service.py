@@ -5,6 +5,8 @@ old version that touches a field someone else changed meanwhile is refused with 
 conflict naming the fields; edits to other fields merge. Nothing is overwritten silently.
 """
 
+from contextlib import contextmanager
+
 from peewee import IntegrityError
 
 from ..catalog import catalog
@@ -14,18 +16,18 @@ from ..i18n import current_locale
 from ..i18n import gettext as _
 from ..permissions import access, refusal
 from ..numbering import give_numbers
-from ..recompute import cascade, roll_up
-from ..tables import Audit, utcnow
+from ..recompute import cascade, roll_up, settle, touches
+from ..tables import utcnow
 from .actor import SYSTEM
 from .checks import BatchChecks, field_errors
 from .computed import fill, mirror
 from .errors import (BatchValidationFailed, Conflict, Forbidden, NotFound, RecordError,
                      ValidationFailed, missing)
-from .parse import Parser
+from .parse import Parser, parse_version
 from .plan import Plan
 from .parts import copy_record, take_parts_along
 from .references import references
-from .trail import entry, rolled, write_trail
+from .trail import changed_since, entry, rolled, write_trail
 from .values import json_values, values_of
 
 
@@ -35,6 +37,7 @@ class RecordService:
         self.locale = locale or current_locale()
         self.depth = depth  # how deep in a chain of automations this write is
         self.silent = silent  # events are recorded but do not trigger automations
+        self.pending = None  # rollups waiting for the end of rollups_at_end()
 
     # -- reading ---------------------------------------------------------
     def get(self, entity_name, record_id, for_update=False):
@@ -340,9 +343,27 @@ class RecordService:
         # what other records look up through links to these, and totals of what they link to
         moved = cascade(entity, {n for plan in updated for n in plan.changed},
                         [plan.id for plan in updated]) if updated else []
-        for parent, changes in moved + roll_up(entity, plans):
-            trail += rolled(self.actor, parent, changes, now, self.silent, self.depth)
-        write_trail(trail)
+        if self.pending is None:
+            moved += roll_up(entity, plans)
+        else:
+            touches(entity, plans, self.pending)
+        write_trail(trail + self._rolled(moved, now))
+
+    @contextmanager
+    def rollups_at_end(self):
+        """Rollups over what is written inside are worked out once, at its end: an import
+        whose lines of one order come in many chunks changes the order once (one history
+        line, one event), not once a chunk. Use it inside the writes' transaction."""
+        self.pending = {}
+        try:
+            yield
+            write_trail(self._rolled(settle(self.pending), utcnow()))
+        finally:
+            self.pending = None
+
+    def _rolled(self, moved, now):
+        return [pair for parent, changes in moved
+                for pair in rolled(self.actor, parent, changes, now, self.silent, self.depth)]
 
     def _created(self, version, now):
         who = self.actor.user_id
@@ -373,25 +394,7 @@ class RecordService:
                                    entity)
 
     # -- versions --------------------------------------------------------
-    @staticmethod
-    def parse_version(version):
-        if version is None or version == "":
-            return None
-        try:
-            return int(str(version).strip('"W/ '))
-        except ValueError:
-            raise ValidationFailed({"_version": _(
-                "The version must be the whole number the record was read with.")}) from None
+    parse_version = staticmethod(parse_version)
 
     def changed_since(self, entity, row, version):
-        """{field: {"theirs", "by", "at"}} changed after `version`, only the fields the
-        actor may see: a conflict reply must not tell a hidden value."""
-        changes, rights = {}, self.rights(entity)
-        for audit in (Audit.select().where((Audit.entity == entity.name) &
-                                           (Audit.record_id == row.id) &
-                                           (Audit.record_version > version)).order_by(Audit.id)):
-            for name, (_old, new) in audit.changes.items():
-                if rights.shows(name):
-                    changes[name] = {"theirs": new, "by": audit.username,
-                                     "at": audit.at.isoformat(timespec="seconds")}
-        return changes
+        return changed_since(entity, row.id, version, self.rights(entity))

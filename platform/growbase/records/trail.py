@@ -67,3 +67,17 @@ def rolled(actor, entity, changes, now, silent=False, depth=0):
                            {n: [old[n], new[n]] for n in changed}, changed, old, new, now,
                            silent, depth))
     return trail
+
+
+def changed_since(entity, record_id, version, rights):
+    """{field: {"theirs", "by", "at"}} changed after `version`, only the fields `rights`
+    show: a conflict reply must not tell a hidden value."""
+    changes = {}
+    for audit in (Audit.select().where((Audit.entity == entity.name) &
+                                       (Audit.record_id == record_id) &
+                                       (Audit.record_version > version)).order_by(Audit.id)):
+        for name, (_old, new) in audit.changes.items():
+            if rights.shows(name):
+                changes[name] = {"theirs": new, "by": audit.username,
+                                 "at": audit.at.isoformat(timespec="seconds")}
+    return changes

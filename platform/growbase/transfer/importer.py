@@ -155,13 +155,14 @@ def _run_import(path, options, actor, filename, progress, conclude):
     rows_pass = RowsPass(entity, options, report, service, unread)
     try:
         with database.atomic():  # the whole file: rejected rows are never written at all
-            while True:
-                chunk = list(islice(data_rows, CHUNK))
-                if not chunk:
-                    break
-                rows_pass.run_chunk(chunk)
-                if progress:
-                    progress(report)
+            with service.rollups_at_end():  # an order its lines in many chunks: once
+                while True:
+                    chunk = list(islice(data_rows, CHUNK))
+                    if not chunk:
+                        break
+                    rows_pass.run_chunk(chunk)
+                    if progress:
+                        progress(report)
             unnamed = [i for i, title in enumerate(header) if title is None]
             if unnamed and any(not blank(row[i]) for _n, row in rows_pass.first
                                for i in unnamed if i < len(row)):

@@ -1,6 +1,6 @@
 """The condition language: the Python evaluator and the SQL compiler agree on random records."""
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -98,6 +98,31 @@ def test_relative_dates(probe):
     assert evaluate({"field": "due", "lt": {"today": 0}}, probe, {"due": today - timedelta(days=1)})
     assert not evaluate({"field": "due", "lt": {"today": 0}}, probe, {"due": today})
     assert evaluate({"field": "due", "gte": {"ago": "2d"}}, probe, {"due": today})
+
+
+@pytest.mark.parametrize("now, period, count, start", [
+    (datetime(2026, 12, 7, 15), "month", 0, datetime(2026, 12, 1)),
+    (datetime(2026, 12, 7, 15), "month", 1, datetime(2027, 1, 1)),
+    (datetime(2026, 1, 31), "month", -1, datetime(2025, 12, 1)),
+    (datetime(2026, 12, 7, 15), "week", 0, datetime(2026, 12, 7)),  # a Monday
+    (datetime(2026, 12, 6, 23), "week", -1, datetime(2026, 11, 23)),  # a Sunday
+    (datetime(2026, 11, 15), "quarter", 0, datetime(2026, 10, 1)),
+    (datetime(2026, 11, 15), "quarter", 1, datetime(2027, 1, 1)),
+    (datetime(2026, 11, 15), "year", -1, datetime(2025, 1, 1)),
+])
+def test_this_and_last_week_month_quarter_and_year_start_where_a_calendar_says(
+        now, period, count, start):
+    from growbase.fields.temporal import relative
+    assert relative({period: count}, now) == start
+
+
+def test_this_month_is_a_filter_and_a_wrong_period_says_how_to_write_one(probe):
+    today = date.today()
+    this_month = {"all": [{"field": "due", "gte": {"month": 0}}, {"field": "due", "lt": {"month": 1}}]}
+    assert evaluate(this_month, probe, {"due": today})
+    assert not evaluate(this_month, probe, {"due": today.replace(day=1) - timedelta(days=1)})
+    problems = validate({"field": "due", "gte": {"month": "this"}}, probe)
+    assert problems and "{\"month\": 0}" in problems[0][1]
 
 
 def test_problems_are_named_with_paths(probe):

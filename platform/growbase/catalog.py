@@ -16,6 +16,7 @@ from .errors import GrowbaseError
 from .fields import link_resolver
 from .i18n import gettext as _
 from .models import build_model
+from .reports.report import Report
 from .db import database
 from .tables import Definition
 
@@ -25,10 +26,18 @@ class UnknownEntity(GrowbaseError, LookupError):
 
 
 class Catalog:
-    def __init__(self, version, entities, rules=None):
+    def __init__(self, version, entities, rules=None, reports=None):
         self.version = version
         self._entities = entities
         self._rules = rules or {}
+        self._reports = reports or {}
+
+    def reports(self):
+        """The reports, in key order."""
+        return [self._reports[key] for key in sorted(self._reports)]
+
+    def report(self, key):
+        return self._reports.get(key)
 
     def rules(self, entity=None):
         """Automation rules, all or those of one entity, in key order."""
@@ -95,7 +104,9 @@ def build(version, previous):
         entity.model = build_model(entity)
     rules = {key: Rule(body, rule_version) for key, (rule_version, body)
              in live_definitions("automation").items()}
-    return Catalog(version, entities, rules)
+    reports = {key: Report(body, report_version) for key, (report_version, body)
+               in live_definitions("report").items()}
+    return Catalog(version, entities, rules, reports)
 
 
 def catalog():

@@ -12,6 +12,7 @@ import time
 
 from .boot import start
 from .cli_base import out
+from .cli_reports import add_parsers as add_report_parsers
 from .cli_transfer import add_parsers as add_transfer_parsers
 from .config import load_settings
 from .definitions.errors import DefinitionError
@@ -25,9 +26,11 @@ def first_run(settings):
     notes = []
     if not Definition.select().exists():
         from .automation.rules import apply_rules
+        from .reports.store import apply_reports
         apply_definitions(load_files(settings.schemas_dir), author="starter")
         apply_rules(load_files(settings.root / "automations"), author="starter")
-        notes.append("Applied the starter definitions from schemas/ and automations/.")
+        apply_reports(load_files(settings.root / "reports"), author="starter")
+        notes.append("Applied the starter definitions from schemas/, automations/ and reports/.")
     if not User.select().exists():
         password = secrets.token_urlsafe(9)
         create_user("owner", password, role=OWNER, full_name="Owner")
@@ -325,6 +328,7 @@ def parser():
     aexport.add_argument("dir")
     aexport.set_defaults(run=cmd_automation_export)
 
+    add_report_parsers(sub)
     add_transfer_parsers(sub)
 
     backup = sub.add_parser("backup", help="a consistent copy while the server runs (.zip)")

@@ -107,8 +107,8 @@ def _walk(node, entity, path, on_leaf, on_group, problems=None):
 
 
 def relative(node):
-    """Does the condition hold a date relative to today ({"today": 0})? Its SQL then
-    changes with the clock."""
+    """Does the condition hold a value worked out when it is asked (a date relative to
+    today, {"month": 0}, or {"me": true})? Its SQL then changes with the clock or the user."""
     if isinstance(node, list):
         return any(relative(child) for child in node)
     return isinstance(node, dict) and any(

@@ -5,13 +5,10 @@ Stored beside entity definitions (kind "automation"), versioned the same way; a 
 that does not validate is refused with every problem and its JSON path.
 """
 
-from jsonschema import Draft202012Validator
-
 from ..catalog import catalog, forget
 from ..conditions import validate as condition_problems
 from ..db import database
-from ..definitions.errors import DefinitionError
-from ..definitions.schema import NAME, json_path, sentence
+from ..definitions.schema import NAME, check_keyed, keyed_problems
 from ..designer.store import save_version
 from ..i18n import gettext as _
 from ..tables import Audit
@@ -101,15 +98,9 @@ def trigger_problems(rule, entity):
 
 def problems(spec, catalog):
     """Every problem of one rule, as [(JSON path, sentence)]."""
-    schema = meta_schema()
-    found = [(json_path(e.path), sentence(e, list(schema["properties"]))) for e in
-             Draft202012Validator(schema).iter_errors(spec)]
-    if found:
+    found, entity = keyed_problems(spec, meta_schema(), catalog)
+    if entity is None:
         return found
-    if spec["entity"] not in catalog:
-        return [("$.entity", _("There is no entity \"%(name)s\"; use one of: %(names)s.",
-                               name=spec["entity"], names=", ".join(sorted(catalog.names()))))]
-    entity = catalog.entity(spec["entity"])
     rule = Rule(spec)
     found += trigger_problems(rule, entity)
     if rule.condition is not None:
@@ -121,13 +112,7 @@ def problems(spec, catalog):
 
 
 def check(specs, catalog):
-    found = []
-    for index, spec in enumerate(specs):
-        where = spec.get("key") if isinstance(spec, dict) else None
-        found += [(f"{where or '#' + str(index + 1)}: {path}", text)
-                  for path, text in problems(spec, catalog)]
-    if found:
-        raise DefinitionError(found)
+    check_keyed(specs, problems, catalog)
 
 
 def apply_rules(specs, author="system", note="", validate=True):
@@ -138,10 +123,6 @@ def apply_rules(specs, author="system", note="", validate=True):
     current = catalog()
     if validate:
         check(specs, current)
-    keys = [s["key"] for s in specs]
-    twice = sorted({k for k in keys if keys.count(k) > 1})
-    if twice:
-        raise DefinitionError([(k, _("Defined twice in one batch.")) for k in twice])
     changed = []
     with database.atomic():
         for spec in specs:

@@ -7,6 +7,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from ..fields import field_types
 from ..i18n import gettext as _
+from .errors import DefinitionError
 
 NAME = "^[a-z][a-z0-9_]{0,39}$"
 RESERVED_NAMES = {"id"}  # and everything starting with "gb_" or "_" (system columns)
@@ -163,3 +164,31 @@ def schema_problems(spec):
         keys = field_keys if "fields" in error.path else entity_keys
         problems.append((json_path(error.path), sentence(error, keys)))
     return problems
+
+
+def keyed_problems(spec, schema, current):
+    """A rule's or a report's shape problems (JSON schema), else the entity it names:
+    ([(JSON path, sentence)], the entity or None)."""
+    found = [(json_path(e.path), sentence(e, list(schema["properties"]))) for e in
+             Draft202012Validator(schema).iter_errors(spec)]
+    if found:
+        return found, None
+    if spec["entity"] not in current:
+        return [("$.entity", _("There is no entity \"%(name)s\"; use one of: %(names)s.",
+                               name=spec["entity"], names=", ".join(sorted(current.names()))))], None
+    return [], current.entity(spec["entity"])
+
+
+def check_keyed(specs, problems, current):
+    """Refuse a batch of rules or reports with every problem of each (its path led by the
+    key) and the keys given twice; `problems(spec, current)` finds one's."""
+    found = []
+    for index, spec in enumerate(specs):
+        where = spec.get("key") if isinstance(spec, dict) else None
+        found += [(f"{where or '#' + str(index + 1)}: {path}", text)
+                  for path, text in problems(spec, current)]
+    keys = [s.get("key") for s in specs if isinstance(s, dict)]
+    found += [(k, _("Defined twice in one batch.")) for k in sorted({k for k in keys if k and
+                                                                     keys.count(k) > 1})]
+    if found:
+        raise DefinitionError(found)

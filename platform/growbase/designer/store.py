@@ -318,11 +318,13 @@ def load_files(path):
 
 
 def export(directory, kind="entity"):
-    """Write the live definitions (entities, or automation rules) as one JSON file each."""
+    """Write the live definitions (entities, automation rules or reports) as one JSON file
+    each."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    items = ([(e.name, e.spec) for e in catalog().entities(retired=True)] if kind == "entity"
-             else [(r.key, r.spec) for r in catalog().rules()])
+    items = [(e.name, e.spec) for e in catalog().entities(retired=True)] if kind == "entity" \
+        else [(r.key, r.spec) for r in (catalog().rules() if kind == "automation"
+                                        else catalog().reports())]
     written = []
     for name, spec in items:
         target = directory / f"{name}.json"

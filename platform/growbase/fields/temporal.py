@@ -67,15 +67,43 @@ def span(text):
     return timedelta(**{_UNITS[found.group(2)]: int(found.group(1))})
 
 
+PERIODS = {"month": 1, "quarter": 3, "year": 12}  # months long
+
+
+def period_start(now, period, count):
+    """The first moment of the week (from Monday), month, quarter or year `count` periods
+    from the one `now` is in (0: this one, -1: the last, 1: the next)."""
+    day = now.date()
+    if period == "week":
+        start = day - timedelta(days=day.weekday()) + timedelta(weeks=count)
+    else:
+        months = PERIODS[period]
+        index = day.year * 12 + (day.month - 1) // months * months + count * months
+        start = date(index // 12, index % 12 + 1, 1)
+    return datetime.combine(start, datetime.min.time())
+
+
 def relative(spec, now):
-    """Resolve {"today": N}, {"ago": "2d"} or {"ahead": "3h"} against `now`."""
-    if "today" in spec:
-        return datetime.combine(now.date() + timedelta(days=int(spec["today"])), datetime.min.time())
-    if "ago" in spec:
-        return now - span(spec["ago"])
-    if "ahead" in spec:
-        return now + span(spec["ahead"])
-    raise FieldError(_("A relative date is {\"today\": 0}, {\"ago\": \"2d\"} or {\"ahead\": \"3h\"}."))
+    """Resolve {"today": N}, {"ago": "2d"}, {"ahead": "3h"} or the start of a period
+    ({"month": 0}: this month's first day; "this month" is gte that and lt {"month": 1})."""
+    try:
+        if "today" in spec:
+            return datetime.combine(now.date() + timedelta(days=int(spec["today"])),
+                                    datetime.min.time())
+        if "ago" in spec:
+            return now - span(spec["ago"])
+        if "ahead" in spec:
+            return now + span(spec["ahead"])
+        for period in ("week", *PERIODS):
+            if period in spec:
+                return period_start(now, period, int(spec[period]))
+    except FieldError:
+        raise
+    except (TypeError, ValueError, OverflowError):
+        pass  # a count that is not a whole number: said below
+    raise FieldError(_("A relative date is {\"today\": 0}, {\"ago\": \"2d\"}, {\"ahead\": \"3h\"} "
+                       "or the first day of a period: {\"week\": 0}, {\"month\": 0}, "
+                       "{\"quarter\": 0}, {\"year\": 0} (-1: the one before, 1: the next)."))
 
 
 class Temporal(FieldType):

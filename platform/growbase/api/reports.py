@@ -1,0 +1,70 @@
+"""Reports over the JSON API: the list a user may open, one worked out for them
+(`?format=xlsx`: the file), and the owner's way to change them. Every figure is summed
+over the rows the caller's role may see; a report reading a field hidden from it is
+refused."""
+
+from io import BytesIO
+
+from flask import jsonify, request, send_file
+from flask_login import current_user
+
+from .base import body, bp, refuse
+from ..catalog import catalog
+from ..definitions import DefinitionError
+from ..permissions import access
+from ..records import Forbidden
+from ..reports.engine import ReportRefused, run
+from ..reports.store import apply_reports
+from ..reports.xlsx import write_report
+from ..i18n import gettext as _
+
+
+def report_or_404(key):
+    report = catalog().report(key)
+    if report is None or report.entity not in catalog() or \
+            not access(catalog().entity(report.entity)).can("read"):
+        refuse(404, _report=_("There is no report \"%(key)s\".", key=key))
+    return report
+
+
+@bp.get("/reports")
+def reports():
+    """The reports over entities the caller may read."""
+    locale = current_user.locale
+    return jsonify(items=[{"key": r.key, "name": r.name(locale), "entity": r.entity,
+                           "chart": r.chart, "description": r.description(locale)}
+                          for r in catalog().reports() if r.entity in catalog() and
+                          access(catalog().entity(r.entity)).can("read")])
+
+
+@bp.get("/reports/<key>")
+def report(key):
+    found = report_or_404(key)
+    try:
+        result = run(found, current_user.locale)
+    except (ReportRefused, Forbidden) as exc:
+        refuse(403, _report=str(exc))
+    if request.args.get("format", "json") == "json":
+        return jsonify(result)
+    if request.args["format"] != "xlsx":
+        refuse(400, format=_("Ask for format=json or format=xlsx."))
+    stream = BytesIO()  # a few hundred rows at most: no file on disk
+    write_report(found, result, stream, current_user.locale)
+    stream.seek(0)
+    return send_file(stream, as_attachment=True, download_name=f"{found.key}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.put("/reports/<key>")
+def save_report(key):
+    """The owner saves a report (its JSON); refused whole, with every problem, when wrong."""
+    if not current_user.is_owner:
+        refuse(403, _role=_("Only the owner may change reports."))
+    spec = body()
+    if spec.get("key", key) != key:
+        refuse(400, key=_("The key in the address and in the report differ; use one."))
+    try:
+        changed = apply_reports([dict(spec, key=key)], author=current_user.username)
+    except DefinitionError as exc:
+        return jsonify(errors={path: text for path, text in exc.problems}), 422
+    return jsonify(changed=changed, report=catalog().report(key).spec)

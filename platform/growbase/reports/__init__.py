@@ -1,0 +1,1 @@
+"""Reports: a grouped, measured view of an entity's records, defined as JSON."""

@@ -225,6 +225,47 @@ def test_record_facts_are_fields_anyone_can_add(db, service, owner):
     assert edited.changed >= edited.made and edited.changed_by is None  # the system changed it
 
 
+TICKET = {"entity": "ticket", "fields": [
+    {"name": "title", "type": "text"},
+    {"name": "stage", "type": "status", "options": ["open", "waiting", "closed"]}]}
+
+
+def test_a_stage_start_moves_only_with_its_stage_and_is_found_in_the_history(db, service):
+    from datetime import datetime, timedelta
+    from growbase.tables import Audit
+    apply_definitions([TICKET])
+    moved, still = (service.create("ticket", {"title": t, "stage": "open"}) for t in "ab")
+    service.update("ticket", moved.id, {"stage": "waiting"})
+    long_ago = datetime(2026, 1, 5, 9, 30)
+    Audit.update(at=long_ago).where((Audit.entity == "ticket") & (Audit.record_id == moved.id) &
+                                    (Audit.action == "update")).execute()
+    apply_definitions([dict(TICKET, fields=TICKET["fields"] + [
+        {"name": "since", "type": "stage_since", "of": "stage"}])])
+    model = catalog().entity("ticket").model
+    assert model.get_by_id(moved.id).since == long_ago  # when the history saw it move
+    assert model.get_by_id(still.id).since == model.get_by_id(still.id).gb_created_at
+    renamed = service.update("ticket", moved.id, {"title": "renamed"})
+    assert renamed.since == long_ago  # another field's change does not move it
+    closed = service.update("ticket", moved.id, {"stage": "closed"})
+    assert closed.since == closed.gb_updated_at > long_ago
+    fresh = service.create("ticket", {"title": "c", "stage": "open"})
+    assert fresh.since == fresh.gb_created_at
+    stuck = {"field": "since", "lt": {"ago": "7d"}}  # "in its stage for more than 7 days"
+    model.update(since=datetime.utcnow() - timedelta(days=9)).where(model.id == still.id).execute()
+    from growbase.queries import select
+    assert [r.id for r in select(catalog().entity("ticket"), stuck)[2]] == [still.id]
+    with pytest.raises(ValidationFailed):
+        service.update("ticket", still.id, {"since": "2026-01-01T00:00:00"})
+
+
+def test_a_stage_start_of_a_field_that_is_no_stage_is_refused(db):
+    with pytest.raises(DefinitionError) as refused:
+        apply_definitions([dict(TICKET, fields=TICKET["fields"] + [
+            {"name": "since", "type": "stage_since", "of": "title"}])])
+    assert any(path.endswith("fields[2].of") and "stage" in text
+               for path, text in refused.value.problems), refused.value.problems
+
+
 ORDER = {"entity": "sale", "fields": [
     {"name": "client", "type": "link", "to": "client"},
     {"name": "total", "type": "rollup", "from": "line.sale", "field": "amount", "agg": "sum"},

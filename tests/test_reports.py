@@ -35,6 +35,9 @@ def sales(shop, service):
         if status != "new":
             service.update("order", made.id, {"status": status})
         return made
+    for month, target in ((NOVEMBER, 100), (DECEMBER, 500)):
+        service.create("sales_plan", {"month": month.date().replace(day=1), "manager": anna,
+                                      "target": target})
     return [order(100, "confirmed", DECEMBER, anna), order(250, "ready_to_ship", DECEMBER, anna),
             order(40, "confirmed", NOVEMBER, anna), order(70, "new", DECEMBER),
             order(999, "cancelled", DECEMBER, anna)]
@@ -58,18 +61,31 @@ def test_orders_by_stage_counts_and_sums_in_stage_order_with_a_total(sales, api)
 def test_a_russian_owner_reads_the_report_in_russian(sales, api, owner):
     User.update(locale="ru").where(User.id == owner.id).execute()
     report = api.get("/api/reports/sales_by_manager").get_json()
-    assert [c["label"] for c in report["columns"]] == [
-        "Менеджер", "ноябрь 2026", "декабрь 2026", "Итого"]
-    assert report["name"] == "Продажи по менеджерам по месяцам" and report["totals"][0] == "Итого"
+    assert [c["label"] for c in report["columns"]][:4] == [
+        "Менеджер", "ноябрь 2026 · Сумма: сумма", "ноябрь 2026 · План", "ноябрь 2026 · Выполнено, %"]
+    assert report["name"] == "Продажи по менеджерам по месяцам против плана"
+    assert report["totals"][0] == "Итого"
 
 
-def test_sales_by_manager_by_month_is_a_pivot_whose_cells_drill_down_to_their_orders(sales, api):
+def test_the_largest_few_say_their_total_is_of_every_group(sales, api):
+    apply_reports([{"key": "top", "name": "Top", "entity": "order", "rows": [{"field": "status"}],
+                    "measures": [{"agg": "sum", "field": "amount"}], "sort": "largest",
+                    "limit": 2}])
+    report = api.get("/api/reports/top").get_json()
+    assert report["rows"] == [["Cancelled", "999.00"], ["Ready to ship", "250.00"]]
+    assert report["totals"] == ["Total of all 4", "1459.00"]
+
+
+def test_sales_by_manager_by_month_against_plan_drill_down_to_their_orders(sales, api):
     report = api.get("/api/reports/sales_by_manager").get_json()
     assert [c["label"] for c in report["columns"]] == [
-        "Manager", "November 2026", "December 2026", "Total"]
-    assert report["rows"] == [["Анна", "40.00", "350.00", "390.00"]]  # cancelled, new: out
-    assert report["totals"] == ["Total", "40.00", "350.00", "390.00"]
-    december = report["columns"][2]["filter"]
+        "Manager", "November 2026 · Amount: sum", "November 2026 · Plan", "November 2026 · Plan done, %",
+        "December 2026 · Amount: sum", "December 2026 · Plan", "December 2026 · Plan done, %",
+        "Total · Amount: sum", "Total · Plan", "Total · Plan done, %"]
+    figures = ["40.00", "100.00", "40.0", "350.00", "500.00", "70.0", "390.00", "600.00", "65.0"]
+    assert report["rows"] == [["Анна"] + figures]  # the cancelled and the new one: out
+    assert report["totals"] == ["Total"] + figures
+    december = report["columns"][4]["filter"]
     behind = {"all": [report["filter"], report["row_filters"][0], december]}
     found = api.get("/api/order", query_string={"filter": json.dumps(behind)}).get_json()
     assert sorted(Decimal(o["amount"]) for o in found["items"]) == [Decimal(100), Decimal(250)]
@@ -105,6 +121,20 @@ def test_averages_and_weeks_quarters_are_worked_out_exactly_on_every_database(sa
     # (100 + 250 + 70 + 999) / 4 = 354.75; with November's 40: 1459 / 5 = 291.80
     assert out["rows"][1][1] == "354.75" and out["totals"][1] == "291.80"
     assert out["totals"][2].startswith("2026-12-03T10:00")
+
+
+def test_time_in_stage_counts_days_since_each_order_entered_its_status(sales, api):
+    from datetime import timedelta
+    from growbase.catalog import catalog
+    from growbase.tables import utcnow
+    model = catalog().entity("order").model
+    for order, days in zip(sales, (10, 2, 4, 1)):
+        model.update(status_since=utcnow() - timedelta(days=days)).where(
+            model.id == order.id).execute()
+    report = api.get("/api/reports/time_in_stage").get_json()
+    assert report["rows"] == [["New", "1.0", "1.0", 1], ["Confirmed", "7.0", "10.0", 2],
+                              ["Ready to ship", "2.0", "2.0", 1]]
+    assert report["totals"] == ["Total", "4.3", "10.0", 4]  # (10 + 2 + 4 + 1) / 4 = 4.25
 
 
 def test_the_excel_file_has_numbers_as_numbers_and_texts_that_never_run(sales, api, service):

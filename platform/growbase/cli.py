@@ -11,7 +11,7 @@ import threading
 import time
 
 from .boot import start
-from .cli_base import out
+from .cli_base import exporter, out
 from .cli_reports import add_parsers as add_report_parsers
 from .cli_transfer import add_parsers as add_transfer_parsers
 from .config import load_settings
@@ -196,13 +196,6 @@ def cmd_schema_apply(args, settings):
             out(f"  {line}")
 
 
-def cmd_schema_export(args, settings):
-    from .designer.store import export
-    start(settings)
-    for path in export(args.dir):
-        out(str(path))
-
-
 def cmd_automation_apply(args, settings):
     from .automation.rules import apply_rules
     from .designer.store import load_files
@@ -214,13 +207,6 @@ def cmd_automation_apply(args, settings):
         "Nothing to change: the rules are already live.")
     for warning in cycle_warnings(catalog(), changed):
         out(f"warning: {warning}")
-
-
-def cmd_automation_export(args, settings):
-    from .designer.store import export
-    start(settings)
-    for path in export(args.dir, kind="automation"):
-        out(str(path))
 
 
 def cmd_schema_history(args, settings):
@@ -315,7 +301,7 @@ def parser():
     apply_.set_defaults(run=cmd_schema_apply)
     export = schema.add_parser("export", help="write the live definitions as JSON files")
     export.add_argument("dir")
-    export.set_defaults(run=cmd_schema_export)
+    export.set_defaults(run=exporter("entity"))
     hist = schema.add_parser("history", help="versions of an entity")
     hist.add_argument("entity")
     hist.set_defaults(run=cmd_schema_history)
@@ -326,7 +312,7 @@ def parser():
     aapply.set_defaults(run=cmd_automation_apply)
     aexport = automation.add_parser("export", help="write the live rules as JSON files")
     aexport.add_argument("dir")
-    aexport.set_defaults(run=cmd_automation_export)
+    aexport.set_defaults(run=exporter("automation"))
 
     add_report_parsers(sub)
     add_transfer_parsers(sub)

@@ -1,7 +1,7 @@
 """`python run.py report apply | export | show`: reports as JSON files, and one printed."""
 
 from .boot import start
-from .cli_base import out
+from .cli_base import exporter, out
 
 
 def cmd_report_apply(args, settings):
@@ -11,13 +11,6 @@ def cmd_report_apply(args, settings):
     changed = apply_reports(load_files(args.path), author="cli")
     out(f"Applied: {', '.join(changed)}" if changed else
         "Nothing to change: the reports are already live.")
-
-
-def cmd_report_export(args, settings):
-    from .designer.store import export
-    start(settings)
-    for path in export(args.dir, kind="report"):
-        out(str(path))
 
 
 def cmd_report_show(args, settings):
@@ -46,7 +39,7 @@ def add_parsers(sub):
     apply_.set_defaults(run=cmd_report_apply)
     export = report.add_parser("export", help="write the live reports as JSON files")
     export.add_argument("dir")
-    export.set_defaults(run=cmd_report_export)
+    export.set_defaults(run=exporter("report"))
     show = report.add_parser("show", help="print a report (as the owner sees it)")
     show.add_argument("key")
     show.add_argument("--xlsx", metavar="FILE", help="write it to an .xlsx file instead")

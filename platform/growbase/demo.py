@@ -29,7 +29,7 @@ def load_demo(seed_dir, staff_password):
     managers = [users["manager1"].id, users["manager2"].id]
     service = RecordService(Actor(None, "demo", "demo", trusted=True), locale="en", silent=True)
     now = datetime.combine(date.today(), time(12))  # the shop lives in the present
-    made = {k: 0 for k in ("customer", "product", "order", "task", "contact_log")}
+    made = {k: 0 for k in ("customer", "product", "order", "sales_plan", "task", "contact_log")}
 
     customers, phones = [], set()
     for i in range(COUNTS["customer"]):
@@ -65,7 +65,7 @@ def load_demo(seed_dir, staff_password):
 
     stages = ["new", "confirmed", "awaiting_supply", "ready_to_ship", "shipping", "delivered",
               "delivered", "delivered", "cancelled"]
-    orders = []
+    orders, dated = [], catalog().entity("order").model
     for i in range(COUNTS["order"]):
         status = rng.choice(stages)
         ordered = now - timedelta(days=rng.randint(0, 90), minutes=rng.randint(0, 600))
@@ -83,11 +83,22 @@ def load_demo(seed_dir, staff_password):
              "quantity": rng.choice([1, 1, 1, 2, 2, 3])} for n, product in enumerate(picked)])
         orders.append(order)
         made["order"] += 1
+        # its stage began some time between the order and today (a demo has no history)
+        since = ordered + (now - ordered) * rng.choice([0, 0.3, 0.6, 0.9])
+        dated.update(status_since=since).where(dated.id == order).execute()
 
     stock = catalog().entity("product").model
     for row in stock.select(stock.id, stock.sold).order_by(stock.id):  # deliveries cover sales
         left = rng.choice([2, 3] + list(range(8, 60, 4)))  # a few nearly sold out
         service.update("product", row.id, {"received": row.sold + left})
+
+    month = now.date().replace(day=1)
+    for _back in range(4):  # this month's plan and the three before, per manager
+        for manager in managers:
+            service.create("sales_plan", {"month": month, "manager": manager,
+                                          "target": rng.choice([60000, 80000, 100000])})
+            made["sales_plan"] += 1
+        month = (month - timedelta(days=1)).replace(day=1)
 
     for i in range(COUNTS["task"]):
         service.create("task", {"title": rng.choice(data["tasks"]), "order": rng.choice(orders),

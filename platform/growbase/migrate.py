@@ -110,7 +110,7 @@ def plan(old, new, change=None):
             result.recomputed.append(field.name)
         if (field.kind.assigned or field.kind.keeps_as) and not field.retired and (
                 before is None or before.kind is not field.kind or
-                before.get("format") != field.get("format")):
+                before.get("format") != field.get("format") or before.get("of") != field.get("of")):
             result.numbered.append(field.name)  # numbered, or the record's stamp copied
         if before is None:
             if old is not None:

@@ -11,7 +11,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from .catalog import catalog
-from peewee import fn
+from peewee import Expression, fn
 
 from .conditions import compile as compile_condition
 from .conditions import fields_in, relative
@@ -20,6 +20,7 @@ from .formulas.exact import num, sql_count, sql_fitting, sql_round_div
 from .formulas.functions import Context
 from .formulas.sql import compile_sql, sql_stored
 from .formulas.tree import references, volatile
+from .tables import Audit
 
 MAX_DEPTH = 8  # links deep a cascade follows (definitions refuse circles; this is a guard)
 
@@ -350,6 +351,17 @@ def refresh_clock(now=None):
 
 
 def copy_stamp(entity, field):
-    """A record fact added to an entity: every record's own stamp, copied in one statement."""
+    """A record fact added to an entity: every record's own stamp, copied in one statement;
+    a stage's start (stage_since): when the history last saw that field change, else the
+    record's creation."""
     model = entity.model
-    model.update({getattr(model, field.name): getattr(model, field.kind.stamp)}).execute()
+    value = getattr(model, field.kind.stamp)
+    if field.get("of"):
+        of = field.get("of")
+        moved = (Expression(Audit.changes.cast("json"), "->", of) if is_postgres() else
+                 fn.json_extract(Audit.changes, f'$."{of}"')).is_null(False)
+        last = Audit.select(Audit.at).where(
+            (Audit.entity == entity.name) & (Audit.record_id == model.id) & moved).order_by(
+            Audit.id.desc()).limit(1)  # the last entry that changed it
+        value = fn.COALESCE(last, model.gb_created_at)
+    model.update({getattr(model, field.name): value}).execute()

@@ -154,7 +154,9 @@ def test_lines_are_pasted_from_a_spreadsheet_and_dragged_into_their_order(demo, 
     first = lines.locator(".tabulator-row").nth(0).bounding_box()
     grip = last.bounding_box()
     page.mouse.move(grip["x"] + grip["width"] / 2, grip["y"] + grip["height"] / 2)
-    page.mouse.down()
+    page.mouse.down()  # held until the grid picks the row up (it waits 150 ms for a drag)
+    page.mouse.move(grip["x"] + grip["width"] / 2, grip["y"] + grip["height"] / 2 - 1)
+    lines.locator(".tabulator-row.tabulator-moving").wait_for()
     for step in range(1, 11):  # a person's drag: through the rows between
         page.mouse.move(grip["x"] + grip["width"] / 2,
                         grip["y"] + (first["y"] + 2 - grip["y"]) * step / 10)

@@ -13,6 +13,7 @@ from ..permissions import access
 from .audit import AuditView
 from .designer import DesignerView
 from .grid import GridView
+from .reports import ReportsView
 from .rights import RightsView
 from .system import (
     InboxView,
@@ -78,6 +79,8 @@ def init_admin(app):
     admin.add_view(RecordsRouter())
     admin.add_view(GridView(name="Grid", endpoint="grid", url="/admin/grid"))
     automations = lazy_gettext("Automations")
+    admin.add_view(ReportsView(name=lazy_gettext("Reports"), endpoint="reports",
+                               url="/admin/reports"))
     admin.add_view(InboxView(name=lazy_gettext("Inbox"), endpoint="inbox"))
     admin.add_view(ProfileView(name=lazy_gettext("My settings"), endpoint="profile",
                                url="/admin/profile"))

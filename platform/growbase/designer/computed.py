@@ -110,6 +110,22 @@ def copy_problems(entity, resolve):
     return problems
 
 
+def stage_problems(entity):
+    """[(path, sentence)] of stage_since fields whose "of" is not a stage or choice here."""
+    problems = []
+    for i, field in enumerate(entity.fields):
+        if field.retired or field.spec.get("type") != "stage_since":
+            continue
+        watched = entity.active_by_name.get(field.spec["of"])
+        if watched is None or not watched.type.filter_key or watched.computed:
+            names = ", ".join(f.name for f in entity.active_fields
+                              if f.type.filter_key and not f.computed) or "-"
+            problems.append((f"{json_path(['fields', i])}.of", _(
+                "\"of\" names the stage (or choice) field whose changes it times; %(entity)s "
+                "has: %(names)s.", entity=entity.label(), names=names)))
+    return problems
+
+
 def rollup_problems(field, path):
     try:
         child = field.source[0]

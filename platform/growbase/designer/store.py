@@ -21,7 +21,8 @@ from ..numbering import catch_up
 from ..recompute import backfill, copy_stamp
 from ..permissions import problems as permission_problems
 from ..tables import Audit, ConfigState, Definition
-from .computed import circle_across, copy_problems, elsewhere_problems, formula_problems
+from .computed import (circle_across, copy_problems, elsewhere_problems, formula_problems,
+                       stage_problems)
 from .impact import between
 
 
@@ -119,6 +120,7 @@ def semantic_problems(spec, known_entities, resolve=None):
                     names=", ".join(f.name for f in entity.fields if f.name != field.name))))
     if not problems:  # formulas read the fields and links checked above
         problems += formula_problems(entity) or copy_problems(entity, resolve or catalog().entity)
+        problems += stage_problems(entity)
     if problems:
         return problems  # what follows asks the fields' types, formulas' included
     problems += permission_problems(spec, entity, ROLES)

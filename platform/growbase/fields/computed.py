@@ -82,6 +82,10 @@ class RecordFact(FieldType):
     stamp = ""  # the record's own column it mirrors
     on_update = False  # moves with every change (else set once, at creation)
 
+    def moves(self, field, changed):
+        """Does a change of the fields `changed` move it?"""
+        return self.on_update
+
 
 @register
 class CreatedAt(RecordFact):
@@ -101,3 +105,16 @@ class UpdatedAt(RecordFact):
 @register
 class UpdatedBy(RecordFact):
     name, keeps_as, stamp, on_update = "updated_by", "user", "gb_updated_by", True
+
+
+@register
+class StageSince(RecordFact):
+    """When the record entered its current stage: set at creation and each time the field
+    its "of" names changes (backfilled from the history when the field is added), so
+    "stuck in a stage for more than 7 days" is a filter ({"lt": {"ago": "7d"}})."""
+    name, keeps_as, stamp = "stage_since", "datetime", "gb_updated_at"
+    needs = ("of",)
+    options_schema = {"of": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}}
+
+    def moves(self, field, changed):
+        return field.spec["of"] in changed

@@ -90,7 +90,7 @@ def mirror(entity, plan):
     among the changes: the history says who changed what and when already."""
     creating, names = plan.action != "update", []
     for field in entity.fact_fields:
-        if creating or field.kind.on_update:
+        if creating or field.kind.moves(field, plan.changed):
             plan.merged[field.name] = plan.stamp[field.kind.stamp]
             names.append(field.name)
     return names

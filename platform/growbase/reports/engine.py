@@ -13,11 +13,23 @@ from peewee import SQL, fn
 
 from ..catalog import catalog
 from ..conditions import fields_in
+from ..db import is_postgres
 from ..errors import GrowbaseError
 from ..i18n import current_locale
 from ..i18n import gettext as _
 from ..queries import matching, readable
 from .buckets import bucket_condition, bucket_label, bucket_sql, first_day
+from .plan import Done, PlanTally
+
+
+DAYS = ("avg_days", "max_days")
+
+
+def days_until_now(column):
+    """Days (with their fraction) from the column's moment until now, in UTC as stamps are."""
+    if is_postgres():
+        return fn.date_part("epoch", SQL("now() AT TIME ZONE 'utc'") - column) / 86400
+    return fn.julianday("now") - fn.julianday(column)
 
 
 class ReportRefused(GrowbaseError, PermissionError):
@@ -89,12 +101,18 @@ class Tally:
             return [fn.COUNT(self.column)]
         if self.agg == "avg":
             return [fn.SUM(self.column).coerce(False), fn.COUNT(self.column)]
+        if self.agg in DAYS:
+            days = days_until_now(self.column)
+            return [fn.SUM(days), fn.COUNT(days)] if self.agg == "avg_days" else [fn.MAX(days)]
         return [{"sum": fn.SUM, "min": fn.MIN, "max": fn.MAX}[self.agg](self.column).coerce(False)]
 
     def part(self, raws):
         """A group's state from its SQL values: a count, a value, or (sum, count)."""
         if self.agg == "count":
             return raws[0]
+        if self.agg in DAYS:
+            return (Decimal(str(raws[0] or 0)), raws[1]) if self.agg == "avg_days" else \
+                None if raws[0] is None else Decimal(str(raws[0]))
         if self.agg == "avg":
             return (self.column.python_value(raws[0]) if raws[0] is not None else None, raws[1])
         return None if raws[0] is None else self.column.python_value(raws[0])
@@ -103,14 +121,18 @@ class Tally:
         parts = [p for p in parts if p is not None]
         if self.agg == "count":
             return sum(parts)
-        if self.agg == "avg":
+        if self.agg in ("avg", "avg_days"):
             return (sum((p[0] for p in parts if p[0] is not None), Decimal(0)),
                     sum(p[1] for p in parts))
         if not parts:
             return None
-        return {"sum": sum, "min": min, "max": max}[self.agg](parts)
+        return {"sum": sum, "min": min, "max": max, "max_days": max}[self.agg](parts)
 
     def result(self, state):
+        if self.agg in DAYS:
+            state = state if self.agg == "max_days" else \
+                None if state is None or not state[1] else state[0] / state[1]
+            return None if state is None else state.quantize(Decimal("0.1"), ROUND_HALF_UP)
         if self.agg == "avg":
             if state is None or not state[1]:
                 return None
@@ -132,6 +154,8 @@ class Tally:
         """What the browser needs to format the values."""
         if self.agg == "count":
             return {"type": "integer"}
+        if self.agg in DAYS:
+            return {"type": "decimal", "scale": 1}
         shown = "decimal" if self.agg == "avg" and self.field.type.name == "integer" else \
             self.field.type.name
         spec = self.field.type.client_spec(self.field)
@@ -143,11 +167,13 @@ class Tally:
             return "#,##0"
         if self.agg == "avg":
             return "#,##0.00"
+        if self.agg in DAYS:
+            return "#,##0.0"
         return self.field.type.number_format(self.field, locale)
 
 
-def refuse_hidden(report, entity, rights, locale):
-    used = report.fields_used() | (fields_in(report.filter, entity) if report.filter else set())
+def refuse_hidden(used, condition, entity, rights, locale):
+    used = used | (fields_in(condition, entity) if condition else set())
     hidden = sorted(used & rights.hidden)
     if hidden:
         raise ReportRefused(_(
@@ -155,27 +181,45 @@ def refuse_hidden(report, entity, rights, locale):
             "a report without it.", field=entity.by_name[hidden[0]].label(locale)))
 
 
+def tallies_of(report, locale):
+    """The report's measures, then its plan and the share of it done, if it has a plan."""
+    entity = catalog().entity(report.entity)
+    tallies = [Tally(entity, m, locale) for m in report.measures]
+    if report.plan:
+        tallies += [PlanTally(report.plan, locale), Done(locale)]
+    return tallies
+
+
 def run(report, locale=None):
     """The report over the records the acting role may see (see the module's docstring)."""
     locale = locale or current_locale()
     entity = catalog().entity(report.entity)
-    refuse_hidden(report, entity, readable(entity), locale)
+    refuse_hidden(report.fields_used(), report.filter, entity, readable(entity), locale)
+    if report.plan:
+        plan = catalog().entity(report.plan["entity"])
+        refuse_hidden(PlanTally(report.plan, locale).fields_used(), None, plan, readable(plan),
+                      locale)
     rows = [Axis(entity, d, locale) for d in report.rows]
     across = [Axis(entity, d, locale) for d in report.columns]
-    axes, tallies = rows + across, [Tally(entity, m, locale) for m in report.measures]
+    axes, tallies = rows + across, tallies_of(report, locale)
+    measured = tallies[:len(report.measures)]
     query = matching(entity, report.filter).order_by().select(
-        *[a.sql() for a in axes], *[sql for t in tallies for sql in t.sql()])
+        *[a.sql() for a in axes], *[sql for t in measured for sql in t.sql()])
     if axes:
         query = query.group_by(*[SQL(str(i + 1)) for i in range(len(axes))])
     cells = {}
     for raw in query.tuples():
         key = tuple(a.value(v) for a, v in zip(axes, raw))
         at, parts = len(axes), []
-        for tally in tallies:
+        for tally in measured:
             width = len(tally.sql())
             parts.append(tally.part(raw[at:at + width]))
             at += width
         cells[key] = parts
+    if report.plan:  # the plan's sum after the measures' parts (a group may have only one)
+        planned = tallies[len(measured)].cells(axes)
+        for key in set(cells) | set(planned):
+            cells[key] = cells.get(key, [None] * len(measured)) + [planned.get(key)]
     for index, axis in enumerate(axes):
         axis.learn({key[index] for key in cells})
     return layout(report, entity, rows, across, tallies, cells, locale)
@@ -209,6 +253,8 @@ def layout(report, entity, rows, across, tallies, cells, locale):
                      **t.describe()} for m, t in enumerate(tallies)]
 
     def state(m, keys):
+        if getattr(tallies[m], "ratio", False):  # the plan's share done: fact / plan
+            return tallies[m].of(tallies[0].result(state(0, keys)), state(m - 1, keys))
         return tallies[m].combine([cells[k][m] for k in keys if k in cells])
 
     table = []
@@ -223,7 +269,9 @@ def layout(report, entity, rows, across, tallies, cells, locale):
         first = len(sideways) * len(tallies) if across else 0  # the row's total, if across
         table.sort(key=lambda item: tallies[0].result(item[1][first]) or 0,
                    reverse=report.sort == "largest")
-    if report.limit:
+    title = _("Total")
+    if report.limit and len(table) > report.limit:  # the total stays that of every group
+        title = _("Total of all %(n)s", n=len(table))
         table = table[:report.limit]
     width = len(tallies)
     out_rows = [[a.label(v) for a, v in zip(rows, group)] +
@@ -240,6 +288,6 @@ def layout(report, entity, rows, across, tallies, cells, locale):
         "columns": columns, "rows": out_rows,
         "row_filters": [{"all": [a.condition(v) for a, v in zip(rows, group)]}
                         for group, _values in table],
-        "totals": ([_("Total")] + [""] * (split - 1) if rows else []) +
+        "totals": ([title] + [""] * (split - 1) if rows else []) +
                   [tallies[i % width].json(s) for i, s in enumerate(totals)],
     }

@@ -11,7 +11,7 @@ its JSON; nothing checked or stored here (store.py does that, check.py says what
 from ..i18n import gettext as _
 from ..i18n import pick
 
-AGGS = ("count", "sum", "avg", "min", "max")
+AGGS = ("count", "sum", "avg", "min", "max", "avg_days", "max_days")  # days: from a date to now
 BUCKETS = ("day", "week", "month", "quarter", "year")
 CHARTS = ("table", "bar", "line", "pie", "funnel", "number")
 SORTS = ("group", "largest", "smallest")
@@ -60,6 +60,7 @@ class Report:
         self.chart = spec.get("chart", "table")
         self.sort = spec.get("sort", "group")
         self.limit = spec.get("limit")
+        self.plan = spec.get("plan")  # plan.py
 
     def __repr__(self):
         return f"<Report {self.key} on {self.entity}>"
@@ -78,7 +79,8 @@ class Report:
 
 def agg_name(agg):
     return {"count": _("count"), "sum": _("sum"), "avg": _("average"), "min": _("smallest"),
-            "max": _("largest")}[agg]
+            "max": _("largest"), "avg_days": _("days until now, on average"),
+            "max_days": _("days until now, the longest")}[agg]
 
 
 def bucket_name(bucket):

@@ -10,7 +10,7 @@ from ..db import database
 from ..definitions.schema import LABEL, NAME, check_keyed, keyed_problems
 from ..designer.store import save_version
 from ..i18n import gettext as _
-from .report import AGGS, BUCKETS, CHARTS, SORTS, Report
+from .report import AGGS, BUCKETS, CHARTS, SORTS, Measure, Report
 
 DIMENSION = {"type": "object", "additionalProperties": False, "required": ["field"],
              "properties": {"field": {"type": "string"}, "bucket": {"enum": list(BUCKETS)},
@@ -36,6 +36,13 @@ def meta_schema():
             "chart": {"enum": list(CHARTS)},
             "sort": {"enum": list(SORTS)},
             "limit": {"type": "integer", "minimum": 1, "maximum": 1000},
+            "plan": {"type": "object", "additionalProperties": False,
+                     "required": ["entity", "field", "date"],
+                     "properties": {"entity": {"type": "string", "pattern": NAME},
+                                    "field": {"type": "string"}, "date": {"type": "string"},
+                                    "match": {"type": "object",
+                                              "additionalProperties": {"type": "string"}},
+                                    "label": LABEL}},
         },
     }
 
@@ -80,6 +87,10 @@ def measure_problems(entity, measure, path):
         return [(f"{path}.agg", _(
             "%(field)s is not a number, so it cannot be added up or averaged; count it, or "
             "use a number or money field.", field=field.label()))]
+    if measure.agg in ("avg_days", "max_days") and not field.type.dated:
+        return [(f"{path}.agg", _(
+            "Days until now are counted from a date; %(field)s is not one. Name a date field "
+            "(such as the one a stage started).", field=field.label()))]
     if measure.agg in ("min", "max") and not (field.type.summable or field.type.dated):
         return [(f"{path}.agg", _(
             "The smallest and largest are of numbers and dates; %(field)s is neither. Count "
@@ -100,6 +111,36 @@ def problems(spec, current):
         found += measure_problems(entity, measure, f"$.measures[{index}]")
     if report.filter is not None:
         found += condition_problems(report.filter, entity, "$.filter")
+    if report.plan and not found:
+        found += plan_problems(report, current)
+    return found
+
+
+def plan_problems(report, current):
+    """A plan must name a number to sum and a date, and hold every grouping of the report:
+    a date grouping through its date, any other through the field `match` pairs with it."""
+    spec = report.plan
+    if spec["entity"] not in current:
+        return [("$.plan.entity", _("There is no entity \"%(name)s\"; use one of: %(names)s.",
+                                    name=spec["entity"], names=", ".join(sorted(current.names()))))]
+    plan, here = current.entity(spec["entity"]), current.entity(report.entity)
+    found = [(path.replace(".agg", ".field"), text) for path, text in measure_problems(
+        plan, Measure({"agg": "sum", "field": spec["field"]}), "$.plan")]
+    missing = field_problem(plan, spec["date"], "$.plan.date")
+    if missing or not plan.by_name[spec["date"]].type.dated:
+        found.append(missing or ("$.plan.date", _("%(field)s is not a date; name the plan's date "
+                                                  "field.", field=plan.by_name[spec["date"]].label())))
+    match = spec.get("match", {})
+    for dim in report.rows + report.columns:
+        if here.by_name[dim.name].type.dated:
+            continue
+        if dim.name not in match:
+            found.append(("$.plan.match", _(
+                "Say which field of %(plan)s holds the report's %(field)s: \"match\": "
+                "{\"%(name)s\": \"...\"}.", plan=plan.label(), field=here.by_name[dim.name].label(),
+                name=dim.name)))
+        else:
+            found += [p for p in [field_problem(plan, match[dim.name], f"$.plan.match.{dim.name}")] if p]
     return found
 
 

@@ -6,9 +6,8 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 
-from ..catalog import catalog
 from ..transfer.workbooks import BOLD, cell, sheet_title
-from .engine import Tally
+from .engine import tallies_of
 
 READ = {"integer": int, "date": date.fromisoformat, "datetime": datetime.fromisoformat}
 
@@ -21,8 +20,7 @@ def value_of(column, value):
 
 
 def write_report(report, result, path, locale):
-    entity = catalog().entity(report.entity)
-    formats = [Tally(entity, m, locale).number_format(locale) for m in report.measures]
+    formats = [t.number_format(locale) for t in tallies_of(report, locale)]
     book = Workbook(write_only=True)
     sheet = book.create_sheet(sheet_title(result["name"]))
     columns = result["columns"]

@@ -57,9 +57,13 @@
   function takeFilter(filter) {
     G.state.filters = [];
     G.state.extra = null;
-    if (!filter) return;
-    var parts = filter.all || [filter];
-    parts.forEach(function (leaf) {
+    if (filter) addParts(filter);
+  }
+
+  // A condition's leaves become chips where a chip can say them; the rest stays as "+ …"
+  function addParts(filter) {
+    (filter.all || [filter]).forEach(function (leaf) {
+      if (leaf.all) { addParts(leaf); return; }
       var ops = Object.keys(leaf).filter(function (k) { return k !== "field"; });
       if (leaf.field && ops.length === 1 && ["eq", "ne", "contains", "gt", "lt", "gte", "lte", "is_empty"].indexOf(ops[0]) >= 0) {
         var op = ops[0] === "is_empty" && leaf.is_empty === false ? "not_empty" : ops[0];
@@ -70,11 +74,15 @@
     });
   }
 
-  // Fields named in the page's address are filters: /admin/grid/order/?customer=12&status=new
+  // Fields named in the page's address are filters: /admin/grid/order/?customer=12&status=new;
+  // ?filter={...} a whole condition (a report's drill-down)
   function takeParams(params) {
     params.forEach(function (value, name) {
       if (gb.byName[name]) G.state.filters.push({field: name, op: "eq", value: /^\d+$/.test(value) ? Number(value) : value});
     });
+    if (params.get("filter")) {
+      try { addParts(JSON.parse(params.get("filter"))); } catch (e) { /* not JSON: no filter */ }
+    }
     drawChips();
   }
 

@@ -66,6 +66,10 @@ class Server:
     def owner_password(self):
         return re.search(r"owner / (\S+)", self.output).group(1)
 
+    def staff_password(self):
+        """The demo staff's password (manager1, manager2, logistics, accountant)."""
+        return re.search(r"log in with password (\S+)", self.output).group(1)
+
     def token(self, username="bench"):
         self.run("user", "create", username, "--role", "owner", "--password", "long-password")
         return self.run("token", "create", username).strip().splitlines()[-1]

@@ -11,6 +11,7 @@ from flask import g, has_request_context
 from peewee import fn
 
 from .automation.rule import Rule
+from .dashboards.dashboard import Dashboard
 from .definitions import Entity
 from .errors import GrowbaseError
 from .fields import link_resolver
@@ -26,11 +27,18 @@ class UnknownEntity(GrowbaseError, LookupError):
 
 
 class Catalog:
-    def __init__(self, version, entities, rules=None, reports=None):
+    def __init__(self, version, entities, rules=None, reports=None, dashboards=None):
         self.version = version
         self._entities = entities
         self._rules = rules or {}
         self._reports = reports or {}
+        self._dashboards = dashboards or {}
+
+    def dashboard(self, role):
+        return self._dashboards.get(role)
+
+    def dashboards(self):
+        return [self._dashboards[role] for role in sorted(self._dashboards)]
 
     def reports(self):
         """The reports, in key order."""
@@ -106,7 +114,9 @@ def build(version, previous):
              in live_definitions("automation").items()}
     reports = {key: Report(body, report_version) for key, (report_version, body)
                in live_definitions("report").items()}
-    return Catalog(version, entities, rules, reports)
+    dashboards = {role: Dashboard(body, dashboard_version) for role, (dashboard_version, body)
+                  in live_definitions("dashboard").items()}
+    return Catalog(version, entities, rules, reports, dashboards)
 
 
 def catalog():

@@ -26,11 +26,14 @@ def first_run(settings):
     notes = []
     if not Definition.select().exists():
         from .automation.rules import apply_rules
+        from .dashboards.store import apply_dashboards
         from .reports.store import apply_reports
         apply_definitions(load_files(settings.schemas_dir), author="starter")
         apply_rules(load_files(settings.root / "automations"), author="starter")
         apply_reports(load_files(settings.root / "reports"), author="starter")
-        notes.append("Applied the starter definitions from schemas/, automations/ and reports/.")
+        apply_dashboards(load_files(settings.root / "dashboards"), author="starter")
+        notes.append("Applied the starter definitions from schemas/, automations/, reports/ "
+                     "and dashboards/.")
     if not User.select().exists():
         password = secrets.token_urlsafe(9)
         create_user("owner", password, role=OWNER, full_name="Owner")

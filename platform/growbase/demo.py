@@ -84,7 +84,7 @@ def load_demo(seed_dir, staff_password):
         orders.append(order)
         made["order"] += 1
         # its stage began some time between the order and today (a demo has no history)
-        since = ordered + (now - ordered) * rng.choice([0, 0.3, 0.6, 0.9])
+        since = ordered + (now - ordered) * rng.choice([0.5, 0.8, 0.95, 1])
         dated.update(status_since=since).where(dated.id == order).execute()
 
     stock = catalog().entity("product").model

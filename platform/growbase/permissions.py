@@ -27,6 +27,12 @@ from .i18n import gettext as _
 from .tables import OWNER
 
 ROLES = (OWNER, "manager", "logistics", "accountant")
+
+
+def role_label(role):
+    """A role's name as people read it, in their language."""
+    return {OWNER: _("Owner"), "manager": _("Manager"), "logistics": _("Logistics"),
+            "accountant": _("Accountant")}.get(role, role)
 ACTIONS = ("read", "create", "update", "delete", "import", "export")
 FIELD_RULES = ("hidden", "read_only", "editable")
 

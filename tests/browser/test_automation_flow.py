@@ -7,10 +7,6 @@ import time
 from helpers import ARTIFACTS
 
 
-def staff_password(shop):
-    return re.search(r"log in with password (\S+)", shop.output).group(1)
-
-
 def test_confirming_an_order_reaches_outbox_inbox_and_run_log(page, browser, shop):
     page.goto("/admin/records/order/?search=ORD-00001")
     page.locator("table tbody tr a[title='Edit Record']").first.click()
@@ -32,7 +28,7 @@ def test_confirming_an_order_reaches_outbox_inbox_and_run_log(page, browser, sho
     logistics = context.new_page()
     logistics.goto("/login")
     logistics.fill("#username", "logistics")
-    logistics.fill("#password", staff_password(shop))
+    logistics.fill("#password", shop.staff_password())
     logistics.click("button[type=submit]")
     logistics.wait_for_url(re.compile(r"/admin/"))
     assert int(logistics.inner_text("#gb-unread")) >= 1

@@ -9,10 +9,6 @@ import pytest
 from helpers import ARTIFACTS, log_in_page
 
 
-def staff_password(shop):
-    return re.search(r"log in with password (\S+)", shop.output).group(1)
-
-
 def wait_until(check, seconds=8, message="condition"):
     deadline = time.time() + seconds
     while not check():
@@ -123,7 +119,7 @@ def test_type_through_the_mask_and_find_it_after_reload(page, rest, client):
 def test_two_people_edit_one_cell_and_the_second_chooses(page, browser, shop, rest, client):
     new_order(rest, client)
     open_grid(page, client)
-    colleague = open_grid(log_in_page(browser, shop, "manager1", staff_password(shop)), client)
+    colleague = open_grid(log_in_page(browser, shop, "manager1", shop.staff_password()), client)
     cell(page, 0, "tracking").click()
     page.keyboard.type("MINE-1")
     page.keyboard.press("Enter")
@@ -234,7 +230,7 @@ def test_a_shared_view_with_filter_and_grouping_opens_from_its_link(page, browse
     page.click("#gb-view-ok")
     wait_until(lambda: "view=" in page.evaluate("location.href"), message="the view's address")
     page.screenshot(path=str(ARTIFACTS / "grid-grouped.png"), full_page=True)
-    colleague = log_in_page(browser, shop, "manager2", staff_password(shop))
+    colleague = log_in_page(browser, shop, "manager2", shop.staff_password())
     colleague.goto(page.evaluate("location.href").replace(shop.base, ""))
     colleague.wait_for_selector(".tabulator-row")
     assert "Status is Confirmed" in colleague.inner_text("#gb-filter-chips")
@@ -271,7 +267,7 @@ def search_board(page, text, order):
 def test_kanban_drag_fires_the_automation_and_a_colleague_sees_it(page, browser, shop, rest,
                                                                   client):
     order = new_order(rest, client, status="new")
-    colleague = open_grid(log_in_page(browser, shop, "manager1", staff_password(shop)), client)
+    colleague = open_grid(log_in_page(browser, shop, "manager1", shop.staff_password()), client)
     page.goto("/admin/grid/order/kanban/")
     card = search_board(page, order["number"], order)
     card.drag_to(page.locator(".gb-column[data-stage=confirmed]"))
@@ -429,7 +425,7 @@ def test_the_pages_work_under_the_content_security_policy(page):
 
 
 def test_logistics_sees_its_orders_without_amounts_in_grid_and_board(browser, shop):
-    page = log_in_page(browser, shop, "logistics", staff_password(shop))
+    page = log_in_page(browser, shop, "logistics", shop.staff_password())
     page.goto("/admin/grid/order/")
     page.wait_for_selector(".tabulator-row")
     headers = page.inner_text(".tabulator-headers")

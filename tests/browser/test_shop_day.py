@@ -70,7 +70,7 @@ def test_a_managers_order_from_grid_to_stock(demo, browser):
     stock = {p["id"]: p["stock"] for p in products}
     total = sum(Decimal(p["price"]) * q for p, q in zip(products, (1, 2, 3)))
 
-    password = re.search(r"log in with password (\S+)", demo.output).group(1)
+    password = demo.staff_password()
     page = log_in_page(browser, demo, "manager1", password)
     page.goto(f"/admin/grid/order/?customer={customer['id']}")
     page.wait_for_selector("#gb-grid .tabulator-tableholder")

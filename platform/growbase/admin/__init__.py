@@ -1,15 +1,20 @@
 """The Flask-Admin back office: a menu built from the live catalog, generic record views."""
 
-from flask import url_for
+from babel.dates import format_timedelta
+from flask import request, url_for
 from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.menu import MenuCategory, MenuLink
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext
 from flask_login import current_user
 
+from ..backups import is_stale, last_backup
 from ..catalog import catalog
 from ..i18n import current_locale
-from ..permissions import access
+from ..i18n import gettext as _
+from ..permissions import ROLES, access, role_label
+from ..queries import select
+from ..tables import utcnow
 from .audit import AuditView
 from .designer import DesignerView
 from .grid import GridView
@@ -59,16 +64,38 @@ class GrowbaseAdmin(Admin):
         return items
 
 
+def backup_words():
+    """The owner's line about the last backup, in plain words (None for the others), and
+    whether it is too old."""
+    if not current_user.is_owner:
+        return None
+    at = last_backup()
+    if at is None:
+        return {"stale": True, "text": _(
+            'No backup has been made yet: the worker makes one each night, or run "python '
+            'run.py backup" now.')}
+    ago = format_timedelta(utcnow() - at, locale=current_locale())
+    if is_stale(at):
+        return {"stale": True, "text": _(
+            'The last backup was made %(ago)s ago, more than a day: is the worker running? Run '
+            '"python run.py backup" now.', ago=ago)}
+    return {"stale": False, "text": _("Last backup: %(ago)s ago.", ago=ago)}
+
+
 class HomeView(AdminIndexView):
     @expose("/")
     def index(self):
-        from ..queries import select
+        """The role's dashboard (static/dashboard.js fills it); a role without one, and the
+        owner before arranging any, see a card per entity they read with its count."""
+        if current_user.is_owner or catalog().dashboard(current_user.role) is not None:
+            role = request.args.get("role", current_user.role) if current_user.is_owner \
+                else current_user.role
+            return self.render("admin/home.html", backup=backup_words(), page={
+                "role": role if role in ROLES else current_user.role, "roles": list(ROLES),
+                "locale": current_locale(), "owner": current_user.is_owner})
         cards = [{"entity": e, "label": e.plural(), "count": select(e, limit=1, exact=True)[0]}
                  for e in catalog().entities() if access(e).can("read")]
-        from ..backups import is_stale, last_backup
-        backup = last_backup() if current_user.is_owner else None
-        return self.render("admin/home.html", cards=cards, backup=backup,
-                           backup_stale=current_user.is_owner and is_stale(backup))
+        return self.render("admin/home.html", cards=cards, page=None)
 
 
 def init_admin(app):
@@ -100,4 +127,5 @@ def init_admin(app):
     admin.add_view(TransferView(name=lazy_gettext("Imports and exports"), endpoint="transfer",
                                 url="/admin/transfer"))
     app.jinja_env.globals["unread_count"] = unread_count
+    app.jinja_env.globals["role_label"] = role_label
     return admin

@@ -1,8 +1,9 @@
 """The JSON API: one blueprint at /api. base.py holds it with what every route shares;
 each module below hangs its routes on it when imported here, so this list is the API:
 records (/api/<entity>), grid (batches, groups, views, changes), transfer (import and
-export jobs), history (the audit, undo), automations (rules, runs, outbox), reports and
-designer."""
+export jobs), history (the audit, undo), automations (rules, runs, outbox), reports,
+the dashboard and designer."""
 
-from . import automations, designer, grid, history, records, reports, transfer  # noqa: F401
+from . import (automations, dashboard, designer, grid, history, records, reports,  # noqa: F401
+               transfer)
 from .base import bp, describe  # noqa: F401 (what the app and the admin use)

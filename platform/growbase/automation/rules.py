@@ -5,11 +5,10 @@ Stored beside entity definitions (kind "automation"), versioned the same way; a 
 that does not validate is refused with every problem and its JSON path.
 """
 
-from ..catalog import catalog, forget
+from ..catalog import catalog
 from ..conditions import validate as condition_problems
-from ..db import database
 from ..definitions.schema import NAME, check_keyed, keyed_problems
-from ..designer.store import save_version
+from ..designer.store import save_changed
 from ..i18n import gettext as _
 from ..tables import Audit
 from .actions import action_types
@@ -123,19 +122,12 @@ def apply_rules(specs, author="system", note="", validate=True):
     current = catalog()
     if validate:
         check(specs, current)
-    changed = []
-    with database.atomic():
-        for spec in specs:
-            old = current.rule(spec["key"])
-            if old is not None and old.spec == spec:
-                continue
-            rule = Rule(spec, (old.version if old else 0) + 1)
-            save_version(rule, author, note, kind="automation")
-            Audit.create(entity=rule.entity, record_id=0, record_version=rule.version,
-                         action="rule", changes={"rule": [None, rule.key],
-                                                 "version": [old.version if old else None,
-                                                             rule.version]},
-                         username=author[:80], source="automation")
-            changed.append(spec["key"])
-    forget()
+    def audited(rule, old):
+        Audit.create(entity=rule.entity, record_id=0, record_version=rule.version,
+                     action="rule", changes={"rule": [None, rule.key],
+                                             "version": [old.version if old else None,
+                                                         rule.version]},
+                     username=author[:80], source="automation")
+    changed = save_changed(specs, lambda spec: current.rule(spec["key"]), Rule, "automation",
+                           author, note, audited)
     return changed

@@ -179,15 +179,15 @@ def keyed_problems(spec, schema, current):
     return [], current.entity(spec["entity"])
 
 
-def check_keyed(specs, problems, current):
-    """Refuse a batch of rules or reports with every problem of each (its path led by the
-    key) and the keys given twice; `problems(spec, current)` finds one's."""
+def check_keyed(specs, problems, current, key="key"):
+    """Refuse a batch of rules, reports or dashboards with every problem of each (its path
+    led by its `key`) and the keys given twice; `problems(spec, current)` finds one's."""
     found = []
     for index, spec in enumerate(specs):
-        where = spec.get("key") if isinstance(spec, dict) else None
+        where = spec.get(key) if isinstance(spec, dict) else None
         found += [(f"{where or '#' + str(index + 1)}: {path}", text)
                   for path, text in problems(spec, current)]
-    keys = [s.get("key") for s in specs if isinstance(s, dict)]
+    keys = [s.get(key) for s in specs if isinstance(s, dict)]
     found += [(k, _("Defined twice in one batch.")) for k in sorted({k for k in keys if k and
                                                                      keys.count(k) > 1})]
     if found:

@@ -7,7 +7,7 @@ from pathlib import Path
 from .. import migrate
 from ..catalog import catalog, forget
 from ..conditions import validate
-from ..db import ddl
+from ..db import database, ddl
 from ..definitions.entity import Entity, normal
 from ..definitions.errors import DefinitionError
 from ..definitions.schema import RESERVED_NAMES, json_path, schema_problems
@@ -279,6 +279,25 @@ def audit_definition(old, new, author):
                      username=author[:80], source="definition")
 
 
+def save_changed(specs, live, make, kind, author, note, then=None):
+    """Store each checked spec (a rule, report, dashboard) that differs from its live
+    version `live(spec)` as `make(spec, version)`; `then(new, old)` hears of each. Returns
+    the keys changed."""
+    changed = []
+    with database.atomic():
+        for spec in specs:
+            old = live(spec)
+            if old is not None and old.spec == spec:
+                continue
+            new = make(spec, (old.version if old else 0) + 1)
+            save_version(new, author, note, kind=kind)
+            if then:
+                then(new, old)
+            changed.append(new.key)
+    forget()
+    return changed
+
+
 def save_version(entity, author, note, kind="entity"):
     """Store a new live version and move config_version, so every process rebuilds."""
     Definition.create(kind=kind, name=entity.name if kind == "entity" else entity.key,
@@ -320,13 +339,14 @@ def load_files(path):
 
 
 def export(directory, kind="entity"):
-    """Write the live definitions (entities, automation rules or reports) as one JSON file
-    each."""
+    """Write the live definitions (entities, automation rules, reports or dashboards) as
+    one JSON file each."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    items = [(e.name, e.spec) for e in catalog().entities(retired=True)] if kind == "entity" \
-        else [(r.key, r.spec) for r in (catalog().rules() if kind == "automation"
-                                        else catalog().reports())]
+    current = catalog()
+    items = [(e.name, e.spec) for e in current.entities(retired=True)] if kind == "entity" \
+        else [(r.key, r.spec) for r in {"automation": current.rules, "report": current.reports,
+                                        "dashboard": current.dashboards}[kind]()]
     written = []
     for name, spec in items:
         target = directory / f"{name}.json"

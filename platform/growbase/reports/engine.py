@@ -197,8 +197,8 @@ def run(report, locale=None):
     refuse_hidden(report.fields_used(), report.filter, entity, readable(entity), locale)
     if report.plan:
         plan = catalog().entity(report.plan["entity"])
-        refuse_hidden(PlanTally(report.plan, locale).fields_used(), None, plan, readable(plan),
-                      locale)
+        refuse_hidden(PlanTally(report.plan, locale).fields_used(), report.plan.get("filter"),
+                      plan, readable(plan), locale)
     rows = [Axis(entity, d, locale) for d in report.rows]
     across = [Axis(entity, d, locale) for d in report.columns]
     axes, tallies = rows + across, tallies_of(report, locale)

@@ -40,7 +40,8 @@ class PlanTally:
         keys = [bucket_sql(getattr(model, self.spec["date"]), a.bucket) if a.bucket else
                 getattr(model, self.spec["match"][a.field.name]) for a in axes]
         column = getattr(model, self.field.name)
-        query = matching(self.entity).order_by().select(*keys, fn.SUM(column).coerce(False))
+        query = matching(self.entity, self.spec.get("filter")).order_by().select(
+            *keys, fn.SUM(column).coerce(False))
         if keys:
             query = query.group_by(*[SQL(str(i + 1)) for i in range(len(keys))])
         found = {}

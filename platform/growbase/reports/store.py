@@ -4,11 +4,10 @@ its JSON path and what to do."""
 
 from difflib import get_close_matches
 
-from ..catalog import catalog, forget
+from ..catalog import catalog
 from ..conditions import validate as condition_problems
-from ..db import database
 from ..definitions.schema import LABEL, NAME, check_keyed, keyed_problems
-from ..designer.store import save_version
+from ..designer.store import save_changed
 from ..i18n import gettext as _
 from .report import AGGS, BUCKETS, CHARTS, SORTS, Measure, Report
 
@@ -42,6 +41,7 @@ def meta_schema():
                                     "field": {"type": "string"}, "date": {"type": "string"},
                                     "match": {"type": "object",
                                               "additionalProperties": {"type": "string"}},
+                                    "filter": {"type": "object"},
                                     "label": LABEL}},
         },
     }
@@ -130,6 +130,8 @@ def plan_problems(report, current):
     if missing or not plan.by_name[spec["date"]].type.dated:
         found.append(missing or ("$.plan.date", _("%(field)s is not a date; name the plan's date "
                                                   "field.", field=plan.by_name[spec["date"]].label())))
+    if spec.get("filter") is not None:
+        found += condition_problems(spec["filter"], plan, "$.plan.filter")
     match = spec.get("match", {})
     for dim in report.rows + report.columns:
         if here.by_name[dim.name].type.dated:
@@ -148,14 +150,6 @@ def apply_reports(specs, author="system", note=""):
     """Check reports (all or none) and store those that changed; return their keys."""
     current = catalog()
     check_keyed(specs, problems, current)
-    changed = []
-    with database.atomic():
-        for spec in specs:
-            old = current.report(spec["key"])
-            if old is not None and old.spec == spec:
-                continue
-            save_version(Report(spec, (old.version if old else 0) + 1), author, note,
-                         kind="report")
-            changed.append(spec["key"])
-    forget()
+    changed = save_changed(specs, lambda spec: current.report(spec["key"]), Report, "report",
+                           author, note)
     return changed

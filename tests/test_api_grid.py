@@ -100,7 +100,7 @@ def test_groups_count_and_sum_every_matching_row(api, shop, service):
     assert {g["value"]: g["count"] for g in filtered["groups"]}["confirmed"] == 1
     by_customer = api.get("/api/order/groups?by=customer").get_json()["groups"]
     assert by_customer == [{"value": shop.id, "label": "Иван Петров", "count": 3, "color": None,
-                            "sums": {"amount": "350.50"}}]
+                            "sums": {"amount": "350.50", "open_tasks": 0}}]
     refused = api.get("/api/order/groups?by=comment")
     assert refused.status_code == 400 and "status" in refused.get_json()["errors"]["by"]
 

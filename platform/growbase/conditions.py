@@ -123,6 +123,25 @@ def validate(condition, entity, path="$"):
     return problems
 
 
+def _change_tests(node, path):
+    if not isinstance(node, dict):
+        return
+    for key in ("all", "any"):
+        for i, child in enumerate(node.get(key) if isinstance(node.get(key), list) else []):
+            yield from _change_tests(child, f"{path}.{key}[{i}]")
+    yield from _change_tests(node.get("not"), f"{path}.not")
+    yield from (f"{path}.{op}" for op in CHANGE_OPERATORS if op in node)
+
+
+def stored_problems(condition, entity, path="$"):
+    """Every problem of a condition that picks stored records (a filter, a check): a test
+    of a change ("changed_to") has no change to ask about there."""
+    return validate(condition, entity, path) + [
+        (where, _("\"%(op)s\" needs a change; it cannot filter stored records; test the "
+                  "value itself (eq, in ...).", op=where.rsplit(".", 1)[1]))
+        for where in _change_tests(condition, path)]
+
+
 def fields_in(condition, entity):
     """The names of the fields a (sound) condition tests."""
     names = set()

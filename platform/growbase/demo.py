@@ -48,8 +48,10 @@ def load_demo(seed_dir, staff_password):
             first = rng.choice(ru["first"])
             last = rng.choice(ru["last_f"] if first in ru["female"] else ru["last_m"])
             record = {"name": f"{first} {last}"}
-        record.update(phone=number, email=f"client{i + 1}@example.com", city=rng.choice(data["cities"]),
-                      manager=rng.choice(managers))
+        record.update(phone=number, email=f"client{i + 1}@example.com", manager=rng.choice(managers),
+                      city=None if i % 9 == 4 else rng.choice(data["cities"]),  # a few to ask
+                      source=rng.choice(["website", "website", "phone", "referral", "marketplace",
+                                         None]))
         if i % 13 == 0:
             record["tags"] = ["vip"]
         customers.append(service.create("customer", record).id)
@@ -65,7 +67,7 @@ def load_demo(seed_dir, staff_password):
 
     stages = ["new", "confirmed", "awaiting_supply", "ready_to_ship", "shipping", "delivered",
               "delivered", "delivered", "cancelled"]
-    orders, dated = [], catalog().entity("order").model
+    orders, stamps, dated = [], [], catalog().entity("order").model
     for i in range(COUNTS["order"]):
         status = rng.choice(stages)
         ordered = now - timedelta(days=rng.randint(0, 90), minutes=rng.randint(0, 600))
@@ -83,9 +85,8 @@ def load_demo(seed_dir, staff_password):
              "quantity": rng.choice([1, 1, 1, 2, 2, 3])} for n, product in enumerate(picked)])
         orders.append(order)
         made["order"] += 1
-        # its stage began some time between the order and today (a demo has no history)
-        since = ordered + (now - ordered) * rng.choice([0.5, 0.8, 0.95, 1])
-        dated.update(status_since=since).where(dated.id == order).execute()
+        # its stage began, and it last changed, some time between the order and today
+        stamps.append((order, ordered + (now - ordered) * rng.choice([0.5, 0.8, 0.95, 1])))
 
     stock = catalog().entity("product").model
     for row in stock.select(stock.id, stock.sold).order_by(stock.id):  # deliveries cover sales
@@ -106,6 +107,10 @@ def load_demo(seed_dir, staff_password):
                                 "due": now + timedelta(hours=rng.randint(-48, 96)),
                                 "state": rng.choice(["open", "open", "in_progress", "done"])})
         made["task"] += 1
+
+    for order, since in stamps:  # a demo has no history: after the tasks, which touch orders
+        dated.update(status_since=since, changed_at=since, gb_updated_at=since).where(
+            dated.id == order).execute()
 
     for i in range(COUNTS["contact_log"]):
         service.create("contact_log", {"customer": rng.choice(customers),

@@ -4,8 +4,8 @@ import json
 from datetime import datetime, timezone
 
 import orjson
-from peewee import (AutoField, BigIntegerField, BooleanField, CharField, DateTimeField,
-                    ForeignKeyField, IntegerField, Model, TextField)
+from peewee import (AutoField, BigIntegerField, BooleanField, CharField, DateField,
+                    DateTimeField, FloatField, ForeignKeyField, IntegerField, Model, TextField)
 
 from .db import database
 
@@ -324,9 +324,23 @@ class SavedView(SystemModel):
         indexes = ((("entity", "user", "name"), True),)
 
 
+class QualityDay(SystemModel):
+    """The business's data-quality score and problems on one day, kept through the day by
+    the worker, so the Data quality page draws the trend."""
+    day = DateField(primary_key=True)
+    score = FloatField()
+    records = IntegerField(default=0)
+    critical = IntegerField(default=0)
+    warning = IntegerField(default=0)
+    info = IntegerField(default=0)
+
+    class Meta:
+        table_name = "gb_quality_day"
+
+
 SYSTEM_TABLES = [User, ApiToken, Definition, ConfigState, Audit, Event, AutomationRun, ActionRun,
                  Outbox, Notification, Heartbeat, Watermark, ImportMapping, Job, SavedView,
-                 LoginFailure, Counter]
+                 LoginFailure, Counter, QualityDay]
 
 
 def create_system_tables():

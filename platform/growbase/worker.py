@@ -13,6 +13,7 @@ from huey import crontab
 
 from .config import current
 from .db import database, is_postgres, open_database
+from .quality.trend import keep_today
 from .queue import huey
 from .recompute import refresh_clock
 from .tables import Event, Heartbeat, utcnow
@@ -158,6 +159,12 @@ def nightly_backup():
 def clock_formulas():
     """Each hour: formulas reading TODAY or NOW, worked out again for every record."""
     refresh_clock()
+
+
+@huey.periodic_task(crontab(minute="13"))
+def keep_quality():
+    """Each hour: today's data-quality figures, so the trend has a point for every day."""
+    keep_today()
 
 
 @huey.periodic_task(crontab(minute="7"))

@@ -18,6 +18,7 @@ from ..tables import utcnow
 from .audit import AuditView
 from .designer import DesignerView
 from .grid import GridView
+from .quality import QualityView
 from .reports import ReportsView
 from .rights import RightsView
 from .system import (
@@ -108,6 +109,8 @@ def init_admin(app):
     automations = lazy_gettext("Automations")
     admin.add_view(ReportsView(name=lazy_gettext("Reports"), endpoint="reports",
                                url="/admin/reports"))
+    admin.add_view(QualityView(name=lazy_gettext("Data quality"), endpoint="quality",
+                               url="/admin/quality"))
     admin.add_view(InboxView(name=lazy_gettext("Inbox"), endpoint="inbox"))
     admin.add_view(ProfileView(name=lazy_gettext("My settings"), endpoint="profile",
                                url="/admin/profile"))

@@ -2,8 +2,8 @@
 each module below hangs its routes on it when imported here, so this list is the API:
 records (/api/<entity>), grid (batches, groups, views, changes), transfer (import and
 export jobs), history (the audit, undo), automations (rules, runs, outbox), reports,
-the dashboard and designer."""
+data quality, the dashboard and designer."""
 
-from . import (automations, dashboard, designer, grid, history, records, reports,  # noqa: F401
-               transfer)
+from . import (automations, dashboard, designer, grid, history, quality, records,  # noqa: F401
+               reports, transfer)
 from .base import bp, describe  # noqa: F401 (what the app and the admin use)

@@ -4,8 +4,9 @@ entity described as the caller may work with it, and the guard on session writes
 
 import json
 from decimal import Decimal
+from io import BytesIO
 
-from flask import Blueprint, abort, jsonify, make_response, request
+from flask import Blueprint, abort, jsonify, make_response, request, send_file
 from flask_login import current_user
 
 from .. import history
@@ -39,6 +40,21 @@ def service(paste=None):
 
 def refuse(status, **errors):
     abort(make_response(jsonify(errors=errors), status))
+
+
+def as_asked(result, write, name):
+    """`result` as JSON, or with ?format=xlsx the workbook `write(result, stream)` makes,
+    in memory (a summary of a few hundred rows, not an export)."""
+    wanted = request.args.get("format", "json")
+    if wanted == "json":
+        return jsonify(result)
+    if wanted != "xlsx":
+        refuse(400, format=_("Ask for format=json or format=xlsx."))
+    stream = BytesIO()
+    write(result, stream)
+    stream.seek(0)
+    return send_file(stream, as_attachment=True, download_name=f"{name}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 def entity_or_404(name):

@@ -3,12 +3,10 @@
 over the rows the caller's role may see; a report reading a field hidden from it is
 refused."""
 
-from io import BytesIO
-
-from flask import jsonify, request, send_file
+from flask import jsonify
 from flask_login import current_user
 
-from .base import body, bp, refuse
+from .base import as_asked, body, bp, refuse
 from ..catalog import catalog
 from ..definitions import DefinitionError
 from ..permissions import access
@@ -44,15 +42,8 @@ def report(key):
         result = run(found, current_user.locale)
     except (ReportRefused, Forbidden) as exc:
         refuse(403, _report=str(exc))
-    if request.args.get("format", "json") == "json":
-        return jsonify(result)
-    if request.args["format"] != "xlsx":
-        refuse(400, format=_("Ask for format=json or format=xlsx."))
-    stream = BytesIO()  # a few hundred rows at most: no file on disk
-    write_report(found, result, stream, current_user.locale)
-    stream.seek(0)
-    return send_file(stream, as_attachment=True, download_name=f"{found.key}.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return as_asked(result, lambda r, stream: write_report(found, r, stream, current_user.locale),
+                    found.key)
 
 
 @bp.put("/reports/<key>")

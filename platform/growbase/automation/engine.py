@@ -14,6 +14,7 @@ from ..db import database, fetch, fetch_where, insert_row, update_by_id
 from ..records import Actor, RecordService, announce, values_of
 from ..tables import ActionRun, AutomationRun, Event, utcnow
 from .actions import action_types
+from ..quality.digest import QualityDigest
 from .templates import RecordView
 from .safety import after_failure
 from .triggers import matches, states, triggered
@@ -37,6 +38,7 @@ class Context:
             "before": RecordView(entity, before, event.record_id, rule.locale) if before else None,
             "changed": list(event.changed or []),
             "records": many(entity, (event.after or {}).get("_records", []), rule.locale),
+            "quality": QualityDigest(rule.locale),
         }
 
 

@@ -5,7 +5,8 @@
       {"kind": "report", "report": "orders_by_stage", "show": "chart", "size": "half"},
       {"kind": "records", "entity": "order", "filter": <condition>, "sort": "status_since",
        "title": {"en": "Stuck more than 7 days", "ru": "..."}},
-      {"kind": "view", "view": 12}]}   a grid view someone saved and shared
+      {"kind": "view", "view": 12},    a grid view someone saved and shared
+      {"kind": "quality", "mine": true}]}   the data-quality score, or the user's own problems
 """
 
 from jsonschema import Draft202012Validator
@@ -20,7 +21,7 @@ from ..permissions import ROLES
 from ..queries import QueryError, order_by
 from ..tables import SavedView
 
-KINDS = ("report", "records", "view")
+KINDS = ("report", "records", "view", "quality")
 SHOWS = ("chart", "table", "number")
 SIZES = ("third", "half", "full")
 MAX_WIDGETS = 24
@@ -38,6 +39,7 @@ def meta_schema():
                     "report": {"type": "string"}, "show": {"enum": list(SHOWS)},
                     "entity": {"type": "string"}, "filter": {"type": "object"},
                     "sort": {"type": "string"}, "view": {"type": "integer"},
+                    "mine": {"type": "boolean"},
                     "limit": {"type": "integer", "minimum": 1, "maximum": 50}}}},
         },
     }

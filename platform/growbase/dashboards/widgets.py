@@ -1,6 +1,6 @@
 """What a dashboard's widget shows, worked out for the user looking at it: a report (over
-the rows their role may see), or a list of records with their count and the grid of all
-of them."""
+the rows their role may see), a list of records with their count and the grid of all of
+them, or the data quality (the score, or the user's own problems)."""
 
 import json
 
@@ -10,6 +10,7 @@ from ..catalog import catalog
 from ..i18n import gettext as _
 from ..i18n import pick
 from ..permissions import access
+from ..quality.tally import linked, summary
 from ..queries import QueryError, select
 from ..records import Forbidden, titles
 from ..reports.engine import ReportRefused, run
@@ -30,7 +31,7 @@ def title(widget, locale):
     if kind == "view":
         view = SavedView.get_or_none(SavedView.id == widget["view"])
         return view.name if view else "?"
-    return "?"
+    return _("My problems") if widget.get("mine") else _("Data quality")
 
 
 def listed(widget):
@@ -68,6 +69,8 @@ def data(widget, locale):
             if found is None:
                 raise LookupError(_("There is no report \"%(key)s\".", key=widget["report"]))
             return {"report": run(found, locale)}
+        if widget["kind"] == "quality":
+            return {"quality": linked(summary(locale)), "page": url_for("quality.index")}
         return records(widget)
     except (ReportRefused, Forbidden, LookupError, QueryError) as exc:
         return {"error": str(exc)}

@@ -7,6 +7,7 @@ from markupsafe import escape
 
 from ..fields import field_types
 from ..i18n import pick
+from .checks import Check
 
 SYSTEM_COLUMNS = ("id", "_version", "_created_at", "_updated_at", "_created_by", "_updated_by")
 
@@ -210,6 +211,11 @@ class Entity:
 
     def field(self, name):
         return self.by_name[name]
+
+    @cached_property
+    def checks(self):
+        """Its data-quality checks, as written."""
+        return tuple(Check(spec, self) for spec in self.spec.get("checks", []))
 
     @cached_property
     def id_field(self):

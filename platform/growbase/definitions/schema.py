@@ -7,6 +7,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from ..fields import field_types
 from ..i18n import gettext as _
+from .checks import LEVELS
 from .errors import DefinitionError
 
 NAME = "^[a-z][a-z0-9_]{0,39}$"
@@ -66,6 +67,12 @@ def meta_schema():
                     "can": {"type": "array", "items": {"type": "string"}},
                     "rows": {"type": "object"},
                     "fields": {"type": "object"}}}},
+            "checks": {"type": "array", "maxItems": 50, "items": {
+                "type": "object", "required": ["key", "label", "criticality", "when"],
+                "additionalProperties": False, "properties": {
+                    "key": {"type": "string", "pattern": NAME}, "label": {"$ref": "#/$defs/label"},
+                    "criticality": {"enum": list(LEVELS)}, "when": {"type": "object"},
+                    "fix": {"$ref": "#/$defs/label"}, "who": {"type": "string"}}}},
             "sorts": {"type": "array", "maxItems": 5, "items": {
                 "type": "string", "pattern": "^-?[a-z][a-z0-9_]{0,39}$"}},
             "fields": {"type": "array", "minItems": 1, "maxItems": 500, "items": {

@@ -312,6 +312,24 @@ def in_mapping(entity, columns, change):
                   for title, name in columns.items()}
 
 
+def tested(node):
+    """The field names a condition tree, as written, tests."""
+    if not isinstance(node, dict):
+        return set()
+    children = [c for key in ("all", "any") for c in node.get(key) or []] + [node.get("not")]
+    return ({node["field"]} if "field" in node else set()).union(*map(tested, children))
+
+
+def in_check(check, entity, change, uses, where):
+    """A data-quality check after the change; None when what it tests is retired."""
+    when = condition(check["when"], entity, change, uses, f"{where}.when")
+    who = field_name(check.get("who"), entity, change, uses, f"{where}.who")
+    if when is None or entity == change.entity and tested(check["when"]) & set(change.retired):
+        return None  # a check without one of its tests would find other records
+    return dict({k: v for k, v in check.items() if k != "who"}, when=when,
+                **({"who": who} if who else {}))
+
+
 def in_own_spec(spec, change):
     """(Uses, the entity's own spec with its permission rules, title, sorts and
     conditional requirements following the change)."""
@@ -347,6 +365,9 @@ def in_own_spec(spec, change):
         out["layout"] = [dict(section, fields=names_list(section["fields"], entity, change, own,
                                                          f"$.layout[{i}].fields"))
                          for i, section in enumerate(spec["layout"])]
+    if spec.get("checks"):
+        out["checks"] = [c for c in (in_check(check, entity, change, own, f"$.checks[{i}]")
+                                     for i, check in enumerate(spec["checks"])) if c]
     fields = []
     for i, field in enumerate(spec["fields"]):
         if field.get("required_when") and not field.get("retired"):

@@ -21,6 +21,7 @@ from ..numbering import catch_up
 from ..recompute import backfill, copy_stamp
 from ..permissions import problems as permission_problems
 from ..tables import Audit, ConfigState, Definition
+from .checks import check_problems
 from .computed import (circle_across, copy_problems, elsewhere_problems, formula_problems,
                        stage_problems)
 from .impact import between
@@ -123,7 +124,7 @@ def semantic_problems(spec, known_entities, resolve=None):
         problems += stage_problems(entity)
     if problems:
         return problems  # what follows asks the fields' types, formulas' included
-    problems += permission_problems(spec, entity, ROLES)
+    problems += permission_problems(spec, entity, ROLES) + check_problems(entity)
     for i, sort in enumerate(spec.get("sorts", [])):
         field = entity.by_name.get(sort.lstrip("-"))
         if field is None or not field.type.sortable:

@@ -35,6 +35,20 @@
     content.appendChild(el("a", {"class": "small", href: data.grid, text: say("open_all", {n: count})}));
   }
 
+  // The score and the worst checks, or (mine) the user's own problems, each to its worklist
+  function quality(content, data, mine) {
+    var q = data.quality, tenths = {minimumFractionDigits: 1, maximumFractionDigits: 1};
+    var checks = q.checks.filter(function (c) { return mine ? c.mine : c.count; }).slice(0, 5);
+    var big = mine ? q.mine.toLocaleString(page.locale) : q.score.toLocaleString(page.locale, tenths) + " %";
+    content.appendChild(el("a", {"class": "h2 d-block mb-1 gb-widget-count", href: data.page + (mine ? "?mine=1" : ""), text: big}));
+    if (!mine) content.appendChild(el("div", {"class": "text-muted small mb-2", text: say("quality_line", q.levels)}));
+    if (!checks.length) { content.appendChild(el("div", {"class": "text-muted small", text: texts.nothing})); return; }
+    content.appendChild(el("ul", {"class": "list-unstyled mb-0 gb-widget-list"}, checks.map(function (c) {
+      return el("li", {}, [el("a", {href: mine ? c.mine_grid : c.grid, text: c.label + " (" + c.entity_label + ")"}),
+                           document.createTextNode(" — " + (mine ? c.mine : c.count).toLocaleString(page.locale))]);
+    })));
+  }
+
   function fill(index) {
     var content = box.querySelector('[data-index="' + index + '"]'), widget = widgets[index];
     return call("GET", "/api/dashboard/" + index + role()).then(function (answer) {
@@ -54,6 +68,7 @@
           view.drawChart(content, Object.assign({}, data.report, {chart: data.report.chart === "table" ||
                                                                    data.report.chart === "number" ? "bar" : data.report.chart}));
         }
+      } else if (data.quality) { quality(content, data, widget.mine);
       } else { records(content, data); }
       content.setAttribute("data-ready", "1");
     });
@@ -61,6 +76,7 @@
 
   function heading(widget) {
     if (widget.heading) return widget.heading;
+    if (widget.kind === "quality") return widget.mine ? texts.mine_title : texts.quality_title;
     var pool = widget.kind === "view" ? choices.views : choices.reports;
     var found = pool.filter(function (c) { return c.key === widget.report || c.id === widget.view; })[0];
     return found ? found.name : "?";
@@ -111,10 +127,11 @@
     var tools = document.getElementById("gb-dash-tools"), what = document.getElementById("gb-dash-what");
     var kind = document.getElementById("gb-dash-kind"), show = document.getElementById("gb-dash-show");
     function offer() {
-      var pool = kind.value === "view" ? choices.views : choices.reports;
+      var pool = {view: choices.views, report: choices.reports}[kind.value] ||
+        [{key: "all", name: texts.quality_all}, {key: "mine", name: texts.quality_mine}];
       what.innerHTML = "";
       pool.forEach(function (c) { what.appendChild(el("option", {value: c.key || c.id, text: c.name})); });
-      show.classList.toggle("d-none", kind.value === "view");
+      show.classList.toggle("d-none", kind.value !== "report");
     }
     call("GET", "/api/dashboard/choices").then(function (answer) {
       choices = answer.body;
@@ -126,8 +143,9 @@
     kind.addEventListener("change", offer);
     document.getElementById("gb-dash-add").addEventListener("click", function () {
       if (!what.value) return;
-      widgets.push(kind.value === "view" ? {kind: "view", view: Number(what.value), size: "half"} :
-                   {kind: "report", report: what.value, show: show.value, size: "half"});
+      widgets.push({view: {kind: "view", view: Number(what.value), size: "half"},
+                    quality: {kind: "quality", mine: what.value === "mine", size: "third"},
+                    report: {kind: "report", report: what.value, show: show.value, size: "half"}}[kind.value]);
       draw();
     });
     document.getElementById("gb-dash-cancel").addEventListener("click", function () { window.location.reload(); });

@@ -1,0 +1,1 @@
+"""Data quality: the entities' checks counted for whoever asks, a daily score, worklists."""

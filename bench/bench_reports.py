@@ -26,8 +26,10 @@ def main(rows):
     fill_orders(rows)
     managers = [create_user(f"m{i}", "bench-password-1", role="manager").id for i in range(10)]
     model = catalog().entity("order").model
-    model.update(manager=model.id % 10 + managers[0], changed_at=model.ordered_at,
-                 status_since=model.ordered_at, open_tasks=model.id % 3).execute()
+    def mod(n):  # peewee's % is LIKE: the remainder by integer division, on either database
+        return model.id - model.id / n * n
+    model.update(manager=mod(10) + managers[0], changed_at=model.ordered_at,
+                 status_since=model.ordered_at, open_tasks=mod(3)).execute()
     service = RecordService()
     for manager in managers:
         for month in range(1, 13):

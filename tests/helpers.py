@@ -130,6 +130,12 @@ def log_in_page(browser, server, username, password):
     return page
 
 
+def speak(page, code):
+    """Switch the logged-in user's language (kept on their account) as the EN / RU links do."""
+    with page.expect_navigation():
+        page.locator(".gb-lang form").nth(["en", "ru"].index(code)).evaluate("f => f.submit()")
+
+
 def csrf_token(html):
     found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or \
         re.search(r'value="([^"]+)"[^>]*name="csrf_token"', html)

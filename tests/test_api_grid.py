@@ -2,7 +2,8 @@
 
 import json
 
-from growbase.tables import Event
+from growbase.auth import create_token
+from growbase.tables import Event, User
 from helpers import Api, run_pending
 from starter import make_order
 
@@ -194,3 +195,33 @@ def test_the_history_names_the_grid_as_the_door(client, shop):
         headers={"X-CSRFToken": token, "X-Growbase-Client": "grid"})
     from growbase.tables import Audit
     assert Audit.select().order_by(Audit.id.desc()).get().source == "grid"
+
+
+def test_the_grand_total_counts_and_sums_every_matching_row_as_the_role_sees_them(api, shop,
+                                                                                 service, app):
+    anna = User.get(username="anna").id
+    for amount, status, manager in (("100.50", "new", anna), ("200", "confirmed", anna),
+                                    ("50", "confirmed", None), ("7", "cancelled", anna)):
+        make_order(service, shop.id, amount=amount, status=status, manager=manager)
+    every = api.get("/api/order/totals").get_json()
+    assert every["count"] == 4 and every["sums"]["amount"] == "357.50"
+    some = json.dumps({"field": "status", "in": ["new", "confirmed"]})
+    assert api.get(f"/api/order/totals?filter={some}").get_json() == {
+        "count": 3, "sums": {"amount": "350.50", "open_tasks": 0}}
+    this_month = json.dumps({"field": "ordered_at", "within": "this_month"})
+    assert api.get(f"/api/order/totals?filter={this_month}").get_json()["count"] == 4
+    lena = Api(app.test_client(), create_token(User.get(username="lena"), "t"))
+    seen = lena.get("/api/order/totals").get_json()  # confirmed and later; no amounts
+    assert seen["count"] == 2 and "amount" not in seen["sums"]
+    wrong = api.get("/api/order/totals?filter=" + json.dumps({"field": "ordered_at",
+                                                               "within": "soon"}))
+    assert wrong.status_code == 400 and "last_30_days" in json.dumps(wrong.get_json())
+
+
+def test_stages_sort_and_group_in_their_order_not_alphabetically(api, shop, service):
+    for status in ("shipping", "cancelled", "new", "confirmed", "awaiting_supply"):
+        make_order(service, shop.id, status=status, courier="own")
+    ascending = [o["status"] for o in api.get("/api/order?sort=status").get_json()["items"]]
+    assert ascending == ["new", "confirmed", "awaiting_supply", "shipping", "cancelled"]
+    descending = [o["status"] for o in api.get("/api/order?sort=-status").get_json()["items"]]
+    assert descending == list(reversed(ascending))

@@ -48,6 +48,8 @@ def leaf():
         for_field("tags", ["contains", "not_contains"], st.sampled_from(["a", "b", "c"])),
         for_field("tags", ["is_empty"], st.booleans()),
         for_field("due", ["lt", "gte", "eq"], st.dates(date(2026, 1, 1), date(2026, 1, 10)).map(str)),
+        for_field("due", ["within"], st.sampled_from(["this_year", "last_year", "last_7_days",
+                                                      {"last": 400}, {"next": 3}])),
         for_field("ok", ["eq", "ne"], st.booleans()),
         for_field("ok", ["is_empty"], st.booleans()),
     )
@@ -123,6 +125,26 @@ def test_this_month_is_a_filter_and_a_wrong_period_says_how_to_write_one(probe):
     assert not evaluate(this_month, probe, {"due": today.replace(day=1) - timedelta(days=1)})
     problems = validate({"field": "due", "gte": {"month": "this"}}, probe)
     assert problems and "{\"month\": 0}" in problems[0][1]
+
+
+def test_within_a_period_counts_from_its_first_day_up_to_the_next(probe):
+    today = date.today()
+    week_start = today - timedelta(days=today.weekday())
+    cases = [("today", today, True), ("yesterday", today, False),
+             ("this_week", week_start, True), ("last_week", week_start, False),
+             ("last_week", week_start - timedelta(days=7), True),
+             ("this_month", today.replace(day=1), True),
+             ("last_month", today.replace(day=1), False),
+             ("last_7_days", today - timedelta(days=6), True),
+             ("last_7_days", today - timedelta(days=7), False),
+             ({"last": 7}, today - timedelta(days=6), True),
+             ("next_7_days", today + timedelta(days=6), True),
+             ({"next": 7}, today + timedelta(days=7), False), ("this_year", None, False)]
+    for period, due, holds in cases:
+        assert evaluate({"field": "due", "within": period}, probe, {"due": due}) is holds, period
+    problems = validate({"field": "due", "within": "someday"}, probe)
+    assert problems[0][0] == "$.within" and "last_30_days" in problems[0][1]
+    assert validate({"field": "due", "within": {"last": 0}}, probe)
 
 
 def test_problems_are_named_with_paths(probe):

@@ -177,3 +177,27 @@ def test_the_cli_applies_exports_and_prints_a_report(sales, run, tmp_path):
     wrong = run("report", "apply", str(ROOT / "schemas" / "order.json"), ok=False)
     assert wrong.returncode == 2 and "$" in wrong.stdout
     assert run("report", "show", "nope", ok=False).returncode == 1
+
+
+def test_the_builder_previews_unsaved_and_only_the_owner_builds(sales, api, app):
+    offered = api.get("/api/reports/builder").get_json()["entities"]
+    order = next(e for e in offered if e["name"] == "order")
+    fields = {f["name"]: f for f in order["fields"]}
+    assert fields["amount"]["summable"] and fields["ordered_at"]["dated"]
+    assert fields["manager"]["groupable"] and not fields["comment"]["groupable"]
+    spec = {"name": "Unsaved", "entity": "order", "rows": [{"field": "manager"}],
+            "measures": [{"agg": "sum", "field": "amount"}], "filter": {"all": [
+                {"field": "ordered_at", "gte": {"month": 0}}, {"field": "ordered_at", "lt": {"month": 1}}]}}
+    shown = api.post("/api/reports/preview", json=spec)
+    assert shown.status_code == 200 and shown.get_json()["columns"][0]["label"] == "Manager"
+    assert api.get("/api/reports/preview").status_code == 404  # nothing was saved
+    wrong = api.post("/api/reports/preview", json=dict(spec, measures=[
+        {"agg": "sum", "field": "comment"}]))
+    assert wrong.status_code == 422 and "cannot be added up" in wrong.get_json()["errors"][
+        "$.measures[0].agg"]
+    changes = api.post("/api/reports/preview", json=dict(spec, filter={
+        "field": "status", "changed_to": "new"}))
+    assert "needs a change" in changes.get_json()["errors"]["$.filter.changed_to"]
+    anna = as_role(app, "anna")
+    assert anna.post("/api/reports/preview", json=spec).status_code == 403
+    assert anna.get("/api/reports/builder").status_code == 403

@@ -4,6 +4,7 @@
     {"field": "status", "in": ["new", "confirmed"]}
     {"field": "amount", "gt": 0}
     {"field": "due", "lt": {"today": 0}}          relative dates: today / ago / ahead
+    {"field": "due", "within": "this_week"}       a period: today, last_month, last_7_days ...
     {"field": "status", "changed_to": "shipped"}  only where a change is known
 
 Two back ends that must agree: evaluate() on one record in Python, compile() to a
@@ -33,8 +34,8 @@ def _leaf(node, entity, path):
 
     Parsed leaves are cached per entity version; relative dates ({"today": 0}) are not.
     """
-    if any(isinstance(v, dict) for v in node.values()):
-        return _parse_leaf(node, entity, path)
+    if "within" in node or any(isinstance(v, dict) for v in node.values()):
+        return _parse_leaf(node, entity, path)  # worked out against today's date
     key = _cache_key(node)
     return _cached_leaf(key, entity, path)
 
@@ -112,8 +113,8 @@ def relative(node):
     if isinstance(node, list):
         return any(relative(child) for child in node)
     return isinstance(node, dict) and any(
-        relative(value) if key in ("all", "any", "not") else isinstance(value, dict)
-        for key, value in node.items())
+        relative(value) if key in ("all", "any", "not") else
+        isinstance(value, dict) or key == "within" for key, value in node.items())
 
 
 def validate(condition, entity, path="$"):

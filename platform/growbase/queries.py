@@ -7,7 +7,7 @@ import json
 from functools import reduce
 from operator import or_
 
-from peewee import SQL
+from peewee import SQL, Case
 
 from .conditions import ConditionError, compile, fields_in
 from .db import database, is_postgres
@@ -27,6 +27,15 @@ class QueryError(GrowbaseError, ValueError):
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
 
 
+def stage_order(field, column):
+    """Stages sort (and so group) in their order, new before confirmed before shipped,
+    not by how their values are spelled."""
+    if not field.type.stages or not field.options:
+        return column
+    return Case(column, [(o["value"], i) for i, o in enumerate(field.options)],
+                len(field.options))
+
+
 def order_by(entity, sort):
     """Turn "-amount,name" into peewee ordering; the id breaks ties so pages are stable."""
     model = entity.model
@@ -39,7 +48,7 @@ def order_by(entity, sort):
                       "_created_at": model.gb_created_at}[name]
         elif name in entity.by_name and entity.by_name[name].type.sortable \
                 and not entity.by_name[name].retired and rights.shows(name):
-            column = getattr(model, name)
+            column = stage_order(entity.by_name[name], getattr(model, name))
         else:
             raise QueryError({"sort": _("Cannot sort by \"%(name)s\"; use a field name, "
                                         "with - for descending.", name=name)})

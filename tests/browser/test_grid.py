@@ -4,6 +4,7 @@ and a card dragged on the board firing its automation while a colleague watches.
 
 import re
 import time
+from datetime import datetime, timedelta
 
 import pytest
 from helpers import ARTIFACTS, log_in_page
@@ -454,3 +455,77 @@ def test_deleting_from_the_list_still_asks_first_without_inline_scripts(page, re
     trash.click()
     page.wait_for_load_state()
     wait_until(lambda: "errors" in rest("GET", f"/api/order/{order['id']}"), message="deletion")
+
+
+def test_filters_people_use_periods_any_of_and_the_grand_total(page, rest, client):
+    last_month = (datetime.now().replace(day=1) - timedelta(days=3)).isoformat(timespec="minutes")
+    for status in ("new", "confirmed", "shipping"):
+        new_order(rest, client, status=status, courier="own")
+    new_order(rest, client, status="new", ordered_at=last_month)
+    open_grid(page, client)
+    page.select_option("#gb-filter-field", "ordered_at")
+    page.select_option("#gb-filter-op", "within")
+    page.select_option("#gb-filter-value", "this_month")
+    page.click("#gb-filter-add")
+    page.select_option("#gb-filter-field", "status")
+    page.select_option("#gb-filter-op", "in")
+    page.select_option("#gb-filter-value", ["new", "confirmed"])
+    page.click("#gb-filter-add")
+    chips = page.inner_text("#gb-filter-chips")
+    assert "Ordered at within this month" in chips and "Status is any of New, Confirmed" in chips
+    numbers = page.locator(".tabulator-cell[tabulator-field=number]")
+    wait_until(lambda: numbers.count() == 2, message="this month's new and confirmed orders")
+    total = page.locator("#gb-grand-total")
+    wait_until(lambda: total.get_attribute("data-count") == "2", message="the grand total")
+    assert total.inner_text().startswith("Total of 2 records")
+    page.click("#gb-view-save")
+    page.fill("#gb-view-name", f"This month {client['id']}")
+    page.click("#gb-view-ok")
+    wait_until(lambda: "view=" in page.evaluate("location.href"), message="the view's address")
+    page.reload()
+    page.wait_for_selector(".tabulator-row")
+    assert "Ordered at within this month" in page.inner_text("#gb-filter-chips")
+    wait_until(lambda: numbers.count() == 2, message="the view's rows after a reload")
+    # the view changed under its name, then deleted
+    page.select_option("#gb-filter-field", "status")
+    page.select_option("#gb-filter-op", "eq")
+    page.select_option("#gb-filter-value", "new")
+    page.click("#gb-filter-add")
+    page.click("#gb-view-save")
+    page.fill("#gb-view-name", f"New this month {client['id']}")
+    page.click("#gb-view-ok")
+    options = page.locator("#gb-view option")
+    wait_until(lambda: f"New this month {client['id']}" in options.all_inner_texts(),
+               message="the view saved again under its new name")
+    assert f"This month {client['id']}" not in options.all_inner_texts()  # changed, not added
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#gb-view-delete")
+    wait_until(lambda: f"New this month {client['id']}" not in options.all_inner_texts(),
+               message="the view deleted")
+    page.reload()
+    page.wait_for_selector(".tabulator-row")
+    assert f"New this month {client['id']}" not in options.all_inner_texts()  # for good
+
+
+def test_the_board_filters_like_the_grid_and_keeps_its_views(page, rest, client):
+    last_month = (datetime.now().replace(day=1) - timedelta(days=3)).isoformat(timespec="minutes")
+    for status in ("new", "new", "confirmed"):
+        new_order(rest, client, status=status)
+    new_order(rest, client, status="new", ordered_at=last_month)
+    page.goto(f"/admin/grid/order/kanban/?customer={client['id']}")
+    count = page.locator(".gb-column[data-stage=new] .gb-column-count")
+    wait_until(lambda: count.count() and count.inner_text() == "3", message="the customer's new orders")
+    page.select_option("#gb-filter-field", "ordered_at")
+    page.select_option("#gb-filter-op", "within")
+    page.select_option("#gb-filter-value", "this_month")
+    page.click("#gb-filter-add")
+    wait_until(lambda: count.inner_text() == "2", message="this month's new orders")
+    cards = page.locator(".gb-column[data-stage=new] .gb-card")
+    wait_until(lambda: cards.count() == 2, message="their cards")
+    page.click("#gb-view-save")
+    page.fill("#gb-view-name", f"Board this month {client['id']}")
+    page.click("#gb-view-ok")
+    wait_until(lambda: "view=" in page.evaluate("location.href"), message="the view's address")
+    page.reload()
+    wait_until(lambda: count.count() and count.inner_text() == "2", message="the view again")
+    assert "Ordered at within this month" in page.inner_text("#gb-filter-chips")

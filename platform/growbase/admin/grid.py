@@ -1,5 +1,6 @@
-"""The staff grid and the kanban board: pages that load the browser side (static/grid.js,
-static/kanban.js); every read and write goes through the JSON API (api/records.py, api/grid.py)."""
+"""The staff grid, the kanban board and the calendar: pages that load the browser side
+(static/grid.js, kanban.js, calendar.js); every read and write goes through the JSON API
+(api/records.py, api/grid.py)."""
 
 from flask import abort, make_response, redirect, url_for
 from flask_admin import BaseView, expose
@@ -25,7 +26,7 @@ def page_config(entity):
                      sortable=f.type.sortable,
                      groupable=f.type.filter_key, summable=f.type.summable,
                      stages=f.type.stages, references=f.type.references, hidden=f.hidden,
-                     users=f.type.holds_users)
+                     users=f.type.holds_users, dated=f.type.dated)
     stages = next((f.name for f in entity.active_fields if f.type.stages), None)
     lines = [{"entity": child.name, "link": link.name, "label": child.plural(locale)}
              for child, link in parts(entity) if access(child).can("read")]
@@ -81,3 +82,11 @@ class GridView(BaseView):
         if not config["stage_field"]:
             abort(404)
         return self.render("admin/grid/kanban.html", entity=entity, page=config)
+
+    @expose("/<entity>/calendar/")
+    def calendar(self, entity):
+        entity = self.entity(entity)
+        config = page_config(entity)
+        if not any(f["dated"] and not f["hidden"] for f in config["fields"]):
+            abort(404)
+        return self.render("admin/grid/calendar.html", entity=entity, page=config)

@@ -1,9 +1,10 @@
-"""The reports pages: the list a user may open, and one report as a table and a chart
+"""The reports pages: the list a user may open, one report as a table and a chart
 (static/reports.js draws both from GET /api/reports/<key>, with a click from any figure to
-the records behind it)."""
+the records behind it), and the owner's builder (static/report_builder.js)."""
 
 from flask import abort
 from flask_admin import BaseView, expose
+from flask_login import current_user
 
 from ..catalog import catalog
 from ..i18n import current_locale
@@ -30,3 +31,20 @@ class ReportsView(BaseView):
         return self.render("admin/reports/report.html", report=found, locale=locale,
                            page={"key": found.key, "entity": found.entity, "locale": locale,
                                  "chart": found.chart})
+
+    @expose("/new/")
+    def new(self):
+        return self.builder(None)
+
+    @expose("/<key>/edit/")
+    def edit(self, key):
+        found = catalog().report(key)
+        if found is None:
+            abort(404)
+        return self.builder(found.spec)
+
+    def builder(self, spec):
+        if not current_user.is_owner:
+            abort(403)
+        locale = current_locale()
+        return self.render("admin/reports/builder.html", page={"spec": spec, "locale": locale})

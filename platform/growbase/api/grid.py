@@ -136,11 +136,9 @@ def groups(name):
     field = groupable(entity, request.args.get("by", ""))
     condition, search = query_args()
     column = getattr(entity.model, field.name)
-    summed = [f for f in entity.active_fields if f.type.summable and access(entity).shows(f.name)]
-    columns = [getattr(entity.model, f.name) for f in summed]
+    summed, sums = summing(entity)
     query = matching(entity, condition, search).order_by().select(
-        column, fn.COUNT(entity.model.id), *[fn.SUM(c).coerce(False) for c in columns]
-    ).group_by(column)
+        column, fn.COUNT(entity.model.id), *sums).group_by(column)
     found = {row[0]: row[1:] for row in query.tuples()}
     listed = [] if field.type.references else field.type.filter_options(field, current_user.locale)
     values = [field.type.parse(v, field) for v, _label in listed or []]
@@ -153,10 +151,32 @@ def groups(name):
         out.append({"value": field.type.to_json(value, field), "count": count,
                     "label": titles.get(value) or field.type.display(value, field,
                                                                      current_user.locale),
-                    "color": colours.get(value),
-                    "sums": {f.name: None if s is None else f.type.to_json(c.python_value(s), f)
-                             for f, c, s in zip(summed, columns, sums)}})
+                    "color": colours.get(value), "sums": sums_json(summed, sums)})
     return jsonify(field=field.name, groups=out, summed=[f.name for f in summed])
+
+
+def summing(entity):
+    """(the number fields the caller sees, a SUM of each to select)."""
+    summed = [f for f in entity.active_fields if f.type.summable and access(entity).shows(f.name)]
+    return summed, [fn.SUM(getattr(entity.model, f.name)).coerce(False) for f in summed]
+
+
+def sums_json(summed, sums):
+    return {f.name: None if s is None else
+            f.type.to_json(getattr(f.entity.model, f.name).python_value(s), f)
+            for f, s in zip(summed, sums)}
+
+
+@bp.get("/<name>/totals")
+def totals(name):
+    """The grand total of every row the filter and search match, not one page: their count
+    and each number's sum (the grid's last line)."""
+    entity = entity_or_404(name)
+    condition, search = query_args()
+    summed, sums = summing(entity)
+    count, *found = matching(entity, condition, search).order_by().select(
+        fn.COUNT(entity.model.id), *sums).tuples().get()
+    return jsonify(count=count, sums=sums_json(summed, found))
 
 
 @bp.get("/<name>/changes")

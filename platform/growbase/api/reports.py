@@ -12,7 +12,8 @@ from ..definitions import DefinitionError
 from ..permissions import access
 from ..records import Forbidden
 from ..reports.engine import ReportRefused, run
-from ..reports.store import apply_reports
+from ..reports.report import Report
+from ..reports.store import apply_reports, problems
 from ..reports.xlsx import write_report
 from ..i18n import gettext as _
 
@@ -46,11 +47,38 @@ def report(key):
                     found.key)
 
 
+def owner_only():
+    if not current_user.is_owner:
+        refuse(403, _role=_("Only the owner may change reports."))
+
+
+@bp.get("/reports/builder")
+def builder():
+    """What the report builder offers: each entity's fields and what each can do."""
+    owner_only()
+    locale = current_user.locale
+    return jsonify(entities=[{
+        "name": e.name, "label": e.plural(locale), "fields": [{
+            "name": f.name, "label": f.label(locale), "dated": f.type.dated,
+            "summable": f.type.summable, "groupable": f.type.sortable and not f.type.holds_list}
+            for f in e.active_fields]} for e in catalog().entities()])
+
+
+@bp.post("/reports/preview")
+def preview():
+    """A report as it would read, before it is saved (the builder's Preview)."""
+    owner_only()
+    spec = dict(body(), key=body().get("key") or "preview")
+    found = problems(spec, catalog())
+    if found:
+        return jsonify(errors=dict(found)), 422
+    return jsonify(run(Report(spec), current_user.locale))
+
+
 @bp.put("/reports/<key>")
 def save_report(key):
     """The owner saves a report (its JSON); refused whole, with every problem, when wrong."""
-    if not current_user.is_owner:
-        refuse(403, _role=_("Only the owner may change reports."))
+    owner_only()
     spec = body()
     if spec.get("key", key) != key:
         refuse(400, key=_("The key in the address and in the report differ; use one."))

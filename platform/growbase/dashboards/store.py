@@ -12,7 +12,7 @@
 from jsonschema import Draft202012Validator
 
 from ..catalog import catalog
-from ..conditions import validate as condition_problems
+from ..conditions import stored_problems as condition_problems
 from ..definitions.schema import LABEL, check_keyed, json_path, sentence
 from .dashboard import Dashboard
 from ..designer.store import save_changed

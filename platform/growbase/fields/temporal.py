@@ -10,7 +10,7 @@ from ..formulas.types import DATE, DATETIME
 from ..i18n import gettext as _
 from .base import FieldError, FieldType, register
 
-DATE_OPERATORS = ("eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "is_empty")
+DATE_OPERATORS = ("eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "is_empty", "within")
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DOTS = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})$")  # 28.02.2024 (ru, de, ...)
@@ -106,15 +106,55 @@ def relative(spec, now):
                        "{\"quarter\": 0}, {\"year\": 0} (-1: the one before, 1: the next)."))
 
 
+# {"within": NAME}: from the first moment of a period up to (not including) the next one's
+NAMED = {"today": ("today", 0, 1), "yesterday": ("today", -1, 0), "tomorrow": ("today", 1, 2),
+         **{f"{word}_{period}": (period, count, count + 1) for period in ("week", *PERIODS)
+            for word, count in (("this", 0), ("last", -1), ("next", 1))}}
+_DAYS = re.compile(r"^(last|next)_(\d{1,4})_days$")
+
+
+def window(raw, now):
+    """[start, end) of {"within": ...}: a named period ("this_month", "last_week" ...), or
+    days counted with today: "last_7_days" / {"last": 7} (today and the six before),
+    "next_7_days" / {"next": 7} (today and the six after)."""
+    found = _DAYS.match(raw) if isinstance(raw, str) else None
+    if found:
+        raw = {found.group(1): int(found.group(2))}
+    if isinstance(raw, dict) and len(raw) == 1 and set(raw) <= {"last", "next"}:
+        (way, days), = raw.items()
+        if isinstance(days, int) and not isinstance(days, bool) and 0 < days <= 3660:
+            if way == "last":
+                return relative({"today": 1 - days}, now), relative({"today": 1}, now)
+            return relative({"today": 0}, now), relative({"today": days}, now)
+    if isinstance(raw, str) and raw in NAMED:
+        unit, start, end = NAMED[raw]
+        return relative({unit: start}, now), relative({unit: end}, now)
+    raise FieldError(_("Name a period: %(names)s, or a number of days: \"last_30_days\", "
+                       "\"next_7_days\" ({\"last\": 30}, {\"next\": 7}).",
+                       names=", ".join(NAMED)))
+
+
 class Temporal(FieldType):
     operators = DATE_OPERATORS
     indexed = True
     dated = True
 
     def condition_arg(self, op, raw, field):
+        if op == "within":
+            return tuple(self.parse(moment, field) for moment in window(raw, datetime.now()))
         if isinstance(raw, dict):
             return self.parse(relative(raw, datetime.now()), field)
         return super().condition_arg(op, raw, field)
+
+    def match(self, op, value, arg):
+        if op == "within":
+            return value is not None and arg[0] <= value < arg[1]
+        return super().match(op, value, arg)
+
+    def compile(self, op, column, arg):
+        if op == "within":
+            return column.is_null(False) & (column >= arg[0]) & (column < arg[1])
+        return super().compile(op, column, arg)
 
     def default_value(self, field, user_id=None):
         """"default": "now" (or "today"): the moment (a date field: the day) of creation."""

@@ -5,7 +5,7 @@ its JSON path and what to do."""
 from difflib import get_close_matches
 
 from ..catalog import catalog
-from ..conditions import validate as condition_problems
+from ..conditions import stored_problems as condition_problems
 from ..definitions.schema import LABEL, NAME, check_keyed, keyed_problems
 from ..designer.store import save_changed
 from ..i18n import gettext as _

@@ -170,7 +170,15 @@
     window.jQuery("#gb-modal").modal("show");
   }
 
-  window.gb = {config: config, byName: byName, say: say, call: call, show: show, option: option,
+  // A record's title as the entity's title template writes it (a card, a calendar entry)
+  function recordTitle(record) {
+    var text = config.title.replace(/\{(\w+)\}/g, function (m, name) {
+      return byName[name] ? show(byName[name], record[name]) : m;
+    }).trim();
+    return text || "#" + record.id;
+  }
+
+  window.gb = {config: config, texts: texts, recordTitle: recordTitle, byName: byName, say: say, call: call, show: show, option: option,
                label: label, toServer: toServer, watch: watch, escape: escape, errorsText: errorsText,
                el: el, modal: modal};
 })();

@@ -29,12 +29,31 @@
       if (answers[1] && answers[1].status === 200) {
         answers[1].body.groups.forEach(function (g) { G.groupTotals[groupKey(g.value)] = g; });
       }
+      if (params.page === 1) refreshTotals();
       G.totalExact = r.body.total_exact;
       var pages = Math.max(1, Math.ceil(r.body.total / params.size));
       // "more than 10,000": there is always a next page until a short one comes back
       if (!G.totalExact) pages = r.body.items.length < params.size ? params.page : Math.max(pages, params.page + 1);
       return {last_page: pages, last_row: r.body.total, data: r.body.items.map(G.withPending)};
     });
+  }
+
+  // The last line: every matching row counted and its numbers summed, not one page's
+  var totalsTimer = null;
+  function refreshTotals() {
+    clearTimeout(totalsTimer);
+    totalsTimer = setTimeout(function () {
+      gb.call("GET", api + "/totals?" + G.query().slice(1)).then(function (r) {
+        var box = document.getElementById("gb-grand-total");
+        if (!box || r.status !== 200) return;
+        var parts = [say("grand_total", {n: r.body.count.toLocaleString(cfg.locale)})];
+        Object.keys(r.body.sums).forEach(function (name) {
+          if (r.body.sums[name] !== null) parts.push(gb.byName[name].label + ": " + gb.show(gb.byName[name], r.body.sums[name]));
+        });
+        box.textContent = parts.join(" · ");
+        box.setAttribute("data-count", String(r.body.count));
+      });
+    }, 300);
   }
 
   function groupKey(value) { return value && typeof value === "object" ? String(value.id) : String(value); }
@@ -148,11 +167,10 @@
 
   function start() {
     var params = new URL(window.location.href).searchParams;
-    var wanted = Number(params.get("view")) || null;
     G.state.q = params.get("q") || "";
     G.takeParams(params);  // ?customer=12: the grid of one customer's orders
     document.getElementById("gb-search").value = G.state.q;
-    var view = G.views.filter(function (v) { return v.id === wanted; })[0] || null;
+    var view = G.wantedView(params);
     var columns = G.buildColumns((G.layout || {}).columns);
     if (G.ordered()) columns.unshift({rowHandle: true, formatter: "handle", headerSort: false, frozen: true,
                                       width: 30, minWidth: 30, resizable: false, cssClass: "gb-handle"});
@@ -212,22 +230,11 @@
     });
   }
 
-  Object.assign(G, {reload: reload, applyGrouping: applyGrouping});
+  Object.assign(G, {reload: reload, applyGrouping: applyGrouping, refreshTotals: refreshTotals});
 
   document.addEventListener("DOMContentLoaded", function () {
     offerOnly();
-    G.fillFilterBar();
-    document.getElementById("gb-filter-add").addEventListener("click", G.addFilter);
-    document.getElementById("gb-view").addEventListener("change", function (e) {
-      G.applyView(G.views.filter(function (v) { return String(v.id) === e.target.value; })[0] || null);
-    });
-    document.getElementById("gb-view-save").addEventListener("click", G.saveView);
-    document.getElementById("gb-view-delete").addEventListener("click", G.deleteView);
-    var searchTimer = null;
-    document.getElementById("gb-search").addEventListener("input", function (e) {
-      clearTimeout(searchTimer);
-      searchTimer = setTimeout(function () { G.state.q = e.target.value.trim(); reload(); }, 300);
-    });
+    G.wireViews();
     document.getElementById("gb-group").addEventListener("change", function (e) {
       G.state.group = e.target.value; applyGrouping(); reload();
     });

@@ -152,6 +152,7 @@
     el.textContent = kind === "saving" ? say("saving") : kind === "offline" || kind === "busy" ? say(kind, {n: waiting}) :
       kind === "error" ? say("refused", {msg: message}) : kind ? message : waiting ? say("pending", {n: waiting}) :
       refused ? say("cells_refused", {n: refused}) : say("saved");
+    if (!kind && !waiting) G.refreshTotals();  // saved: the grand total moves with it
   }
 
   Object.assign(G, {persist: persist, queue: queue, scheduleFlush: scheduleFlush, flush: flush,

@@ -4,7 +4,9 @@
   "use strict";
   var cfg = gb.config, say = gb.say, api = "/api/" + cfg.entity;
   var layoutTimer = null;
-  var OPS = ["eq", "ne", "contains", "gt", "lt", "gte", "lte", "is_empty", "not_empty"];
+  var OPS = ["eq", "ne", "in", "within", "contains", "gt", "lt", "gte", "lte", "is_empty", "not_empty"];
+  var CHIPS = OPS.concat(["is_empty"]);  // the tests a chip can say (the rest: "+ …")
+  var ME = {me: true};
 
   function condition() {
     var parts = G.state.filters.map(function (f) {
@@ -31,6 +33,7 @@
   }
 
   function currentColumns() {
+    if (!G.table) return [];  // the board: no columns of its own
     return G.table.getColumns().filter(function (c) { return c.getField(); }).map(function (c) {
       return {field: c.getField(), width: Math.round(c.getWidth()), visible: c.isVisible()};
     });
@@ -45,7 +48,7 @@
 
   function viewConfig() {
     var c = condition();
-    var config = {columns: currentColumns(), sort: sortParam(G.table.getSorters())};
+    var config = {columns: currentColumns(), sort: sortParam(G.table ? G.table.getSorters() : [])};
     if (c) config.filter = c;
     if (G.state.q) config.q = G.state.q;
     if (G.state.group) config.group_by = G.state.group;
@@ -65,7 +68,9 @@
     (filter.all || [filter]).forEach(function (leaf) {
       if (leaf.all) { addParts(leaf); return; }
       var ops = Object.keys(leaf).filter(function (k) { return k !== "field"; });
-      if (leaf.field && ops.length === 1 && ["eq", "ne", "contains", "gt", "lt", "gte", "lte", "is_empty"].indexOf(ops[0]) >= 0) {
+      var arg = leaf[ops[0]], relative = arg && typeof arg === "object" && !Array.isArray(arg) && !arg.me;
+      if (leaf.field && gb.byName[leaf.field] && ops.length === 1 && CHIPS.indexOf(ops[0]) >= 0 &&
+          (ops[0] === "within" || !relative)) {
         var op = ops[0] === "is_empty" && leaf.is_empty === false ? "not_empty" : ops[0];
         G.state.filters.push({field: leaf.field, op: op, value: leaf[ops[0]]});
       } else {
@@ -94,16 +99,18 @@
     G.state.group = view ? config.group_by || "" : "";
     G.state.sort = view ? config.sort || "" : "";
     document.getElementById("gb-search").value = G.state.q;
-    document.getElementById("gb-group").value = G.state.group;
     var url = new URL(window.location.href);
     if (G.state.viewId) { url.searchParams.set("view", G.state.viewId); } else { url.searchParams.delete("view"); }
     history.replaceState(null, "", url);
-    G.quiet = true;
-    G.table.setColumns(G.buildColumns((config.columns && config.columns.length ? config : G.layout || {}).columns));
-    G.quiet = false;
     drawChips();
-    fillColumnsMenu();
-    G.applyGrouping();
+    if (G.table) {
+      document.getElementById("gb-group").value = G.state.group;
+      G.quiet = true;
+      G.table.setColumns(G.buildColumns((config.columns && config.columns.length ? config : G.layout || {}).columns));
+      G.quiet = false;
+      fillColumnsMenu();
+      G.applyGrouping();
+    }
     G.reload();
   }
 
@@ -131,7 +138,7 @@
     var label = gb.el("label", {"class": "mt-2"}, [shared, " " + say("shared")]);
     gb.modal(say("view_name"), [name, label], [{text: say("apply"), primary: true, id: "gb-view-ok", action: function () {
       var body = {name: name.value, shared: shared.checked, config: viewConfig()};
-      var call = current ? gb.call("PUT", api + "/G.views/" + current.id, body) : gb.call("POST", api + "/views", body);
+      var call = current ? gb.call("PUT", api + "/views/" + current.id, body) : gb.call("POST", api + "/views", body);
       return call.then(function (r) {
         if (r.status >= 300) { return gb.errorsText(r.body.errors); }
         return loadViews().then(function () { fillViews(r.body.id); G.state.viewId = r.body.id; applyView(r.body); });
@@ -142,7 +149,7 @@
 
   function deleteView() {
     if (!G.state.viewId || !window.confirm(say("delete_view"))) return;
-    gb.call("DELETE", api + "/G.views/" + G.state.viewId).then(function () {
+    gb.call("DELETE", api + "/views/" + G.state.viewId).then(function () {
       loadViews().then(function () { fillViews(""); applyView(null); });
     });
   }
@@ -153,7 +160,7 @@
       fieldSelect.appendChild(new Option(f.label, f.name));
     });
     var group = document.getElementById("gb-group");
-    cfg.fields.filter(function (f) { return f.groupable && !f.hidden; }).forEach(function (f) {
+    cfg.fields.filter(function (f) { return group && f.groupable && !f.hidden; }).forEach(function (f) {
       group.appendChild(new Option(f.label, f.name));
     });
     fieldSelect.addEventListener("change", fillOperators);
@@ -166,24 +173,49 @@
     ops.innerHTML = "";
     OPS.forEach(function (op) {
       var allowed = field.operators.indexOf(op === "not_empty" ? "is_empty" : op) >= 0;
+      if (op === "in" && !field.options) allowed = false;  // "is any of": of choices and stages
       if (allowed) ops.appendChild(new Option(say(op), op));
     });
-    var old = document.getElementById("gb-filter-value"), value;
-    if (field.options) {
-      value = gb.el("select", {"class": "form-control form-control-sm mr-1", id: "gb-filter-value"});
+    ops.onchange = fillValue;
+    fillValue();
+  }
+
+  // The value's box fits the test: periods for "within", several choices for "is any of",
+  // choices for a choice, "me" offered for a person, else typed text.
+  function fillValue() {
+    var field = gb.byName[document.getElementById("gb-filter-field").value];
+    var op = document.getElementById("gb-filter-op").value, value;
+    var attrs = {"class": "form-control form-control-sm mr-1", id: "gb-filter-value", "aria-label": say("value")};
+    if (op === "within") {
+      value = gb.el("select", attrs);
+      Object.keys(gb.texts.periods).forEach(function (p) { value.appendChild(new Option(gb.texts.periods[p], p)); });
+    } else if (field.options) {
+      value = gb.el("select", op === "in" ? Object.assign({multiple: "multiple", size: 3}, attrs) : attrs);
       field.options.forEach(function (o) { value.appendChild(new Option(gb.label(o.label), o.value)); });
+    } else if (field.users) {
+      value = gb.el("input", Object.assign({list: "gb-filter-people", placeholder: say("me")}, attrs));
     } else {
-      value = gb.el("input", {"class": "form-control form-control-sm mr-1", id: "gb-filter-value"});
+      value = gb.el("input", attrs);
     }
-    old.replaceWith(value);
+    document.getElementById("gb-filter-value").replaceWith(value);
   }
 
   function addFilter() {
-    var op = document.getElementById("gb-filter-op").value;
-    var value = document.getElementById("gb-filter-value").value;
-    G.state.filters.push({field: document.getElementById("gb-filter-field").value, op: op, value: value});
+    var op = document.getElementById("gb-filter-op").value, box = document.getElementById("gb-filter-value");
+    var field = gb.byName[document.getElementById("gb-filter-field").value], value = box.value;
+    if (op === "in") value = Array.prototype.map.call(box.selectedOptions, function (o) { return o.value; });
+    else if (field.users && (value.trim() === "" || value.trim() === say("me"))) value = ME;
+    G.state.filters.push({field: field.name, op: op, value: value});
     drawChips();
     G.reload();
+  }
+
+  function valueText(field, f) {
+    if (f.op === "is_empty" || f.op === "not_empty") return "";
+    if (f.op === "within") return " " + (gb.texts.periods[f.value] || JSON.stringify(f.value));
+    if (f.value && f.value.me) return " " + say("me");
+    if (Array.isArray(f.value)) return " " + f.value.map(function (v) { return gb.show(field, v); }).join(", ");
+    return " " + gb.show(field, f.value);
   }
 
   function drawChips() {
@@ -191,7 +223,7 @@
     box.innerHTML = "";
     G.state.filters.forEach(function (f, i) {
       var field = gb.byName[f.field];
-      var text = field.label + " " + say(f.op) + (f.op === "is_empty" || f.op === "not_empty" ? "" : " " + gb.show(field, f.value));
+      var text = field.label + " " + say(f.op) + valueText(field, f);
       var remove = gb.el("button", {type: "button", "class": "close ml-1", text: "×", title: "×"});
       remove.addEventListener("click", function () { G.state.filters.splice(i, 1); drawChips(); G.reload(); });
       box.appendChild(gb.el("span", {"class": "badge badge-info gb-chip mr-1"}, [text, remove]));
@@ -209,7 +241,29 @@
     });
   }
 
-  Object.assign(G, {condition: condition, sortParam: sortParam, query: query, currentColumns: currentColumns,
+  // The filter bar, the views menu and the search, as the grid and the board both have them
+  function wireViews() {
+    fillFilterBar();
+    document.getElementById("gb-filter-add").addEventListener("click", addFilter);
+    document.getElementById("gb-view").addEventListener("change", function (e) {
+      applyView(G.views.filter(function (v) { return String(v.id) === e.target.value; })[0] || null);
+    });
+    document.getElementById("gb-view-save").addEventListener("click", saveView);
+    document.getElementById("gb-view-delete").addEventListener("click", deleteView);
+    var searchTimer = null;
+    document.getElementById("gb-search").addEventListener("input", function (e) {
+      clearTimeout(searchTimer);
+      searchTimer = setTimeout(function () { G.state.q = e.target.value.trim(); G.reload(); }, 300);
+    });
+  }
+
+  // The view the address names (?view=N), once the views are loaded
+  function wantedView(params) {
+    var wanted = Number(params.get("view")) || null;
+    return G.views.filter(function (v) { return v.id === wanted; })[0] || null;
+  }
+
+  Object.assign(G, {wireViews: wireViews, wantedView: wantedView, condition: condition, sortParam: sortParam, query: query, currentColumns: currentColumns,
                     saveLayout: saveLayout, applyView: applyView, fillViews: fillViews, loadViews: loadViews,
                     saveView: saveView, deleteView: deleteView, takeParams: takeParams, fillFilterBar: fillFilterBar, addFilter: addFilter,
                     fillColumnsMenu: fillColumnsMenu});

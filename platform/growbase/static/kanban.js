@@ -1,22 +1,17 @@
 // The kanban board: one column per stage of the entity's status field, counts and sums from
 // the server over every record (api/grid.py: groups), cards dragged between columns saved
 // through the record service (so a stage's automations fire and its requirements apply).
-(function () {
+// Filters, search and saved views are the grid's (grid_views.js, loaded after this file).
+(function (G) {
   "use strict";
   var cfg = gb.config, say = gb.say, api = "/api/" + cfg.entity, stage = cfg.stage_field;
   var PAGE = 50;
   var columns = {};  // stage value -> {el, list, count, loaded}
   var cards = {};    // record id -> {el, record}
-  var search = "";
+  Object.assign(G, {state: {filters: [], extra: null, q: "", group: "", sort: "", viewId: null},
+                    views: [], layout: null, table: null, reload: function () { loadAll(); }});
 
-  function query() { return search ? "&q=" + encodeURIComponent(search) : ""; }
-
-  function cardTitle(record) {
-    var text = cfg.title.replace(/\{(\w+)\}/g, function (m, name) {
-      return gb.byName[name] ? gb.show(gb.byName[name], record[name]) : m;
-    }).trim();
-    return text || "#" + record.id;
-  }
+  function query() { return G.query(); }
 
   function drawCard(record) {
     var entry = cards[record.id] || (cards[record.id] = {el: document.createElement("div")});
@@ -28,7 +23,7 @@
     el.innerHTML = "";
     var title = document.createElement("a");
     title.href = "/admin/records/" + cfg.entity + "/details/?id=" + record.id;
-    title.textContent = cardTitle(record);
+    title.textContent = gb.recordTitle(record);
     title.draggable = false;
     el.appendChild(title);
     cfg.fields.filter(function (f) { return (f.summable || f.users) && !f.hidden; }).forEach(function (f) {
@@ -168,13 +163,12 @@
       var card = e.target.closest && e.target.closest(".gb-card");
       if (card) e.dataTransfer.setData("text/plain", card.dataset.id);
     });
-    var timer = null;
-    document.getElementById("gb-search").addEventListener("input", function (e) {
-      clearTimeout(timer);
-      timer = setTimeout(function () { search = e.target.value.trim(); loadAll(); }, 300);
-    });
-    loadAll().then(function () {
+    G.wireViews();
+    G.loadViews().then(function () {
+      var params = new URL(window.location.href).searchParams, view = G.wantedView(params);
+      G.fillViews(view ? view.id : "");
+      if (view) { G.applyView(view); } else { G.takeParams(params); loadAll(); }
       gb.watch(cfg.entity, function () { return Object.keys(cards).map(Number); }, liveUpdate, 3000);
     });
   });
-})();
+})(window.gbGrid = window.gbGrid || {});

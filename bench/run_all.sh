@@ -15,6 +15,8 @@ python bench_rule_cost.py
 python bench_grid.py 1000000
 python bench_permissions.py 1000000
 python bench_computed.py 1000000
+python bench_reports.py 1000000
+python bench_dashboard.py 1000000
 echo "## PostgreSQL"
 DATABASE_URL=$PG python bench_list.py 100000 1000000
 DATABASE_URL=$PG python bench_writes.py
@@ -23,3 +25,5 @@ DATABASE_URL=$PG python bench_rule_cost.py
 DATABASE_URL=$PG python bench_grid.py 1000000
 DATABASE_URL=$PG python bench_permissions.py 1000000
 DATABASE_URL=$PG python bench_computed.py 1000000
+DATABASE_URL=$PG python bench_reports.py 1000000
+DATABASE_URL=$PG python bench_dashboard.py 1000000

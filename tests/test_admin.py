@@ -4,7 +4,10 @@ These also guard the Flask-Admin internals the generic views lean on (flask-admi
 """
 
 import re
+from datetime import datetime, timedelta
 from html import unescape
+
+from flask import g
 
 from starter import make_order
 from helpers import csrf_token, log_in
@@ -99,15 +102,32 @@ def test_list_filters_and_search(client, service):
         service.create("order", {"customer": c.id, "status": status})
     html = page(client, "/admin/records/order/?search=00002")
     assert "ORD-00002" in html and "ORD-00001" not in html
-    view = client.application.extensions["admin"][0]._views[1]  # the records router
-    with client.application.test_request_context("/admin/records/order/"):
-        from flask import g
-        g.gb_entity = "order"
-        filters = view.view()._filter_args
-    status_eq = next(arg for arg, (_i, f) in filters.items()
-                     if f.field.name == "status" and f.op == "eq")
+    status_eq = list_filter(client, "order", "status", "eq")
     html = page(client, f"/admin/records/order/?flt0_{status_eq}=confirmed")
     assert "ORD-00002" in html and "ORD-00001" not in html
+
+
+def list_filter(client, entity, name, op):
+    """The list page's filter argument for a field and test (its number in the address)."""
+    view = client.application.extensions["admin"][0]._views[1]  # the records router
+    with client.application.test_request_context(f"/admin/records/{entity}/"):
+        g.gb_entity = entity
+        filters = view.view()._filter_args
+    return next(arg for arg, (_i, f) in filters.items() if f.field.name == name and f.op == op)
+
+
+def test_the_list_filters_by_a_period_and_by_me(client, service, owner):
+    now = datetime.now()
+    for title, due, mine in (("Today's", now, True), ("Last month's", now - timedelta(days=40), True),
+                             ("Someone's", now, False)):
+        service.create("task", {"title": title, "due": due, "assignee": owner.id if mine else None})
+    within = list_filter(client, "task", "due", "within")
+    html = page(client, f"/admin/records/task/?flt0_{within}=last_7_days")
+    assert "Today&#39;s" in html and "Someone&#39;s" in html and "Last month" not in html
+    assert "the last 30 days" in html  # offered as a choice, not typed
+    me = list_filter(client, "task", "assignee", "eq")
+    html = page(client, f"/admin/records/task/?flt0_{within}=this_week&flt1_{me}=me")
+    assert "Today&#39;s" in html and "Someone&#39;s" not in html
 
 
 def test_an_entity_defined_while_running_appears_at_once(client):

@@ -4,7 +4,7 @@ as an Excel file; only over what a role may see; refused with the fix when writt
 
 import io
 import json
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -201,3 +201,21 @@ def test_the_builder_previews_unsaved_and_only_the_owner_builds(sales, api, app)
     anna = as_role(app, "anna")
     assert anna.post("/api/reports/preview", json=spec).status_code == 403
     assert anna.get("/api/reports/builder").status_code == 403
+
+
+def test_expected_payments_by_week_and_what_came_in_this_month_by_method(sales, api, service):
+    today = date.today()
+    monday = today - timedelta(days=today.weekday())
+    hers, later, november, _nobodys, cancelled = sales
+    service.update("order", hers.id, {"payment": "card", "pay_by": monday + timedelta(days=1)})
+    service.update("order", later.id, {"payment": "cash", "pay_by": monday + timedelta(days=8)})
+    service.update("order", november.id, {"payment": "card", "pay_by": monday, "paid_on": today})
+    service.update("order", cancelled.id, {"payment": "card", "pay_by": monday})  # not coming
+    expected = api.get("/api/reports/expected_payments").get_json()
+    assert [c["label"] for c in expected["columns"]] == ["Payment expected (week)", "Cash", "Card",
+                                                         "Total"]
+    assert [row[1:] for row in expected["rows"]] == [[None, "100.00", "100.00"],
+                                                     ["250.00", None, "250.00"]]
+    assert expected["totals"] == ["Total", "250.00", "100.00", "350.00"]  # paid and cancelled out
+    paid = api.get("/api/reports/payments_by_method").get_json()
+    assert paid["rows"] == [["Card", "40.00", 1]] and paid["chart"] == "pie"

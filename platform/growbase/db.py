@@ -10,7 +10,7 @@ from pathlib import Path
 
 from peewee import (SQL, AutoField, BigIntegerField, BooleanField, CharField, DatabaseProxy,
                     DateField, DateTimeField, IntegerField, NodeList, OperationalError,
-                    PostgresqlDatabase, SqliteDatabase, TextField)
+                    PostgresqlDatabase, SqliteDatabase, TextField, fn)
 from playhouse.db_url import connect, parse
 from playhouse.pool import PooledSqliteDatabase
 
@@ -319,9 +319,23 @@ def is_postgres() -> bool:
     return isinstance(database.obj, PostgresqlDatabase)
 
 
+BROAD = 4  # a filter keeping more than a quarter of the rows is read straight through
+
+
+def straight_through(query, model):
+    """On SQLite, a grouped sum over most of a table reads it straight through, not through
+    an index on its filter (a lookup per row: 1.7 s instead of 0.5 s over 700,000 of
+    1,000,000 orders); a narrow filter keeps its index. PostgreSQL's planner weighs this."""
+    if is_postgres() or query._where is None:
+        return query
+    rows = model.select(fn.MAX(model.id)).scalar() or 0  # about as many (a count would scan)
+    if rows < 50_000 or query.order_by().count() * BROAD < rows:
+        return query
+    return query.from_(SQL(f'"{model._meta.table_name}" AS "t1" NOT INDEXED'))
+
+
 def lower(expr):
     """SQL lower() that agrees with Python's str.lower() on both back ends."""
-    from peewee import fn
     return fn.gb_lower(expr) if not is_postgres() else fn.LOWER(expr)
 
 

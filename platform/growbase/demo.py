@@ -74,6 +74,11 @@ def load_demo(seed_dir, staff_password):
         record = {"customer": rng.choice(customers), "status": status, "ordered_at": ordered,
                   "deliver_by": (ordered + timedelta(days=rng.randint(2, 10))).date(),
                   "manager": rng.choice(managers)}
+        if status != "cancelled":  # paid on delivery, or before: cash, card or a transfer
+            record["payment"] = rng.choice(["cash", "card", "card", "transfer"])
+            record["pay_by"] = (ordered + timedelta(days=rng.randint(1, 14))).date()
+            if rng.random() < {"delivered": 0.9, "shipping": 0.5}.get(status, 0):
+                record["paid_on"] = min(record["pay_by"], now.date())
         if status in ("shipping", "delivered"):  # the shop's own courier has no tracking number
             record["courier"] = rng.choice(["cdek", "post", "own"])
             if record["courier"] != "own":

@@ -58,8 +58,10 @@ def pick(page, where, row, field, text):
 
 def test_a_managers_order_from_grid_to_stock(demo, browser):
     rest = rest_client(demo, "day")
-    customer = rest("GET", "/api/customer?filter=%7B%22field%22%3A%22orders_count%22%2C%22eq"
-                           "%22%3A0%7D&limit=1")[1]["items"][0]  # no orders yet
+    customer = next(c for c in rest("GET", "/api/customer?filter=%7B%22field%22%3A%22orders_"
+                                           "count%22%2C%22eq%22%3A0%7D&limit=50")[1]["items"]
+                    if not rest("GET", f"/api/order?customer={c['id']}")[1]["total"])  # none yet,
+    # not even a cancelled one (orders_count leaves those out): its grid starts empty
     spent = Decimal(customer["total_spent"])
     yesterday = (datetime.now() - timedelta(days=1)).replace(microsecond=0)
     rest("POST", "/api/contact_log", json={"customer": customer["id"], "channel": "call",

@@ -17,6 +17,7 @@ from ..queries import select
 from ..tables import utcnow
 from .audit import AuditView
 from .designer import DesignerView
+from .filters import period_labels
 from .grid import GridView
 from .quality import QualityView
 from .reports import ReportsView
@@ -131,4 +132,5 @@ def init_admin(app):
                                 url="/admin/transfer"))
     app.jinja_env.globals["unread_count"] = unread_count
     app.jinja_env.globals["role_label"] = role_label
+    app.jinja_env.globals["period_labels"] = period_labels
     return admin

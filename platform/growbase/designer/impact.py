@@ -312,20 +312,16 @@ def in_mapping(entity, columns, change):
                   for title, name in columns.items()}
 
 
-def tested(node):
-    """The field names a condition tree, as written, tests."""
-    if not isinstance(node, dict):
-        return set()
-    children = [c for key in ("all", "any") for c in node.get(key) or []] + [node.get("not")]
-    return ({node["field"]} if "field" in node else set()).union(*map(tested, children))
-
-
 def in_check(check, entity, change, uses, where):
-    """A data-quality check after the change; None when what it tests is retired."""
-    when = condition(check["when"], entity, change, uses, f"{where}.when")
+    """A data-quality check after the change; None (it goes, and says so) when a field or
+    choice it tests is going: without that test it would find other records. A "who" field
+    going leaves the check without a person."""
+    own = Uses(uses.kind, uses.name)
+    when = condition(check["when"], entity, change, own, f"{where}.when")
+    uses.found += own.found
     who = field_name(check.get("who"), entity, change, uses, f"{where}.who")
-    if when is None or entity == change.entity and tested(check["when"]) & set(change.retired):
-        return None  # a check without one of its tests would find other records
+    if when is None or own.stuck:
+        return None
     return dict({k: v for k, v in check.items() if k != "who"}, when=when,
                 **({"who": who} if who else {}))
 

@@ -10,7 +10,7 @@ from operator import or_
 from flask import url_for
 from peewee import Case, fn
 
-from ..acting import acting_user_id
+from ..acting import acting_role, acting_user_id
 from ..catalog import catalog
 from ..conditions import compile, fields_in
 from ..definitions.checks import LEVELS
@@ -40,7 +40,16 @@ class Tally:
             c.criticality == "critical" for c in checks) else 0
         self.counts = dict(zip((c.key for c in checks), row[1:]))
         mine_counts = iter(row[1 + len(checks):])
-        self.mine = {c.key: next(mine_counts) for c in checks if mine and c.who}
+        self.mine = {c.key: next(mine_counts) for c in checks if mine and holds(entity, c)}
+
+
+def holds(entity, check):
+    """Can the acting user be whose the check's problems are? (An owner is never an order's
+    manager when that field takes managers only: nothing to count for them.)"""
+    if not check.who:
+        return False
+    role = entity.by_name[check.who].get("role")
+    return role is None or role == acting_role()
 
 
 def tally(entity):
@@ -51,7 +60,7 @@ def tally(entity):
         return None
     model, mine = entity.model, acting_user_id() is not None
     tests = [compile(c.when, entity, model) for c in checks]
-    theirs = [compile(c.mine(), entity, model) for c in checks if mine and c.who]
+    theirs = [compile(c.mine(), entity, model) for c in checks if mine and holds(entity, c)]
     critical = [t for c, t in zip(checks, tests) if c.criticality == "critical"]
     query = model.select(fn.COUNT(model.id), *map(counted, tests + theirs),
                          *([counted(reduce(or_, critical))] if critical else []))

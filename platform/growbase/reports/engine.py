@@ -13,7 +13,7 @@ from peewee import SQL, fn
 
 from ..catalog import catalog
 from ..conditions import fields_in
-from ..db import is_postgres
+from ..db import is_postgres, straight_through
 from ..errors import GrowbaseError
 from ..i18n import current_locale
 from ..i18n import gettext as _
@@ -203,7 +203,7 @@ def run(report, locale=None):
     across = [Axis(entity, d, locale) for d in report.columns]
     axes, tallies = rows + across, tallies_of(report, locale)
     measured = tallies[:len(report.measures)]
-    query = matching(entity, report.filter).order_by().select(
+    query = straight_through(matching(entity, report.filter).order_by(), entity.model).select(
         *[a.sql() for a in axes], *[sql for t in measured for sql in t.sql()])
     if axes:
         query = query.group_by(*[SQL(str(i + 1)) for i in range(len(axes))])

@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from growbase.auth import create_token
+from growbase.catalog import catalog
 from growbase.designer.store import load_files
 from growbase.reports.store import apply_reports
 from growbase.definitions import DefinitionError
@@ -56,6 +57,11 @@ def test_orders_by_stage_counts_and_sums_in_stage_order_with_a_total(sales, api)
                               ["Ready to ship", 1, "250.00"], ["Cancelled", 1, "999.00"]]
     assert report["totals"] == ["Total", 5, "1459.00"]
     assert report["chart"] == "funnel" and report["columns"][2]["currency"] == "RUB"
+    model = catalog().entity("order").model  # an order of older data, with no status at all
+    model.update(status=None).where(model.id == sales[3].id).execute()
+    report = api.get("/api/reports/orders_by_stage").get_json()
+    assert report["rows"][-1] == ["(empty)", 1, "70.00"] and report["totals"] == ["Total", 5,
+                                                                                 "1459.00"]
 
 
 def test_a_russian_owner_reads_the_report_in_russian(sales, api, owner):

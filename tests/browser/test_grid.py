@@ -529,3 +529,19 @@ def test_the_board_filters_like_the_grid_and_keeps_its_views(page, rest, client)
     page.reload()
     wait_until(lambda: count.count() and count.inner_text() == "2", message="the view again")
     assert "Ordered at within this month" in page.inner_text("#gb-filter-chips")
+
+
+def test_a_period_of_any_number_of_days(page, rest, client):
+    last_month = (datetime.now().replace(day=1) - timedelta(days=3)).isoformat(timespec="minutes")
+    long_ago = (datetime.now() - timedelta(days=100)).isoformat(timespec="minutes")
+    for when in (None, last_month, long_ago):
+        new_order(rest, client, **({"ordered_at": when} if when else {}))
+    open_grid(page, client)
+    page.select_option("#gb-filter-field", "ordered_at")
+    page.select_option("#gb-filter-op", "within")
+    page.select_option("#gb-filter-value", "last_n")
+    page.fill("#gb-filter-days", "45")
+    page.click("#gb-filter-add")
+    assert "Ordered at within the last 45 days" in page.inner_text("#gb-filter-chips")
+    total = page.locator("#gb-grand-total")
+    wait_until(lambda: total.get_attribute("data-count") == "2", message="two of the last 45 days")

@@ -186,9 +186,12 @@
     var field = gb.byName[document.getElementById("gb-filter-field").value];
     var op = document.getElementById("gb-filter-op").value, value;
     var attrs = {"class": "form-control form-control-sm mr-1", id: "gb-filter-value", "aria-label": say("value")};
+    var old = document.getElementById("gb-filter-days");
+    if (old) old.remove();
     if (op === "within") {
       value = gb.el("select", attrs);
       Object.keys(gb.texts.periods).forEach(function (p) { value.appendChild(new Option(gb.texts.periods[p], p)); });
+      ["last", "next"].forEach(function (way) { value.appendChild(new Option(say(way + "_days", {n: "…"}), way + "_n")); });
     } else if (field.options) {
       value = gb.el("select", op === "in" ? Object.assign({multiple: "multiple", size: 3}, attrs) : attrs);
       field.options.forEach(function (o) { value.appendChild(new Option(gb.label(o.label), o.value)); });
@@ -198,12 +201,23 @@
       value = gb.el("input", attrs);
     }
     document.getElementById("gb-filter-value").replaceWith(value);
+    if (op === "within") {  // "the last … days": how many, typed beside it
+      var days = gb.el("input", {"class": "form-control form-control-sm mr-1 gb-days", id: "gb-filter-days", type: "number",
+                                 min: "1", max: "3660", value: "14", "aria-label": say("days"), hidden: "hidden"});
+      value.after(days);
+      value.addEventListener("change", function () { days.hidden = !/_n$/.test(value.value); });
+    }
   }
 
   function addFilter() {
     var op = document.getElementById("gb-filter-op").value, box = document.getElementById("gb-filter-value");
     var field = gb.byName[document.getElementById("gb-filter-field").value], value = box.value;
     if (op === "in") value = Array.prototype.map.call(box.selectedOptions, function (o) { return o.value; });
+    else if (op === "within" && /_n$/.test(value)) {
+      var days = parseInt(document.getElementById("gb-filter-days").value, 10);
+      if (!(days >= 1 && days <= 3660)) return;
+      value = value.replace(/_n$/, "_" + days + "_days");
+    }
     else if (field.users && (value.trim() === "" || value.trim() === say("me"))) value = ME;
     G.state.filters.push({field: field.name, op: op, value: value});
     drawChips();
@@ -212,7 +226,10 @@
 
   function valueText(field, f) {
     if (f.op === "is_empty" || f.op === "not_empty") return "";
-    if (f.op === "within") return " " + (gb.texts.periods[f.value] || JSON.stringify(f.value));
+    if (f.op === "within") {
+      var days = /^(last|next)_(\d+)_days$/.exec(f.value);
+      return " " + (gb.texts.periods[f.value] || (days ? say(days[1] + "_days", {n: days[2]}) : JSON.stringify(f.value)));
+    }
     if (f.value && f.value.me) return " " + say("me");
     if (Array.isArray(f.value)) return " " + f.value.map(function (v) { return gb.show(field, v); }).join(", ");
     return " " + gb.show(field, f.value);

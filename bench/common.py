@@ -2,10 +2,13 @@
 
 import os
 import random
+import re
+import shutil
 import statistics
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -14,6 +17,30 @@ sys.path[:0] = [str(ROOT / "platform"), str(ROOT / "tests")]
 
 STATUSES = ["new", "confirmed", "awaiting_supply", "ready_to_ship", "shipping", "delivered",
             "cancelled"]
+
+
+@contextmanager
+def logged_in_page(url, prefix, username="bench", password="bench-password"):
+    """`python run.py` over the bench's database and a Chromium page logged in to it."""
+    from helpers import Server
+    from playwright.sync_api import sync_playwright
+    server = Server(database_url=url, data=tempfile.mkdtemp(prefix=prefix))
+    server.start()
+    try:
+        with sync_playwright() as p:
+            chromium = p.chromium.launch(executable_path=shutil.which("chromium") or
+                                         "/usr/bin/chromium",
+                                         args=["--headless", "--no-sandbox", "--disable-gpu"])
+            page = chromium.new_page(base_url=server.base, viewport={"width": 1600, "height": 1000})
+            page.goto("/login")
+            page.fill("#username", username)
+            page.fill("#password", password)
+            page.click("button[type=submit]")
+            page.wait_for_url(re.compile(r"/admin/"))
+            yield page
+            chromium.close()
+    finally:
+        server.stop()
 
 
 def report(name, value, unit, target, ok):

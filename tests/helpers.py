@@ -2,6 +2,7 @@
 
 import os
 import re
+from contextlib import contextmanager
 import socket
 import subprocess
 import sys
@@ -128,6 +129,22 @@ def log_in_page(browser, server, username, password):
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r"/admin/"))
     return page
+
+
+@contextmanager
+def on_a_phone(browser, server, username="manager1", language="en"):
+    """A staff member's page at 390 px wide, in their language for the test (set back to
+    English after: the language is kept on the account, and other tests read it)."""
+    page = log_in_page(browser, server, username, server.staff_password())
+    page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        if language != "en":
+            speak(page, language)
+        yield page
+    finally:
+        if language != "en":
+            speak(page, "en")
+        page.context.close()
 
 
 def speak(page, code):

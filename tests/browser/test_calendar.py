@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from playwright.sync_api import expect
 
-from helpers import ARTIFACTS, log_in_page, speak
+from helpers import ARTIFACTS, on_a_phone
 
 
 def loaded(page):
@@ -60,16 +60,10 @@ def test_a_move_someone_else_made_first_is_not_overwritten(page, rest):
 
 
 def test_in_russian_on_a_phone_the_calendar_is_a_list_of_the_week(browser, shop, rest):
-    page = log_in_page(browser, shop, "manager1", shop.staff_password())
-    page.set_viewport_size({"width": 390, "height": 844})
-    try:
-        speak(page, "ru")
+    with on_a_phone(browser, shop, language="ru") as page:
         page.goto("/admin/grid/task/calendar/")
         loaded(page)
         expect(page.locator(".fc-list, .fc-list-empty").first).to_be_visible()
         expect(page.locator("#gb-tab-calendar")).to_have_text("Календарь")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         page.screenshot(path=str(ARTIFACTS / "calendar-phone-ru.png"), full_page=True)
-    finally:
-        speak(page, "en")
-        page.context.close()

@@ -3,7 +3,7 @@ orders a click from the grid), arranged by the owner; a manager's own; on a phon
 
 from playwright.sync_api import expect
 
-from helpers import ARTIFACTS, log_in_page
+from helpers import ARTIFACTS, on_a_phone
 
 
 def widget(page, heading):
@@ -47,9 +47,7 @@ def test_the_owner_reads_the_dashboard_and_arranges_it(page, rest):
 
 
 def test_a_manager_sees_her_tasks_and_a_phone_shows_one_widget_a_row(browser, shop):
-    page = log_in_page(browser, shop, "manager1", shop.staff_password())
-    page.set_viewport_size({"width": 390, "height": 844})
-    try:
+    with on_a_phone(browser, shop) as page:
         page.goto("/admin/")
         ready(page)
         headings = page.locator(".gb-widget .card-title").all_inner_texts()
@@ -57,5 +55,3 @@ def test_a_manager_sees_her_tasks_and_a_phone_shows_one_widget_a_row(browser, sh
         assert page.locator("#gb-dash-arrange").count() == 0
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         page.screenshot(path=str(ARTIFACTS / "dashboard-manager-phone.png"), full_page=True)
-    finally:
-        page.context.close()

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from playwright.sync_api import expect
 
-from helpers import ARTIFACTS, log_in_page, speak
+from helpers import ARTIFACTS, on_a_phone
 
 
 def ready(page):
@@ -43,10 +43,7 @@ def test_the_owner_watches_a_worklist_shrink_as_a_record_is_fixed(page, rest):
 
 
 def test_a_manager_on_a_phone_in_russian_sees_only_her_problems(browser, shop):
-    page = log_in_page(browser, shop, "manager1", shop.staff_password())
-    page.set_viewport_size({"width": 390, "height": 844})
-    try:
-        speak(page, "ru")
+    with on_a_phone(browser, shop, language="ru") as page:
         page.goto("/admin/quality/?mine=1")
         ready(page)
         expect(page.locator("h4")).to_have_text("Качество данных")
@@ -61,6 +58,3 @@ def test_a_manager_on_a_phone_in_russian_sees_only_her_problems(browser, shop):
         assert page.locator("#gb-q-checks tr[data-check]").count() >= rows.count()
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         page.screenshot(path=str(ARTIFACTS / "quality-manager-phone-ru.png"), full_page=True)
-    finally:
-        speak(page, "en")  # the language is the user's own: other tests read her pages in English
-        page.context.close()

@@ -2,7 +2,6 @@
 
 import os
 import random
-import re
 import shutil
 import statistics
 import sys
@@ -22,7 +21,7 @@ STATUSES = ["new", "confirmed", "awaiting_supply", "ready_to_ship", "shipping", 
 @contextmanager
 def logged_in_page(url, prefix, username="bench", password="bench-password"):
     """`python run.py` over the bench's database and a Chromium page logged in to it."""
-    from helpers import Server
+    from helpers import Server, log_in_page
     from playwright.sync_api import sync_playwright
     server = Server(database_url=url, data=tempfile.mkdtemp(prefix=prefix))
     server.start()
@@ -31,12 +30,8 @@ def logged_in_page(url, prefix, username="bench", password="bench-password"):
             chromium = p.chromium.launch(executable_path=shutil.which("chromium") or
                                          "/usr/bin/chromium",
                                          args=["--headless", "--no-sandbox", "--disable-gpu"])
-            page = chromium.new_page(base_url=server.base, viewport={"width": 1600, "height": 1000})
-            page.goto("/login")
-            page.fill("#username", username)
-            page.fill("#password", password)
-            page.click("button[type=submit]")
-            page.wait_for_url(re.compile(r"/admin/"))
+            page = log_in_page(chromium, server, username, password)
+            page.set_viewport_size({"width": 1600, "height": 1000})
             yield page
             chromium.close()
     finally:

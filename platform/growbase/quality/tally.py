@@ -35,14 +35,13 @@ class Tally:
     """One entity's figures: its records, those with a critical problem, each check's
     count and (for a person) how many of them are theirs."""
 
-    def __init__(self, entity, checks, row, mine):
+    def __init__(self, entity, checks, own, row):
         self.entity, self.checks = entity, checks
         row = [value or 0 for value in row]
         self.records, self.critical = row[0], row[-1] if any(
             c.criticality == "critical" for c in checks) else 0
         self.counts = dict(zip((c.key for c in checks), row[1:]))
-        mine_counts = iter(row[1 + len(checks):])
-        self.mine = {c.key: next(mine_counts) for c in checks if mine and holds(entity, c)}
+        self.mine = dict(zip((c.key for c in own), row[1 + len(checks):]))
 
 
 def holds(entity, check):
@@ -60,15 +59,16 @@ def tally(entity):
     checks = usable(entity, rights)
     if not checks:
         return None
-    model, mine = entity.model, acting_user_id() is not None
+    model = entity.model
+    own = [c for c in checks if acting_user_id() is not None and holds(entity, c)]
     tests = [compile(c.when, entity, model) for c in checks]
-    theirs = [compile(c.mine(), entity, model) for c in checks if mine and holds(entity, c)]
+    theirs = [compile(c.mine(), entity, model) for c in own]
     critical = [t for c, t in zip(checks, tests) if c.criticality == "critical"]
     query = model.select(fn.COUNT(model.id), *map(counted, tests + theirs),
                          *([counted(reduce(or_, critical))] if critical else []))
     if rights.rows is not None:
         query = query.where(compile(rights.rows, entity, model))
-    return Tally(entity, checks, query.tuples().get(), mine)
+    return Tally(entity, checks, own, query.tuples().get())
 
 
 def tallies():

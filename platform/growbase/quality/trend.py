@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from ..acting import acting
 from ..tables import QualityDay, utcnow
-from .tally import levels, score, tallies
+from .tally import summary
 
 DAYS_SHOWN = 30
 
@@ -13,9 +13,7 @@ DAYS_SHOWN = 30
 def keep_today():
     """Count every record's problems and write them as today's."""
     with acting(None):
-        found = tallies()
-    keep({"score": score(found), "records": sum(t.records for t in found),
-          "levels": levels(found)})
+        keep(summary("en"))
 
 
 def keep(result):

@@ -17,6 +17,8 @@ python bench_permissions.py 1000000
 python bench_computed.py 1000000
 python bench_reports.py 1000000
 python bench_dashboard.py 1000000
+python bench_intake.py
+python bench_duplicates.py
 echo "## PostgreSQL"
 DATABASE_URL=$PG python bench_list.py 100000 1000000
 DATABASE_URL=$PG python bench_writes.py
@@ -27,3 +29,5 @@ DATABASE_URL=$PG python bench_permissions.py 1000000
 DATABASE_URL=$PG python bench_computed.py 1000000
 DATABASE_URL=$PG python bench_reports.py 1000000
 DATABASE_URL=$PG python bench_dashboard.py 1000000
+DATABASE_URL=$PG python bench_intake.py
+DATABASE_URL=$PG python bench_duplicates.py

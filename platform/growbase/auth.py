@@ -25,7 +25,8 @@ MIN_PASSWORD = 8
 DUMMY_HASH = generate_password_hash("growbase: no such user")  # hashed for unknown names
 TOKEN_TOUCH = timedelta(minutes=1)
 PUBLIC_ENDPOINTS = {"auth.login", "auth.code", "health.healthz",
-                    "static", "admin.static", "auth.static"}
+                    "static", "admin.static", "auth.static",
+                    "api.intake_receive"}  # it checks the intake's own secret
 
 login_manager = LoginManager()
 bp = Blueprint("auth", __name__)
@@ -81,10 +82,11 @@ def _digest(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(user, name="cli"):
-    """Return a new API token; only its hash is stored, so it is shown once."""
+def create_token(user, name="cli", intake=None):
+    """Return a new API token (good only for posting to `intake`, when given); only its
+    hash is stored, so it is shown once."""
     token = "gb_" + secrets.token_urlsafe(32)
-    ApiToken.create(user=user, name=name, token_hash=_digest(token))
+    ApiToken.create(user=user, name=name, token_hash=_digest(token), intake=intake or None)
     return token
 
 
@@ -106,7 +108,8 @@ def user_for_token(token):
     """The active user a token belongs to (with `token_name` set), or None."""
     mark = database.obj.param
     rows = list(User.raw(
-        'SELECT u.*, t.id AS token_id, t.name AS token_name, t.last_used_at AS token_used '
+        'SELECT u.*, t.id AS token_id, t.name AS token_name, t.last_used_at AS token_used, '
+        't.intake AS token_intake '
         'FROM "gb_user" u JOIN "gb_api_token" t ON t.user_id = u.id '
         f'WHERE t.token_hash = {mark} AND u.active = {mark}', _digest(token), True))
     if not rows:
@@ -142,8 +145,15 @@ def load_user_from_request(req):
 
 
 def require_login():
-    """Every page and API call needs a login; /login, /healthz and static files do not."""
-    if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
+    """Every page and API call needs a login; /login, /healthz and static files do not.
+    A token limited to one intake opens nothing else."""
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if current_user.is_authenticated:
+        limited = getattr(current_user, "token_intake", None)
+        if limited:
+            return jsonify(errors={"_auth": _("This token may only post to the intake "
+                                              "\"%(key)s\".", key=limited)}), 403
         return None
     if request.path.startswith("/api"):
         return jsonify(errors={"_auth": _("Log in, or send Authorization: Bearer <token>.")}), 401

@@ -69,7 +69,8 @@ def make(settings, target=None):
             if key.exists():  # without it, restored sessions, tokens' signatures and
                 bundle.write(key, KEY_FILE)  # two-factor secrets would not match
             for kind, name in (("entity", "schemas"), ("automation", "automations"),
-                               ("report", "reports"), ("dashboard", "dashboards")):
+                               ("report", "reports"), ("dashboard", "dashboards"),
+                               ("intake", "intake")):
                 for written in export(tmp / name, kind=kind):
                     bundle.write(written, f"{name}/{Path(written).name}")
             data = Path(settings.data_dir)

@@ -16,6 +16,7 @@ from .definitions import Entity
 from .errors import GrowbaseError
 from .fields import link_resolver
 from .i18n import gettext as _
+from .intake.spec import Intake
 from .models import build_model
 from .reports.report import Report
 from .db import database
@@ -27,12 +28,20 @@ class UnknownEntity(GrowbaseError, LookupError):
 
 
 class Catalog:
-    def __init__(self, version, entities, rules=None, reports=None, dashboards=None):
+    def __init__(self, version, entities, rules=None, reports=None, dashboards=None,
+                 intakes=None):
         self.version = version
+        self._intakes = intakes or {}
         self._entities = entities
         self._rules = rules or {}
         self._reports = reports or {}
         self._dashboards = dashboards or {}
+
+    def intakes(self):
+        return [self._intakes[key] for key in sorted(self._intakes)]
+
+    def intake(self, key):
+        return self._intakes.get(key)
 
     def dashboard(self, role):
         return self._dashboards.get(role)
@@ -116,7 +125,9 @@ def build(version, previous):
                in live_definitions("report").items()}
     dashboards = {role: Dashboard(body, dashboard_version) for role, (dashboard_version, body)
                   in live_definitions("dashboard").items()}
-    return Catalog(version, entities, rules, reports, dashboards)
+    intakes = {key: Intake(body, intake_version) for key, (intake_version, body)
+               in live_definitions("intake").items()}
+    return Catalog(version, entities, rules, reports, dashboards, intakes)
 
 
 def catalog():

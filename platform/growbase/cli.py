@@ -12,6 +12,7 @@ import time
 
 from .boot import start
 from .cli_base import exporter, out
+from .cli_intake import add_parsers as add_intake_parsers
 from .cli_reports import add_parsers as add_report_parsers
 from .cli_transfer import add_parsers as add_transfer_parsers
 from .config import load_settings
@@ -34,6 +35,13 @@ def first_run(settings):
         apply_dashboards(load_files(settings.root / "dashboards"), author="starter")
         notes.append("Applied the starter definitions from schemas/, automations/, reports/ "
                      "and dashboards/.")
+    if not Definition.select().where(Definition.kind == "intake").exists():
+        from .intake.store import apply_intakes
+        try:  # an installation older than intakes, its starter entities since changed
+            apply_intakes(load_files(settings.root / "intake"), author="starter")
+            notes.append("Applied the starter intakes from intake/ (python run.py intake list).")
+        except DefinitionError as exc:
+            notes.append(f"The starter intakes do not fit these entities; none applied: {exc}")
     if not User.select().exists():
         password = secrets.token_urlsafe(9)
         create_user("owner", password, role=OWNER, full_name="Owner")
@@ -318,6 +326,7 @@ def parser():
     aexport.set_defaults(run=exporter("automation"))
 
     add_report_parsers(sub)
+    add_intake_parsers(sub)
     add_transfer_parsers(sub)
 
     backup = sub.add_parser("backup", help="a consistent copy while the server runs (.zip)")

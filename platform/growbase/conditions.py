@@ -6,6 +6,7 @@
     {"field": "due", "lt": {"today": 0}}          relative dates: today / ago / ahead
     {"field": "due", "within": "this_week"}       a period: today, last_month, last_7_days ...
     {"field": "status", "changed_to": "shipped"}  only where a change is known
+    {"field": "id", "possible_duplicate": true}   in an open pair of the merge queue
 
 Two back ends that must agree: evaluate() on one record in Python, compile() to a
 peewee expression for many. Nothing user-written is ever passed to eval.
@@ -15,11 +16,13 @@ import json
 from functools import lru_cache, reduce
 from operator import and_, or_
 
+from .duplicates.pairs import in_open_pair, is_in_open_pair
 from .errors import GrowbaseError
 from .fields import FieldError
 from .i18n import gettext as _
 
 CHANGE_OPERATORS = ("changed", "changed_to", "changed_from")
+DUPLICATE = "possible_duplicate"  # {"field": "id", "possible_duplicate": true}: in the merge queue
 _cache_key = json.JSONEncoder(sort_keys=True, default=str).encode  # made once, not per leaf
 
 
@@ -47,6 +50,8 @@ def _cached_leaf(key, entity, path):
 
 def _parse_leaf(node, entity, path):
     name = node.get("field")
+    if name == "id" and "possible_duplicate" in node and len(node) == 2:
+        return entity.id_field, DUPLICATE, bool(node[DUPLICATE])
     if name == "id":
         field = entity.id_field
     elif name not in entity.by_name or entity.by_name[name].retired:
@@ -165,6 +170,8 @@ def evaluate(condition, entity, record, before=None):
             if op == "changed":
                 return (old != value) == arg
             return old != value and (value if op == "changed_to" else old) == arg
+        if op == DUPLICATE:
+            return is_in_open_pair(entity.name, record.get("id")) == arg
         return field.type.match(op, value, arg)
 
     def group(key, parts):
@@ -183,6 +190,9 @@ def compile(condition, entity, model):
         if op in CHANGE_OPERATORS:
             raise ConditionError([("$", _("\"%(op)s\" needs a change; it cannot filter stored records.",
                                           op=op))])
+        if op == DUPLICATE:
+            test = in_open_pair(entity.name)(model.id)
+            return test if arg else ~test
         return field.type.compile(op, getattr(model, field.name), arg)
 
     def group(key, parts):

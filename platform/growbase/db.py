@@ -12,7 +12,8 @@ from peewee import (SQL, AutoField, BigIntegerField, BooleanField, CharField, Da
                     DateField, DateTimeField, IntegerField, NodeList, OperationalError,
                     PostgresqlDatabase, SqliteDatabase, TextField, fn)
 from playhouse.db_url import connect, parse
-from playhouse.pool import PooledSqliteDatabase
+
+from .sqlite_writers import QueuedSqliteDatabase
 
 database = DatabaseProxy()
 MAX_ID = 2 ** 63 - 1  # the largest whole number both databases store (and so any id)
@@ -86,7 +87,7 @@ def open_database(url: str, **options):
         # instead of failing with "database is locked" on upgrade.
         # pooled: a request reuses an open connection instead of re-running the pragmas
         pragmas = {**SQLITE_PRAGMAS, **options.pop("pragmas", {})}
-        db = PooledSqliteDatabase(str(path), pragmas=pragmas, lock_type="IMMEDIATE",
+        db = QueuedSqliteDatabase(str(path), pragmas=pragmas, lock_type="IMMEDIATE",
                                   check_same_thread=False, max_connections=32,
                                   stale_timeout=300, **options)
         db.register_function(casefold, "gb_lower", 1, deterministic=True)

@@ -17,6 +17,8 @@ from .records import Actor, RecordError, RecordService, json_values, values_of
 from .tables import Audit
 
 PASTE = "grid:paste:"  # (api.PASTE: the source of a paste's changes)
+MERGE = "merge:"  # the source of a merge's changes (duplicates.merge)
+GROUPS = (PASTE, MERGE)  # changes made together, shown and undone together
 
 PAGE = 100
 FILTERS = ("user", "entity", "record_id", "action", "field", "since", "until")
@@ -87,8 +89,11 @@ def restore(audit_id, user):
     audit = entry(audit_id)
     if audit.action != "delete":
         raise HistoryError(_("Entry #%(id)s is not a deletion.", id=audit_id))
+    return restore_entry(audit, RecordService(Actor.for_user(user, f"restore:{audit_id}")))
+
+
+def restore_entry(audit, service):
     values = {name: old for name, (old, _new) in (audit.changes or {}).items()}
-    service = RecordService(Actor.for_user(user, f"restore:{audit_id}"))
     return service.restore(audit.entity, audit.record_id, values, audit.record_version + 1)
 
 
@@ -98,22 +103,30 @@ def typed_changes(entity, audit):
             if name in entity.by_name and not entity.by_name[name].automatic}
 
 
-def undo_paste(source, user):
-    """Take back one paste from the grid: the records it created are deleted and the cells
-    it changed set back, each only where nobody changed it since (those are said, never
-    overwritten). Returns {"reverted": cells, "deleted": records, "left": [sentences]}."""
+def undo_group(source, user):
+    """Take back one paste from the grid or one merge: the records it created are deleted,
+    those it deleted brought back, and the cells it changed set back, each only where
+    nobody changed it since (those are said, never overwritten). Returns {"reverted":
+    cells, "deleted": records, "restored": records, "left": [sentences]}."""
     entries = list(Audit.select().where(Audit.source == source).order_by(Audit.id.desc())) \
-        if source.startswith(PASTE) else []
+        if source.startswith(GROUPS) else []
     if not entries:
-        raise HistoryError(_("There is no such paste in the history."))
+        raise HistoryError(_("There is no such paste or merge in the history."))
     service = RecordService(Actor.for_user(user, f"undo {source}"[:120]))
-    done = {"reverted": 0, "deleted": 0, "left": []}
+    done = {"reverted": 0, "deleted": 0, "restored": 0, "left": []}
     for audit in entries:  # newest first
         try:
             entity = catalog().entity(audit.entity)
         except UnknownEntity:
             continue
         found = fetch(entity.model, [audit.record_id])
+        if audit.action == "delete":
+            try:
+                restore_entry(audit, service)
+                done["restored"] += 1
+            except RecordError as exc:
+                done["left"].append(f"#{audit.record_id}: {exc}")
+            continue
         if not found:
             done["left"].append(_("#%(id)s is gone already.", id=audit.record_id))
             continue
@@ -149,11 +162,12 @@ def grouped(rows):
     items = []
     for audit, changes in rows:
         source = audit.source or ""
-        if source.startswith(PASTE):
+        if source.startswith(GROUPS):
             if items and items[-1].get("paste") == source:
                 items[-1]["entries"].append((audit, changes))
                 continue
-            items.append({"paste": source, "entries": [(audit, changes)], "total": Audit.select()
+            items.append({"paste": source, "merge": source.startswith(MERGE),
+                          "entries": [(audit, changes)], "total": Audit.select()
                           .where((Audit.source == source) & (Audit.entity == audit.entity))
                           .count()})
         else:

@@ -1,6 +1,7 @@
 """The fixed system tables; entity tables are built at runtime by `models`."""
 
 import json
+import re
 from datetime import datetime, timezone
 
 import orjson
@@ -33,10 +34,16 @@ class JSONField(TextField):
         return None if value is None else json.loads(value)
 
 
+def system_table(model):
+    """A system table's name: gb_ and the class's name in snake case (ApiToken: gb_api_token)."""
+    return "gb_" + re.sub(r"(?<!^)(?=[A-Z])", "_", model.__name__).lower()
+
+
 class SystemModel(Model):
     class Meta:
         database = database
-        legacy_table_names = False
+        table_function = system_table
+        legacy_table_names = False  # indexes named after the table: gb_event_key
 
 
 OWNER = "owner"  # the role that may do everything, and is told what goes wrong
@@ -56,9 +63,6 @@ class User(SystemModel):
     branch = CharField(max_length=100, default="")  # rows rules may ask for "my branch"
     session_version = IntegerField(default=0)  # sessions of an older one are over
     created_at = DateTimeField(default=utcnow)
-
-    class Meta:
-        table_name = "gb_user"
 
     # Flask-Login protocol
     is_authenticated = True
@@ -87,9 +91,7 @@ class ApiToken(SystemModel):
     token_hash = CharField(max_length=64, unique=True)
     created_at = DateTimeField(default=utcnow)
     last_used_at = DateTimeField(null=True)
-
-    class Meta:
-        table_name = "gb_api_token"
+    intake = CharField(max_length=64, null=True)  # only good for posting to this intake
 
 
 class Definition(SystemModel):
@@ -104,7 +106,6 @@ class Definition(SystemModel):
     created_at = DateTimeField(default=utcnow)
 
     class Meta:
-        table_name = "gb_definition"
         indexes = ((("kind", "name", "version"), True),)
 
 
@@ -130,7 +131,6 @@ class Audit(SystemModel):
     at = DateTimeField(default=utcnow, index=True)
 
     class Meta:
-        table_name = "gb_audit"
         indexes = ((("entity", "record_id", "id"), False),)
 
 
@@ -151,9 +151,6 @@ class Event(SystemModel):
     rule = CharField(max_length=64, null=True)  # time and schedule events are for one rule
     key = CharField(max_length=200, null=True, unique=True)  # one event per rule, record, due
     created_at = DateTimeField(default=utcnow)
-
-    class Meta:
-        table_name = "gb_event"
 
 
 class AutomationRun(SystemModel):
@@ -177,7 +174,6 @@ class AutomationRun(SystemModel):
         return round((self.finished_at - self.started_at).total_seconds() * 1000)
 
     class Meta:
-        table_name = "gb_automation_run"
         indexes = ((("event_id", "rule"), True),)
 
 
@@ -190,9 +186,6 @@ class ActionRun(SystemModel):
     outcome = TextField(default="")
     message = BigIntegerField(null=True)  # the outbox row it wrote, for its delivery state
     at = DateTimeField(default=utcnow)
-
-    class Meta:
-        table_name = "gb_action_run"
 
 
 class Outbox(SystemModel):
@@ -219,7 +212,6 @@ class Outbox(SystemModel):
     created_at = DateTimeField(default=utcnow, index=True)
 
     class Meta:
-        table_name = "gb_outbox"
         indexes = ((("channel", "recipient", "created_at"), False),)
 
 
@@ -234,7 +226,6 @@ class Notification(SystemModel):
     read_at = DateTimeField(null=True)
 
     class Meta:
-        table_name = "gb_notification"
         indexes = ((("user", "read_at"), False),)
 
 
@@ -242,17 +233,11 @@ class Heartbeat(SystemModel):
     name = CharField(max_length=40, primary_key=True)
     at = DateTimeField(default=utcnow)
 
-    class Meta:
-        table_name = "gb_heartbeat"
-
 
 class Watermark(SystemModel):
     """How far the clock has looked for a time or schedule rule (local time)."""
     name = CharField(max_length=100, primary_key=True)
     at = DateTimeField()
-
-    class Meta:
-        table_name = "gb_watermark"
 
 
 class Counter(SystemModel):
@@ -260,17 +245,11 @@ class Counter(SystemModel):
     key = CharField(max_length=120, primary_key=True)  # entity.field id[.year]
     value = BigIntegerField(default=0)
 
-    class Meta:
-        table_name = "gb_counter"
-
 
 class ImportMapping(SystemModel):
     """The column -> field mapping last used to import into an entity, offered next time."""
     entity = CharField(max_length=64, primary_key=True)
     columns = JSONField()  # {column title: field name or ""}
-
-    class Meta:
-        table_name = "gb_import_mapping"
 
 
 class Job(SystemModel):
@@ -292,9 +271,6 @@ class Job(SystemModel):
     created_at = DateTimeField(default=utcnow)
     finished_at = DateTimeField(null=True)
 
-    class Meta:
-        table_name = "gb_job"
-
 
 class LoginFailure(SystemModel):
     """Wrong passwords counted per account ("user:NAME") and per address ("ip:ADDR")."""
@@ -302,9 +278,6 @@ class LoginFailure(SystemModel):
     count = IntegerField(default=0)
     since = DateTimeField(default=utcnow)
     locked_until = DateTimeField(null=True)
-
-    class Meta:
-        table_name = "gb_login_failure"
 
 
 class SavedView(SystemModel):
@@ -320,7 +293,6 @@ class SavedView(SystemModel):
     updated_at = DateTimeField(default=utcnow)
 
     class Meta:
-        table_name = "gb_saved_view"
         indexes = ((("entity", "user", "name"), True),)
 
 
@@ -334,13 +306,50 @@ class QualityDay(SystemModel):
     warning = IntegerField(default=0)
     info = IntegerField(default=0)
 
+
+class IntakeSecret(SystemModel):
+    """An intake's shared secret: kept readable, as a signature is checked with it."""
+    intake = CharField(max_length=64, primary_key=True)
+    secret = CharField(max_length=100)
+    created_at = DateTimeField(default=utcnow)
+
+
+class IntakeEntry(SystemModel):
+    """A payload an intake took (its keys unique per intake, its answer for a retry) or
+    refused (kept for a replay)."""
+    id = AutoField()
+    intake = CharField(max_length=64)
+    status = CharField(max_length=10, index=True)  # created | refused | replayed
+    idem_key = CharField(max_length=200, null=True)  # set only while it holds a record
+    external_id = CharField(max_length=200, null=True)
+    asked_key = CharField(max_length=200, default="")  # the Idempotency-Key as sent
+    payload, answer, problems = JSONField(), JSONField(null=True), JSONField(null=True)
+    record_id = IntegerField(null=True)
+    address = CharField(max_length=64, default="")
+    received_at = DateTimeField(default=utcnow, index=True)
+
     class Meta:
-        table_name = "gb_quality_day"
+        indexes = ((("intake", "idem_key"), True), (("intake", "external_id"), True))
+
+
+class DuplicatePair(SystemModel):
+    """Two look-alike records: the merge queue (open, dismissed or merged)."""
+    id = AutoField()
+    entity = CharField(max_length=64)
+    a, b = IntegerField(), IntegerField()  # a < b
+    score = FloatField()
+    why = JSONField()  # [["phone"], ["name", 0.93]]: keys shared, texts alike
+    state = CharField(max_length=10, default="open")
+    found_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("entity", "a", "b"), True), (("entity", "state", "b"), False))
 
 
 SYSTEM_TABLES = [User, ApiToken, Definition, ConfigState, Audit, Event, AutomationRun, ActionRun,
                  Outbox, Notification, Heartbeat, Watermark, ImportMapping, Job, SavedView,
-                 LoginFailure, Counter, QualityDay]
+                 LoginFailure, Counter, QualityDay, IntakeSecret, IntakeEntry,
+                 DuplicatePair]
 
 
 def create_system_tables():

@@ -11,8 +11,12 @@ from datetime import timedelta
 
 from huey import crontab
 
+from .catalog import catalog
 from .config import current
 from .db import database, is_postgres, open_database
+from .duplicates.pairs import keep as keep_pairs
+from .duplicates.scan import rule as duplicate_rule
+from .duplicates.scan import scan
 from .quality.trend import keep_today
 from .queue import huey
 from .recompute import refresh_clock
@@ -165,6 +169,15 @@ def clock_formulas():
 def keep_quality():
     """Each hour: today's data-quality figures, so the trend has a point for every day."""
     keep_today()
+
+
+@huey.periodic_task(crontab(minute="43"))
+def keep_duplicates():
+    """Each hour: look through every record again for look-alikes (an edit can make two
+    alike, or no longer), so the merge queue and its check stay true."""
+    for entity in catalog().entities():
+        if duplicate_rule(entity) is not None:
+            keep_pairs(entity.name, scan(entity), whole=True)
 
 
 @huey.periodic_task(crontab(minute="7"))

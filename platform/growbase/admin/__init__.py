@@ -17,8 +17,10 @@ from ..queries import select
 from ..tables import utcnow
 from .audit import AuditView
 from .designer import DesignerView
+from .duplicates import DuplicatesView
 from .filters import period_labels
 from .grid import GridView
+from .intake import IntakeView
 from .quality import QualityView
 from .reports import ReportsView
 from .rights import RightsView
@@ -128,6 +130,10 @@ def init_admin(app):
                                 url="/admin/designer", category=administration))
     admin.add_view(AuditView(name=lazy_gettext("History"), endpoint="audit", url="/admin/audit",
                              category=administration))
+    admin.add_view(DuplicatesView(name=lazy_gettext("Possible duplicates"), endpoint="duplicates",
+                                  url="/admin/duplicates", category=administration))
+    admin.add_view(IntakeView(name=lazy_gettext("Intake"), endpoint="intake", url="/admin/intake",
+                              category=administration))
     admin.add_view(TransferView(name=lazy_gettext("Imports and exports"), endpoint="transfer",
                                 url="/admin/transfer"))
     app.jinja_env.globals["unread_count"] = unread_count

@@ -40,11 +40,15 @@ class AuditView(OwnerView):
     @expose("/paste/undo", methods=("POST",))
     def undo_paste(self):
         try:
-            done = history.undo_paste(request.form.get("source", ""), current_user)
+            source = request.form.get("source", "")
+            done = history.undo_group(source, current_user)
         except history.HistoryError as exc:
             flash(str(exc), "error")
         else:
-            say_done(_("Paste undone: %(cells)s cells set back, %(records)s new records "
+            say_done(_("Merge undone: the other record is back, with %(cells)s values and "
+                       "links set back.", cells=done["reverted"])
+                     if source.startswith(history.MERGE) else
+                     _("Paste undone: %(cells)s cells set back, %(records)s new records "
                        "deleted.", cells=done["reverted"], records=done["deleted"]), done["left"])
         return redirect(url_for(".index"))
 

@@ -7,14 +7,17 @@ its panels (an SMS about a customer's order) are on the timeline too."""
 from functools import reduce
 from operator import or_
 
-from flask import url_for
+from flask import flash, url_for
+from markupsafe import Markup, escape
 from flask_login import current_user
 
 from ..catalog import catalog
+from ..duplicates.shown import warned
 from ..i18n import gettext as _
 from ..permissions import access
 from ..queries import select
 from ..records import titles
+from ..records.values import values_of
 from ..tables import Audit, AutomationRun, Outbox
 
 SHOWN = 10  # records per panel; the panel links to the list of all of them
@@ -87,3 +90,17 @@ def timeline(entity, record_id, related, locale, limit=40):
         items.append((run.started_at, "automation",
                       f"{rule.name if rule else run.rule}: {run.status}", None))
     return sorted(items, key=lambda item: item[0], reverse=True)[:limit]
+
+
+def look_alikes(entity, made):
+    """After a form created a record: say which records it looks like, with links to
+    them and to the merge queue (the pairs wait there)."""
+    found = warned(entity, made.id, values_of(entity, made))
+    if not found:
+        return
+    links = ", ".join(
+        f'<a href="{url_for("records.details_view", entity=entity.name, id=item["id"])}">'
+        f'{escape(item["title"])}</a> ({escape(item["why"])})' for item in found[:5])
+    flash(Markup(escape(_("This looks like a record there is already: ")) + Markup(links) +
+                 Markup(f' · <a href="{url_for("duplicates.index", entity=entity.name)}">') +
+                 escape(_("merge them")) + Markup("</a>")), "warning")

@@ -103,7 +103,9 @@ class ProfileView(BaseView):
             return redirect(url_for(".index"))
         return self.render("admin/system/profile.html", email=current_user.email,
                            wants=current_user.email_notifications,
-                           tokens=auth.tokens_seen_by(current_user), **self.second_factor())
+                           tokens=auth.tokens_seen_by(current_user),
+                           intakes=catalog().intakes() if current_user.is_owner else [],
+                           **self.second_factor())
 
     @expose("/password", methods=("POST",))
     def password(self):
@@ -124,13 +126,17 @@ class ProfileView(BaseView):
     def token_create(self):
         """A token for a program (the shop's site, a script), shown once."""
         name = request.form.get("name", "").strip()[:80]
+        intake = request.form.get("intake") or None
         if not name:
             flash(_("Name the token after the program that will use it, like \"website\"."),
+                  "error")
+        elif intake and (not current_user.is_owner or catalog().intake(intake) is None):
+            flash(_("Only the owner makes tokens for an intake, and only for one that exists."),
                   "error")
         else:
             flash(_("Token \"%(name)s\": %(token)s — copy it now, it is not shown again. "
                     "Send it as Authorization: Bearer <token>.", name=name,
-                    token=auth.create_token(current_user, name)), "success")
+                    token=auth.create_token(current_user, name, intake)), "success")
         return redirect(url_for(".index"))
 
     @expose("/tokens/<int:token_id>/revoke", methods=("POST",))

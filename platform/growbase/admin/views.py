@@ -28,7 +28,7 @@ from ..records import (Actor, Conflict, RecordError, RecordService, ValidationFa
                        busy_message)
 from ..tables import Audit
 from .filters import filters_for
-from .related import panels, timeline
+from .related import look_alikes, panels, timeline
 from ..records.parts import parts
 from ..fields.links import ReferenceLoader
 from .forms import build_form_class, form_data, form_layout, show_errors, submitted
@@ -173,8 +173,11 @@ class EntityView(BaseModelView):
         return RecordService(Actor.for_user(current_user, "ui"), locale=self.locale)
 
     def create_model(self, form):
-        return self._saved(form, lambda: self.service().create(
+        made = self._saved(form, lambda: self.service().create(
             self.entity.name, submitted(form, self.fields, self.rights.read_only)))
+        if made:
+            look_alikes(self.entity, made)
+        return made
 
     def update_model(self, form, model):
         def write():

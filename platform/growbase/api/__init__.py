@@ -2,8 +2,9 @@
 each module below hangs its routes on it when imported here, so this list is the API:
 records (/api/<entity>), grid (batches, groups, views, changes), transfer (import and
 export jobs), history (the audit, undo), automations (rules, runs, outbox), reports,
-data quality, the dashboard and designer."""
+data quality, the dashboard and designer, intake (inbound webhooks), duplicates
+(the merge queue)."""
 
-from . import (automations, dashboard, designer, grid, history, quality, records,  # noqa: F401
-               reports, transfer)
+from . import (automations, dashboard, designer, duplicates, grid, history,  # noqa: F401
+               intake, quality, records, reports, transfer)
 from .base import bp, describe  # noqa: F401 (what the app and the admin use)

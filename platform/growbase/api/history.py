@@ -55,9 +55,10 @@ def audit_restore(audit_id):
 
 @bp.post("/audit/paste/undo")
 def audit_undo_paste():
-    """{"source": "grid:paste:..."}: take back one paste (see history.undo_paste)."""
+    """{"source": "grid:paste:..." or "merge:..."}: take back one paste or merge (see
+    history.undo_group)."""
     owner_only()
     try:
-        return jsonify(history.undo_paste(str(body().get("source", "")), current_user))
+        return jsonify(history.undo_group(str(body().get("source", "")), current_user))
     except history.HistoryError as exc:
         refuse(404, source=str(exc))

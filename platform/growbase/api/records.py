@@ -4,8 +4,11 @@ the version read, delete; the same validation as the forms (the record service).
 from flask import jsonify, request
 
 from ..catalog import catalog
+from ..duplicates.scan import rule
+from ..duplicates.shown import warned
 from ..permissions import access
 from ..queries import select, to_json
+from ..records.values import values_of
 from .base import body, bp, describe, entity_or_404, paging, query_args, service
 
 
@@ -44,7 +47,10 @@ def create_record(name):
         return jsonify(items=[{"id": row.id, "_version": row.gb_version} for row in rows],
                        total=len(rows)), 201
     row = service().create(name, data)
-    return jsonify(to_json(entity, [row])[0]), 201
+    made = to_json(entity, [row])[0]
+    if rule(entity) is not None:  # what it looks like waits in the merge queue too
+        made["possible_duplicates"] = warned(entity, row.id, values_of(entity, row))
+    return jsonify(made), 201
 
 
 @bp.route("/<name>/<int:record_id>", methods=["PATCH"])

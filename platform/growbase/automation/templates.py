@@ -9,7 +9,7 @@ import contextvars
 from contextlib import contextmanager
 from functools import lru_cache
 
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, meta
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..catalog import catalog
@@ -68,6 +68,15 @@ class TemplateProblem(GrowbaseError, ValueError):
 def compiled(text, html=False):
     try:
         return (_html if html else _env).from_string(text)
+    except TemplateError as exc:
+        raise TemplateProblem(_("The template does not compile: %(msg)s", msg=str(exc))) from None
+
+
+@lru_cache(maxsize=256)
+def names_in(text):
+    """The names a template reads (a caller's JSON may lack some: they are then empty)."""
+    try:
+        return frozenset(meta.find_undeclared_variables(_env.parse(text)))
     except TemplateError as exc:
         raise TemplateProblem(_("The template does not compile: %(msg)s", msg=str(exc))) from None
 

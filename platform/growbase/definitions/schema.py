@@ -73,6 +73,11 @@ def meta_schema():
                     "key": {"type": "string", "pattern": NAME}, "label": {"$ref": "#/$defs/label"},
                     "criticality": {"enum": list(LEVELS)}, "when": {"type": "object"},
                     "fix": {"$ref": "#/$defs/label"}, "who": {"type": "string"}}}},
+            # what makes two records one: {"exact": [keys], "similar": [texts], "threshold"}
+            "duplicates": {"type": "object", "additionalProperties": False, "properties": {
+                "exact": {"type": "array", "maxItems": 5, "items": {"type": "string"}},
+                "similar": {"type": "array", "maxItems": 4, "items": {"type": "string"}},
+                "threshold": {"type": "number", "minimum": 0.5, "maximum": 1}}},
             "sorts": {"type": "array", "maxItems": 5, "items": {
                 "type": "string", "pattern": "^-?[a-z][a-z0-9_]{0,39}$"}},
             "fields": {"type": "array", "minItems": 1, "maxItems": 500, "items": {

@@ -357,6 +357,10 @@ def in_own_spec(spec, change):
             m.group(1), entity, change, own, "$.title") or m.group(1)), spec["title"])
     if spec.get("sorts"):
         out["sorts"] = names_list(spec["sorts"], entity, change, own, "$.sorts")
+    if spec.get("duplicates"):
+        out["duplicates"] = dict(spec["duplicates"], **{
+            key: names_list(spec["duplicates"][key], entity, change, own, f"$.duplicates.{key}")
+            for key in ("exact", "similar") if key in spec["duplicates"]})
     if spec.get("layout"):
         out["layout"] = [dict(section, fields=names_list(section["fields"], entity, change, own,
                                                          f"$.layout[{i}].fields"))

@@ -37,7 +37,8 @@ class NeedsConfirmation(GrowbaseError):
 
 def normalise(spec, old):
     """Give new fields stable ids and keep removed fields as retired (data is never dropped)."""
-    spec = json.loads(json.dumps(spec))  # a private copy
+    # a private copy; a number read from a request is a Decimal ("threshold": 0.85)
+    spec = json.loads(json.dumps(spec, default=float))
     old_fields = old.fields if old else []
     by_name = {f.name: f.id for f in old_fields}
     taken = {f.id for f in old_fields} | {f["id"] for f in spec["fields"] if "id" in f}
@@ -131,6 +132,14 @@ def semantic_problems(spec, known_entities, resolve=None):
             problems.append((f"$.sorts[{i}]", _(
                 "Lists cannot be sorted by \"%(name)s\"; name a field that can be sorted.",
                 name=sort.lstrip("-"))))
+    for key, names in (spec.get("duplicates") or {}).items():
+        for i, name in enumerate(names if key in ("exact", "similar") else []):
+            field = entity.by_name.get(name)
+            if field is None or field.retired or field.type.holds_list or field.computed:
+                problems.append((f"$.duplicates.{key}[{i}]", _(
+                    "Look-alike records are found by fields people type one value into; "
+                    "\"%(name)s\" is not such a field of %(entity)s.", name=name,
+                    entity=entity.label())))
     placed = set()
     for i, section in enumerate(spec.get("layout", [])):
         for j, name in enumerate(section["fields"]):
@@ -347,7 +356,8 @@ def export(directory, kind="entity"):
     current = catalog()
     items = [(e.name, e.spec) for e in current.entities(retired=True)] if kind == "entity" \
         else [(r.key, r.spec) for r in {"automation": current.rules, "report": current.reports,
-                                        "dashboard": current.dashboards}[kind]()]
+                                        "dashboard": current.dashboards,
+                                        "intake": current.intakes}[kind]()]
     written = []
     for name, spec in items:
         target = directory / f"{name}.json"

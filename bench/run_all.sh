@@ -19,6 +19,7 @@ python bench_reports.py 1000000
 python bench_dashboard.py 1000000
 python bench_intake.py
 python bench_duplicates.py
+python bench_documents.py
 echo "## PostgreSQL"
 DATABASE_URL=$PG python bench_list.py 100000 1000000
 DATABASE_URL=$PG python bench_writes.py

@@ -8,13 +8,14 @@ import uuid
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "platform"))
 # the app queues events for the worker: into a queue of the test run's own, never data/
 os.environ.setdefault("HUEY_URL", f"sqlite:///{tempfile.mkdtemp(prefix='gb-tests-')}/huey.db")
 
-from helpers import PG_URL, Api, log_in, pg_admin  # noqa: E402
+from helpers import PG_URL, Api, configure, free_port, log_in, pg_admin  # noqa: E402
 
 from growbase import catalog as catalog_module  # noqa: E402
 from growbase.db import database  # noqa: E402
@@ -140,3 +141,21 @@ def client(app, owner):
 def api(app, owner):
     from growbase.auth import create_token
     return Api(app.test_client(), create_token(owner, "tests"))
+
+
+@pytest.fixture
+def smtp(db):
+    """A real SMTP server on 127.0.0.1 the email channel sends to; the messages it got."""
+    class Inbox:
+        messages = []
+
+        async def handle_DATA(self, server, session, envelope):
+            self.messages.append(envelope)
+            return "250 OK"
+
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    configure(smtp_url=f"smtp://127.0.0.1:{controller.port}", mail_from="shop@example.com")
+    yield handler.messages
+    controller.stop()

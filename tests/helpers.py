@@ -100,9 +100,9 @@ def pg_admin():
     return conn
 
 
-def serving(data, demo=True):
+def serving(data, demo=True, database_url=None):
     """A started `python run.py` on the data folder, stopped afterwards (for fixtures)."""
-    server = Server(demo=demo, data=data)
+    server = Server(database_url=database_url, demo=demo, data=data)
     server.start()
     yield server
     server.stop()
@@ -249,3 +249,11 @@ def run_queued_jobs():
     from growbase.transfer import jobs
     for job in Job.select().where(Job.status == "queued"):
         jobs.run(job.id)
+
+
+def configure(**channels):
+    """Channel settings as the operator would give them, handed down like an entry point's."""
+    from dataclasses import replace
+    from growbase.config import current, use
+    settings = current()
+    use(replace(settings, channels=replace(settings.channels, **channels)))

@@ -5,26 +5,18 @@ import base64
 import hashlib
 import hmac
 import json
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from growbase.automation.rules import apply_rules
 from growbase.catalog import catalog
 from growbase.channels import deliver, due, resend
-from growbase.config import current, load_settings, use
+from growbase.config import load_settings
 from growbase.tables import Notification, Outbox, User, utcnow
 
 from starter import make_order
-from helpers import Receiver, free_port, run_pending
-
-
-def configure(**channels):
-    """Channel settings as the operator would give them, handed down like an entry point's."""
-    settings = current()
-    use(replace(settings, channels=replace(settings.channels, **channels)))
+from helpers import Receiver, configure, free_port, run_pending
 
 
 @pytest.fixture
@@ -116,23 +108,6 @@ def test_a_send_cut_off_by_a_dead_worker_is_marked_unknown_not_resent(shop, serv
     Outbox.update(status="sending", released_at=utcnow() - timedelta(minutes=10)).execute()
     assert sms.id not in due()
     assert Outbox.get_by_id(sms.id).status == "unknown" and gateway.requests == []
-
-
-@pytest.fixture
-def smtp(db):
-    class Inbox:
-        messages = []
-
-        async def handle_DATA(self, server, session, envelope):
-            self.messages.append(envelope)
-            return "250 OK"
-
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    configure(smtp_url=f"smtp://127.0.0.1:{controller.port}", mail_from="shop@example.com")
-    yield handler.messages
-    controller.stop()
 
 
 def test_email_goes_by_smtp_with_text_and_escaped_html(shop, service, smtp):

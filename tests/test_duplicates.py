@@ -139,3 +139,10 @@ def test_staff_see_only_what_they_may_read(app, twins):
     assert page.get("/admin/duplicates/?entity=customer").status_code == 200
     scan_all = scan(catalog().entity("customer"))
     assert (twins["first"], twins["second"]) in scan_all
+
+
+def test_a_row_typed_into_the_grid_says_what_it_looks_like(api, twins):
+    saved = api.post("/api/customer/batch", json={"items": [{"data": {"name": "Grace Smitt"}}]})
+    result = saved.get_json()["results"][0]
+    assert result["status"] == "created"
+    assert {d["id"] for d in result["possible_duplicates"]} == {twins["first"], twins["second"]}

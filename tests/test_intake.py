@@ -209,7 +209,8 @@ def test_the_owner_changes_a_mapping_and_bad_ones_are_refused_with_the_path(api,
 
 def test_the_cli_prints_the_secret_on_the_last_line(run):
     run("schema", "apply", str(ROOT / "schemas"))
-    assert "Applied: phone_call, shop_order" in run("intake", "apply", str(ROOT / "intake")).stdout
+    assert "Applied: callback, phone_call, shop_order" in run("intake", "apply",
+                                                            str(ROOT / "intake")).stdout
     first = run("intake", "secret", "shop_order").stdout.strip().splitlines()[-1]
     assert first == run("intake", "secret", "shop_order").stdout.strip().splitlines()[-1]
     fresh = run("intake", "secret", "shop_order", "--new").stdout.strip().splitlines()[-1]

@@ -19,6 +19,7 @@ from .config import load_settings
 from .db import MAX_ID, UNSTORABLE, busy, database
 from .i18n import LANGUAGES, current_locale
 from .i18n import gettext as _
+from .intake.web import bp as web_forms
 from .queue import huey
 from .records import Forbidden, busy_message
 from .transfer.readers import MAX_BYTES
@@ -86,7 +87,7 @@ def api_http_error(exc):
     return jsonify(errors={"_request": exc.description}), exc.code
 
 
-UPLOADS = ("transfer.upload", "api.import_file")  # spreadsheets: up to MAX_BYTES
+UPLOADS = ("transfer.upload", "api.import_file", "api.files_upload")  # up to MAX_BYTES
 
 
 def allow_uploads(endpoint, values):
@@ -174,6 +175,7 @@ def create_app(settings=None):
     app.jinja_env.globals["current_locale"] = current_locale
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)  # the API checks CSRF itself, for cookie sessions only
+    csrf.exempt(web_forms)  # anyone's form, no session to forge: a submission id instead
     auth.login_manager.init_app(app)
     auth.login_manager.login_view = "auth.login"
 
@@ -208,6 +210,7 @@ def create_app(settings=None):
     app.register_blueprint(health)
     app.register_blueprint(auth.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(web_forms)
     init_admin(app)
     listen_for_events()
 

@@ -26,7 +26,8 @@ DUMMY_HASH = generate_password_hash("growbase: no such user")  # hashed for unkn
 TOKEN_TOUCH = timedelta(minutes=1)
 PUBLIC_ENDPOINTS = {"auth.login", "auth.code", "health.healthz",
                     "static", "admin.static", "auth.static",
-                    "api.intake_receive"}  # it checks the intake's own secret
+                    "api.intake_receive",  # it checks the intake's own secret
+                    "forms.show", "forms.send"}  # web forms: anyone may fill them in
 
 login_manager = LoginManager()
 bp = Blueprint("auth", __name__)

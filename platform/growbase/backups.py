@@ -1,7 +1,7 @@
 """Backups: one .zip holding a consistent copy of the database taken while the server runs
 (SQLite's online backup; pg_dump for PostgreSQL), the live definitions and rules as JSON
-(readable, and importable elsewhere), and the files under the data folder (uploaded
-imports, exports). `restore` puts a backup back. The worker makes one each night and keeps
+(readable, and importable elsewhere), the files under the data folder (uploaded imports,
+exports) and the attachments (wherever GROWBASE_FILES keeps them). `restore` puts a backup back. The worker makes one each night and keeps
 GROWBASE_BACKUP_DAYS days of them; the home page says how old the last one is.
 """
 
@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from .db import is_postgres, private_file
+from .files.storage import every_file as attachments
 from .errors import GrowbaseError
 from .i18n import gettext as _
 from .tables import Heartbeat, utcnow
@@ -26,6 +27,8 @@ SQLITE_FILE = "database.sqlite"
 KEY_FILE = "secret_key"
 PG_FILE = "database.pgdump"
 FILES = "files/"
+ATTACHMENTS = "attachments/"
+ATTACHED = re.compile(r"^attachments/([0-9a-f]{2})/(\1[0-9a-f]{30})$")
 STALE = timedelta(days=1)
 
 
@@ -77,6 +80,8 @@ def make(settings, target=None):
             for file in sorted((data / "jobs").rglob("*")) if (data / "jobs").exists() else []:
                 if file.is_file():
                     bundle.write(file, FILES + str(file.relative_to(data)))
+            for key, file in attachments():
+                bundle.write(file, f"{ATTACHMENTS}{key[:2]}/{key}")
     os.replace(path.with_suffix(".part"), path)  # a half-written backup never looks whole
     Heartbeat.insert(name="backup", at=utcnow()).on_conflict(
         conflict_target=[Heartbeat.name], update={Heartbeat.at: utcnow()}).execute()
@@ -131,7 +136,7 @@ def restore(path, settings):
                             theirs=manifest["backend"], ours=backend))
     data = Path(settings.data_dir)
     with zipfile.ZipFile(path) as bundle, tempfile.TemporaryDirectory(prefix="gb-restore-") as tmp:
-        files = placed_files(bundle, data)  # every entry checked before anything is written
+        files = placed_files(bundle, data, Path(settings.files_dir))  # all checked first
         if backend == "sqlite":
             target = sqlite_path(settings.database_url)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -151,13 +156,21 @@ def restore(path, settings):
     return manifest
 
 
-def placed_files(bundle, data):
-    """{entry: where it goes} for the backup's files (and the key); an entry that would land
-    outside the data folder ("../", an absolute path) refuses the whole backup."""
+def placed_files(bundle, data, attached):
+    """{entry: where it goes} for the backup's files (and the key, and the attachments); an
+    entry that would land outside the data folder ("../", an absolute path) refuses the
+    whole backup."""
     placed, root = {}, data.resolve()
     for name in bundle.namelist():
         if name == KEY_FILE:
             placed[name] = data / KEY_FILE
+        elif name.startswith(ATTACHMENTS) and not name.endswith("/"):
+            found = ATTACHED.match(name)
+            if not found:
+                raise BackupError(_("The backup holds \"%(name)s\", which is not an "
+                                    "attachment; it is damaged or was made to harm. Nothing "
+                                    "was restored.", name=name))
+            placed[name] = attached / found.group(1) / found.group(2)
         elif name.startswith(FILES) and not name.endswith("/"):
             dest = (data / name[len(FILES):]).resolve()
             if not dest.is_relative_to(root / "jobs") or "\\" in name:

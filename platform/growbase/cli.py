@@ -42,6 +42,9 @@ def first_run(settings):
             notes.append("Applied the starter intakes from intake/ (python run.py intake list).")
         except DefinitionError as exc:
             notes.append(f"The starter intakes do not fit these entities; none applied: {exc}")
+    from .documents.store import load_starters
+    if load_starters():
+        notes.append("Loaded the starter document templates (invoice, delivery note, proposal).")
     if not User.select().exists():
         password = secrets.token_urlsafe(9)
         create_user("owner", password, role=OWNER, full_name="Owner")

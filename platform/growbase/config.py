@@ -44,6 +44,7 @@ class Settings:
     https: bool = False  # served over HTTPS (behind a proxy): cookies only travel encrypted
     proxies: int = 0  # reverse proxies in front whose X-Forwarded-For may be believed
     sweep_after: int = 30  # seconds an event may wait unqueued before the sweep queues it
+    files_dir: Path = None  # attachments: under the data folder, or a folder shared by machines
     channels: ChannelSettings = field(default_factory=ChannelSettings)
 
     @property
@@ -118,6 +119,7 @@ def load_settings(**overrides) -> Settings:
         https=os.environ.get("GROWBASE_HTTPS", "0") in ("1", "true", "yes"),
         proxies=_count("GROWBASE_PROXIES"),
         sweep_after=_count("GROWBASE_SWEEP_AFTER", "30"),
+        files_dir=Path(os.environ.get("GROWBASE_FILES", data_dir / "files")),
     )
     values.update(overrides)
     if "secret_key" not in values:

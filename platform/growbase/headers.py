@@ -1,5 +1,6 @@
 """What every answer tells the browser: scripts and styles only from here, no framing by
-other sites (a record's lines are framed by its own page: frame-ancestors 'self' there)."""
+other sites (a record's lines are framed by its own page: frame-ancestors 'self' there; a
+web form by the business's own site: frame-ancestors * there)."""
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
@@ -8,7 +9,8 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
 
 def security_headers(response):
     response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Frame-Options", "DENY")
+    if "frame-ancestors *" not in response.headers["Content-Security-Policy"]:  # a web form
+        response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")

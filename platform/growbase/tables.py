@@ -5,7 +5,7 @@ import re
 from datetime import datetime, timezone
 
 import orjson
-from peewee import (AutoField, BigIntegerField, BooleanField, CharField, DateField,
+from peewee import (AutoField, BigIntegerField, BlobField, BooleanField, CharField, DateField,
                     DateTimeField, FloatField, ForeignKeyField, IntegerField, Model, TextField)
 
 from .db import database
@@ -210,6 +210,7 @@ class Outbox(SystemModel):
     entity = CharField(max_length=64, default="")
     record_id = BigIntegerField(null=True)
     created_at = DateTimeField(default=utcnow, index=True)
+    attachments = JSONField(null=True)  # [{"id", "name", "type"}] in the file storage
 
     class Meta:
         indexes = ((("channel", "recipient", "created_at"), False),)
@@ -346,10 +347,22 @@ class DuplicatePair(SystemModel):
         indexes = ((("entity", "a", "b"), True), (("entity", "state", "b"), False))
 
 
+class DocumentTemplate(SystemModel):
+    """A Word template the owner uploaded (or a starter one), the newest per key."""
+    key = CharField(max_length=64, primary_key=True)
+    entity = CharField(max_length=64)
+    name = JSONField()  # {"en": ..., "ru": ...}
+    locale = CharField(max_length=10, default="ru")  # the language it writes numbers in
+    body = BlobField()
+    version = IntegerField(default=1)
+    updated_by = CharField(max_length=80, default="starter")
+    updated_at = DateTimeField(default=utcnow)
+
+
 SYSTEM_TABLES = [User, ApiToken, Definition, ConfigState, Audit, Event, AutomationRun, ActionRun,
                  Outbox, Notification, Heartbeat, Watermark, ImportMapping, Job, SavedView,
                  LoginFailure, Counter, QualityDay, IntakeSecret, IntakeEntry,
-                 DuplicatePair]
+                 DuplicatePair, DocumentTemplate]
 
 
 def create_system_tables():

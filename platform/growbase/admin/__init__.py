@@ -17,6 +17,7 @@ from ..queries import select
 from ..tables import utcnow
 from .audit import AuditView
 from .designer import DesignerView
+from .documents import DocumentsView
 from .duplicates import DuplicatesView
 from .filters import period_labels
 from .grid import GridView
@@ -132,6 +133,8 @@ def init_admin(app):
                              category=administration))
     admin.add_view(DuplicatesView(name=lazy_gettext("Possible duplicates"), endpoint="duplicates",
                                   url="/admin/duplicates", category=administration))
+    admin.add_view(DocumentsView(name=lazy_gettext("Documents"), endpoint="documents",
+                                 url="/admin/documents", category=administration))
     admin.add_view(IntakeView(name=lazy_gettext("Intake"), endpoint="intake", url="/admin/intake",
                               category=administration))
     admin.add_view(TransferView(name=lazy_gettext("Imports and exports"), endpoint="transfer",

@@ -8,6 +8,8 @@ from flask_login import current_user
 
 from ..api import describe
 from ..catalog import UnknownEntity, catalog
+from ..documents.render import office
+from ..documents.store import label, templates_of
 from ..headers import CSP
 from ..i18n import current_locale
 from ..permissions import access
@@ -52,7 +54,9 @@ class GridView(BaseView):
     @expose("/<entity>/")
     def grid(self, entity):
         entity = self.entity(entity)
-        return self.render("admin/grid/grid.html", entity=entity, page=page_config(entity))
+        return self.render("admin/grid/grid.html", entity=entity, page=page_config(entity),
+                           documents=[(t.key, label(t, current_locale()))
+                                      for t in templates_of(entity.name)], pdf=office())
 
     @expose("/<entity>/part/<link>/<int:record_id>/")
     def part(self, entity, link, record_id):

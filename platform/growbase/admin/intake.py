@@ -89,6 +89,7 @@ class IntakeView(OwnerView):
         return self.render(
             "admin/intake/detail.html", intake=intake, rows=rows, entries=entries, url=url,
             secret=secret_of(key), entity=entity,
+            form_url=request.host_url.rstrip("/") + url_for("forms.show", key=key),
             sample=json.dumps(sample(intake), ensure_ascii=False),
             spec=request.args.get("draft") or json.dumps(intake.spec, ensure_ascii=False,
                                                          indent=2))

@@ -26,6 +26,8 @@ from ..acting import acting_role
 from ..permissions import access
 from ..records import (Actor, Conflict, RecordError, RecordService, ValidationFailed,
                        busy_message)
+from ..documents.render import office
+from ..documents.store import label, templates_of
 from ..tables import Audit
 from .filters import filters_for
 from .related import look_alikes, panels, timeline
@@ -85,6 +87,10 @@ class EntityView(BaseModelView):
     def _formatter(self, field):
         def format_value(view, context, model, name):
             value = getattr(model, name)
+            shown = field.type.html(value, field,
+                                    f"/api/{self.entity.name}/{model.id}/files/{name}")
+            if shown is not None:
+                return shown
             titles = g.get("gb_titles", {}).get(name)
             if titles is not None and value is not None:
                 title = titles.get(value, f"#{value}")
@@ -258,6 +264,13 @@ class EntityView(BaseModelView):
         return [(child.plural(self.locale), url_for("grid.part", entity=child.name,
                                                     link=link.name, record_id=model.id))
                 for child, link in parts(self.entity) if access(child).can("read")]
+
+    def documents(self, model):
+        """(name, PDF url, .docx url) of the documents this record prints as, and whether
+        PDF can be made here."""
+        return [(label(t, self.locale), *(f"/api/{self.entity.name}/{model.id}/document/"
+                                          f"{t.key}?format={f}" for f in ("pdf", "docx")))
+                for t in templates_of(self.entity.name)], office() is not None
 
     def timeline(self, model, related):
         return timeline(self.entity, model.id, related, self.locale)

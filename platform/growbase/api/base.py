@@ -65,16 +65,22 @@ def entity_or_404(name):
         refuse(404, _entity=str(exc))
 
 
-def body(many=False):
-    """The request's JSON object (or list of objects); decimals stay exact (no float)."""
+def json_of(text):
+    """The JSON value sent, decimals exact (no float); 400 naming what is wrong with it."""
     try:
-        data = json.loads(request.get_data(as_text=True) or "{}", parse_float=Decimal)
+        data = json.loads(text, parse_float=Decimal)
     except ValueError as exc:
         refuse(400, _body=_("Not valid JSON: %(msg)s", msg=str(exc)))
     where = unstorable_at(data)
     if where:
         refuse(400, _body=_("%(path)s holds a character that cannot be stored (U+0000, or half "
                             "of a broken one); remove it.", path=where))
+    return data
+
+
+def body(many=False):
+    """The request's JSON object (or list of objects); decimals stay exact (no float)."""
+    data = json_of(request.get_data(as_text=True) or "{}")
     if isinstance(data, list) and many:
         if len(data) > MAX_BATCH:
             refuse(413, _body=_("At most %(n)s records per request.", n=MAX_BATCH))

@@ -14,6 +14,8 @@ from peewee import fn
 from .base import body, bp, entity_or_404, query_args, refuse, service
 from ..conditions import evaluate, validate
 from ..db import MAX_ID, fetch
+from ..duplicates.scan import rule
+from ..duplicates.shown import warned
 from ..i18n import gettext as _
 from ..permissions import access
 from ..queries import QueryError, matching, order_by, readable, to_json
@@ -61,6 +63,7 @@ def rows_json(entity, ids):
 
 
 PASTE_ID = re.compile(r"[\w-]{1,40}")
+WARN_ROWS = 20  # new rows in one save looked at for look-alikes
 
 
 @bp.post("/<name>/batch")
@@ -86,9 +89,14 @@ def save_rows(name):
     ids = [detail if kind != "rejected" else item["id"]
            for (kind, detail), item in zip(outcomes, planned)]
     records = rows_json(entity, [i for i in ids if i])
-    results = []
+    created = sum(1 for kind, _detail in outcomes if kind == "created")
+    # a row or a few typed in are looked at now; a big paste waits for the hourly scan
+    results, look_alikes = [], rule(entity) is not None and created <= WARN_ROWS
     for index, ((kind, detail), item, record_id) in enumerate(zip(outcomes, planned, ids)):
         result = {"status": kind, "id": record_id, "record": records.get(record_id)}
+        if kind == "created" and look_alikes and result["record"]:
+            result["possible_duplicates"] = warned(entity, record_id, values_of(
+                entity, fetch(entity.model, [record_id])[0]))
         if kind == "rejected":
             result["errors"] = detail = {
                 n: unmatched.get((index, n), message) for n, message in detail.items()}

@@ -4,8 +4,6 @@ owner lists intakes, changes them, reads the log and replays what was refused.""
 
 import hashlib
 import hmac
-import json
-from decimal import Decimal
 
 from flask import jsonify, request
 from flask_login import current_user
@@ -16,7 +14,7 @@ from ..i18n import gettext as _
 from ..intake.receive import KEY_LIMIT, replay, take
 from ..intake.store import apply_intakes, new_secret, secret_of
 from ..tables import IntakeEntry
-from .base import body, bp, refuse, unstorable_at
+from .base import body, bp, json_of, refuse
 from .designer import problems_json
 
 MAX_BODY = 256 * 1024  # an order or a call, not a file
@@ -68,16 +66,13 @@ def intake_receive(key):
     if len(asked_key) > KEY_LIMIT:
         refuse(400, **{"Idempotency-Key": _("At most %(n)s characters.", n=KEY_LIMIT)})
     try:
-        payload = json.loads(raw.decode("utf-8") or "null", parse_float=Decimal)
-    except ValueError as exc:
-        refuse(400, _body=_("Not valid JSON: %(msg)s", msg=str(exc)))
-    where = unstorable_at(payload)
-    if where:
-        refuse(400, _body=_("%(path)s holds a character that cannot be stored (U+0000, or half "
-                            "of a broken one); remove it.", path=where))
-    status, answer = take(intake, payload, asked_key, request.remote_addr or "",
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        refuse(400, _body=_("Send the JSON as UTF-8 text."))
+    status, answer = take(intake, json_of(text or "null"), asked_key, request.remote_addr or "",
                           current_user if current_user.is_authenticated else None)
     return jsonify(answer), status
+
 
 
 def owner_only():

@@ -34,6 +34,11 @@ class Action:
                     problems.append((key, str(exc)))
         return problems
 
+    def prepare(self, params, ctx):
+        """Slow work done before the rule's transaction opens (a document made); run()
+        finds what it returns in ctx.prepared. None for most actions."""
+        return None
+
     def run(self, params, ctx):
         raise NotImplementedError
 

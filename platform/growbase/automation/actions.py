@@ -15,7 +15,8 @@ from ..fields import FieldError
 from ..fields.temporal import span
 from ..i18n import gettext as _
 from ..tables import Audit, User
-from . import messages  # noqa: F401  (registers send_sms, send_email, call_webhook)
+from . import document_action, messages  # noqa: F401  (register make_document, send_sms,
+#                                                  send_email and call_webhook)
 from .action_base import (TEXT, Action, ActionFailed, action_types, notify, register,  # noqa: F401
                           users_with_role)
 from .templates import TemplateProblem, compiled, render

@@ -13,6 +13,7 @@ from ..catalog import UnknownEntity, catalog
 from ..db import database, fetch, fetch_where, insert_row, update_by_id
 from ..records import Actor, RecordService, announce, values_of
 from ..tables import ActionRun, AutomationRun, Event, utcnow
+from .action_base import Action
 from .actions import action_types
 from ..quality.digest import QualityDigest
 from .templates import RecordView
@@ -29,6 +30,7 @@ class Context:
         self.rule, self.entity, self.event = rule, entity, event
         self.record_id = event.record_id
         self.message = None  # the outbox row the current action wrote, if any
+        self.prepared = None  # what the current action made before the transaction
         self.values = after or before
         self.service = RecordService(Actor(None, f"rule:{rule.key}", f"automation:{rule.key}",
                                            trusted=True), depth=event.depth + 1,
@@ -89,8 +91,9 @@ def run_event(event):
                     skipped(rule, entity, event)
                 continue
             try:
+                prepared = prepare(rule, entity, event, before, after)
                 with database.atomic():
-                    run_rule(rule, entity, event, before, after)
+                    run_rule(rule, entity, event, before, after, prepared)
             except IntegrityError:
                 elsewhere = True  # another worker holds this run: it finishes the event
             except Exception as exc:  # the owner's rule failed, not the worker
@@ -118,7 +121,17 @@ def skipped(rule, entity, event):
         open_run(rule, entity, event, "skipped", "The record did not meet the rule's condition.")
 
 
-def run_rule(rule, entity, event, before, after):
+def prepare(rule, entity, event, before, after):
+    """What the rule's actions make before its transaction (documents), by index."""
+    slow = [i for i, (name, _params) in enumerate(rule.actions)
+            if type(action_types[name]).prepare is not Action.prepare]
+    if not slow:
+        return {}
+    ctx = Context(rule, entity, event, before, after)
+    return {i: action_types[rule.actions[i][0]].prepare(rule.actions[i][1], ctx) for i in slow}
+
+
+def run_rule(rule, entity, event, before, after, prepared=None):
     """Run one rule's actions in the caller's transaction; the unique ActionRun key
     (event:rule:index) makes a second commit of the same action impossible."""
     run = open_run(rule, entity, event)
@@ -131,7 +144,7 @@ def run_rule(rule, entity, event, before, after):
     ctx = Context(rule, entity, event, before, after)
     for index, (name, params) in enumerate(rule.actions):
         started = time.perf_counter()
-        ctx.message = None
+        ctx.message, ctx.prepared = None, (prepared or {}).get(index)
         try:
             outcome = action_types[name].run(params, ctx)
         except Exception as exc:

@@ -44,7 +44,7 @@ class Message(Action):
     def skipped(self):
         return _("skipped: no %(channel)s address on the record", channel=self.channel)
 
-    def run(self, params, ctx):
+    def run(self, params, ctx, attachments=None):
         composed = self.compose(params, ctx)
         if composed is None:
             return self.skipped()
@@ -55,7 +55,8 @@ class Message(Action):
                                 rule=ctx.rule.name, reason=reason)
             outcome = reason and _("held, not sent: %(reason)s", reason=reason)
         ctx.message = post(self.channel, to, body, subject=subject, html=html, held=reason,
-                           rule=ctx.rule.key, entity=ctx.entity.name, record_id=ctx.record_id)
+                           rule=ctx.rule.key, entity=ctx.entity.name, record_id=ctx.record_id,
+                           **({"attachments": attachments} if attachments else {}))
         if reason:
             tell_owners(told, ctx)
             return outcome

@@ -113,7 +113,7 @@ class RecordView:
             rows = fetch(linked.model, [value])
             row = rows[0] if rows else None
             if row is not None:
-                self._links[name] = RecordView(linked, values_of(linked, row), value,
+                self._links[name] = type(self)(linked, values_of(linked, row), value,
                                                self._locale, self._depth + 1)
                 return self._links[name]
         shown = field.type.display(value, field, self._locale)

@@ -21,6 +21,7 @@ from email.utils import make_msgid
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 from ..errors import GrowbaseError
+from ..files import storage
 from ..i18n import gettext as _
 from . import guard
 
@@ -126,6 +127,10 @@ class Smtp:
         mail.set_content(message.body)
         if message.html:
             mail.add_alternative(message.html, subtype="html")
+        for attached in message.attachments or []:  # a document a rule made
+            kind, _slash, sub = (attached.get("type") or "application/octet-stream").partition("/")
+            mail.add_attachment(storage.read(attached["id"]), maintype=kind, subtype=sub,
+                                filename=attached["name"])
         connect = smtplib.SMTP_SSL if self.tls else smtplib.SMTP
         try:
             with connect(self.host, self.port, timeout=20) as server:

@@ -137,6 +137,11 @@ class FieldType:
     def display(self, value, field, locale="en"):
         return "" if value is None else str(value)
 
+    def html(self, value, field, base):
+        """Markup a page shows instead of display() (files: links and thumbnails; `base` is
+        the address of the record's files), or None."""
+        return None
+
     def cell(self, value, field, locale="en"):
         """The value for a spreadsheet cell: a real number or date where Excel has one,
         else the text a person reads. Links' titles are filled in by the exporter."""

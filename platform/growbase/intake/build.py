@@ -52,8 +52,10 @@ def written(template, item, where):
 
 
 class Builder:
-    def __init__(self, intake, service):
-        self.intake, self.service = intake, service
+    def __init__(self, intake, service, strict=False):
+        """`strict`: a value a field refuses is refused, never left out (a person at a web
+        form fixes what they typed; a website's order is not lost over a bad phone)."""
+        self.intake, self.service, self.strict = intake, service, strict
         self.warnings = []  # [(path, sentence)]
         self.links = {}  # {field: {"id": ..., "created": bool}} of the main record
 
@@ -162,7 +164,7 @@ class Builder:
         except ValidationFailed as exc:
             errors = exc.errors
         loose = {name for name in errors if paths.get(name) and name in entity.by_name
-                 and not entity.by_name[name].required}
+                 and not entity.by_name[name].required and not self.strict}
         if set(errors) - loose:
             raise Refused([(paths.get(name) or f"$.fields.{name}", text)
                            for name, text in errors.items()]) from None

@@ -45,13 +45,14 @@ def earlier(intake, asked_key, external):
     return None
 
 
-def take(intake, payload, asked_key="", address="", user=None, entry=None):
+def take(intake, payload, asked_key="", address="", user=None, entry=None, visitor=None):
     """(status, answer): 201 and the new record, 200 and the first answer for a repeat,
     422 and {"errors": {path: sentence}, "entry": id} for a refusal (kept in the log; a
     replay of `entry` updates it instead of adding another). Said in the owner's language:
-    the log is theirs to read."""
-    with in_locale(owner_language()):
-        return taken(intake, payload, asked_key, address, user, entry)
+    the log is theirs to read; a web form's `visitor` is told in theirs, and fixes what
+    they typed themselves (their refusals are not logged)."""
+    with in_locale(visitor or owner_language()):
+        return taken(intake, payload, asked_key, address, user, entry, visitor is None)
 
 
 def owner_language():
@@ -59,11 +60,11 @@ def owner_language():
     return owner.locale if owner is not None else DEFAULT_LOCALE
 
 
-def taken(intake, payload, asked_key, address, user, entry):
+def taken(intake, payload, asked_key, address, user, entry, logged):
     try:
         external = external_id(intake, payload)
     except Refused as exc:
-        return refuse(intake, payload, asked_key, address, exc.problems, entry)
+        return refuse(intake, payload, asked_key, address, exc.problems, entry, logged)
     for attempt in (1, 2):
         first = earlier(intake, asked_key, external)
         if first is not None:
@@ -72,17 +73,19 @@ def taken(intake, payload, asked_key, address, user, entry):
             return 200, first.answer
         try:
             with database.atomic():
-                return 201, write(intake, payload, asked_key, external, address, user, entry)
+                return 201, write(intake, payload, asked_key, external, address, user, entry,
+                                  strict=not logged)
         except Refused as exc:
-            return refuse(intake, payload, asked_key, address, exc.problems, entry)
+            return refuse(intake, payload, asked_key, address, exc.problems, entry, logged)
         except IntegrityError:
             if attempt == 2:  # not a twin's keys: something unique in the records themselves
                 raise
     raise AssertionError("unreachable")
 
 
-def write(intake, payload, asked_key, external, address, user, entry):
-    builder = Builder(intake, RecordService(actor_for(intake, user), locale=current_locale()))
+def write(intake, payload, asked_key, external, address, user, entry, strict=False):
+    builder = Builder(intake, RecordService(actor_for(intake, user), locale=current_locale()),
+                      strict)
     entity, made, lines = builder.build(payload)
     answer = {"id": made.id, "entity": entity.name, "number": number_of(entity, made),
               "lines": lines, "links": builder.links,
@@ -106,8 +109,10 @@ def number_of(entity, made):
     return getattr(made, numbered.name) if numbered is not None else None
 
 
-def refuse(intake, payload, asked_key, address, problems, entry):
+def refuse(intake, payload, asked_key, address, problems, entry, logged=True):
     listed = [{"path": path, "message": text} for path, text in problems]
+    if not logged:
+        return 422, {"errors": {path: text for path, text in problems}, "entry": None}
     if entry is None:
         entry = IntakeEntry.create(intake=intake.key, status="refused", payload=payload,
                                    asked_key=asked_key, address=address[:64], problems=listed)

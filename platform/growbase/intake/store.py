@@ -13,6 +13,7 @@ from ..designer.store import save_changed
 from ..i18n import gettext as _
 from ..reports.store import field_problem
 from ..tables import IntakeSecret
+from .form import form_problems
 from .spec import PATH, Intake
 
 VALUE = {"anyOf": [{"type": "string", "pattern": PATH},
@@ -39,6 +40,12 @@ def meta_schema():
             "enabled": {"type": "boolean"},
             "external_id": {"type": "string", "pattern": PATH},
             "fields": FIELDS,
+            "form": {"type": "object", "additionalProperties": False, "required": ["fields"],
+                     "properties": {"title": LABEL, "intro": LABEL, "consent": LABEL,
+                                    "thanks": LABEL, "submit": LABEL,
+                                    "fields": {"type": "array", "minItems": 1, "maxItems": 20,
+                                               "items": {"type": "string"}},
+                                    "required": {"type": "array", "items": {"type": "string"}}}},
             "lines": {"type": "array", "maxItems": 3, "items": {
                 "type": "object", "additionalProperties": False,
                 "required": ["entity", "link", "from", "fields"],
@@ -112,6 +119,8 @@ def problems(spec, current):
     found += fields_problems(entity, spec["fields"], "$.fields", current)
     for index, lines in enumerate(spec.get("lines", [])):
         found += lines_problems(entity, lines, f"$.lines[{index}]", current)
+    if "form" in spec and not found:
+        found += form_problems(spec["form"], spec)
     return found
 
 

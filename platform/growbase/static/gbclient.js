@@ -74,6 +74,8 @@
         return (Array.isArray(value) ? value : [value]).map(function (v) {
           var o = option(field, v); return o ? label(o.label) : v;
         }).join(", ");
+      case "files":
+        return (Array.isArray(value) ? value : []).map(function (f) { return f.name; }).join(", ");
       case "title":
         return typeof value === "object" ? value.title : typeof value === "number" ? "#" + value : String(value);
       default:

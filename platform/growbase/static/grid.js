@@ -252,6 +252,15 @@
       exportRows({field: "id", in: ids});
     });
     document.getElementById("gb-export-view").addEventListener("click", function () { exportRows(G.condition()); });
+    document.querySelectorAll(".gb-bulk-print").forEach(function (item) {
+      item.addEventListener("click", function (e) {  // one .zip of the selection's documents
+        e.preventDefault();
+        var ids = selectedRows().map(function (r) { return r.getData().id; }).filter(function (id) { return typeof id === "number"; });
+        if (!ids.length) { G.setState("", say("select_rows")); return; }
+        window.location.href = "/api/" + cfg.entity + "/documents/" + item.dataset.document +
+          "/print?format=" + item.dataset.format + "&ids=" + ids.join(",");
+      });
+    });
     G.loadViews().then(start);
   });
 })(window.gbGrid = window.gbGrid || {});

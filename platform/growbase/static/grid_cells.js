@@ -106,6 +106,7 @@
   function editorFor(field) {  // the field's type names its editor (`editor`, client spec)
     if (field.read_only) return false;
     switch (field.editor) {
+      case "files": return false;  // attached on the record's page (dropped into its form)
       case "date": return ["date", {}];
       case "datetime": return ["datetime", {}];
       case "tick": return ["tickCross", {tristate: false}];

@@ -103,6 +103,9 @@
         if (f in entry.data) { entry.before[f] = sent.data[f]; } else { delete entry.before[f]; }
       });
       if (!entry.id) undo.created.push(record.id);
+      if ((result.possible_duplicates || []).length) {  // a new row like one there is already
+        G.looksLike = say("looks_like", {titles: result.possible_duplicates.map(function (d) { return d.title; }).join(", ")});
+      }
       entry.id = record.id;
       entry.version = record._version;
       if (realKey !== key) {
@@ -149,6 +152,7 @@
     }, 0);
     var refused = Object.keys(G.marks).reduce(function (n, k) { return n + Object.keys(G.marks[k]).length; }, 0);
     el.className = "ml-auto small gb-state-" + (kind || (waiting ? "pending" : refused ? "error" : "saved"));
+    if (!kind && G.looksLike) { kind = "warning"; message = G.looksLike; G.looksLike = null; }
     el.textContent = kind === "saving" ? say("saving") : kind === "offline" || kind === "busy" ? say(kind, {n: waiting}) :
       kind === "error" ? say("refused", {msg: message}) : kind ? message : waiting ? say("pending", {n: waiting}) :
       refused ? say("cells_refused", {n: refused}) : say("saved");

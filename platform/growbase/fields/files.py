@@ -43,7 +43,9 @@ class FilesWidget:
                           for exts in KINDS.get(kind, {}).values() for ext in sorted(exts))
         picker = (f'<input type="file" multiple class="form-control-file gb-file-drop" '
                   f'{html_params(name=field.name, id=field.id, accept=accept)}>')
-        return Markup(f'<div class="gb-files">{kept}{picker}<small class="form-text text-muted">'
+        invalid = " is-invalid" if field.errors else ""  # Bootstrap shows the reason after it
+        return Markup(f'<div class="gb-files{invalid}">{kept}{picker}'
+                      '<small class="form-text text-muted">'
                       f'{escape(_("Drop files here or pick them; untick one to remove it."))}'
                       '</small></div>')
 
@@ -68,6 +70,7 @@ class FilesField(Field):
                 try:
                     refs.append(keep_upload(item.filename, item.read(MAX_READ + 1), self.gb_field))
                 except FileRefused as exc:
+                    self.data = refs or None  # the files kept stay ticked on the page again
                     raise ValueError(str(exc)) from None
         self.data = refs or None
 

@@ -30,6 +30,21 @@
     }, function () { return {status: 0, body: {}}; });
   }
 
+  // Files sent to POST /api/files for an entity's file field -> Promise of {status, body}.
+  function upload(entity, field, files) {
+    var form = new FormData();
+    form.append("entity", entity);
+    form.append("field", field);
+    Array.prototype.forEach.call(files, function (file) { form.append("file", file, file.name); });
+    return fetch("/api/files", {method: "POST", credentials: "same-origin", body: form,
+                                headers: {"Accept": "application/json", "X-CSRFToken": csrf}})
+      .then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (body) {
+          return {status: response.status, body: body};
+        });
+      }, function () { return {status: 0, body: {}}; });
+  }
+
   function option(field, value) {
     return (field.options || []).filter(function (o) { return o.value === value; })[0];
   }
@@ -180,7 +195,7 @@
     return text || "#" + record.id;
   }
 
-  window.gb = {config: config, texts: texts, recordTitle: recordTitle, byName: byName, say: say, call: call, show: show, option: option,
+  window.gb = {config: config, texts: texts, recordTitle: recordTitle, byName: byName, say: say, call: call, upload: upload, show: show, option: option,
                label: label, toServer: toServer, watch: watch, escape: escape, errorsText: errorsText,
                el: el, modal: modal};
 })();

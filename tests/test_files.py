@@ -4,6 +4,7 @@ as thumbnails, kept in backups."""
 
 import base64
 import re
+import uuid
 import zipfile
 from io import BytesIO
 
@@ -101,5 +102,39 @@ def test_a_backup_keeps_the_attachments_and_restore_brings_them_back(api, order,
     made = backups.make(settings)
     names = zipfile.ZipFile(made).namelist()
     assert f"attachments/{ref['id'][:2]}/{ref['id']}" in names
-    placed = backups.placed_files(zipfile.ZipFile(made), settings.data_dir, settings.files_dir)
-    assert placed[f"attachments/{ref['id'][:2]}/{ref['id']}"].read_bytes() == PNG
+    _placed, attached = backups.placed_files(zipfile.ZipFile(made), settings.data_dir)
+    assert attached == {f"attachments/{ref['id'][:2]}/{ref['id']}": ref["id"]}
+
+
+@pytest.fixture
+def bucket(tmp_path, monkeypatch):
+    """An S3-compatible store on 127.0.0.1 (moto's server), with a bucket."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+    from helpers import free_port
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
+    server.start()
+    for name, value in (("AWS_ACCESS_KEY_ID", "test"), ("AWS_SECRET_ACCESS_KEY", "test"),
+                        ("AWS_DEFAULT_REGION", "us-east-1")):
+        monkeypatch.setenv(name, value)
+    endpoint, name = f"http://127.0.0.1:{port}", f"shop-{uuid.uuid4().hex[:12]}"
+    boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket=name)  # moto's state is
+    yield f"s3://{name}/attachments?endpoint={endpoint}"  # the process's: a bucket per test
+    server.stop()
+
+
+def test_files_kept_in_an_s3_store_are_attached_read_and_backed_up(api, order, settings,
+                                                                    bucket, tmp_path):
+    import boto3
+    from dataclasses import replace
+    from growbase.config import use
+    in_s3 = use(replace(settings, files_dir=bucket))
+    ref = upload(api, "shop.png", PNG).get_json()["items"][0]
+    assert api.patch(f"/api/order/{order.id}", json={"files": [ref]}).status_code == 200
+    assert api.get(f"/api/order/{order.id}/files/files/{ref['id']}").data == PNG
+    objects = boto3.client("s3", endpoint_url=bucket.split("endpoint=")[1]).list_objects_v2(
+        Bucket=bucket[5:].split("/")[0])["Contents"]
+    assert [o["Key"] for o in objects] == [f"attachments/{ref['id']}"]
+    made = backups.make(in_s3)
+    assert zipfile.ZipFile(made).read(f"attachments/{ref['id'][:2]}/{ref['id']}") == PNG

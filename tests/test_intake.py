@@ -272,3 +272,23 @@ def test_a_shop_sends_orders_from_returning_customers_once_each(app, intakes):
     assert len(numbers) == 120 and all(n.startswith("ORD-") for n in numbers)
     run_pending()
     assert Outbox.select().where(Outbox.channel == "sms").count() == 120
+
+
+def test_the_owner_tries_a_payload_and_nothing_is_kept(api, client, intakes):
+    tried = api.post("/api/intake/shop_order/try", json=order("try-1"))
+    assert tried.status_code == 200, tried.get_json()
+    answer = tried.get_json()
+    assert answer["lines"] == 3 and answer["number"].startswith("ORD-")
+    assert answer["links"]["customer"]["created"] is True
+    bad = api.post("/api/intake/shop_order/try", json=order("try-2", items=[{"sku": "NOPE"}]))
+    assert bad.status_code == 422 and "items[0].sku" in bad.get_json()["errors"]
+    assert model("order").select().count() == 0 and model("customer").select().count() == 1
+    assert IntakeEntry.select().count() == 0
+    page = client.get("/admin/intake/shop_order")
+    csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    shown = client.post("/admin/intake/shop_order/try", follow_redirects=True, data={
+        "csrf_token": csrf, "sample": json.dumps(order("try-3"))})
+    assert "It would make Order" in shown.text and "Nothing was kept." in shown.text
+    assert model("order").select().count() == 0
+    made = post(client, intakes, order("real-1"))
+    assert made.get_json()["number"] == answer["number"]  # the trial took no number

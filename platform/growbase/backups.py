@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from .db import is_postgres, private_file
-from .files.storage import every_file as attachments
+from .files.storage import store_for
 from .errors import GrowbaseError
 from .i18n import gettext as _
 from .tables import Heartbeat, utcnow
@@ -80,8 +80,9 @@ def make(settings, target=None):
             for file in sorted((data / "jobs").rglob("*")) if (data / "jobs").exists() else []:
                 if file.is_file():
                     bundle.write(file, FILES + str(file.relative_to(data)))
-            for key, file in attachments():
-                bundle.write(file, f"{ATTACHMENTS}{key[:2]}/{key}")
+            kept = store_for(settings.files_dir)  # the attachments, wherever they are kept
+            for stored in kept.keys():
+                bundle.writestr(f"{ATTACHMENTS}{stored[:2]}/{stored}", kept.read(stored))
     os.replace(path.with_suffix(".part"), path)  # a half-written backup never looks whole
     Heartbeat.insert(name="backup", at=utcnow()).on_conflict(
         conflict_target=[Heartbeat.name], update={Heartbeat.at: utcnow()}).execute()
@@ -136,7 +137,7 @@ def restore(path, settings):
                             theirs=manifest["backend"], ours=backend))
     data = Path(settings.data_dir)
     with zipfile.ZipFile(path) as bundle, tempfile.TemporaryDirectory(prefix="gb-restore-") as tmp:
-        files = placed_files(bundle, data, Path(settings.files_dir))  # all checked first
+        files, attached = placed_files(bundle, data)  # every entry checked first
         if backend == "sqlite":
             target = sqlite_path(settings.database_url)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -153,14 +154,17 @@ def restore(path, settings):
             dest.parent.mkdir(parents=True, exist_ok=True)
             with bundle.open(name) as src, open(private_file(dest), "wb") as out:
                 shutil.copyfileobj(src, out)
+        kept = store_for(settings.files_dir)
+        for name, key in attached.items():
+            kept.put(key, bundle.read(name))
     return manifest
 
 
-def placed_files(bundle, data, attached):
-    """{entry: where it goes} for the backup's files (and the key, and the attachments); an
-    entry that would land outside the data folder ("../", an absolute path) refuses the
-    whole backup."""
-    placed, root = {}, data.resolve()
+def placed_files(bundle, data):
+    """({entry: where it goes}, {entry: attachment key}) for the backup's files, the key and
+    the attachments; an entry that would land outside the data folder ("../", an absolute
+    path), or is no attachment's, refuses the whole backup."""
+    placed, attached, root = {}, {}, data.resolve()
     for name in bundle.namelist():
         if name == KEY_FILE:
             placed[name] = data / KEY_FILE
@@ -170,7 +174,7 @@ def placed_files(bundle, data, attached):
                 raise BackupError(_("The backup holds \"%(name)s\", which is not an "
                                     "attachment; it is damaged or was made to harm. Nothing "
                                     "was restored.", name=name))
-            placed[name] = attached / found.group(1) / found.group(2)
+            attached[name] = found.group(2)
         elif name.startswith(FILES) and not name.endswith("/"):
             dest = (data / name[len(FILES):]).resolve()
             if not dest.is_relative_to(root / "jobs") or "\\" in name:
@@ -178,7 +182,7 @@ def placed_files(bundle, data, attached):
                                     "outside the data folder; it is damaged or was made to "
                                     "harm. Nothing was restored.", name=name))
             placed[name] = dest
-    return placed
+    return placed, attached
 
 
 def run(command):

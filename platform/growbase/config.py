@@ -44,7 +44,8 @@ class Settings:
     https: bool = False  # served over HTTPS (behind a proxy): cookies only travel encrypted
     proxies: int = 0  # reverse proxies in front whose X-Forwarded-For may be believed
     sweep_after: int = 30  # seconds an event may wait unqueued before the sweep queues it
-    files_dir: Path = None  # attachments: under the data folder, or a folder shared by machines
+    files_dir: str = ""  # attachments: a folder (under the data folder, or shared by machines)
+    #                      or an S3-compatible store: s3://bucket/prefix?endpoint=https://...
     channels: ChannelSettings = field(default_factory=ChannelSettings)
 
     @property
@@ -119,7 +120,7 @@ def load_settings(**overrides) -> Settings:
         https=os.environ.get("GROWBASE_HTTPS", "0") in ("1", "true", "yes"),
         proxies=_count("GROWBASE_PROXIES"),
         sweep_after=_count("GROWBASE_SWEEP_AFTER", "30"),
-        files_dir=Path(os.environ.get("GROWBASE_FILES", data_dir / "files")),
+        files_dir=os.environ.get("GROWBASE_FILES", str(data_dir / "files")),
     )
     values.update(overrides)
     if "secret_key" not in values:

@@ -12,7 +12,7 @@ from peewee import fn
 from ..catalog import catalog
 from ..definitions import DefinitionError
 from ..i18n import gettext as _
-from ..intake.receive import replay
+from ..intake.receive import rehearse, replay
 from ..intake.store import apply_intakes, new_secret, secret_of
 from ..tables import IntakeEntry
 from .system import OwnerView
@@ -91,6 +91,8 @@ class IntakeView(OwnerView):
             secret=secret_of(key), entity=entity,
             form_url=request.host_url.rstrip("/") + url_for("forms.show", key=key),
             sample=json.dumps(sample(intake), ensure_ascii=False),
+            trial=request.args.get("sample") or json.dumps(sample(intake), ensure_ascii=False,
+                                                           indent=2),
             spec=request.args.get("draft") or json.dumps(intake.spec, ensure_ascii=False,
                                                          indent=2))
 
@@ -115,6 +117,32 @@ class IntakeView(OwnerView):
     def render_draft(self, text):
         return self.render("admin/intake/detail.html", intake=None, rows=[], spec=text,
                            entries=[]), 422
+
+    @expose("/<key>/try", methods=("POST",))
+    def rehearse(self, key):
+        """The page's "Try it": what the sample would make, nothing kept."""
+        intake, text = self.intake(key), request.form.get("sample", "")
+        try:
+            status, answer = rehearse(intake, json.loads(text))
+        except ValueError as exc:
+            status, answer = 422, {"errors": {"$": _("Not valid JSON: %(msg)s", msg=str(exc))}}
+        if status < 400:
+            entity = catalog().entity(intake.entity)
+            found = [_("%(field)s: found #%(id)s", field=entity.by_name[name].label(),
+                       id=link["id"]) if not link["created"] else
+                     _("%(field)s: new", field=entity.by_name[name].label())
+                     for name, link in answer["links"].items()]
+            flash(_("It would make %(entity)s %(number)s with %(lines)s lines",
+                    entity=entity.label(),
+                    number=answer["number"] or "", lines=answer["lines"]) +
+                  (" (" + "; ".join(found) + ")" if found else "") + ". " +
+                  _("Nothing was kept."), "success")
+            for warning in answer["warnings"]:
+                flash(f"{warning['path']}: {warning['message']}", "warning")
+        else:
+            for path, problem in answer["errors"].items():
+                flash(f"{path}: {problem}", "error")
+        return redirect(url_for(".detail", key=key, sample=text))
 
     @expose("/<key>/secret", methods=("POST",))
     def secret(self, key):

@@ -11,7 +11,7 @@ from flask_login import current_user
 from ..catalog import catalog
 from ..definitions import DefinitionError
 from ..i18n import gettext as _
-from ..intake.receive import KEY_LIMIT, replay, take
+from ..intake.receive import KEY_LIMIT, rehearse, replay, take
 from ..intake.store import apply_intakes, new_secret, secret_of
 from ..tables import IntakeEntry
 from .base import body, bp, json_of, refuse
@@ -123,6 +123,15 @@ def intake_put(key):
     except DefinitionError as exc:
         return problems_json(exc.problems, spec, own=key)
     return jsonify(dict(intake_json(catalog().intake(key)), changed=bool(changed)))
+
+
+@bp.post("/intake/<key>/try")
+def intake_try(key):
+    """What a payload would make, with nothing kept: 200 and the answer it would get, or
+    422 naming each path."""
+    owner_only()
+    status, answer = rehearse(intake_or_404(key), body())
+    return jsonify(answer), status
 
 
 @bp.post("/intake/<key>/secret")

@@ -83,13 +83,37 @@ def taken(intake, payload, asked_key, address, user, entry, logged):
     raise AssertionError("unreachable")
 
 
-def write(intake, payload, asked_key, external, address, user, entry, strict=False):
+def built(intake, payload, user=None, strict=False):
+    """The payload made into records (in the caller's transaction): the answer."""
     builder = Builder(intake, RecordService(actor_for(intake, user), locale=current_locale()),
                       strict)
     entity, made, lines = builder.build(payload)
-    answer = {"id": made.id, "entity": entity.name, "number": number_of(entity, made),
-              "lines": lines, "links": builder.links,
-              "warnings": [{"path": p, "message": m} for p, m in builder.warnings]}
+    return {"id": made.id, "entity": entity.name, "number": number_of(entity, made),
+            "lines": lines, "links": builder.links,
+            "warnings": [{"path": p, "message": m} for p, m in builder.warnings]}
+
+
+class Rehearsed(Exception):
+    def __init__(self, answer):
+        super().__init__("rehearsed")
+        self.answer = answer
+
+
+def rehearse(intake, payload):
+    """(status, answer) of what the payload would make, made and taken back: nothing is
+    kept, numbered or sent, and nothing is logged (the owner trying a mapping)."""
+    with in_locale(owner_language()):
+        try:
+            with database.atomic():
+                raise Rehearsed(built(intake, payload))
+        except Rehearsed as done:
+            return 200, done.answer
+        except Refused as exc:
+            return 422, {"errors": {path: text for path, text in exc.problems}}
+
+
+def write(intake, payload, asked_key, external, address, user, entry, strict=False):
+    answer = built(intake, payload, user, strict)
     if entry is None:
         entry = IntakeEntry(intake=intake.key, payload=payload, asked_key=asked_key,
                             address=address[:64], status="created")
@@ -98,7 +122,8 @@ def write(intake, payload, asked_key, external, address, user, entry, strict=Fal
     # the keys go in with the records: a twin request that got here first wins, and this
     # one rolls back on the unique keys and answers with the twin's answer
     entry.idem_key, entry.external_id = asked_key or None, external
-    entry.answer, entry.record_id, entry.problems = answer, made.id, answer["warnings"] or None
+    entry.answer, entry.record_id, entry.problems = answer, answer["id"], \
+        answer["warnings"] or None
     entry.save()
     return answer
 

@@ -84,7 +84,8 @@ def test_what_is_not_there_is_said(api, order):
     (word_file("Hello", "Order {{ record.number }", "Bye"), "Paragraph 2"),
     (word_file("Order {{ record.nubmer }}"), "nubmer"),
     (word_file("{{ record.__class__ }}"), "unsafe"),
-])
+], ids=["not_a_word_file", "bad_placeholder", "misspelt_field", "sandbox"])  # (the bytes
+#      differ between test processes: a Word file holds the time it was made)
 def test_a_bad_template_is_refused_at_upload_saying_why(api, order, body, words):
     refused = api.put("/api/order/documents/contract?locale=ru", data=body)
     assert refused.status_code == 422

@@ -53,6 +53,16 @@ def test_thousands_and_decimals_marked_either_way_are_read_in_any_locale(typed, 
     assert parse("money", typed, locale, currency="RUB") == Decimal(expected)
 
 
+@pytest.mark.parametrize("typed,locale,expected", [
+    ("12 900,50", "en", "12900.50"), ("12900,5", "en", "12900.50"), ("1,5", "en", "1.50"),
+    ("0,250", "en", "0.25"), ("12 900.50", "ru", "12900.50"), ("-3,25", "en", "-3.25"),
+    ("1,500", "en", "1500.00"), ("1 500", "en", "1500.00")])
+def test_a_number_typed_the_other_locale_s_way_is_read_when_it_can_mean_one_thing(typed, locale, expected):
+    """"12 900,50" in the English UI: a comma followed by two digits cannot group thousands;
+    "1,500" in English stays fifteen hundred, as the locale says."""
+    assert parse("money", typed, locale, currency="RUB") == Decimal(expected)
+
+
 @pytest.mark.parametrize("typed", ["1.234.567", "12,5.3", "1,234.567.8", "1,23.45"])
 def test_numbers_whose_marks_could_mean_two_things_are_refused(typed):
     assert "not a number" in refused("money", typed, "ru", currency="RUB")

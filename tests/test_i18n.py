@@ -14,7 +14,11 @@ CATALOG = Path(__file__).resolve().parents[1] / "platform/growbase/translations/
 def test_compiled_catalog_matches_the_source():
     po = read_po(open(CATALOG / "messages.po", "rb"))
     mo = read_mo(open(CATALOG / "messages.mo", "rb"))
-    assert {m.id: m.string for m in po if m.id} == {m.id: m.string for m in mo if m.id}
+    def pairs(catalog):  # (plural messages: their forms as a tuple)
+        return {tuple(m.id) if isinstance(m.id, (list, tuple)) else m.id:
+                tuple(m.string) if isinstance(m.string, (list, tuple)) else m.string
+                for m in catalog if m.id}
+    assert pairs(po) == pairs(mo)
     assert all(m.string for m in po if m.id), "every message has a Russian translation"
 
 
@@ -47,8 +51,13 @@ def test_every_message_in_the_code_has_a_translation(tmp_path):
     from babel.messages.extract import extract_from_dir
     root = Path(__file__).resolve().parents[1]
     method_map = [("platform/**.py", "python"), ("templates/**.html", "jinja2")]
-    po = {m.id for m in read_po(open(CATALOG / "messages.po", "rb")) if m.id}
-    found = {message for _file, _line, message, _comments, _context in extract_from_dir(
-        str(root), method_map, keywords={"_": None, "gettext": None, "lazy_gettext": None})
-        if isinstance(message, str)}
+    po = {m.id if isinstance(m.id, str) else m.id[0]
+          for m in read_po(open(CATALOG / "messages.po", "rb")) if m.id}
+    found = {message if isinstance(message, str) else message[0]
+             for _file, _line, message, _comments, _context in extract_from_dir(
+                 str(root), method_map, keywords={"_": None, "gettext": None, "lazy_gettext": None,
+                                                  "ngettext": (1, 2), "plural_forms": (1, 2)})}
     assert sorted(found - po) == []
+    plurals = [m for m in read_po(open(CATALOG / "messages.po", "rb")) if m.pluralizable]
+    assert plurals and all(len(m.string) == 3 and all(m.string) for m in plurals), \
+        "Russian counts have three forms (1 ячейка, 2 ячейки, 5 ячеек)"

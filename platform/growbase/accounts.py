@@ -7,7 +7,8 @@ from .auth import AccountError, create_user, set_password
 from .catalog import catalog
 from .i18n import gettext as _
 from .records import Actor, RecordService
-from .tables import OWNER, User
+from .permissions import ROLES, role_label
+from .tables import OWNER, Audit, User
 
 
 def new_password():
@@ -24,6 +25,27 @@ def invite(username, role, full_name="", branch=""):
 def set_branch(user, branch):
     """The branch rows rules ask for with {"my": "branch"}."""
     User.update(branch=branch.strip()[:100]).where(User.id == user.id).execute()
+
+
+def set_role(user, role, by):
+    """A new role for the account, in force from its next page; kept in History. The last
+    active owner stays owner (someone must be able to mend the rest)."""
+    if role not in ROLES:
+        raise AccountError(_("Choose one of the roles: %(roles)s.",
+                             roles=", ".join(role_label(r) for r in ROLES)))
+    if role == user.role:
+        return
+    if user.is_owner and User.select().where(
+            (User.role == OWNER) & User.active & (User.id != user.id)).count() == 0:
+        raise AccountError(_("This is the last active owner; make someone else owner first."))
+    User.update(role=role).where(User.id == user.id).execute()
+    Audit.create(entity="user", record_id=user.id, record_version=0, action="role",
+                 changes={"role": [user.role, role]}, user_id=by.id, username=by.username,
+                 source="users")
+
+
+def set_name(user, full_name):
+    User.update(full_name=full_name.strip()[:200]).where(User.id == user.id).execute()
 
 
 def reset_password(user):

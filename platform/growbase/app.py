@@ -17,7 +17,7 @@ from .boot import start
 from .headers import security_headers
 from .config import load_settings
 from .db import MAX_ID, UNSTORABLE, busy, database
-from .i18n import LANGUAGES, current_locale
+from .i18n import LANGUAGES, current_locale, plural_forms
 from .i18n import gettext as _
 from .intake.web import bp as web_forms
 from .queue import huey
@@ -80,6 +80,9 @@ def api_http_error(exc):
             flash(_("The file is larger than %(max)s MB; split it into parts.", max=limit),
                   "error")
             return redirect(request.path)
+        styled = current_app.extensions.get("growbase_not_here")  # with the menu (admin)
+        if exc.code == 404 and styled is not None and current_user.is_authenticated:
+            return styled(exc)
         return exc
     if exc.code == 413:
         return jsonify(errors={"_body": _("The request is larger than %(max)s MB; send less at "
@@ -173,6 +176,7 @@ def create_app(settings=None):
     app.url_map.converters["int"] = RecordNumber
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals["current_locale"] = current_locale
+    app.jinja_env.globals["plural_forms"] = plural_forms
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)  # the API checks CSRF itself, for cookie sessions only
     csrf.exempt(web_forms)  # anyone's form, no session to forge: a submission id instead

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 
+from babel import Locale
 from babel.numbers import NumberFormatError, format_decimal, get_currency_symbol, parse_decimal
 from flask import has_request_context
 
@@ -17,6 +18,9 @@ _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
 _PLAIN_NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")
 # 1,234.56 and 1.234,56: thousands marked one way, the decimals the other (any locale)
 _BOTH_MARKS = re.compile(r"^[-+]?\d{1,3}([.,])\d{3}(?:\1\d{3})*(?!\1)[.,]\d+$")
+# one mark that cannot group thousands (not three digits after it, or more than three before
+# it, or a leading 0): the decimal one, whichever the locale ("12 900,50" in English too)
+_ONE_MARK = re.compile(r"^[-+]?(\d+)[.,](\d+)$")
 
 
 _forced = threading.local()
@@ -92,6 +96,9 @@ def parse_number(text: str, locale: str, strip=()) -> Decimal:
     both = _BOTH_MARKS.match(compact)
     if both:  # a price list from another country: the last mark is the decimal one
         return Decimal(compact.replace(both.group(1), "").replace(",", "."))
+    one = _ONE_MARK.match(compact)
+    if one and (len(one.group(2)) != 3 or len(one.group(1)) > 3 or one.group(1).startswith("0")):
+        return Decimal(compact.replace(",", "."))
     try:
         # babel expects the locale's own group separator; a typed space stands for it
         group = {"ru": "\u00a0"}.get(locale)
@@ -112,3 +119,16 @@ def format_number(value, locale: str, scale=None) -> str:
 
 def currency_symbol(code: str, locale: str) -> str:
     return get_currency_symbol(code, locale=locale)
+
+
+def plural_forms(singular, plural, locale=None):
+    """Every plural form of a counted phrase in `locale`, by CLDR category ("one", "few",
+    "many", "other"), for the browser to choose with Intl.PluralRules: "1 ячейка",
+    "2 ячейки", "5 ячеек". The text keeps `{n}` for the count."""
+    locale = locale or current_locale()
+    rule, samples = Locale.parse(locale).plural_form, {}
+    for n in range(0, 200):
+        samples.setdefault(rule(n), n)
+    samples.setdefault("other", samples.get("many", 2))  # (Russian "other" is for fractions)
+    return {tag: _catalog(locale).ungettext(singular, plural, n).replace("%(num)s", "{n}")
+            for tag, n in samples.items()}

@@ -1,7 +1,7 @@
 """The Flask-Admin back office: a menu built from the live catalog, generic record views."""
 
 from babel.dates import format_timedelta
-from flask import request, url_for
+from flask import g, request, url_for
 from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.menu import MenuCategory, MenuLink
 from flask_admin.theme import Bootstrap4Theme
@@ -38,23 +38,43 @@ from .users import UsersView
 from .views import RecordsRouter
 
 
+# An entity's pages, by the endpoint that shows them: the menu opens the one last used
+VIEW_OF = {"records.index_view": "list", "grid.grid": "grid", "grid.kanban": "kanban",
+           "grid.calendar": "calendar"}
+ENDPOINT_OF = {kind: endpoint for endpoint, kind in VIEW_OF.items()}
+
+
 class EntityLink(MenuLink):
     def __init__(self, entity, locale):
         super().__init__(entity.plural(locale))
         self.entity = entity.name
 
     def get_url(self):
-        return url_for("records.index_view", entity=self.entity)
+        """The view this person last used for the entity (a cookie), the grid at first."""
+        kind = request.cookies.get(f"gb_view_{self.entity}")
+        return url_for(ENDPOINT_OF.get(kind, "grid.grid"), entity=self.entity)
 
     def is_active(self, view):
         return getattr(getattr(view, "entity", None), "name", None) == self.entity
 
 
+def remember_view(response):
+    """Keep which of an entity's views (list, grid, board, calendar) was opened last."""
+    kind = VIEW_OF.get(request.endpoint)
+    entity = g.get("gb_entity") or (request.view_args or {}).get("entity")
+    if kind and entity and response.status_code == 200:
+        response.set_cookie(f"gb_view_{entity}", kind, max_age=365 * 86400, httponly=True,
+                            samesite="Lax", secure=request.is_secure)
+    return response
+
+
 class GrowbaseAdmin(Admin):
     def menu(self):
-        """Entities grouped and labelled in the user's language, as defined right now."""
+        """Home, then the entities grouped and labelled in the user's language as defined
+        right now (the daily work first), then reports, automations and administration."""
         locale = current_locale()
-        items, groups = list(self._menu), {}
+        home, *rest = self._menu
+        items, groups = [home], {}
         for entity in catalog().entities():
             if not access(entity).can("read"):
                 continue
@@ -66,7 +86,12 @@ class GrowbaseAdmin(Admin):
                 groups[group] = MenuCategory(group)
                 items.append(groups[group])
             groups[group].add_child(EntityLink(entity, locale))
-        return items
+        return items + rest
+
+    def not_here(self, error):
+        """A page that is not there, or not for this person: said in their language, with
+        the menu and a way back, instead of a bare "Not Found" (the API keeps its JSON)."""
+        return self.index_view.render("admin/not_here.html", code=error.code), error.code
 
 
 def backup_words():
@@ -107,14 +132,12 @@ def init_admin(app):
     admin = GrowbaseAdmin(app, name="growbase",
                           index_view=HomeView(name=lazy_gettext("Home"), url="/admin"),
                           theme=Bootstrap4Theme(base_template="admin/growbase_base.html",
-                                                swatch="default"))
+                                                swatch="default", fluid=True))
     admin.add_view(RecordsRouter())
     admin.add_view(GridView(name="Grid", endpoint="grid", url="/admin/grid"))
     automations = lazy_gettext("Automations")
     admin.add_view(ReportsView(name=lazy_gettext("Reports"), endpoint="reports",
                                url="/admin/reports"))
-    admin.add_view(QualityView(name=lazy_gettext("Data quality"), endpoint="quality",
-                               url="/admin/quality"))
     admin.add_view(InboxView(name=lazy_gettext("Inbox"), endpoint="inbox"))
     admin.add_view(ProfileView(name=lazy_gettext("My settings"), endpoint="profile",
                                url="/admin/profile"))
@@ -137,8 +160,12 @@ def init_admin(app):
                                  url="/admin/documents", category=administration))
     admin.add_view(IntakeView(name=lazy_gettext("Intake"), endpoint="intake", url="/admin/intake",
                               category=administration))
+    admin.add_view(QualityView(name=lazy_gettext("Data quality"), endpoint="quality",
+                               url="/admin/quality", category=administration))
     admin.add_view(TransferView(name=lazy_gettext("Imports and exports"), endpoint="transfer",
-                                url="/admin/transfer"))
+                                url="/admin/transfer", category=administration))
+    app.after_request(remember_view)
+    app.extensions["growbase_not_here"] = admin.not_here  # (app.api_http_error shows it)
     app.jinja_env.globals["unread_count"] = unread_count
     app.jinja_env.globals["role_label"] = role_label
     app.jinja_env.globals["period_labels"] = period_labels

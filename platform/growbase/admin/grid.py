@@ -28,7 +28,8 @@ def page_config(entity):
                      sortable=f.type.sortable,
                      groupable=f.type.filter_key, summable=f.type.summable,
                      stages=f.type.stages, references=f.type.references, hidden=f.hidden,
-                     users=f.type.holds_users, dated=f.type.dated)
+                     users=f.type.holds_users, dated=f.type.dated,
+                     has_default=f.get("default") is not None or f.computed)
     stages = next((f.name for f in entity.active_fields if f.type.stages), None)
     lines = [{"entity": child.name, "link": link.name, "label": child.plural(locale)}
              for child, link in parts(entity) if access(child).can("read")]

@@ -10,8 +10,10 @@ from .. import auth, twofactor
 from ..catalog import catalog
 from ..channels import kept, resend
 from ..definitions import DefinitionError
+from ..i18n import LANGUAGES
 from ..i18n import gettext as _
 from ..tables import AutomationRun, Notification, Outbox, User, utcnow
+from .spoken import rule_words
 
 PAGE = 100
 
@@ -56,7 +58,11 @@ def unread_count():
 
 
 class InboxView(BaseView):
-    """What needs me: notifications from automations, newest first; open one to mark it read."""
+    """What needs me: notifications from automations, newest first; open one to mark it read.
+    Reached from the top bar, with its count (not from the menu too)."""
+
+    def is_visible(self):
+        return False
 
     @expose("/")
     def index(self):
@@ -89,6 +95,7 @@ class ProfileView(BaseView):
         if request.method == "POST":
             email = request.form.get("email", "").strip()
             wants = bool(request.form.get("email_notifications"))
+            locale = request.form.get("locale", current_user.locale)
             try:
                 email = validate_email(email, check_deliverability=False).normalized if email else ""
             except EmailNotValidError as exc:
@@ -97,7 +104,9 @@ class ProfileView(BaseView):
             if wants and not email:
                 flash(_("Email: give an address to receive your messages there."), "error")
                 return self.render("admin/system/profile.html", email=email, wants=wants)
-            User.update(email=email, email_notifications=wants).where(
+            User.update(email=email, email_notifications=wants,
+                        full_name=request.form.get("full_name", "").strip()[:200],
+                        locale=locale if locale in LANGUAGES else current_user.locale).where(
                 User.id == current_user.id).execute()
             flash(_("Saved."), "success")
             return redirect(url_for(".index"))
@@ -235,7 +244,8 @@ class RulesView(OwnerView):
                 tested = preview(catalog().rule(key), int(request.args["record_id"]))
             except NotFound as exc:
                 flash(str(exc), "error")
-        return self.render("admin/system/rules.html", rules=rules, tested=tested)
+        return self.render("admin/system/rules.html", rules=rules, tested=tested,
+                           words={r.key: rule_words(r) for r in rules})
 
     @expose("/toggle/<key>", methods=("POST",))
     def toggle(self, key):

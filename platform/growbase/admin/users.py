@@ -8,7 +8,7 @@ from flask_login import current_user
 from .. import accounts
 from ..auth import AccountError
 from ..i18n import gettext as _
-from ..permissions import ROLES
+from ..permissions import ROLES, role_label
 from ..tables import User
 from .system import OwnerView
 
@@ -55,6 +55,17 @@ class UsersView(OwnerView):
     @expose("/<int:user_id>/branch", methods=("POST",))
     def branch(self, user_id):
         accounts.set_branch(self.user(user_id), request.form.get("branch", ""))
+        return redirect(url_for(".index"))
+
+    @expose("/<int:user_id>/role", methods=("POST",))
+    def role(self, user_id):
+        user = self.user(user_id)
+        try:
+            accounts.set_role(user, request.form.get("role", ""), current_user)
+            flash(_("%(name)s is now: %(role)s.", name=user.display_name,
+                    role=role_label(request.form["role"])), "success")
+        except AccountError as exc:
+            flash(str(exc), "error")
         return redirect(url_for(".index"))
 
     @expose("/<int:user_id>/activate", methods=("POST",))

@@ -5,6 +5,7 @@ from huey import crontab
 
 from ..fields.temporal import span
 from ..i18n import gettext as _
+from ..i18n import pick
 
 
 class Rule:
@@ -12,7 +13,6 @@ class Rule:
         self.spec = spec
         self.version = version
         self.key = spec["key"]
-        self.name = spec["name"]
         self.entity = spec["entity"]
         self.enabled = spec.get("enabled", True)
         self.silent = spec.get("silent", False)
@@ -21,6 +21,11 @@ class Rule:
         self.condition = spec.get("if")
         self.actions = [next(iter(item.items())) for item in spec["then"]]
         self._stages = {}
+
+    @property
+    def name(self):
+        """Its name in the reader's language (a starter rule's name has English and Russian)."""
+        return pick(self.spec["name"], fallback=self.key)
 
     def __repr__(self):
         return f"<Rule {self.key} on {self.entity}>"

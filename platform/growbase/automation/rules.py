@@ -7,7 +7,7 @@ that does not validate is refused with every problem and its JSON path.
 
 from ..catalog import catalog
 from ..conditions import validate as condition_problems
-from ..definitions.schema import NAME, check_keyed, keyed_problems
+from ..definitions.schema import LABEL, NAME, check_keyed, keyed_problems
 from ..designer.store import save_changed
 from ..i18n import gettext as _
 from ..tables import Audit
@@ -42,7 +42,7 @@ def meta_schema():
         "required": ["key", "name", "entity", "when", "then"],
         "properties": {
             "key": {"type": "string", "pattern": NAME},
-            "name": {"type": "string", "minLength": 1, "maxLength": 200},
+            "name": LABEL,  # "…" or {"en": "…", "ru": "…"}
             "entity": {"type": "string", "pattern": NAME},
             "enabled": {"type": "boolean"},
             "silent": {"type": "boolean"},  # records this rule writes trigger no rules

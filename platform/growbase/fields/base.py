@@ -66,6 +66,7 @@ class FieldType:
     masked = False  # the designer offers an input mask for it
     mask = None  # default input mask (IMask pattern) for the browser
     editor = "text"  # the grid's editor: text, number, date, datetime, tick, long_text, choose, lookup
+    reach = None  # "tel" or "mailto": the browser puts a tap-to-call / write link beside it
     shown_as = "text"  # the browser shows it as: text (masked), number, percent, date,
     #                    datetime, yes_no, option, options (a list), title (a linked record's)
     filter_widget = None  # Flask-Admin filter input: None, "datepicker", "datetimepicker"
@@ -176,6 +177,8 @@ class FieldType:
         """What the browser needs to show and edit the field, from the one definition: its
         editor and how it is shown (the grid and kanban never ask a type's name), its mask."""
         spec = {"editor": self.editor, "shown_as": self.shown_as}
+        if self.reach:
+            spec["reach"] = self.reach
         mask = field.get("mask", self.mask)
         if mask:
             spec["mask"] = mask

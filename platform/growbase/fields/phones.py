@@ -10,6 +10,7 @@ country, never rewritten into another country's number.
 import re
 
 import phonenumbers
+from markupsafe import Markup
 
 from ..i18n import current_locale
 from ..i18n import gettext as _
@@ -23,6 +24,7 @@ SEPARATORS = re.compile(r"[\s\-().]")
 
 @register
 class Phone(Text):
+    reach = "tel"
     name = "phone"
     indexed = True
     limit = 20
@@ -86,6 +88,11 @@ class Phone(Text):
             return ""
         return phonenumbers.format_number(phonenumbers.parse(value, None),
                                           phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+    def html(self, value, field, base):
+        """A tel: link: a tap on a phone calls the number."""
+        return Markup('<a href="tel:{}">{}</a>').format(value, self.display(value, field)) \
+            if value else None
 
     def condition_arg(self, op, raw, field):
         if op in ("contains", "starts_with", "not_contains"):

@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
+from markupsafe import Markup
 from peewee import CharField, TextField
 from wtforms import TextAreaField
 
@@ -69,12 +70,17 @@ class LongText(Text):
 @register
 class Email(Text):
     name = "email"
+    reach = "mailto"
     indexed = True
     masked = False
     limit = 254
 
     def hint(self, field, locale="en"):
         return "name@example.com"
+
+    def html(self, value, field, base):
+        """A mailto: link: a tap opens the mail app."""
+        return Markup('<a href="mailto:{0}">{0}</a>').format(value) if value else None
 
     def parse_value(self, raw, field, locale):
         text = super().parse_value(raw, field, locale)
@@ -98,3 +104,7 @@ class Url(Text):
         if parts.scheme not in ("http", "https") or "." not in (parts.hostname or ""):
             raise FieldError(_("Not a web address; write it like https://example.com/page."))
         return text
+
+    def html(self, value, field, base):
+        return Markup('<a href="{0}" target="_blank" rel="noopener noreferrer">{0}</a>').format(
+            value) if value else None

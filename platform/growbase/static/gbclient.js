@@ -10,8 +10,16 @@
   var byName = {};
   config.fields.forEach(function (f) { byName[f.name] = f; });
 
+  var plurals = new Intl.PluralRules(config.locale);
+
+  // A text in the user's language; a counted one ({one, few, many, other}, i18n.plural_forms)
+  // takes the form its {n} needs: "1 ячейка", "2 ячейки", "5 ячеек".
   function say(key, params) {
-    return (texts[key] || key).replace(/\{(\w+)\}/g, function (m, name) {
+    var text = texts[key] || key;
+    if (typeof text === "object") {  // (count: the number when n is shown formatted, "1 234")
+      text = text[plurals.select(Number(params.count !== undefined ? params.count : params.n))] || text.other;
+    }
+    return text.replace(/\{(\w+)\}/g, function (m, name) {
       return params && name in params ? params[name] : m;
     });
   }

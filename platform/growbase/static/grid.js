@@ -46,7 +46,7 @@
       gb.call("GET", api + "/totals?" + G.query().slice(1)).then(function (r) {
         var box = document.getElementById("gb-grand-total");
         if (!box || r.status !== 200) return;
-        var parts = [say("grand_total", {n: r.body.count.toLocaleString(cfg.locale)})];
+        var parts = [say("grand_total", {n: r.body.count.toLocaleString(cfg.locale), count: r.body.count})];
         Object.keys(r.body.sums).forEach(function (name) {
           if (r.body.sums[name] !== null) parts.push(gb.byName[name].label + ": " + gb.show(gb.byName[name], r.body.sums[name]));
         });

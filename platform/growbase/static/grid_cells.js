@@ -2,21 +2,29 @@
 // editor it gets (named by the field type's client spec), refused and unsent cells marked.
 (function (G) {
   "use strict";
-  var cfg = gb.config, api = "/api/" + cfg.entity;
+  var cfg = gb.config, say = gb.say, api = "/api/" + cfg.entity;
 
   function keyOf(row) { return String(row.getData().id); }
 
-  // Refused cells red with the message on hover, unsent ones marked as waiting.
+  function refusal(cell) { return (G.marks[keyOf(cell.getRow())] || {})[cell.getField()]; }
+
+  // The reason a cell was refused, written under its value (no hover needed, phones too).
+  function why(reason) { return '<div class="gb-cell-why">' + gb.escape(reason) + "</div>"; }
+
+  // Refused cells red with the reason in them, unsent ones marked as waiting.
   function mark(cell) {
     var el = cell.getElement(), key = keyOf(cell.getRow()), name = cell.getField();
-    var refused = (G.marks[key] || {})[name];
+    var refused = refusal(cell), note = el.querySelector(".gb-cell-why");
     el.classList.toggle("gb-cell-error", !!refused);
     el.classList.toggle("gb-cell-pending", !!(G.pending[key] && name in G.pending[key].data));
     el.title = refused || "";
+    if (note && note.textContent !== refused) note.remove();
+    if (refused && !el.querySelector(".gb-cell-why")) el.insertAdjacentHTML("beforeend", why(refused));
   }
 
   function paint(row) {  // without re-rendering: an editor may be open in the row
     row.getCells().forEach(function (cell) { if (cell.getField()) mark(cell); });
+    row.normalizeHeight();  // a reason written in a cell makes its row taller
   }
 
   // Update a row with what the server says, except the cell being typed in.
@@ -34,6 +42,11 @@
     return function (cell) {
       mark(cell);
       var value = cell.getValue(), text = badge(field, value, gb.show(field, value));
+      if (field.reach && value && typeof value === "string" && !refusal(cell)) {  // tap to call / write
+        text += '<a class="gb-reach gb-reach-' + field.reach + '" href="' + field.reach + ":" + encodeURIComponent(value) +
+          '" aria-label="' + gb.escape(say(field.reach)) + '" title="' + gb.escape(say(field.reach)) + '"></a>';
+      }
+      if (refusal(cell)) text += why(refusal(cell));
       if (field.to && value && typeof value === "object") {  // a linked record: a way to it
         return text + '<a class="gb-open" target="_top" aria-label="' + gb.escape(gb.say("open")) + '" title="' +
           gb.escape(gb.say("open")) + '" href="/admin/records/' + encodeURIComponent(field.to) + "/details/?id=" +
@@ -82,19 +95,29 @@
   }
 
   // A text input for one cell: typed text goes to the server as typed (it parses numbers
-  // in the user's locale); a field with a mask gets IMask, as in the forms.
+  // and dates in the user's locale); a field with a mask gets IMask, as in the forms. Long
+  // text gets a box where Enter saves, as in a spreadsheet, and Shift/Alt+Enter starts a line.
   function textEditor(cell, onRendered, success, cancel, params) {
-    var input = document.createElement("input");
+    var input = document.createElement(params.multiline ? "textarea" : "input");
     input.className = "gb-cell-input";
     var value = cell.getValue();
     input.value = value === null || value === undefined ? "" : params.edit ? params.edit(value) : value;
     var mask = params.mask && window.IMask ? IMask(input, window.gbMaskOptions(params.mask)) : null;
     input.gbMask = mask;
-    var done = false;
-    function finish() { if (!done) { done = true; success(mask && !mask.unmaskedValue ? "" : input.value); } }
+    var done = false, before = input.value;
+    function finish() {
+      if (done) return;
+      done = true;
+      if (input.value === before) { cancel(); return; }  // left as it was: nothing to save
+      success(mask && !mask.unmaskedValue ? "" : input.value);
+    }
     input.addEventListener("blur", finish);
     input.addEventListener("keydown", function (e) {
-      if (e.key === "Enter") { finish(); }
+      if (e.key === "Enter" && params.multiline && (e.shiftKey || e.altKey)) {
+        if (e.altKey) { e.preventDefault(); input.setRangeText("\n", input.selectionStart, input.selectionEnd, "end"); }
+        return;
+      }
+      if (e.key === "Enter") { e.preventDefault(); finish(); }
       if (e.key === "Escape") { done = true; cancel(); }
     });
     onRendered(function () { input.focus(); if (!input.gbTyped) input.select(); });
@@ -107,12 +130,13 @@
     if (field.read_only) return false;
     switch (field.editor) {
       case "files": return false;  // attached on the record's page (dropped into its form)
-      case "date": return ["date", {}];
-      case "datetime": return ["datetime", {}];
+      case "date": case "datetime":  // typed as in a spreadsheet; the server reads the locale's way
+        return [textEditor, {edit: function (v) { return gb.show(field, v); }}];
       case "tick": return ["tickCross", {tristate: false}];
-      case "long_text": return ["textarea", {}];
+      case "long_text": return [textEditor, {multiline: true}];
       case "choose":
-        return ["list", {values: field.options.map(function (o) { return {label: gb.label(o.label), value: o.value}; }),
+        var offered = field.options.filter(function (o) { return !field.only || field.only.indexOf(o.value) >= 0; });
+        return ["list", {values: offered.map(function (o) { return {label: gb.label(o.label), value: o.value}; }),
                          autocomplete: true, allowEmpty: true, listOnEmpty: true, clearable: true,
                          multiselect: false, itemFormatter: function (label, value) { return badge(field, value, label); }}];
       case "lookup":

@@ -126,9 +126,13 @@
   function keys(e) {
     var ctrl = e.ctrlKey || e.metaKey;
     if (G.editing()) {
-      if (e.key === "Enter" && e.target.tagName !== "TEXTAREA") {
-        setTimeout(function () { G.table.modules.selectRange.navigate(false, false, "down"); }, 0);
+      if (e.key !== "Enter" || (e.target.tagName === "TEXTAREA" && (e.shiftKey || e.altKey))) return;
+      var list = document.querySelector(".tabulator-edit-list");
+      if (list && list.querySelector(".tabulator-edit-list-item") && !list.querySelector(".focused")) {
+        // typed into a list and Enter: the first match is taken, not the typing thrown away
+        e.target.dispatchEvent(new KeyboardEvent("keydown", {key: "ArrowDown", bubbles: true}));
       }
+      setTimeout(function () { G.table.modules.selectRange.navigate(false, false, "down"); }, 0);
       return;
     }
     if (ctrl && (e.key === "z" || e.key === "я")) { e.preventDefault(); undoLast(); return; }
@@ -138,10 +142,17 @@
       if (!cell || !cell.getColumn().getDefinition().editor) return;
       e.preventDefault();
       cell.edit();
-      var input = cell.getElement().querySelector("input");
+      // the keystroke replaces what the cell held, whichever editor opened (text, long
+      // text, list, date): the first letter is never lost nor appended
+      var input = cell.getElement().querySelector("input, textarea");
       if (input) {
         input.gbTyped = true;
-        if (input.gbMask) { input.gbMask.value = e.key; } else { input.value = e.key; input.dispatchEvent(new Event("input")); }
+        if (input.gbMask) { input.gbMask.value = e.key; } else {
+          input.value = e.key;
+          input.setSelectionRange(1, 1);
+          input.dispatchEvent(new Event("input"));
+          input.dispatchEvent(new KeyboardEvent("keyup", {key: e.key}));  // the list editor filters on keyup
+        }
       }
     }
   }

@@ -145,17 +145,86 @@
     ]);
   }
 
+  function empty(v) { return v === null || v === undefined || v === ""; }
+
+  // A new row not sent yet: the first required field it still lacks, or null.
+  function lacking(entry) {
+    return cfg.fields.filter(function (f) {
+      return f.required && !f.read_only && !f.has_default && !f.hidden && empty(entry.data[f.name]);
+    })[0] || null;
+  }
+
+  // Select a cell and bring it into view (from the state line and the list of refusals).
+  function goTo(key, field) {
+    var row = rowOf(key);
+    if (!row) return;
+    G.table.scrollToRow(row, "center", false).then(function () {
+      var cell = row.getCell(field);
+      if (!cell) return;
+      var el = cell.getElement();
+      el.scrollIntoView({block: "nearest", inline: "center"});
+      ["mousedown", "mouseup", "click"].forEach(function (kind) {  // selected as a click selects it
+        el.dispatchEvent(new MouseEvent(kind, {bubbles: true, cancelable: true, view: window}));
+      });
+      G.table.element.querySelector(".tabulator-tableholder").focus({preventScroll: true});  // typing goes to the cell
+    });
+  }
+
+  function link(text, key, field) {
+    var a = gb.el("a", {href: "#", text: text, "class": "ml-1"});
+    a.addEventListener("click", function (e) { e.preventDefault(); goTo(key, field); });
+    return a;
+  }
+
+  function rowTitle(key) {
+    var row = rowOf(key), data = row ? row.getData() : {};
+    var shown = data[cfg.title_field] ? gb.show(gb.byName[cfg.title_field], data[cfg.title_field]) : "";
+    return shown || (row ? say("row_n", {n: row.getPosition(true) || ""}) : key);
+  }
+
+  // Every refused cell listed with its reason and a way to it (beside the grid, not on hover).
+  function listRefusals() {
+    var box = document.getElementById("gb-refusals");
+    if (!box) return;
+    box.innerHTML = "";
+    Object.keys(G.marks).forEach(function (key) {
+      Object.keys(G.marks[key]).forEach(function (f) {
+        var field = gb.byName[f], item = gb.el("li", {"class": "gb-refusal"}, [
+          gb.el("b", {text: rowTitle(key) + (field ? " · " + field.label : "") + ": "}),
+          gb.el("span", {text: G.marks[key][f]}), link(say("go_to_cell"), key, f)]);
+        box.appendChild(item);
+      });
+    });
+    box.classList.toggle("d-none", !box.children.length);
+  }
+
+  // What the state line says waits, and for what: a new row the typist is still in, or
+  // one lacking a required field, says so with a way to the cell.
+  function waitingFor() {
+    var open = G.editing(), typing = open && String(open.row.getData().id);
+    var keys = Object.keys(G.pending).filter(function (k) { return !G.pending[k].id && !G.pending[k].held; });
+    for (var i = 0; i < keys.length; i++) {
+      var need = lacking(G.pending[keys[i]]);
+      if (need) return {key: keys[i], field: need.name, text: say("row_needs", {row: rowTitle(keys[i]), field: need.label})};
+      if (keys[i] === typing) return {key: keys[i], field: open.column.getField(), text: say("row_when_left", {row: rowTitle(keys[i])})};
+    }
+    return null;
+  }
+
   function setState(kind, message) {
     var el = document.getElementById("gb-save-state");
     var waiting = Object.keys(G.pending).reduce(function (n, k) {
       return n + (G.pending[k].held ? 0 : Object.keys(G.pending[k].data).length);
     }, 0);
     var refused = Object.keys(G.marks).reduce(function (n, k) { return n + Object.keys(G.marks[k]).length; }, 0);
-    el.className = "ml-auto small gb-state-" + (kind || (waiting ? "pending" : refused ? "error" : "saved"));
+    var wanted = !kind && waiting ? waitingFor() : null;
+    el.className = "ml-auto small gb-state-" + (kind || (wanted ? "waiting" : waiting ? "pending" : refused ? "error" : "saved"));
     if (!kind && G.looksLike) { kind = "warning"; message = G.looksLike; G.looksLike = null; }
     el.textContent = kind === "saving" ? say("saving") : kind === "offline" || kind === "busy" ? say(kind, {n: waiting}) :
-      kind === "error" ? say("refused", {msg: message}) : kind ? message : waiting ? say("pending", {n: waiting}) :
-      refused ? say("cells_refused", {n: refused}) : say("saved");
+      kind === "error" ? say("refused", {msg: message}) : kind ? message : wanted ? wanted.text :
+      waiting ? say("pending", {n: waiting}) : refused ? say("cells_refused", {n: refused}) : say("saved");
+    if (wanted) el.appendChild(link(say("go_to_cell"), wanted.key, wanted.field));
+    listRefusals();
     if (!kind && !waiting) G.refreshTotals();  // saved: the grand total moves with it
   }
 

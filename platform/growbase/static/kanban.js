@@ -25,15 +25,60 @@
     title.href = "/admin/records/" + cfg.entity + "/details/?id=" + record.id;
     title.textContent = gb.recordTitle(record);
     title.draggable = false;
+    var way = mover(record);  // at the top, beside the title: the card's middle stays for dragging
+    if (way) el.appendChild(way);
     el.appendChild(title);
     cfg.fields.filter(function (f) { return (f.summable || f.users) && !f.hidden; }).forEach(function (f) {
       if (record[f.name] === null || record[f.name] === undefined) return;
       var line = document.createElement("div");
       line.className = "small text-muted";
-      line.textContent = gb.show(f, record[f.name]);
+      line.textContent = f.label + ": " + gb.show(f, record[f.name]);
       el.appendChild(line);
     });
     return el;
+  }
+
+  // The stages this person may move a record into (the role's "only", else every stage).
+  function allowed(value) {
+    var field = gb.byName[stage];
+    return !field.read_only && (!field.only || field.only.indexOf(value) >= 0);
+  }
+
+  // "Move to…" on every card: the way to change a stage by touch or keyboard, not only by
+  // dragging; it offers only the stages this person may set.
+  function mover(record) {
+    var field = gb.byName[stage];
+    var targets = (field.options || []).filter(function (o) { return o.value !== record[stage] && allowed(o.value); });
+    if (!targets.length) return null;
+    var pick = gb.el("select", {"class": "custom-select custom-select-sm gb-move", "aria-label": say("move_to"), title: say("move_to")},
+      [gb.el("option", {value: "", text: "⇄ " + say("move_to")})].concat(targets.map(function (o) {
+        return gb.el("option", {value: o.value, text: gb.label(o.label)});
+      })));
+    pick.addEventListener("change", function () {
+      if (!columns[pick.value]) makeColumn(pick.value);
+      move(record.id, pick.value);
+      showColumn(pick.value);
+    });
+    return pick;
+  }
+
+  // On a phone one stage shows at a time, chosen above the board (every stage with its count).
+  function showColumn(value) {
+    var picker = document.getElementById("gb-stage-pick");
+    if (picker && value) picker.value = value;
+    Object.keys(columns).forEach(function (v) { columns[v].el.classList.toggle("gb-column-current", v === String(picker ? picker.value : value)); });
+  }
+
+  function fillPicker() {
+    var picker = document.getElementById("gb-stage-pick");
+    if (!picker) return;
+    var chosen = picker.value;
+    picker.innerHTML = "";
+    Object.keys(columns).forEach(function (v) {
+      picker.appendChild(gb.el("option", {value: v, text: columns[v].label + " (" + columns[v].count + ")"}));
+    });
+    picker.value = columns[chosen] ? chosen : (Object.keys(columns).filter(function (v) { return columns[v].count; })[0] || Object.keys(columns)[0] || "");
+    showColumn(picker.value);
   }
 
   function showError(id, text) {
@@ -47,6 +92,7 @@
 
   function header(column, group) {
     column.count = group.count;
+    column.label = group.label;
     var sums = Object.keys(group.sums).filter(function (n) { return group.sums[n] !== null; }).map(function (n) {
       return gb.show(gb.byName[n], group.sums[n]);
     }).join(" · ");
@@ -65,9 +111,12 @@
     return gb.call("GET", api + "/groups?by=" + stage + query()).then(function (r) {
       (r.body.groups || []).forEach(function (group) {
         if (group.value === null) return;
+        // a stage with nothing this person sees and nothing they may move into: not shown
+        if (!group.count && !allowed(group.value) && !columns[group.value]) return;
         var column = columns[group.value] || makeColumn(group.value);
         header(column, group);
       });
+      fillPicker();
     });
   }
 
@@ -100,7 +149,12 @@
     more.hidden = true;
     more.addEventListener("click", function () { loadCards(value, true); });
     el.append(head, sum, list, more);
-    el.addEventListener("dragover", function (e) { e.preventDefault(); el.classList.add("gb-drop"); });
+    if (!allowed(value)) el.classList.add("gb-column-closed");
+    el.addEventListener("dragover", function (e) {
+      if (!allowed(value)) return;  // (no drop allowed: the browser shows so)
+      e.preventDefault();
+      el.classList.add("gb-drop");
+    });
     el.addEventListener("dragleave", function () { el.classList.remove("gb-drop"); });
     el.addEventListener("drop", function (e) {
       e.preventDefault();
@@ -163,6 +217,8 @@
       var card = e.target.closest && e.target.closest(".gb-card");
       if (card) e.dataTransfer.setData("text/plain", card.dataset.id);
     });
+    var picker = document.getElementById("gb-stage-pick");
+    if (picker) picker.addEventListener("change", function () { showColumn(picker.value); });
     G.wireViews();
     G.loadViews().then(function () {
       var params = new URL(window.location.href).searchParams, view = G.wantedView(params);

@@ -1,0 +1,115 @@
+"""Everyday use (issue 20): the menu opens the view last used, owner pages read in words,
+a page that is not yours says so with the menu and a way back, people keep their own name
+and language, the owner changes roles, counts take their plural forms."""
+
+import re
+
+from helpers import csrf_token, log_in
+
+from growbase.i18n import plural_forms
+from growbase.tables import Audit, User
+
+
+def page(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, (url, response.status_code)
+    return response.get_data(as_text=True)
+
+
+def menu_link(html, label):
+    found = re.search(r'<a class="[^"]*dropdown-item[^"]*" href="([^"]+)"[^>]*>\s*' + label, html)
+    assert found, f"no menu entry {label}"
+    return found.group(1)
+
+
+def test_the_menu_opens_the_grid_first_then_the_view_last_used(client):
+    assert menu_link(page(client, "/admin/"), "Orders") == "/admin/grid/order/"
+    page(client, "/admin/grid/order/kanban/")
+    assert menu_link(page(client, "/admin/"), "Orders") == "/admin/grid/order/kanban/"
+    page(client, "/admin/records/order/")
+    assert menu_link(page(client, "/admin/"), "Orders") == "/admin/records/order/"
+    assert menu_link(page(client, "/admin/"), "Customers") == "/admin/grid/customer/"
+
+
+def test_the_top_bar_has_one_inbox_and_the_pages_one_title(client):
+    home = page(client, "/admin/inbox/")
+    assert home.count('href="/admin/inbox/"') == 1
+    assert len(re.findall(r"<h[1-6][^>]*>\s*Inbox", home)) == 1
+    assert "Olga Owner" in home and "Log out" in home
+
+
+def test_a_page_that_is_not_yours_says_so_with_the_menu_and_a_way_home(app, shop):
+    manager = app.test_client()
+    log_in(manager, "anna", "anna-password")
+    manager.post("/language/ru", data={"csrf_token": csrf_token(page(manager, "/admin/"))})
+    for url in ("/admin/users/", "/admin/rules/", "/admin/no-such-page/"):
+        html = page(manager, url, status=404)
+        assert "Такой страницы нет, или она вам недоступна" in html
+        assert 'href="/admin/"' in html and "navbar" in html  # the menu, and home
+        assert "Not Found" not in html
+    api = manager.get("/api/no_such_entity")
+    assert api.status_code == 404 and api.is_json
+
+
+def test_people_set_their_own_name_and_language(app, shop):
+    lena = app.test_client()
+    log_in(lena, "lena", "lena-password")
+    form = page(lena, "/admin/profile/")
+    lena.post("/admin/profile/", data={"csrf_token": csrf_token(form), "full_name": "Елена Склад",
+                                       "locale": "ru", "email": ""})
+    user = User.get(User.username == "lena")
+    assert (user.full_name, user.locale) == ("Елена Склад", "ru")
+    assert "Мои настройки" in page(lena, "/admin/profile/")
+
+
+def test_the_owner_changes_a_role_and_history_keeps_it(client, shop):
+    users = page(client, "/admin/users/")
+    anna = User.get(User.username == "anna")
+    client.post(f"/admin/users/{anna.id}/role",
+                data={"csrf_token": csrf_token(users), "role": "logistics"})
+    assert User.get_by_id(anna.id).role == "logistics"
+    entry = Audit.select().where((Audit.entity == "user") & (Audit.action == "role")).get()
+    assert entry.changes == {"role": ["manager", "logistics"]} and entry.username == "owner"
+    owner = User.get(User.username == "owner")
+    refused = client.post(f"/admin/users/{owner.id}/role",
+                          data={"csrf_token": csrf_token(users), "role": "manager"})
+    assert User.get_by_id(owner.id).role == "owner"
+    assert "last active owner" in page(client, refused.headers["Location"])
+    client.post(f"/admin/users/{anna.id}/role", data={"csrf_token": csrf_token(users), "role": "boss"})
+    assert User.get_by_id(anna.id).role == "logistics"
+
+
+def test_rules_are_listed_as_sentences_in_the_owner_s_language(client, shop):
+    html = page(client, "/admin/rules/")
+    confirmed = re.search(r'(?s)data-rule="order_confirmed">(.*?)</tr>', html).group(1)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", confirmed))
+    assert "Orders: when «Status» becomes «Confirmed»" in text.replace("&laquo;", "«").replace(
+        "&raquo;", "»")
+    for programmer in ("status_changed", "send_sms", "create_task", '{"to"'):
+        assert programmer not in confirmed
+    client.post("/language/ru", data={"csrf_token": csrf_token(html)})
+    russian = page(client, "/admin/rules/")
+    assert "Заказ подтверждён: сообщить клиенту" in russian
+    assert "когда «Статус» становится «Подтверждён»" in russian
+    assert "SMS на «Клиент › Телефон»" in russian
+
+
+def test_phones_and_emails_are_links_to_call_and_write(client, shop, service):
+    service.update("customer", shop.id, {"email": "ivan@example.com"})
+    html = page(client, "/admin/records/customer/")
+    assert 'href="tel:+79123456789"' in html and 'href="mailto:ivan@example.com"' in html
+    details = page(client, f"/admin/records/customer/details/?id={shop.id}")
+    assert 'href="tel:+79123456789"' in details
+
+
+def test_counts_have_their_plural_forms():
+    ru = plural_forms("%(num)s record a page", "%(num)s records a page", "ru")
+    assert ru == {"one": "{n} запись на странице", "few": "{n} записи на странице",
+                  "many": "{n} записей на странице", "other": "{n} записей на странице"}
+    assert plural_forms("%(num)s record a page", "%(num)s records a page", "en") == {
+        "one": "{n} record a page", "other": "{n} records a page"}
+
+
+def test_the_list_says_records_a_page_in_russian(client):
+    client.post("/language/ru", data={"csrf_token": csrf_token(page(client, "/admin/"))})
+    assert "50 записей на странице" in page(client, "/admin/records/order/")

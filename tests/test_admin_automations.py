@@ -2,6 +2,8 @@
 
 from datetime import datetime, timedelta
 
+from babel.dates import format_datetime
+
 import pytest
 
 from growbase.auth import create_user
@@ -56,7 +58,7 @@ def test_the_record_page_shows_its_runs_and_planned_reminders(client, shop, serv
     meeting = service.create("task", {"title": "Meet", "kind": "meeting", "due": due,
                                       "assignee": owner.id})
     html = page(client, f"/admin/records/task/details/?id={meeting.id}")
-    reminder = (due - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")
+    reminder = format_datetime(due - timedelta(hours=1), "short", locale="en")
     assert "An hour before a meeting" in html and reminder in html
 
 

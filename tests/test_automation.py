@@ -145,7 +145,7 @@ def test_inbox_outbox_and_run_log_pages(shop, service, app, client):
     outbox = client.get("/admin/outbox/").get_data(as_text=True)
     assert "+79123456789" in outbox and "ORD-00001 подтверждён" in outbox
     runs = client.get("/admin/runs/?rule=order_confirmed").get_data(as_text=True)
-    assert "create_task" in runs and 'href="/admin/runs/?rule=order_received"' not in runs
+    assert "Create a task" in runs and 'href="/admin/runs/?rule=order_received"' not in runs
 
 
 def test_delivered_order_closes_its_open_tasks_only(shop, service):

@@ -3,6 +3,7 @@ a page that is not yours says so with the menu and a way back, people keep their
 and language, the owner changes roles, counts take their plural forms."""
 
 import re
+from datetime import timedelta
 
 from helpers import csrf_token, log_in
 
@@ -113,3 +114,94 @@ def test_counts_have_their_plural_forms():
 def test_the_list_says_records_a_page_in_russian(client):
     client.post("/language/ru", data={"csrf_token": csrf_token(page(client, "/admin/"))})
     assert "50 записей на странице" in page(client, "/admin/records/order/")
+
+
+def test_history_names_records_doors_and_kinds_in_words_at_the_person_s_time(client, shop,
+                                                                            service):
+    order = service.create("order", {"customer": shop.id})
+    owner = User.get(User.username == "owner")
+    User.update(time_zone="Asia/Vladivostok").where(User.id == owner.id).execute()  # UTC+10
+    entry = Audit.select().where((Audit.entity == "order") & (Audit.record_id == order.id)).get()
+    html = page(client, "/admin/audit/?entity=order")
+    row = re.search(r'(?s)<tr class="gb-audit-create">(.*?)</tr>', html).group(1)
+    assert order.number in row and "Orders" not in row and "Order" in row
+    assert f"#{order.id}" not in row and ">created<" in row
+    local = entry.at + timedelta(hours=10)
+    assert f"{local.hour % 12 or 12}:{local.minute:02d}" in row  # Vladivostok's clock, not UTC
+    assert "When (UTC)" not in html
+
+
+def test_a_permissions_change_reads_as_sentences(client, shop):
+    from growbase.catalog import catalog
+    from growbase.designer.store import apply_definitions
+    spec = catalog().entity("order").spec
+    rights = dict(spec["permissions"], accountant={"can": ["read", "export", "delete"],
+                                                   "fields": {"*": "read_only"}})
+    apply_definitions([dict(spec, permissions=rights)], author="owner")
+    html = page(client, "/admin/audit/?action=rights")
+    assert "Accountant: may now: delete" in html
+    assert "{&#39;" not in html and "{'" not in html
+
+
+def test_the_run_log_names_the_rule_and_the_record(client, shop, service):
+    from helpers import run_pending
+    order = service.create("order", {"customer": shop.id})
+    run_pending()
+    html = page(client, "/admin/runs/")
+    assert "New order: tell the sales team, SMS the customer" in html
+    assert order.number in html and f"order #{order.id}" not in html
+    assert "Send an SMS" in html and "kept in the outbox" in html and " ms" not in html
+
+
+def test_a_person_chooses_a_time_zone(client):
+    form = page(client, "/admin/profile/")
+    assert 'value="Europe/Moscow"' in form
+    client.post("/admin/profile/", data={"csrf_token": csrf_token(form), "time_zone": "Europe/Moscow",
+                                         "locale": "en", "full_name": "Olga Owner"})
+    assert User.get(User.username == "owner").time_zone == "Europe/Moscow"
+    client.post("/admin/profile/", data={"csrf_token": csrf_token(form), "time_zone": "Mars/Base",
+                                         "locale": "en", "full_name": "Olga Owner"})
+    assert User.get(User.username == "owner").time_zone == ""  # not a zone: the business's
+
+
+def test_a_save_says_what_it_set_off(app, client, shop, service):
+    from helpers import run_pending
+    order = service.create("order", {"customer": shop.id})
+    run_pending()
+    form = page(client, f"/admin/records/order/edit/?id={order.id}")
+    fields = dict(re.findall(r'<input[^>]*name="([a-z_]+)"[^>]*value="([^"]*)"', form))
+    saved = client.post(f"/admin/records/order/edit/?id={order.id}", data=dict(
+        fields, csrf_token=csrf_token(form), customer=str(shop.id), status="confirmed"))
+    assert saved.status_code == 302
+    after = page(client, saved.headers["Location"])
+    event = int(re.search(r'id="gb-effects"[^>]*data-event="(\d+)"', after).group(1))
+    waiting = client.get(f"/api/events/{event}/effects").get_json()
+    assert waiting == {"done": False, "items": []}
+    run_pending()
+    said = client.get(f"/api/events/{event}/effects").get_json()
+    assert said["done"] is True
+    (item,) = said["items"]
+    assert item["rule"].startswith("Order confirmed")
+    assert [a["action"] for a in item["actions"]] == ["Send an SMS", "Create a task"]
+    assert "+79123456789" in item["actions"][0]["outcome"]  # the owner sees to whom
+    assert item["actions"][0]["delivery"] == "stored"
+    assert 'data-event=""' in page(client, "/admin/")  # said once
+    anna = app.test_client()
+    log_in(anna, "anna", "anna-password")
+    assert anna.get(f"/api/events/{event}/effects").status_code == 404  # not her change
+
+
+def test_staff_see_what_their_save_did_without_customers_numbers(app, shop, service):
+    from helpers import run_pending
+    lena = app.test_client()
+    log_in(lena, "lena", "lena-password")
+    order = service.create("order", {"customer": shop.id, "status": "confirmed"})
+    run_pending()
+    moved = lena.patch(f"/api/order/{order.id}", json={"courier": "cdek", "status": "shipping"},
+                       headers={"X-CSRFToken": csrf_token(page(lena, "/admin/"))})
+    assert moved.status_code == 200
+    event = moved.headers["X-Growbase-Event"]
+    run_pending()
+    (item,) = lena.get(f"/api/events/{event}/effects").get_json()["items"]
+    assert item["rule"].startswith("Order shipped")
+    assert all("outcome" not in a for a in item["actions"])

@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
+from zoneinfo import available_timezones
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,6 +45,7 @@ class Settings:
     https: bool = False  # served over HTTPS (behind a proxy): cookies only travel encrypted
     proxies: int = 0  # reverse proxies in front whose X-Forwarded-For may be believed
     sweep_after: int = 30  # seconds an event may wait unqueued before the sweep queues it
+    time_zone: str = ""  # the business's zone (IANA, like Europe/Moscow); "": this machine's
     files_dir: str = ""  # attachments: a folder (under the data folder, or shared by machines)
     #                      or an S3-compatible store: s3://bucket/prefix?endpoint=https://...
     channels: ChannelSettings = field(default_factory=ChannelSettings)
@@ -76,6 +78,14 @@ def _count(name, default="0"):
     if not text.isdigit():
         raise SystemExit(f"error: {name} is \"{text}\"; write how many, like 1.")
     return int(text)
+
+
+def _zone(name):
+    """An IANA zone name as given (checked), or "" for this machine's own."""
+    if name and name not in available_timezones():
+        raise SystemExit(f"error: GROWBASE_TIME_ZONE is \"{name}\"; write a zone like "
+                         f"Europe/Moscow or America/New_York.")
+    return name
 
 
 def _quiet_hours():
@@ -121,6 +131,7 @@ def load_settings(**overrides) -> Settings:
         proxies=_count("GROWBASE_PROXIES"),
         sweep_after=_count("GROWBASE_SWEEP_AFTER", "30"),
         files_dir=os.environ.get("GROWBASE_FILES", str(data_dir / "files")),
+        time_zone=_zone(os.environ.get("GROWBASE_TIME_ZONE", "").strip()),
     )
     values.update(overrides)
     if "secret_key" not in values:

@@ -117,8 +117,12 @@ def format_number(value, locale: str, scale=None) -> str:
     return format_decimal(value, format=fmt, locale=locale, decimal_quantization=False)
 
 
+@lru_cache(maxsize=64)
 def currency_symbol(code: str, locale: str) -> str:
-    return get_currency_symbol(code, locale=locale)
+    """The currency's sign as people write it: "₽" in English too, not "RUB" (the shortest
+    sign our languages know for it)."""
+    return min((get_currency_symbol(code, locale=lang) for lang in (locale, *LANGUAGES)),
+               key=len)
 
 
 def plural_forms(singular, plural, locale=None):

@@ -58,6 +58,7 @@ class User(SystemModel):
     role = CharField(max_length=40, default="manager", index=True)
     active = BooleanField(default=True)
     locale = CharField(max_length=10, default="en")
+    time_zone = CharField(max_length=64, default="")  # "": the business's (GROWBASE_TIME_ZONE)
     email_notifications = BooleanField(default=False)  # inbox messages also by email
     totp_secret = CharField(max_length=64, null=True)  # a second factor, when turned on
     branch = CharField(max_length=100, default="")  # rows rules may ask for "my branch"

@@ -47,3 +47,14 @@ def rest(shop):
     """The shop's JSON API with an owner's token (to set up records and check what was saved)."""
     client = rest_client(shop, "grid-tests")
     return lambda method, path, **kwargs: client(method, path, **kwargs)[1]
+
+
+CLIENTS = iter(range(10, 100))
+
+
+@pytest.fixture
+def client(rest):
+    """A customer of this test's own: its orders are the grid the test works in."""
+    n = next(CLIENTS)
+    return rest("POST", "/api/customer", json={"name": f"Grid Client {n}",
+                                               "phone": f"+7 916 555-00-{n}"})

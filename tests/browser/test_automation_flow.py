@@ -21,7 +21,8 @@ def test_confirming_an_order_reaches_outbox_inbox_and_run_log(page, browser, sho
     page.screenshot(path=str(ARTIFACTS / "outbox.png"), full_page=True)
     page.goto("/admin/runs/?rule=order_confirmed")
     first = page.locator("table.gb-runs tbody tr").first
-    assert "send_sms" in first.inner_text() and "create_task" in first.inner_text()
+    assert "Send an SMS" in first.inner_text() and "Create a task" in first.inner_text()
+    assert "Order confirmed" in first.inner_text() and "order #" not in first.inner_text()
     page.screenshot(path=str(ARTIFACTS / "run-log.png"), full_page=True)
 
     context = browser.new_context(base_url=shop.base, locale="en-US")

@@ -53,3 +53,61 @@ def test_logistics_moves_an_order_on_a_phone_among_its_own_stages(browser, shop,
         assert picker.input_value() == "awaiting_supply"  # it follows the card
         page.locator(f".gb-column-current .gb-card[data-id='{order['id']}']").wait_for()
         assert page.evaluate(SIDEWAYS) <= 0
+
+
+def test_the_owner_sets_a_permission_without_json(page, rest):
+    """Accountants may see only delivered orders: picked as field, test and stage."""
+    speak(page, "ru")
+    try:
+        page.goto("/admin/permissions/order/")
+        row = page.locator("tr[data-role=accountant]")
+        assert "Бухгалтер" in row.inner_text() and page.locator("textarea").count() == 0
+        assert "выгружать" in page.inner_text("thead")
+        row.locator(".gb-cond-add").click()
+        row.locator(".gb-cond-field").select_option("status")
+        row.locator(".gb-cond-value").select_option("delivered")
+        page.click(".gb-rights-form button[type=submit]")
+        page.locator(".alert-success").wait_for()
+        rights = rest("GET", "/api/designer/entities/order")
+        assert rights["spec"]["permissions"]["accountant"]["rows"] == {"field": "status",
+                                                                     "eq": "delivered"}
+        page.goto("/admin/audit/?action=rights")
+        assert "Бухгалтер: только записи, где «Статус» равно «Доставлен»" in page.inner_text("body")
+    finally:
+        speak(page, "en")
+
+
+def test_saving_a_stage_says_what_it_set_off(page, rest):
+    customer = rest("POST", "/api/customer", json={"name": "Toast Client",
+                                                   "phone": "+7 916 557-00-02"})
+    order = rest("POST", "/api/order", json={"customer": customer["id"]})
+    page.goto(f"/admin/records/order/edit/?id={order['id']}")
+    page.select_option("select[name=status]", "confirmed")
+    page.click("input[type=submit][value=Save]")
+    note = page.locator("#gb-effects")
+    wait_until(lambda: note.get_attribute("data-done") == "1" and note.is_visible(), seconds=20,
+               message="the note of what the save set off")
+    text = note.inner_text()
+    assert "This save set off" in text and "Order confirmed" in text
+    assert "Send an SMS" in text and "Create a task" in text
+
+
+def test_the_grid_is_a_list_of_cards_on_a_phone(browser, shop, rest):
+    customer = rest("POST", "/api/customer", json={"name": "Card Client",
+                                                   "phone": "+7 916 557-00-03"})
+    order = rest("POST", "/api/order", json={"customer": customer["id"], "phone": "+79165570003"})
+    with on_a_phone(browser, shop, "manager1", "ru") as page:
+        page.goto(f"/admin/grid/order/?customer={customer['id']}")
+        card = page.locator(".gb-phone-card").first
+        card.wait_for()
+        assert order["number"] in card.inner_text() and "Клиент: Card Client" in card.inner_text()
+        assert card.locator("a[href='tel:+79165570003']").count() == 1
+        assert page.locator("#gb-bulk-menu").is_hidden() and page.locator(".gb-filters").is_hidden()
+        page.click("#gb-filters-toggle")
+        assert page.locator(".gb-filters").is_visible()
+        card.locator(".gb-phone-move").select_option("confirmed")
+        wait_until(lambda: rest("GET", f"/api/order/{order['id']}")["status"] == "confirmed",
+                   message="the stage saved")
+        wait_until(lambda: "Подтверждён" in page.locator(".gb-phone-card").first.inner_text(),
+                   message="the card redrawn")
+        assert page.evaluate(SIDEWAYS) <= 0

@@ -3,18 +3,8 @@ in every editor, a number typed the other language's way is read when it can mea
 thing, a refusal is written beside its cell and listed with a way to it, a row that cannot
 be saved yet says what it waits for, and counts speak Russian plurals."""
 
-import pytest
 from helpers import log_in_page
 from test_grid import cell, new_order, open_grid, orders, saved, wait_until
-
-CLIENTS = iter(range(10, 100))
-
-
-@pytest.fixture
-def client(rest):
-    n = next(CLIENTS)
-    return rest("POST", "/api/customer", json={"name": f"Typist Client {n}",
-                                               "phone": f"+7 916 556-00-{n}"})
 
 
 def type_over(page, row, field, text):

@@ -12,6 +12,7 @@ from ..backups import is_stale, last_backup
 from ..catalog import catalog
 from ..i18n import current_locale
 from ..i18n import gettext as _
+from ..moments import when
 from ..permissions import ROLES, access, role_label
 from ..queries import select
 from ..tables import utcnow
@@ -25,6 +26,15 @@ from .intake import IntakeView
 from .quality import QualityView
 from .reports import ReportsView
 from .rights import RightsView
+from ..automation.effects import action_label
+from .shown import (
+    change_label,
+    entity_label,
+    rule_name,
+    seconds,
+    source_words,
+    titles_of,
+)
 from .system import (
     InboxView,
     OutboxView,
@@ -169,4 +179,8 @@ def init_admin(app):
     app.jinja_env.globals["unread_count"] = unread_count
     app.jinja_env.globals["role_label"] = role_label
     app.jinja_env.globals["period_labels"] = period_labels
+    app.jinja_env.filters["when"] = when
+    app.jinja_env.globals.update(titles_of=titles_of, rule_name=rule_name, seconds=seconds,
+                                 action_label=action_label, entity_label=entity_label,
+                                 change_label=change_label, source_words=source_words)
     return admin

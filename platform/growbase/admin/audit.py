@@ -10,7 +10,28 @@ from ..catalog import catalog
 from ..i18n import current_locale
 from ..i18n import gettext as _
 from ..records import RecordError
+from ..permissions import role_label
+from .shown import entity_of, rights_words, rule_name
 from .system import OwnerView, say_done
+
+
+def said(audit):
+    """(name, label, old, new, revertable) of an entry in words: a record's fields as
+    history.shown gives them; a permissions change as sentences per role; a definition's,
+    a rule's and an account's changes with their names, not their keys."""
+    changes = audit.changes or {}
+    if audit.action == "rights":
+        before, after = changes.get("permissions", [None, None])
+        return [("permissions", _("Permissions"), "", line, False)
+                for line in rights_words(before, after, entity_of(audit.entity))]
+    if audit.action in ("define", "rule") or audit.entity == "user":
+        labels = {"version": _("Version"), "rule": _("Rule"), "role": _("Role"),
+                  "address": _("Address")}
+        shown = {"rule": rule_name, "role": role_label}
+        return [(name, labels.get(name, name),
+                 *(shown.get(name, str)(v) if v is not None else "" for v in pair), False)
+                for name, pair in changes.items() if isinstance(pair, list) and len(pair) == 2]
+    return history.shown(audit, current_locale())
 
 
 class AuditView(OwnerView):
@@ -22,7 +43,7 @@ class AuditView(OwnerView):
         except (history.HistoryError, ValueError) as exc:
             flash(str(exc), "error")
             entries = []
-        rows = [(a, history.shown(a, current_locale())) for a in entries]
+        rows = [(a, said(a)) for a in entries]
         return self.render("admin/system/audit.html", items=history.grouped(rows),
                            params=params, entities=catalog().entities())
 

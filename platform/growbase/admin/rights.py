@@ -12,9 +12,13 @@ from flask_login import current_user
 from ..catalog import UnknownEntity, catalog
 from ..definitions.errors import DefinitionError
 from ..designer.store import apply_definitions
+from ..i18n import current_locale
 from ..i18n import gettext as _
 from ..permissions import ACTIONS, ROLES
 from ..tables import OWNER
+from .designer import entity_outline, page_config
+from .shown import action_right
+from .spoken import condition_words, value_words
 from .system import OwnerView
 
 STAFF = [r for r in ROLES if r != OWNER]
@@ -78,4 +82,10 @@ class RightsView(OwnerView):
         rules = entity.spec.get("permissions")
         return self.render("admin/system/rights.html", entity=entity, rules=rules or {},
                            restricted=rules is not None, roles=STAFF, actions=ACTIONS,
-                           choices=FIELD_CHOICES, json=json)
+                           choices=FIELD_CHOICES, json=json,
+                           action_names={a: action_right(a) for a in ACTIONS},
+                           rows_words={r: condition_words((rules or {}).get(r, {}).get("rows"),
+                                                          entity) for r in STAFF},
+                           only_words=value_words,
+                           page=page_config(fields=entity_outline(entity, current_locale())
+                                            ["fields"]))

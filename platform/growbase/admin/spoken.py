@@ -25,7 +25,8 @@ def _ops():
             "changed_to": _("became"), "changed_from": _("was")}
 
 
-def _entity(name):
+def entity_of(name):
+    """The live entity of that name, or None (a log may name one since removed)."""
     try:
         return catalog().entity(name)
     except UnknownEntity:
@@ -114,7 +115,7 @@ def template_words(text, entity):
                 current = None
                 continue
             labels.append(field.label())
-            current = _entity(field.get("to")) if field.get("to") else None
+            current = entity_of(field.get("to")) if field.get("to") else None
         return "«" + " › ".join(labels) + "»"
     return _PLACE.sub(say, str(text or ""))
 
@@ -197,7 +198,7 @@ def action_words(name, params, entity):
     if name == "update_field":
         target = entity
         if params.get("on") and "." in params["on"]:
-            target = _entity(params["on"].split(".", 1)[0])
+            target = entity_of(params["on"].split(".", 1)[0])
         field = target.by_name.get(params.get("field")) if target is not None else None
         label = f"«{field.label()}»" if field is not None else params.get("field", "")
         where = f" ({target.plural()})" if target is not entity and target is not None else ""
@@ -208,7 +209,7 @@ def action_words(name, params, entity):
 
 def rule_words(rule):
     """{"when", "if", "then": [...]} of a rule, each in words."""
-    entity = _entity(rule.entity)
+    entity = entity_of(rule.entity)
     return {"when": trigger_words(rule, entity),
             "if": condition_words(rule.condition, entity) if rule.condition else "",
             "then": [action_words(name, params, entity) for name, params in rule.actions]}

@@ -6,12 +6,13 @@ from flask_login import current_user
 
 from werkzeug.security import check_password_hash
 
-from .. import auth, twofactor
+from .. import auth, config, twofactor
 from ..catalog import catalog
 from ..channels import kept, resend
 from ..definitions import DefinitionError
 from ..i18n import LANGUAGES
 from ..i18n import gettext as _
+from ..moments import zone_names
 from ..tables import AutomationRun, Notification, Outbox, User, utcnow
 from .spoken import rule_words
 
@@ -92,26 +93,32 @@ class ProfileView(BaseView):
     @expose("/", methods=("GET", "POST"))
     def index(self):
         from email_validator import EmailNotValidError, validate_email
-        if request.method == "POST":
-            email = request.form.get("email", "").strip()
-            wants = bool(request.form.get("email_notifications"))
-            locale = request.form.get("locale", current_user.locale)
-            try:
-                email = validate_email(email, check_deliverability=False).normalized if email else ""
-            except EmailNotValidError as exc:
-                flash(_("Email: %(reason)s", reason=str(exc)), "error")
-                return self.render("admin/system/profile.html", email=email, wants=wants)
-            if wants and not email:
-                flash(_("Email: give an address to receive your messages there."), "error")
-                return self.render("admin/system/profile.html", email=email, wants=wants)
-            User.update(email=email, email_notifications=wants,
-                        full_name=request.form.get("full_name", "").strip()[:200],
-                        locale=locale if locale in LANGUAGES else current_user.locale).where(
-                User.id == current_user.id).execute()
-            flash(_("Saved."), "success")
-            return redirect(url_for(".index"))
-        return self.render("admin/system/profile.html", email=current_user.email,
-                           wants=current_user.email_notifications,
+        if request.method == "GET":
+            return self.page(current_user.email, current_user.email_notifications)
+        email = request.form.get("email", "").strip()
+        wants = bool(request.form.get("email_notifications"))
+        locale = request.form.get("locale", current_user.locale)
+        zone = request.form.get("time_zone", current_user.time_zone)
+        try:
+            email = validate_email(email, check_deliverability=False).normalized if email else ""
+        except EmailNotValidError as exc:
+            flash(_("Email: %(reason)s", reason=str(exc)), "error")
+            return self.page(email, wants)
+        if wants and not email:
+            flash(_("Email: give an address to receive your messages there."), "error")
+            return self.page(email, wants)
+        User.update(email=email, email_notifications=wants,
+                    full_name=request.form.get("full_name", "").strip()[:200],
+                    locale=locale if locale in LANGUAGES else current_user.locale,
+                    time_zone=zone if zone in zone_names() else "").where(
+            User.id == current_user.id).execute()
+        flash(_("Saved."), "success")
+        return redirect(url_for(".index"))
+
+    def page(self, email, wants):
+        """The settings page (again with what was typed, when it was refused)."""
+        return self.render("admin/system/profile.html", email=email, wants=wants,
+                           zones=zone_names(), business_zone=config.current().time_zone,
                            tokens=auth.tokens_seen_by(current_user),
                            intakes=catalog().intakes() if current_user.is_owner else [],
                            **self.second_factor())

@@ -9,7 +9,7 @@ and locale). Pinned to flask-admin 2.2.*; tests/test_admin.py would catch a brea
 
 import threading
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, session, url_for
 from flask_admin import BaseView, expose
 from flask_admin.helpers import get_form_data
 from flask_admin.model import BaseModelView
@@ -32,12 +32,19 @@ from ..tables import Audit
 from .filters import filters_for
 from .related import look_alikes, panels, timeline
 from ..records.parts import parts
+from ..records.trail import forget_written, written_event
 from ..fields.links import ReferenceLoader
 from .forms import build_form_class, form_data, form_layout, show_errors, submitted
 
 
+def follow(entity, record_id):
+    """The next page notes what this save set off (static/effects.js asks the API)."""
+    session["gb_event"] = written_event(entity, record_id)
+
+
 class EntityView(BaseModelView):
     """List, create, edit, details and delete for one version of one entity."""
+    titled_by_name = True  # (the base template's heading: other pages have their own)
     can_view_details = True
     can_set_page_size = True
     page_size = 50
@@ -179,10 +186,12 @@ class EntityView(BaseModelView):
         return RecordService(Actor.for_user(current_user, "ui"), locale=self.locale)
 
     def create_model(self, form):
+        forget_written()
         made = self._saved(form, lambda: self.service().create(
             self.entity.name, submitted(form, self.fields, self.rights.read_only)))
         if made:
             look_alikes(self.entity, made)
+            follow(self.entity.name, made.id)
         return made
 
     def update_model(self, form, model):
@@ -191,7 +200,11 @@ class EntityView(BaseModelView):
                                   submitted(form, self.fields, self.rights.read_only),
                                   version=form.gb_version.data)
             return True
-        return self._saved(form, write)
+        forget_written()
+        saved = self._saved(form, write)
+        if saved:
+            follow(self.entity.name, model.id)
+        return saved
 
     def delete_model(self, model):
         def write():

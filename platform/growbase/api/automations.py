@@ -9,6 +9,7 @@ from flask import jsonify
 from flask_login import current_user
 
 from .base import body, bp, refuse, system_rows
+from ..automation.effects import effects
 from ..automation.engine import rerun
 from ..automation.preview import preview
 from ..automation.rules import apply_rules
@@ -144,3 +145,13 @@ def rerun_run(run_id):
     if rerun(run_id) is None:
         refuse(409, _run=_("Only a failed run can be run again."))
     return jsonify(run_json(*with_actions([AutomationRun.get_by_id(run_id)])[0])), 202
+
+
+@bp.get("/events/<int:event_id>/effects")
+def event_effects(event_id):
+    """What a save of mine set off (the rules its event ran, each action), and whether the
+    worker is done with it: the note after saving asks this until "done"."""
+    found = effects(event_id, current_user)
+    if found is None:
+        refuse(404, _event=_("There is no such change of yours."))
+    return jsonify(found)

@@ -8,6 +8,7 @@ from ..duplicates.scan import rule
 from ..duplicates.shown import warned
 from ..permissions import access
 from ..queries import select, to_json
+from ..records.trail import forget_written, written_event
 from ..records.values import values_of
 from .base import body, bp, describe, entity_or_404, paging, query_args, service
 
@@ -58,8 +59,10 @@ def update_record(name, record_id):
     entity = entity_or_404(name)
     data = body()
     version = data.pop("_version", None) or request.headers.get("If-Match")
+    forget_written()
     row = service().update(name, record_id, data, version=version)
-    return jsonify(to_json(entity, [row])[0])
+    event = written_event(name, record_id)  # what the save sets off, for the page to follow
+    return jsonify(to_json(entity, [row])[0]), 200, {"X-Growbase-Event": str(event or "")}
 
 
 @bp.post("/<name>/<int:record_id>/copy")

@@ -149,7 +149,7 @@ class CreateTask(Action):
         row = ctx.service.create("task", data)
         if data.get("assignee") is not None:  # the task shows up in the assignee's inbox
             notify(data["assignee"], _("New task: %(title)s", title=data["title"]), "task", row.id)
-        return _("task #%(id)s", id=row.id)
+        return _("task “%(title)s”", title=data["title"])
 
     def describe(self, params, ctx):
         data = self.plan(params, ctx)

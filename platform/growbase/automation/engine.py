@@ -5,7 +5,6 @@ index), so a retried event skips what already ran. A failure marks the run faile
 raises, so Huey retries; the record's own save never waits for or fails with a rule.
 """
 
-import time
 
 from peewee import IntegrityError
 
@@ -143,7 +142,6 @@ def run_rule(rule, entity, event, before, after, prepared=None):
         return
     ctx = Context(rule, entity, event, before, after)
     for index, (name, params) in enumerate(rule.actions):
-        started = time.perf_counter()
         ctx.message, ctx.prepared = None, (prepared or {}).get(index)
         try:
             outcome = action_types[name].run(params, ctx)
@@ -152,7 +150,7 @@ def run_rule(rule, entity, event, before, after, prepared=None):
         insert_row(ActionRun, dict(
             key=f"{event.id}:{rule.key}:{index}", run=run.id, action=name, at=utcnow(),
             message=ctx.message,
-            outcome=f"{outcome} ({(time.perf_counter() - started) * 1000:.0f} ms)"))
+            outcome=outcome))
     finish(run, "done", "")
 
 

@@ -3,6 +3,7 @@ column of the type its result is shown like (money, date, text ...), so lists, f
 sorts, exports and conditions treat it as any field of that type; an autonumber's given
 once, when a record is created, by every door."""
 
+from markupsafe import Markup
 from peewee import CharField
 
 from ..formulas.grammar import FormulaError, parse, reads
@@ -24,6 +25,10 @@ class Autonumber(TextLike):
 
     def column(self, field):
         return CharField(max_length=100, null=True)
+
+    def html(self, value, field, base):
+        """On one line in a narrow list ("ORD-00001", never "ORD-" above "00001")."""
+        return Markup('<span class="text-nowrap">{}</span>').format(value) if value else None
 
     def storage_key(self, field):
         return ("text",)  # a typed number column becomes an autonumber keeping its values

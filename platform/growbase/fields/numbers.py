@@ -7,7 +7,7 @@ money and percent are stored as integers scaled by 10**scale on both back ends.
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from babel.numbers import format_currency
+from babel.numbers import format_currency, get_currency_symbol
 from peewee import BigIntegerField
 
 from ..formulas.types import INTEGER, number
@@ -202,7 +202,9 @@ class Money(DecimalType):
     def display(self, value, field, locale="en"):
         if value is None:
             return ""
-        return format_currency(value, self.currency(field), locale=locale)
+        code = self.currency(field)  # "₽2,500.00" in English, not "RUB2,500.00"
+        return format_currency(value, code, locale=locale).replace(
+            get_currency_symbol(code, locale=locale), currency_symbol(code, locale))
 
     def number_format(self, field, locale="en"):
         sign = currency_symbol(self.currency(field), locale)

@@ -8,6 +8,7 @@ from .values import json_values
 
 listeners = []  # called after a commit with the new event's id (None: several, look for them)
 _announcing = threading.local()  # this thread's transaction and the events it wrote
+_written = threading.local()  # (entity, record id, event id) of this thread's last write
 
 
 def announce(event_id):
@@ -32,13 +33,29 @@ def announce(event_id):
 
 def write_trail(trail):
     """Insert a write's audit entries and events [(audit, event)], and tell the worker:
-    the one event by its id, several as one look for pending events."""
+    the one event by its id, several as one look for pending events. The first event (the
+    written record's own) is kept for `written_event`."""
     insert_rows(Audit, [audit for audit, _event in trail])
+    if not trail:
+        return
+    first = insert_row(Event, trail[0][1])
+    _written.event = (trail[0][1]["entity"], trail[0][1]["record_id"], first)
     if len(trail) == 1:
-        announce(insert_row(Event, trail[0][1]))
-    elif trail:
-        insert_rows(Event, [event for _audit, event in trail])
+        announce(first)
+    else:
+        insert_rows(Event, [event for _audit, event in trail[1:]])
         announce(None)
+
+
+def forget_written():
+    _written.event = None
+
+
+def written_event(entity, record_id):
+    """The event this thread's last write of that record made (after forget_written()
+    and the write), or None: what "this save set off" follows."""
+    found = getattr(_written, "event", None)
+    return found[2] if found and found[:2] == (entity, record_id) else None
 
 
 def entry(actor, entity, record_id, version, action, kind, changes, changed, before, after,

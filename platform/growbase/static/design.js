@@ -309,6 +309,12 @@
           value = select([["true", say("yes")], ["false", say("no")]], String(row.value !== false),
             {"class": "form-control form-control-sm gb-cond-value", onchange: function (e) { row.value = e.target.value === "true"; changed(); }});
           if (row.value === undefined) row.value = true;
+        } else if (field && field.users && (row.op === "eq" || row.op === "ne")) {  // "me": whoever looks
+          value = select([["me", say("me")]].concat((gb.config.users || []).map(function (u) { return [u, u]; })),
+            row.value && row.value.me ? "me" : row.value,
+            {"class": "form-control form-control-sm gb-cond-value", onchange: function (e) {
+              row.value = e.target.value === "me" ? {me: true} : e.target.value; changed(); }});
+          if (row.value === undefined) row.value = {me: true};
         } else if (field && field.options && ["eq", "ne", "changed_to", "changed_from"].indexOf(row.op) >= 0) {
           value = select([["", "—"]].concat(field.options.map(function (o) { return [o.value, label(o.label)]; })), row.value,
             {"class": "form-control form-control-sm gb-cond-value", onchange: function (e) { row.value = e.target.value; changed(); }});

@@ -33,7 +33,7 @@
       body: data === undefined ? undefined : JSON.stringify(data)
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
-        return {status: response.status, body: body};
+        return {status: response.status, body: body, event: response.headers.get("X-Growbase-Event")};
       });
     }, function () { return {status: 0, body: {}}; });
   }
@@ -65,7 +65,7 @@
     if (!numberFormats[key]) {
       var scale = field.scale === undefined ? 2 : field.scale;
       var opts = {minimumFractionDigits: scale, maximumFractionDigits: scale};
-      if (field.currency) { opts.style = "currency"; opts.currency = field.currency; }
+      if (field.currency) { opts.style = "currency"; opts.currency = field.currency; opts.currencyDisplay = "narrowSymbol"; }
       numberFormats[key] = new Intl.NumberFormat(config.locale, opts);
     }
     return numberFormats[key];

@@ -174,7 +174,8 @@
     var columns = G.buildColumns((G.layout || {}).columns);
     if (G.ordered()) columns.unshift({rowHandle: true, formatter: "handle", headerSort: false, frozen: true,
                                       width: 30, minWidth: 30, resizable: false, cssClass: "gb-handle"});
-    G.table = new Tabulator("#gb-grid", {
+    var phone = G.phoneCards = G.onPhone() && !cfg.part;
+    G.table = new Tabulator("#gb-grid", Object.assign({
       height: cfg.part ? "calc(100vh - 60px)" : "calc(100vh - 260px)", layout: "fitData", index: "id",
       columns: columns, movableRows: G.ordered(),
       rowHeader: {formatter: function (cell) { return cell.getRow().getPosition(true) + " " + G.openRecord(cell); },
@@ -200,9 +201,9 @@
       langs: {ru: {pagination: {first: "«", first_title: "Первая", last: "»", last_title: "Последняя",
                                 prev: "‹", prev_title: "Назад", next: "›", next_title: "Вперёд",
                                 page_size: "Строк", counter: {showing: "Строки", of: "из", rows: "", pages: "стр."}}}}
-    });
+    }, phone ? G.phoneOptions() : {}));
     G.table.on("tableBuilt", function () {
-      if (view) { G.fillViews(view.id); G.applyView(view); } else { G.fillViews(""); G.fillColumnsMenu(); }
+      if (view) { G.fillViews(view.id); G.applyView(view); } else { G.fillViews(""); if (!phone) G.fillColumnsMenu(); }
       restorePending();
     });
     G.table.on("rowMoved", G.renumber);

@@ -23,6 +23,7 @@
   }
 
   function paint(row) {  // without re-rendering: an editor may be open in the row
+    if (G.phoneCards) { row.reformat(); return; }  // (a phone's card is drawn whole)
     row.getCells().forEach(function (cell) { if (cell.getField()) mark(cell); });
     row.normalizeHeight();  // a reason written in a cell makes its row taller
   }

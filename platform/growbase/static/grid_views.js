@@ -103,7 +103,7 @@
     if (G.state.viewId) { url.searchParams.set("view", G.state.viewId); } else { url.searchParams.delete("view"); }
     history.replaceState(null, "", url);
     drawChips();
-    if (G.table) {
+    if (G.table && !G.phoneCards) {  // (a phone's cards have no columns to arrange)
       document.getElementById("gb-group").value = G.state.group;
       G.quiet = true;
       G.table.setColumns(G.buildColumns((config.columns && config.columns.length ? config : G.layout || {}).columns));
@@ -261,6 +261,11 @@
   // The filter bar, the views menu and the search, as the grid and the board both have them
   function wireViews() {
     fillFilterBar();
+    var toggle = document.getElementById("gb-filters-toggle");  // a phone opens the filters on demand
+    toggle.addEventListener("click", function () {
+      var open = document.querySelector(".gb-filters").classList.toggle("gb-filters-open");
+      toggle.setAttribute("aria-expanded", String(open));
+    });
     document.getElementById("gb-filter-add").addEventListener("click", addFilter);
     document.getElementById("gb-view").addEventListener("change", function (e) {
       applyView(G.views.filter(function (v) { return String(v.id) === e.target.value; })[0] || null);

@@ -178,6 +178,7 @@
       if (r.status === 200) {
         drawCard(r.body);
         setState(say("moved", {stage: gb.show(gb.byName[stage], value)}));
+        if (window.gbEffects) gbEffects.follow(r.event);  // the SMS it sent, the task it made
         loadCounts();
         return;
       }

@@ -390,3 +390,25 @@ def test_lines_are_picked_inside_their_order_and_add_up(owner, rest):
     nested = page.frame_locator(".gb-row-lines iframe")
     nested.locator(".tabulator-row").nth(1).wait_for()
     assert nested.locator(".tabulator-row").count() == 2
+
+
+def test_a_rule_s_task_gets_its_fields_picked_not_typed_as_json(owner, rest):
+    """The unknown-caller rule makes a call task for the least loaded manager: shown as a
+    field and a choice by name; another field added the same way is saved."""
+    page = owner
+    page.goto("/admin/designer/rule/unknown_caller")
+    card = page.locator(".gb-action[data-action=create_task]")
+    card.wait_for()
+    assert "the one with the fewest open tasks" in card.inner_text()
+    row = card.locator(".gb-task-fields .form-inline").first
+    assert row.locator(".gb-task-field").input_value() == "kind"
+    assert row.locator(".gb-task-value").input_value() == "call"
+    assert card.locator("input[placeholder='{...}']").count() == 0
+    card.locator(".gb-task-add").click()
+    added = card.locator(".gb-task-fields .form-inline").nth(1)
+    added.locator(".gb-task-field").select_option("state")
+    added.locator(".gb-task-value").select_option("in_progress")
+    apply_review(page)
+    status, saved = rest("GET", "/api/automations/unknown_caller")
+    assert saved["then"][0]["create_task"]["fields"] == {"kind": "call",
+                                                         "state": "in_progress"}

@@ -237,7 +237,9 @@ def test_set_a_field_on_a_selection(page, rest, client):
     page.click("#gb-bulk-menu")
     page.click("#gb-bulk-set")
     page.select_option("#gb-bulk-field", "courier")
-    page.fill("#gb-bulk-value", "CDEK")
+    assert page.locator("#gb-bulk-value option").all_inner_texts() == [
+        "CDEK", "Russian Post", "Own courier"]  # the choices by name, not a box to type in
+    page.select_option("#gb-bulk-value", label="CDEK")
     page.click("#gb-bulk-ok")
     wait_until(lambda: {o["courier"] for o in orders(rest, client)} == {"cdek"},
                message="courier on three orders")

@@ -69,6 +69,7 @@
     var phone = window.matchMedia("(max-width: 575px)").matches;
     calendar = new window.FullCalendar.Calendar(document.getElementById("gb-calendar"), {
       locale: cfg.locale === "ru" ? "ru" : "en-gb", firstDay: 1, height: "auto",
+      timeHint: texts.time, eventHint: texts.event,  // (the list's headers, read aloud)
       initialView: phone ? "listWeek" : "dayGridMonth",
       headerToolbar: phone ? {left: "prev,next", center: "title", right: "listWeek,dayGridMonth"} :
         {left: "prev,next today", center: "title", right: "dayGridMonth,timeGridWeek,listWeek"},

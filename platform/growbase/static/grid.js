@@ -88,18 +88,57 @@
     return seen;
   }
 
+  // The value box of "Set a field…" for the chosen field: its choices (only those the role
+  // may set), yes / no, a person or record picked by searching, else text typed as in a cell.
+  function valueControl(field) {
+    if (field.options) {
+      var offered = field.options.filter(function (o) { return !field.only || field.only.indexOf(o.value) >= 0; });
+      var pick = gb.el("select", {"class": "form-control mt-2", id: "gb-bulk-value"},
+        offered.map(function (o) { return gb.el("option", {value: o.value, text: gb.label(o.label)}); }));
+      return {el: pick, read: function () { return pick.value; }};
+    }
+    if (field.editor === "tick") {
+      var tick = gb.el("select", {"class": "form-control mt-2", id: "gb-bulk-value"},
+        [gb.el("option", {value: "true", text: say("yes")}), gb.el("option", {value: "false", text: say("no")})]);
+      return {el: tick, read: function () { return tick.value === "true"; }};
+    }
+    var input = gb.el("input", {"class": "form-control mt-2", id: "gb-bulk-value", placeholder: say("value")});
+    if (field.editor !== "lookup") return {el: input, read: function () { return input.value; }};
+    var found = [], list = gb.el("datalist", {id: "gb-bulk-found"}), timer = null;
+    input.setAttribute("list", "gb-bulk-found");
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        gb.call("GET", api + "/lookup/" + field.name + "?q=" + encodeURIComponent(input.value)).then(function (r) {
+          found = r.body.items || [];
+          list.innerHTML = "";
+          found.forEach(function (item) { list.appendChild(gb.el("option", {value: item.title})); });
+        });
+      }, 200);
+    });
+    return {el: gb.el("div", {}, [input, list]), read: function () {
+      return found.filter(function (item) { return item.title === input.value; })[0] || input.value;
+    }};
+  }
+
   function bulkSet() {
     var rows = selectedRows();
     if (!rows.length) { G.setState("", say("select_rows")); return; }
     var select = gb.el("select", {"class": "form-control", id: "gb-bulk-field"});
-    cfg.fields.filter(function (f) { return !f.read_only && !f.hidden; }).forEach(function (f) {
+    cfg.fields.filter(function (f) { return !f.read_only && !f.hidden && f.editor !== "files"; }).forEach(function (f) {
       select.appendChild(new Option(f.label, f.name));
     });
-    var value = gb.el("input", {"class": "form-control mt-2", id: "gb-bulk-value", placeholder: say("value")});
-    gb.modal(say("set_field", {n: rows.length}), [select, value], [{text: say("apply"), primary: true, id: "gb-bulk-ok", action: function () {
-      var field = gb.byName[select.value], typed = value.value;
-      var option = (field.options || []).filter(function (o) { return gb.label(o.label) === typed || o.value === typed; })[0];
-      rows.forEach(function (row) { row.getCell(field.name).setValue(option ? option.value : typed); });
+    var holder = gb.el("div"), control = null;
+    function choose() {
+      control = valueControl(gb.byName[select.value]);
+      holder.innerHTML = "";
+      holder.appendChild(control.el);
+    }
+    select.addEventListener("change", choose);
+    choose();
+    gb.modal(say("set_field", {n: rows.length}), [select, holder], [{text: say("apply"), primary: true, id: "gb-bulk-ok", action: function () {
+      var field = gb.byName[select.value], value = control.read();
+      rows.forEach(function (row) { row.getCell(field.name).setValue(value); });
     }}]);
   }
 
@@ -120,7 +159,10 @@
         var refused = [];
         (r.body.results || []).forEach(function (result) {
           if (result.status === "deleted") { G.table.getRow(result.id).delete(); }
-          else { refused.push("#" + result.id + ": " + gb.errorsText(result.errors)); }
+          else {
+            var gone = G.table.getRow(result.id);
+            refused.push((gone ? gb.recordTitle(gone.getData()) : result.id) + ": " + gb.errorsText(result.errors));
+          }
         });
         G.setState(refused.length ? "error" : "", refused.join(" · "));
       });
@@ -199,7 +241,7 @@
       movableColumns: true, placeholder: "—", headerSortClickElement: "icon",
       locale: cfg.locale === "ru" ? "ru" : false,
       langs: {ru: {pagination: {first: "«", first_title: "Первая", last: "»", last_title: "Последняя",
-                                prev: "‹", prev_title: "Назад", next: "›", next_title: "Вперёд",
+                                prev: "‹", prev_title: "Назад", next: "›", next_title: "Вперёд", page_title: "Показать страницу",
                                 page_size: "Строк", counter: {showing: "Строки", of: "из", rows: "", pages: "стр."}}}}
     }, phone ? G.phoneOptions() : {}));
     G.table.on("tableBuilt", function () {

@@ -130,6 +130,47 @@
                "assign_role", "assign_by", "assign_field", "due_in", "fields"];
   function rank(prop) { var at = ORDER.indexOf(prop); return at < 0 ? ORDER.length : at; }
 
+  // A role's or a choice's name in words ("role_logistics", "enum_least_loaded"), else as written.
+  function word(value) {
+    var named = ["role_", "enum_"].map(function (p) { return say(p + value); }).filter(function (t, i) {
+      return t !== ["role_", "enum_"][i] + value; })[0];
+    return named || value;
+  }
+
+  // create_task's "fields": rows of a task field and its value (a choice picked by name),
+  // not a JSON box.
+  function taskFields(params, set) {
+    var box = el("div", {"class": "gb-task-fields"}), taskFieldsAll = d.fieldsOf("task").filter(function (f) {
+      return ["title", "assignee", "due"].indexOf(f.name) < 0; });
+    var pairs = Object.keys(params.fields || {}).map(function (k) { return [k, params.fields[k]]; });
+    function save() {
+      var kept = {};
+      pairs.forEach(function (p) { if (p[0]) kept[p[0]] = p[1]; });
+      set("fields", Object.keys(kept).length ? kept : undefined);
+    }
+    function render() {
+      box.innerHTML = "";
+      pairs.forEach(function (pair, i) {
+        var field = taskFieldsAll.filter(function (f) { return f.name === pair[0]; })[0];
+        var value = field && field.options ?
+          d.select([["", "—"]].concat(field.options.map(function (o) { return [o.value, d.label(o.label)]; })), pair[1],
+            {"class": "form-control form-control-sm gb-task-value", onchange: function (e) { pair[1] = e.target.value; save(); }}) :
+          el("input", {"class": "form-control form-control-sm gb-task-value", value: pair[1] === undefined ? "" : String(pair[1]),
+            oninput: function (e) { pair[1] = e.target.value; save(); }});
+        box.appendChild(el("div", {"class": "form-inline mb-1"}, [
+          d.select([["", "—"]].concat(taskFieldsAll.map(function (f) { return [f.name, f.label]; })), pair[0],
+            {"class": "form-control form-control-sm mr-1 gb-task-field", onchange: function (e) { pair[0] = e.target.value; pair[1] = ""; render(); save(); }}),
+          value,
+          el("button", {type: "button", "class": "btn btn-sm btn-link text-danger", text: "✕", title: say("remove"),
+            onclick: function () { pairs.splice(i, 1); render(); save(); }})]));
+      });
+      box.appendChild(el("button", {type: "button", "class": "btn btn-sm btn-outline-secondary gb-task-add", text: say("add_task_field"),
+        onclick: function () { pairs.push(["", ""]); render(); }}));
+    }
+    render();
+    return box;
+  }
+
   function actionCard(item, index) {
     var name = Object.keys(item)[0], params = item[name], schema = config.actions[name] || {properties: {}};
     var card = el("div", {"class": "card mb-2 gb-action", "data-action": name}, [
@@ -143,8 +184,11 @@
       var roles = ["role", "assign_role"].indexOf(prop) >= 0;
       if (roles || (schema.properties[prop].enum && !roles)) {
         var values = roles ? config.roles : schema.properties[prop].enum;
-        control = d.select([["", "—"]].concat(values.map(function (v) { return [v, say("role_" + v) === "role_" + v ? v : say("role_" + v)]; })), params[prop],
+        control = d.select([["", "—"]].concat(values.map(function (v) { return [v, word(v)]; })), params[prop],
           {onchange: function (e) { set(prop, e.target.value); }});
+      } else if (prop === "fields" && name === "create_task") {  // the task's own fields, picked
+        control = taskFields(params, set);
+        width = 12;
       } else if (prop === "username") {
         control = d.select([["", "—"]].concat(config.users), params.username, {onchange: function (e) { set("username", e.target.value); }});
       } else if (prop === "field" || prop === "assign_field") {

@@ -80,7 +80,7 @@ def test_removing_a_choice_records_hold_waits_for_yes(run, service, tmp_path):
     path = tmp_path / "order.json"
     path.write_text(json.dumps(spec))
     refused = run("schema", "apply", str(path), ok=False)  # the checks still name it
-    assert "$.checks[1].when.all[0].not_in: cancelled is not one of the choices" in refused.stdout
+    assert "$.checks[1].when.all[0].not_in: Status: cancelled is not one of the choices" in refused.stdout
     spec["checks"] = json.loads(json.dumps(spec["checks"]).replace(', "cancelled"', ""))
     path.write_text(json.dumps(spec))
     refused = run("schema", "apply", str(path), ok=False)

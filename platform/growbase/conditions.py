@@ -77,8 +77,8 @@ def _parse_leaf(node, entity, path):
             if op in ("in", "not_in") and not isinstance(raw, list):
                 raise FieldError(_("Give a list of values [...]."))
             arg = field.type.condition_arg(op, raw, field)
-    except FieldError as exc:
-        raise ConditionError([(f"{path}.{op}", str(exc))]) from None
+    except FieldError as exc:  # (said with the field's label: a grid shows no path)
+        raise ConditionError([(f"{path}.{op}", f"{field.label()}: {exc}")]) from None
     return field, op, arg
 
 

@@ -412,3 +412,38 @@ def test_a_rule_s_task_gets_its_fields_picked_not_typed_as_json(owner, rest):
     status, saved = rest("GET", "/api/automations/unknown_caller")
     assert saved["then"][0]["create_task"]["fields"] == {"kind": "call",
                                                          "state": "in_progress"}
+
+
+def test_a_data_quality_check_is_built_without_json(owner, rest):
+    """Owner adds "Proposal gone quiet": the stage is proposal and nothing changed for a week,
+    the owner of the lead to fix it — picked, not typed; the Data quality page counts it."""
+    spec = dict(LEAD, fields=LEAD["fields"] + [{"name": "seller", "type": "user"},
+                                               {"name": "changed", "type": "updated_at"}])
+    assert rest("PUT", "/api/designer/entities/lead", json={"spec": spec})[0] == 200
+    page = owner
+    page.goto("/admin/designer/entity/lead")
+    page.click("#gb-add-check")
+    check = page.locator(".gb-check").last
+    check.locator(".gb-check-label-en").fill("Proposal gone quiet")
+    check.locator(".gb-check-level").select_option("critical")
+    check.locator(".gb-check-who").select_option("seller")
+    check.locator(".gb-check-fix-en").fill("Call them.")
+    for field, op in (("stage", "eq"), ("changed", "lt")):
+        check.locator(".gb-cond-add").click()
+        row = check.locator(".gb-cond-row").last
+        row.locator(".gb-cond-field").select_option(field)
+        row.locator(".gb-cond-op").select_option(op)
+    check.locator(".gb-cond-row").first.locator(".gb-cond-value").select_option("proposal")
+    quiet = check.locator(".gb-cond-row").last
+    quiet.locator(".gb-cond-date-kind").select_option("ago")
+    quiet.locator(".gb-cond-date-amount").fill("7")
+    apply_review(page)
+    saved = rest("GET", "/api/designer/entities/lead")[1]["spec"]["checks"]
+    assert saved == [{"key": "proposal_gone_quiet", "label": {"en": "Proposal gone quiet"},
+                      "criticality": "critical", "who": "seller", "fix": {"en": "Call them."},
+                      "when": {"all": [{"field": "stage", "eq": "proposal"},
+                                       {"field": "changed", "lt": {"ago": "7d"}}]}}]
+    page.reload()
+    shown = page.locator(".gb-check").last
+    shown.locator(".gb-cond-date-amount").wait_for()
+    assert shown.locator(".gb-cond-date-amount").input_value() == "7"

@@ -111,3 +111,27 @@ def test_the_grid_is_a_list_of_cards_on_a_phone(browser, shop, rest):
         wait_until(lambda: "Подтверждён" in page.locator(".gb-phone-card").first.inner_text(),
                    message="the card redrawn")
         assert page.evaluate(SIDEWAYS) <= 0
+
+
+def test_logistics_ships_todays_order_from_my_day_on_a_phone(browser, shop, rest):
+    customer = rest("POST", "/api/customer", json={"name": "My Day Client",
+                                                   "phone": "+7 916 557-00-04"})
+    order = rest("POST", "/api/order", json={"customer": customer["id"], "phone": "+79165570004",
+                                             "courier": "own",
+                                             "deliver_by": "2020-01-31"})  # (long overdue: first)
+    for stage in ("confirmed", "ready_to_ship"):
+        rest("PATCH", f"/api/order/{order['id']}", json={"status": stage})
+    with on_a_phone(browser, shop, "logistics", "ru") as page:
+        page.goto("/admin/today/")
+        card = page.locator(f"#gb-card-{order['id']}")
+        card.wait_for()
+        assert "Просрочено" in card.inner_text()
+        assert card.locator("a[href='tel:+79165570004']").count() == 1
+        assert page.evaluate(SIDEWAYS) <= 0
+        card.locator("button", has_text="В доставке").click()
+        wait_until(lambda: rest("GET", f"/api/order/{order['id']}")["status"] == "shipping",
+                   message="the new stage")
+        note = page.locator("#gb-effects")
+        wait_until(lambda: note.get_attribute("data-done") == "1" and note.is_visible(),
+                   seconds=20, message="the note of what the move set off")
+        assert page.evaluate(SIDEWAYS) <= 0

@@ -1,6 +1,6 @@
 """The owner builds "sales by manager this month" in the browser, with no JSON, and takes
-it to Excel; a report written in JSON keeps what the builder does not show (its filter,
-its plan) when changed there; a bad key is refused on the page; a manager cannot build."""
+it to Excel; a report written in JSON shows its filter in the condition builder and keeps
+what the builder does not show (its plan) when changed there; a bad key is refused on the page; a manager cannot build."""
 
 import time
 from decimal import Decimal
@@ -57,8 +57,11 @@ def test_a_json_report_keeps_its_filter_and_plan_when_changed_in_the_builder(pag
     page.goto("/admin/reports/confirmed_by_manager/")
     page.click("#gb-edit-report")
     page.wait_for_selector("body[data-preview]", state="attached")  # it opens worked out
-    expect(page.locator("#gb-b-custom-filter")).to_be_visible()
-    assert page.locator("#gb-b-period").is_disabled()
+    row = page.locator("#gb-b-where .gb-cond-row")  # the JSON filter, as a row of the builder
+    expect(row).to_have_count(1)
+    assert row.locator(".gb-cond-field").input_value() == "status"
+    assert row.locator(".gb-cond-op").input_value() == "in"
+    assert "Confirmed" in row.locator(".gb-cond-value option:checked").all_inner_texts()
     page.select_option("#gb-b-columns", "ordered_at")
     page.select_option("#gb-b-columns-bucket", "quarter")
     page.click("#gb-b-save")
@@ -69,6 +72,15 @@ def test_a_json_report_keeps_its_filter_and_plan_when_changed_in_the_builder(pag
     assert shown["filter"] == CONFIRMED_AND_LATER  # the JSON filter, as it was written
     assert any(c.get("kind") == "measure" and "Plan" in c["label"] for c in shown["columns"])
     assert any(c.get("group", "").startswith("Q") for c in shown["columns"])  # by quarter now
+
+    page.click("#gb-edit-report")  # a period joins the condition
+    page.wait_for_selector("body[data-preview]", state="attached")
+    page.select_option("#gb-b-period-field", "ordered_at")
+    page.select_option("#gb-b-period", "this_year")
+    page.click("#gb-b-save")
+    page.wait_for_url("**/admin/reports/confirmed_by_manager/")
+    assert rest("GET", "/api/reports/confirmed_by_manager")["filter"] == {
+        "all": [{"field": "ordered_at", "within": "this_year"}, CONFIRMED_AND_LATER]}
 
     page.goto("/admin/reports/new/")
     page.wait_for_selector("body[data-builder-ready]", state="attached")

@@ -8,11 +8,11 @@ import pytest
 from helpers import log_in_page, speak
 
 PAGES = {
-    "manager1": ["/admin/", "/admin/grid/order/", "/admin/grid/order/kanban/",
+    "manager1": ["/admin/", "/admin/today/", "/admin/grid/order/", "/admin/grid/order/kanban/",
                  "/admin/grid/task/", "/admin/grid/task/calendar/", "/admin/records/order/",
                  "/admin/records/customer/new/", "/admin/inbox/", "/admin/profile/",
                  "/admin/reports/", "/admin/no-such-page/"],
-    "logistics": ["/admin/", "/admin/grid/order/", "/admin/grid/order/kanban/",
+    "logistics": ["/admin/", "/admin/today/", "/admin/grid/order/", "/admin/grid/order/kanban/",
                   "/admin/records/order/", "/admin/inbox/", "/admin/profile/"],
 }
 WORDS_ALLOWED = {"growbase", "English", "Excel", "SMS", "API", "JSON",  # names, not words

@@ -43,6 +43,7 @@ from .system import (
     RunLogView,
     unread_count,
 )
+from .today import TodayView
 from .transfer import TransferView
 from .users import UsersView
 from .views import RecordsRouter
@@ -80,11 +81,12 @@ def remember_view(response):
 
 class GrowbaseAdmin(Admin):
     def menu(self):
-        """Home, then the entities grouped and labelled in the user's language as defined
-        right now (the daily work first), then reports, automations and administration."""
+        """Home and My day, then the entities grouped and labelled in the user's language as
+        defined right now (the daily work first), then reports, automations and
+        administration."""
         locale = current_locale()
-        home, *rest = self._menu
-        items, groups = [home], {}
+        home, today, *rest = self._menu
+        items, groups = [home, today], {}
         for entity in catalog().entities():
             if not access(entity).can("read"):
                 continue
@@ -143,6 +145,7 @@ def init_admin(app):
                           index_view=HomeView(name=lazy_gettext("Home"), url="/admin"),
                           theme=Bootstrap4Theme(base_template="admin/growbase_base.html",
                                                 swatch="default", fluid=True))
+    admin.add_view(TodayView(name=lazy_gettext("My day"), endpoint="today", url="/admin/today"))
     admin.add_view(RecordsRouter())
     admin.add_view(GridView(name="Grid", endpoint="grid", url="/admin/grid"))
     automations = lazy_gettext("Automations")
@@ -180,6 +183,7 @@ def init_admin(app):
     app.jinja_env.globals["role_label"] = role_label
     app.jinja_env.globals["period_labels"] = period_labels
     app.jinja_env.filters["when"] = when
+    app.jinja_env.filters["merged"] = lambda words, more: {**words, **(more or {})}
     app.jinja_env.globals.update(titles_of=titles_of, rule_name=rule_name, seconds=seconds,
                                  action_label=action_label, entity_label=entity_label,
                                  change_label=change_label, source_words=source_words)

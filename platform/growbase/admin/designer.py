@@ -37,7 +37,7 @@ def page_config(**extra):
         "types": {name: {"options": sorted(t.options_schema), "choices": "options" in
                          t.options_schema, "link": t.links_entity, "masked": t.masked,
                          "operators": list(t.operators), "mask": t.mask,
-                         "automatic": t.automatic}
+                         "automatic": t.automatic, "users": t.holds_users}
                   for name, t in sorted(field_types.items())},
         "presets": [{"key": k, "mask": p["mask"], "label": str(p["label"])}
                     for k, p in PRESETS.items()],

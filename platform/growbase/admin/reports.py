@@ -9,6 +9,7 @@ from flask_login import current_user
 from ..catalog import catalog
 from ..i18n import current_locale
 from ..permissions import access
+from .designer import page_config
 
 
 def readable_reports():
@@ -46,5 +47,4 @@ class ReportsView(BaseView):
     def builder(self, spec):
         if not current_user.is_owner:
             abort(403)
-        locale = current_locale()
-        return self.render("admin/reports/builder.html", page={"spec": spec, "locale": locale})
+        return self.render("admin/reports/builder.html", page=page_config(spec=spec))

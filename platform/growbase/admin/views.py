@@ -42,6 +42,30 @@ def follow(entity, record_id):
     session["gb_event"] = written_event(entity, record_id)
 
 
+def shown_value(entity, field, row, locale, titles=None):
+    """A value as a page shows it: files as links, a linked record by its title as a way to
+    it, a coloured option as a badge, the rest as text (titles: the field's {id: title},
+    preloaded for a page of rows)."""
+    value = getattr(row, field.name)
+    shown = field.type.html(value, field, f"/api/{entity.name}/{row.id}/files/{field.name}")
+    if shown is not None:
+        return shown
+    if value is not None and (titles is not None or field.get("to")):
+        title = titles.get(value, f"#{value}") if titles is not None \
+            else field.type.display(value, field, locale)
+        if not field.get("to"):  # (a person)
+            return title
+        return Markup('<a href="{}">{}</a>').format(url_for(  # a linked record: a way to it
+            "records.details_view", entity=field.get("to"), id=value), title)
+    text = field.type.display(value, field, locale)
+    color = next((o.get("color") for o in field.options if o["value"] == value), None) \
+        if field.options and value is not None else None
+    if color:
+        return Markup('<span class="badge" style="background:{};color:#fff">{}</span>'
+                      ).format(color, text)
+    return text
+
+
 class EntityView(BaseModelView):
     """List, create, edit, details and delete for one version of one entity."""
     titled_by_name = True  # (the base template's heading: other pages have their own)
@@ -93,30 +117,8 @@ class EntityView(BaseModelView):
 
     def _formatter(self, field):
         def format_value(view, context, model, name):
-            value = getattr(model, name)
-            shown = field.type.html(value, field,
-                                    f"/api/{self.entity.name}/{model.id}/files/{name}")
-            if shown is not None:
-                return shown
-            titles = g.get("gb_titles", {}).get(name)
-            if titles is not None and value is not None:
-                title = titles.get(value, f"#{value}")
-            elif value is not None and field.get("to"):
-                title = field.type.display(value, field, self.locale)
-            else:
-                title = None
-            if title is not None and field.get("to"):  # a linked record: a way to it
-                return Markup('<a href="{}">{}</a>').format(url_for(
-                    "records.details_view", entity=field.get("to"), id=value), title)
-            if title is not None:
-                return title
-            text = field.type.display(value, field, self.locale)
-            color = next((o.get("color") for o in field.options if o["value"] == value), None) \
-                if field.options and value is not None else None
-            if color:
-                return Markup('<span class="badge" style="background:{};color:#fff">{}</span>'
-                              ).format(color, text)
-            return text
+            return shown_value(self.entity, field, model, self.locale,
+                               g.get("gb_titles", {}).get(name))
         return format_value
 
     # -- forms -----------------------------------------------------------

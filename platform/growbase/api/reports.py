@@ -54,13 +54,16 @@ def owner_only():
 
 @bp.get("/reports/builder")
 def builder():
-    """What the report builder offers: each entity's fields and what each can do."""
+    """What the report builder offers: each entity's fields and what each can do (group,
+    sum, be tested by the condition builder)."""
     owner_only()
     locale = current_user.locale
     return jsonify(entities=[{
         "name": e.name, "label": e.plural(locale), "fields": [{
             "name": f.name, "label": f.label(locale), "dated": f.type.dated,
-            "summable": f.type.summable, "groupable": f.type.sortable and not f.type.holds_list}
+            "summable": f.type.summable, "groupable": f.type.sortable and not f.type.holds_list,
+            "operators": list(f.type.operators), "users": f.type.holds_users,
+            "options": f.options if f.type.client_spec(f).get("options") else None}
             for f in e.active_fields]} for e in catalog().entities()])
 
 

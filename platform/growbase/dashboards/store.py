@@ -5,6 +5,7 @@
       {"kind": "report", "report": "orders_by_stage", "show": "chart", "size": "half"},
       {"kind": "records", "entity": "order", "filter": <condition>, "sort": "status_since",
        "title": {"en": "Stuck more than 7 days", "ru": "..."}},
+      {"kind": "records", ..., "today": true},   also on the person's My day page
       {"kind": "view", "view": 12},    a grid view someone saved and shared
       {"kind": "quality", "mine": true}]}   the data-quality score, or the user's own problems
 """
@@ -39,7 +40,7 @@ def meta_schema():
                     "report": {"type": "string"}, "show": {"enum": list(SHOWS)},
                     "entity": {"type": "string"}, "filter": {"type": "object"},
                     "sort": {"type": "string"}, "view": {"type": "integer"},
-                    "mine": {"type": "boolean"},
+                    "mine": {"type": "boolean"}, "today": {"type": "boolean"},
                     "limit": {"type": "integer", "minimum": 1, "maximum": 50}}}},
         },
     }

@@ -1,7 +1,7 @@
 // The designer's shared parts: the JSON editor with each problem on
 // its line, the review before saving (diff, migration plan, impact check, the two
-// confirmations), the version history with compare and rollback, and the condition
-// builder. Every call goes to /api/designer through gbclient.js's call().
+// confirmations), the version history with compare and rollback, and helpers for labels
+// and names. Every call goes to /api/designer through gbclient.js's call().
 (function () {
   "use strict";
   var say = gb.say, call = gb.call, el = gb.el;
@@ -18,6 +18,30 @@
     if (!text) return "";
     if (typeof text === "string") return text;
     return text[gb.config.locale] || text.en || Object.values(text)[0] || "";
+  }
+
+  // A label in each language ({en, ru}; a plain text is English), and one of them set
+  function texts(value) {
+    if (value && typeof value === "object") return value;
+    return {en: value || ""};
+  }
+  function setText(object, key, lang, value) {
+    var current = texts(object[key]);
+    current[lang] = value;
+    Object.keys(current).forEach(function (k) { if (!current[k]) delete current[k]; });
+    if (Object.keys(current).length) object[key] = current; else delete object[key];
+  }
+
+  // A name for the system made from a label: Russian letters in Latin ones, whole words up
+  // to `max` characters (40), starting with a letter; "" when nothing is left.
+  var LATIN = {"а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
+    "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
+    "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ы": "y", "э": "e", "ю": "yu", "я": "ya"};
+  function slug(text, max) {
+    max = max || 40;
+    var words = (text || "").toLowerCase().split("").map(function (c) { return c in LATIN ? LATIN[c] : c; }).join("")
+      .replace(/[^a-z0-9]+/g, "_").replace(/^[0-9_]+|_+$/g, "");
+    return words.length > max ? words.slice(0, max + 1).replace(/_[^_]*$/, "") || words.slice(0, max) : words;
   }
 
   function fieldsOf(entityName) {
@@ -248,129 +272,8 @@
     });
   }
 
-  // -- the condition builder ------------------------------------------------------------------
-  // Rows of field / test / value joined by "all" or "any". A deeper tree than that is kept
-  // as it is and shown as JSON (edited on the JSON tab).
-  var TESTS = ["eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "contains", "not_contains",
-               "starts_with", "is_empty", "changed", "changed_to", "changed_from"];
-
-  function simple(node) {
-    if (!node || typeof node !== "object") return null;
-    var mode = node.all ? "all" : node.any ? "any" : null;
-    var leaves = mode ? node[mode] : [node];
-    if (!Array.isArray(leaves)) return null;
-    var ok = leaves.every(function (leaf) {
-      var ops = Object.keys(leaf).filter(function (k) { return k !== "field"; });
-      return typeof leaf.field === "string" && ops.length === 1;
-    });
-    if (!ok) return null;
-    return {mode: mode || "all", rows: leaves.map(function (leaf) {
-      var op = Object.keys(leaf).filter(function (k) { return k !== "field"; })[0];
-      return {field: leaf.field, op: op, value: leaf[op]};
-    })};
-  }
-
-  function valueText(value) {
-    if (value === undefined || value === null) return "";
-    return typeof value === "object" ? JSON.stringify(value) : String(value);
-  }
-
-  function readValue(text) {
-    text = text.trim();
-    if (/^[\[{]/.test(text)) { try { return JSON.parse(text); } catch (e) { return text; } }
-    return text;
-  }
-
-  function conditionBuilder(box, fields, initial, changed) {
-    var state = initial ? simple(initial) : {mode: "all", rows: []};
-    var kept = state ? null : initial;  // a tree the rows cannot show
-    var fieldsNow = fields;
-
-    function render() {
-      box.innerHTML = "";
-      if (kept) {
-        box.appendChild(el("div", {"class": "small text-muted"}, [say("complex_condition"), " ",
-          el("code", {text: JSON.stringify(kept)})]));
-        box.appendChild(el("button", {type: "button", "class": "btn btn-link btn-sm p-0", text: say("start_over"),
-          onclick: function () { kept = null; state = {mode: "all", rows: []}; render(); changed(); }}));
-        return;
-      }
-      if (state.rows.length > 1) {
-        box.appendChild(el("div", {"class": "form-inline mb-1"}, [
-          select([["all", say("all_of")], ["any", say("any_of")]], state.mode,
-            {"class": "form-control form-control-sm gb-cond-mode", onchange: function (e) { state.mode = e.target.value; changed(); }})]));
-      }
-      state.rows.forEach(function (row, index) {
-        var field = fieldsNow.filter(function (f) { return f.name === row.field; })[0];
-        var ops = (field ? field.operators : TESTS).filter(function (op) { return TESTS.indexOf(op) >= 0; })
-          .concat(["changed", "changed_to", "changed_from"].filter(function (op) { return field && field.operators.indexOf(op) < 0; }));
-        var value;
-        if (row.op === "is_empty" || row.op === "changed") {
-          value = select([["true", say("yes")], ["false", say("no")]], String(row.value !== false),
-            {"class": "form-control form-control-sm gb-cond-value", onchange: function (e) { row.value = e.target.value === "true"; changed(); }});
-          if (row.value === undefined) row.value = true;
-        } else if (field && field.users && (row.op === "eq" || row.op === "ne")) {  // "me": whoever looks
-          value = select([["me", say("me")]].concat((gb.config.users || []).map(function (u) { return [u, u]; })),
-            row.value && row.value.me ? "me" : row.value,
-            {"class": "form-control form-control-sm gb-cond-value", onchange: function (e) {
-              row.value = e.target.value === "me" ? {me: true} : e.target.value; changed(); }});
-          if (row.value === undefined) row.value = {me: true};
-        } else if (field && field.options && ["eq", "ne", "changed_to", "changed_from"].indexOf(row.op) >= 0) {
-          value = select([["", "—"]].concat(field.options.map(function (o) { return [o.value, label(o.label)]; })), row.value,
-            {"class": "form-control form-control-sm gb-cond-value", onchange: function (e) { row.value = e.target.value; changed(); }});
-        } else if (field && field.options && (row.op === "in" || row.op === "not_in")) {
-          value = el("select", {"class": "form-control form-control-sm gb-cond-value", multiple: true, size: 3,
-            onchange: function (e) {
-              row.value = Array.prototype.filter.call(e.target.options, function (o) { return o.selected; }).map(function (o) { return o.value; });
-              changed();
-            }}, field.options.map(function (o) {
-              return el("option", {value: o.value, text: label(o.label), selected: (row.value || []).indexOf(o.value) >= 0});
-            }));
-        } else {
-          var many = row.op === "in" || row.op === "not_in";  // "a, b, c" is a list
-          value = el("input", {"class": "form-control form-control-sm gb-cond-value",
-            value: many && Array.isArray(row.value) ? row.value.join(", ") : valueText(row.value),
-            placeholder: say("value"), oninput: function (e) {
-              var read = readValue(e.target.value);
-              row.value = many && typeof read === "string" ? read.split(",").map(function (v) { return v.trim(); })
-                .filter(function (v) { return v; }) : read;
-              changed();
-            }});
-        }
-        box.appendChild(el("div", {"class": "form-inline mb-1 gb-cond-row"}, [
-          select([["", "—"]].concat(fieldsNow.map(function (f) { return [f.name, label(f.label) || f.name]; })), row.field,
-            {"class": "form-control form-control-sm mr-1 gb-cond-field", onchange: function (e) {
-              row.field = e.target.value; row.value = undefined; render(); changed(); }}),
-          select(ops.map(function (op) { return [op, say("op_" + op)]; }), row.op,
-            {"class": "form-control form-control-sm mr-1 gb-cond-op", onchange: function (e) {
-              row.op = e.target.value; row.value = undefined; render(); changed(); }}),
-          value,
-          el("button", {type: "button", "class": "btn btn-sm btn-link text-danger", text: "✕", title: say("remove"),
-            onclick: function () { state.rows.splice(index, 1); render(); changed(); }})]));
-      });
-      box.appendChild(el("button", {type: "button", "class": "btn btn-sm btn-outline-secondary gb-cond-add", text: say("add_condition"),
-        onclick: function () { state.rows.push({field: (fieldsNow[0] || {}).name, op: "eq"}); render(); changed(); }}));
-    }
-    render();
-    return {
-      value: function () {
-        if (kept) return kept;
-        var rows = state.rows.filter(function (r) { return r.field; }).map(function (r) {
-          var leaf = {field: r.field};
-          leaf[r.op] = r.value === undefined ? "" : r.value;
-          return leaf;
-        });
-        if (!rows.length) return null;
-        if (rows.length === 1) return rows[0];
-        var tree = {};
-        tree[state.mode] = rows;
-        return tree;
-      },
-      fields: function (list) { fieldsNow = list; render(); }
-    };
-  }
-
-  window.gbDesign = {el: el, select: select, label: label, fieldsOf: fieldsOf, jsonEditor: jsonEditor,
+  window.gbDesign = {el: el, select: select, label: label, texts: texts, setText: setText, slug: slug,
+                     fieldsOf: fieldsOf, jsonEditor: jsonEditor,
                      showProblems: showProblems, review: review, twoViews: twoViews, history: history,
-                     conditionBuilder: conditionBuilder, diffBlock: diffBlock};
+                     diffBlock: diffBlock};  // (and conditionBuilder, from condition_builder.js)
 })();

@@ -4,7 +4,7 @@
 // definition object; the Fields and JSON tabs are two views of it.
 (function () {
   "use strict";
-  var d = gbDesign, el = d.el, say = gb.say, call = gb.call, config = gb.config;
+  var d = gbDesign, el = d.el, say = gb.say, call = gb.call, config = gb.config, texts = d.texts, setText = d.setText;
   var LANGS = ["en", "ru"];
   var spec = null, version = null, name = config.name, selected = null;
   var renames = {};  // {field's saved name: {saved choice value: new value}}
@@ -13,17 +13,6 @@
   var sheetFile = null;  // a spreadsheet the new entity was guessed from: imported after saving
   var problems = document.getElementById("gb-problems");
   var editor = d.jsonEditor(document.getElementById("gb-json"));
-
-  function texts(value) {
-    if (value && typeof value === "object") return value;
-    return {en: value || ""};
-  }
-  function setText(object, key, lang, value) {
-    var current = texts(object[key]);
-    current[lang] = value;
-    Object.keys(current).forEach(function (k) { if (!current[k]) delete current[k]; });
-    if (Object.keys(current).length) object[key] = current; else delete object[key];
-  }
 
   function load(body) {
     spec = body.spec;
@@ -119,14 +108,7 @@
     return text.charAt(0).toUpperCase() + text.slice(1);
   }
 
-  function slug(text) {
-    var map = {"а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
-      "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
-      "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ы": "y", "э": "e", "ю": "yu", "я": "ya"};
-    var out = text.toLowerCase().split("").map(function (c) { return c in map ? map[c] : c; }).join("")
-      .replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 36);
-    return /^[a-z]/.test(out) ? out : (out ? "f_" + out : "");
-  }
+  function slug(text) { return d.slug(text, 36); }
 
   function move(index, step) {
     var to = index + step;
@@ -137,10 +119,15 @@
     render();
   }
 
+  // The fields as the condition builder takes them (what a saved field's value can be
+  // tested with is the server's word: a formula's result, a date kept by the system)
   function activeFields(except) {
+    var saved = d.fieldsOf(spec.entity);
     return spec.fields.filter(function (f) { return !f.retired && f.name && f !== except; }).map(function (f) {
       var type = config.types[f.type] || {operators: ["eq"]};
-      return {name: f.name, label: texts(f.label).en || f.name, operators: type.operators,
+      var known = saved.filter(function (s) { return s.name === f.name; })[0] || type;
+      return {name: f.name, label: texts(f.label)[config.locale] || texts(f.label).en || f.name, operators: known.operators,
+              users: type.users, dates: known.dates,
               options: type.choices ? (f.options || []).map(function (o) {
                 return typeof o === "string" ? {value: o, label: {en: o}} : {value: o.value, label: texts(o.label)};
               }) : null};
@@ -289,6 +276,8 @@
     renderFields();
     renderPanel();
     renderLayout();
+    gbChecks(document.getElementById("gb-checks"), spec, activeFields(), activeFields().filter(function (f) { return f.users; })
+      .map(function (f) { return [f.name, f.label]; }));
   }
 
   // -- JSON, saving, history ------------------------------------------------------------------

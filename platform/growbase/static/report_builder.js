@@ -1,14 +1,13 @@
 // The owner's report builder: an entity, a grouping down the side and one across (a date by
 // day ... year), figures (a count, sums, averages ...), a period, how it is shown; Preview
 // works it out unsaved (POST /api/reports/preview), Save stores it (PUT /api/reports/<key>).
-// A report written in JSON keeps what the builder does not show (a plan, a JSON filter).
+// "Only the records where" is design.js's condition builder; the period joins it with "all".
+// A report written in JSON keeps what the builder does not show (a plan, a deeper filter).
 (function () {
   "use strict";
   function readJSON(id) { return JSON.parse(document.getElementById(id).textContent); }
   var page = readJSON("gb-config"), texts = readJSON("gb-texts"), csrf = readJSON("gb-csrf");
-  var view = window.gbReportView, el = view.el, old = page.spec || {}, entities = [], chart = null;
-  var RU = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя".split("");
-  var LAT = "a b v g d e e zh z i i k l m n o p r s t u f h c ch sh sch _ y _ e yu ya".split(" ");
+  var view = window.gbReportView, el = view.el, old = page.spec || {}, entities = [], chart = null, where = null;
   view.setUp(page.locale, texts);
   function $(id) { return document.getElementById(id); }
 
@@ -25,6 +24,20 @@
     var dated = filter && named(filter.field);
     return dated && dated.dated && Object.keys(filter).length === 2 && texts.periods[filter.within] ?
       [filter.field, filter.within] : null;
+  }
+
+  // A filter as [the period's [field, period] or null, the rest for the condition builder]
+  function split(filter) {
+    if (!filter) return [null, null];
+    if (samePeriod(filter)) return [samePeriod(filter), null];
+    var leaves = filter.all || [], period = leaves.filter(samePeriod)[0];
+    if (!period) return [null, filter];
+    var rest = leaves.filter(function (leaf) { return leaf !== period; });
+    return [samePeriod(period), rest.length > 1 ? {all: rest} : rest[0] || null];
+  }
+  function joined(period, rest) {
+    var leaves = (period ? [period] : []).concat(rest && rest.all ? rest.all : rest ? [rest] : []);
+    return leaves.length > 1 ? {all: leaves} : leaves[0];
   }
 
   function grouping(prefix, dim) {
@@ -60,24 +73,16 @@
   }
 
   function draw(spec) {
-    var custom = spec.filter && !samePeriod(spec.filter), dates = fieldsWhere(function (f) { return f.dated; });
+    var parts = split(spec.filter), dates = fieldsWhere(function (f) { return f.dated; });
     grouping("rows", (spec.rows || [])[0]);
     grouping("columns", (spec.columns || [])[0]);
     $("gb-b-measures").innerHTML = "";
     (spec.measures || [{agg: "count"}]).forEach(measureRow);
-    var known = spec.filter && !custom ? samePeriod(spec.filter) : null;
+    var known = parts[0];
     fill($("gb-b-period-field"), dates.map(function (f) { return [f.name, f.label]; }), known ? known[0] : undefined);
     fill($("gb-b-period"), Object.keys(texts.periods).map(function (p) { return [p, texts.periods[p]]; }), known ? known[1] : "");
-    ["gb-b-period-field", "gb-b-period"].forEach(function (id) { $(id).disabled = custom || !dates.length; });
-    $("gb-b-custom-filter").classList.toggle("d-none", !custom);
-  }
-
-  function slug(text) {
-    var out = text.toLowerCase().split("").map(function (c) {
-      var i = RU.indexOf(c);
-      return i >= 0 ? LAT[i] : /[a-z0-9]/.test(c) ? c : "_";
-    }).join("").replace(/_+/g, "_").replace(/^[_0-9]+|_+$/g, "");
-    return out.slice(0, 40).replace(/_+$/, "");
+    ["gb-b-period-field", "gb-b-period"].forEach(function (id) { $(id).disabled = !dates.length; });
+    where = gbDesign.conditionBuilder($("gb-b-where"), entity().fields, parts[1], function () {});
   }
 
   function spec() {
@@ -93,10 +98,10 @@
       return parts.length > 1 ? {agg: parts[0], field: parts[1]} : {agg: "count"};
     });
     out.chart = $("gb-b-chart").value;
-    if (!$("gb-b-period").disabled) {
-      if ($("gb-b-period").value) out.filter = {field: $("gb-b-period-field").value, within: $("gb-b-period").value};
-      else delete out.filter;
-    }
+    var period = !$("gb-b-period").disabled && $("gb-b-period").value ?
+      {field: $("gb-b-period-field").value, within: $("gb-b-period").value} : null;
+    out.filter = joined(period, where.value());
+    if (!out.filter) delete out.filter;
     ["rows", "columns"].forEach(function (k) { if (!out[k].length) delete out[k]; });
     if (out.entity !== old.entity) delete out.plan;  // a plan matched the other entity's fields
     return out;
@@ -112,7 +117,12 @@
                        body: data === undefined ? undefined : JSON.stringify(data)})
       .then(function (r) { return r.json().then(function (b) { return {ok: r.ok, body: b}; }); });
   }
-  function refused(answer) { return Object.keys(answer.body.errors || {}).map(function (k) { return k + ": " + answer.body.errors[k]; }).join("; "); }
+  // Each problem in words (a filter's name their field; the JSON path is for JSON's readers)
+  function refused(answer) {
+    return Object.keys(answer.body.errors || {}).map(function (k) {
+      return (/^\$\.filter/.test(k) ? "" : k + ": ") + answer.body.errors[k];
+    }).join("; ");
+  }
 
   function preview() {
     var made = spec();
@@ -146,7 +156,7 @@
     $("gb-b-key").value = old.key || "";
     draw(old);
     $("gb-b-entity").onchange = function () { draw({}); };
-    $("gb-b-name").oninput = function () { if (!page.spec) $("gb-b-key").value = slug($("gb-b-name").value); };
+    $("gb-b-name").oninput = function () { if (!page.spec) $("gb-b-key").value = gbDesign.slug($("gb-b-name").value); };
     $("gb-b-add-measure").onclick = function () { measureRow(null); };
     $("gb-b-preview").onclick = preview;
     $("gb-builder").addEventListener("submit", save);

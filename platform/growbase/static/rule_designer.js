@@ -35,7 +35,7 @@
       row(say("rule_name"), el("input", {"class": "form-control form-control-sm", id: "gb-rule-name", value: nameText(),
         oninput: function (e) {  // a name in two languages keeps the other one
           if (spec.name && typeof spec.name === "object") spec.name[config.locale] = e.target.value; else spec.name = e.target.value;
-          if (!key) { spec.key = slug(e.target.value); document.getElementById("gb-rule-key").value = spec.key; }
+          if (!key) { spec.key = d.slug(e.target.value) || "rule_" + Date.now().toString(36); document.getElementById("gb-rule-key").value = spec.key; }
         }}), 4),
       row(say("rule_key"), el("input", {"class": "form-control form-control-sm", id: "gb-rule-key", value: spec.key || "",
         readonly: !!key, oninput: function (e) { spec.key = e.target.value.trim(); }}), 2),
@@ -54,13 +54,6 @@
 
   function nameText() {
     return spec.name && typeof spec.name === "object" ? spec.name[config.locale] || spec.name.en || "" : spec.name || "";
-  }
-
-  // A key from the name: whole words up to the 40 characters a key may have.
-  function slug(text) {
-    var words = text.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "").replace(/^[0-9_]+/, "");
-    if (words.length > 40) words = words.slice(0, 41).replace(/_[^_]*$/, "") || words.slice(0, 40);
-    return words || "rule_" + Date.now().toString(36);
   }
 
   // -- when -----------------------------------------------------------------------------------

@@ -81,7 +81,7 @@ def test_owner_builds_an_entity_and_a_rule_in_the_browser_and_it_fires(owner, re
     page.click(".gb-required-when .gb-cond-add")
     page.select_option(".gb-cond-field", "stage")
     page.select_option(".gb-cond-value", "ready")
-    apply_review(page, lambda text: "pickup_date" in text or pytest.fail(text))
+    apply_review(page, lambda text: "Pickup date\t(new)\tDate; required in some situations" in text or pytest.fail(text))
     page.screenshot(path=str(ARTIFACTS / "designer-entity.png"), full_page=True)
 
     status, spec = rest("GET", "/api/designer/entities/repair")
@@ -96,11 +96,11 @@ def test_owner_builds_an_entity_and_a_rule_in_the_browser_and_it_fires(owner, re
     page.select_option("#gb-when-to", "ready")
     page.select_option("#gb-add-action", "send_sms")
     page.click(".gb-action-to")
-    page.click(".gb-placeholder[title='{{ record.phone }}']")
+    page.click(".gb-placeholder[data-placeholder='record.phone']")
     page.fill(".gb-action-text", "Your repair is ready. Pick it up on ")
     page.click(".gb-action-text")
     page.keyboard.press("End")
-    page.click(".gb-placeholder[title='{{ record.pickup_date }}']")
+    page.click(".gb-placeholder[data-placeholder='record.pickup_date']")
     apply_review(page)
     page.screenshot(path=str(ARTIFACTS / "designer-rule.png"), full_page=True)
     assert page.input_value(".gb-action-to") == "{{ record.phone }}"
@@ -129,7 +129,9 @@ def test_owner_builds_an_entity_and_a_rule_in_the_browser_and_it_fires(owner, re
 
     page.goto("/admin/designer/rule/repair_ready_sms_the_customer")
     page.wait_for_selector(".gb-action-text")
-    page.fill("#gb-try-record", str(made["id"]))
+    page.fill("#gb-try-record", "Phone")  # found by its title, as typed
+    page.wait_for_selector("#gb-try-records option[value='Phone screen']", state="attached")
+    page.fill("#gb-try-record", "Phone screen")
     page.click("#gb-try")
     page.wait_for_selector(".gb-try-steps")
     assert "+79123456789" in page.inner_text("#gb-try-out")
@@ -184,7 +186,12 @@ def test_rollback_from_the_history_keeps_the_data(owner, rest):
     page = owner
     page.goto("/admin/designer/entity/lead")
     add_field(page, "Budget", "money")
-    apply_review(page)
+
+    def in_words(text):  # the review's table of fields, not a JSON diff
+        row = page.locator(".gb-field-changes tbody tr")
+        assert row.count() == 1 and row.first.inner_text().split("\t") == ["Budget", "(new)", "Money"]
+        assert page.locator(".gb-diff-json .gb-diff").is_hidden()  # one click away
+    apply_review(page, in_words)
     status, made = rest("POST", "/api/lead", json={"title": "Big one", "budget": "5000"})
     assert status == 201
     page.click("#gb-history-tab")

@@ -29,8 +29,12 @@ from .rights import RightsView
 from ..automation.effects import action_label
 from .shown import (
     change_label,
+    channel_words,
     entity_label,
+    marked,
+    message_status,
     rule_name,
+    run_status,
     seconds,
     source_words,
     titles_of,
@@ -183,8 +187,11 @@ def init_admin(app):
     app.jinja_env.globals["role_label"] = role_label
     app.jinja_env.globals["period_labels"] = period_labels
     app.jinja_env.filters["when"] = when
+    app.jinja_env.filters["marked"] = marked
     app.jinja_env.filters["merged"] = lambda words, more: {**words, **(more or {})}
     app.jinja_env.globals.update(titles_of=titles_of, rule_name=rule_name, seconds=seconds,
                                  action_label=action_label, entity_label=entity_label,
-                                 change_label=change_label, source_words=source_words)
+                                 change_label=change_label, source_words=source_words,
+                                 run_status=run_status, message_status=message_status,
+                                 channel_words=channel_words)
     return admin

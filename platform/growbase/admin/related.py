@@ -19,9 +19,9 @@ from ..queries import select
 from ..records import titles
 from ..records.values import values_of
 from ..tables import Audit, AutomationRun, Outbox
+from .shown import change_label, channel_words, message_status
 
 SHOWN = 10  # records per panel; the panel links to the list of all of them
-CHANNELS = {"sms": "SMS", "email": "E-mail", "webhook": "Webhook"}
 
 
 def links_here(entity):
@@ -62,11 +62,10 @@ def timeline(entity, record_id, related, locale, limit=40):
         rights = access(entity)
         names = [entity.by_name[n].label(locale) for n in audit.changes
                  if n in entity.by_name and rights.shows(n)]
-        what = {"create": _("created"), "update": _("changed"), "delete": _("deleted"),
-                "restore": _("restored")}.get(audit.action, audit.action)
-        items.append((audit.at, "change", f"{audit.username}: {what}" +
-                      (f" — {', '.join(names)}" if names and audit.action == "update" else ""),
-                      None))
+        what = change_label(audit.action)
+        items.append((audit.at, "change", Markup('<span class="gb-data">{}</span>: {}').format(
+            audit.username, what + (f" — {', '.join(names)}" if names and audit.action == "update"
+                                    else "")), None))
     for panel in related:
         for record, title, created in panel["rows"]:
             items.append((created, "linked", f"{panel['label']}: {title}",
@@ -79,8 +78,8 @@ def timeline(entity, record_id, related, locale, limit=40):
                          for name, record in about])
     for message in Outbox.select().where(whose).order_by(Outbox.id.desc()).limit(limit):
         text = f"{about[(message.entity, message.record_id)]}" \
-               f"{CHANNELS.get(message.channel, message.channel)} → {message.recipient} " \
-               f"({message.status})"
+               f"{channel_words(message.channel)} → {message.recipient} " \
+               f"({message_status(message.status)})"
         items.append((message.created_at, "message", text + (f": {message.body[:140]}"
                                                               if owner else ""), None))
     for run in AutomationRun.select().where((AutomationRun.entity == entity.name) &

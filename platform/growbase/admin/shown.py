@@ -2,6 +2,7 @@
 through which door, what kind of change, which rule and action, how long it took."""
 
 from babel.numbers import format_decimal
+from markupsafe import Markup, escape
 
 from ..catalog import catalog
 from ..i18n import current_locale
@@ -45,6 +46,24 @@ def change_label(action):
             "rule": _("rule changed"), "rights": _("permissions changed"),
             "role": _("role changed"), "login": _("logged in"), "failed": _("wrong password"),
             "locked": _("logins paused")}.get(action, action)
+
+
+def run_status(status):
+    """A rule run's state in words."""
+    return {"done": _("done"), "failed": _("failed"), "skipped": _("skipped"),
+            "running": _("running")}.get(status, status)
+
+
+def channel_words(channel):
+    """A message's channel in words."""
+    return {"sms": "SMS", "email": _("e-mail"), "webhook": _("webhook")}.get(channel, channel)
+
+
+def message_status(status):
+    """A message's fate in words."""
+    return {"sent": _("sent"), "stored": _("kept in the outbox"), "failed": _("failed"),
+            "unknown": _("fate unknown"), "deferred": _("deferred"), "queued": _("queued"),
+            "held": _("held for working hours"), "sending": _("sending")}.get(status, status)
 
 
 def source_words(source):
@@ -116,3 +135,14 @@ def fields_words(rules, entity):
 def seconds(ms):
     """A run's duration: "0.4 s" / "0,4 с"."""
     return _("%(n)s s", n=format_decimal((ms or 0) / 1000, format="0.0", locale=current_locale()))
+
+
+def marked(text, *fragments, css=None):
+    """Text with fragments that read the same in every language marked apart: a command, a
+    header or a folder as code, a person's name (css="gb-data") as data; the rest escaped."""
+    out = escape(text)
+    wrap = Markup('<span class="%s">%%s</span>' % escape(css)) if css else Markup("<code>%s</code>")
+    for fragment in fragments:
+        if fragment:
+            out = out.replace(escape(fragment), wrap % fragment)
+    return out

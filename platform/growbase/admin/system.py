@@ -94,30 +94,39 @@ class ProfileView(BaseView):
     def index(self):
         from email_validator import EmailNotValidError, validate_email
         if request.method == "GET":
-            return self.page(current_user.email, current_user.email_notifications)
-        email = request.form.get("email", "").strip()
-        wants = bool(request.form.get("email_notifications"))
-        locale = request.form.get("locale", current_user.locale)
-        zone = request.form.get("time_zone", current_user.time_zone)
+            return self.page({"email": current_user.email, "full_name": current_user.full_name,
+                              "wants": current_user.email_notifications,
+                              "locale": current_user.locale, "time_zone": current_user.time_zone})
+        form = request.form
+        typed = {"email": form.get("email", "").strip(),
+                 "wants": bool(form.get("email_notifications")),
+                 "full_name": form.get("full_name", "").strip()[:200],
+                 "locale": form.get("locale", current_user.locale),
+                 "time_zone": form.get("time_zone", current_user.time_zone)}
         try:
-            email = validate_email(email, check_deliverability=False).normalized if email else ""
+            if typed["email"]:
+                typed["email"] = validate_email(typed["email"], check_deliverability=False).normalized
         except EmailNotValidError as exc:
-            flash(_("Email: %(reason)s", reason=str(exc)), "error")
-            return self.page(email, wants)
-        if wants and not email:
-            flash(_("Email: give an address to receive your messages there."), "error")
-            return self.page(email, wants)
-        User.update(email=email, email_notifications=wants,
-                    full_name=request.form.get("full_name", "").strip()[:200],
-                    locale=locale if locale in LANGUAGES else current_user.locale,
-                    time_zone=zone if zone in zone_names() else "").where(
-            User.id == current_user.id).execute()
+            return self.refused(typed, _("Email: %(reason)s", reason=str(exc)))
+        if typed["wants"] and not typed["email"]:
+            return self.refused(typed, _("Email: give an address to receive your messages there."))
+        if typed["time_zone"] and typed["time_zone"] not in zone_names():
+            return self.refused(typed, _("Time zone: there is no zone \"%(zone)s\"; pick one from "
+                                         "the list.", zone=typed["time_zone"]))
+        User.update(email=typed["email"], email_notifications=typed["wants"],
+                    full_name=typed["full_name"], time_zone=typed["time_zone"],
+                    locale=typed["locale"] if typed["locale"] in LANGUAGES else current_user.locale
+                    ).where(User.id == current_user.id).execute()
         flash(_("Saved."), "success")
         return redirect(url_for(".index"))
 
-    def page(self, email, wants):
-        """The settings page (again with what was typed, when it was refused)."""
-        return self.render("admin/system/profile.html", email=email, wants=wants,
+    def refused(self, typed, why):
+        """Nothing saved: the page again, with everything as it was typed, and why."""
+        flash(why, "error")
+        return self.page(typed)
+
+    def page(self, typed):
+        return self.render("admin/system/profile.html", typed=typed,
                            zones=zone_names(), business_zone=config.current().time_zone,
                            tokens=auth.tokens_seen_by(current_user),
                            intakes=catalog().intakes() if current_user.is_owner else [],

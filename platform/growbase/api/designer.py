@@ -25,6 +25,7 @@ from ..definitions.schema import line_of, path_lines
 from ..designer.store import NeedsConfirmation
 from ..i18n import gettext as _
 from ..permissions import ROLES
+from ..queries import search_titles
 from ..records import NotFound
 from ..transfer.readers import SheetProblem
 
@@ -119,6 +120,17 @@ def designer_entity(name):
         refuse(404, _entity=_("There is no entity \"%(name)s\".", name=name))
     entity = current.entity(name)
     return jsonify(spec=entity.spec, version=entity.version, text=designer.pretty(entity.spec))
+
+
+@bp.get("/designer/entities/<name>/records")
+def designer_records(name):
+    """Records to try a rule on, by title, newest first, matching ?q= (only those this
+    user may see)."""
+    designer_only()
+    if name not in catalog():
+        refuse(404, _entity=_("There is no entity \"%(name)s\".", name=name))
+    return jsonify(items=[{"id": i, "title": t} for i, t in search_titles(
+        catalog().entity(name), request.args.get("q", ""), limit=20)])
 
 
 def entity_change(name):

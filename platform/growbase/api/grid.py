@@ -20,6 +20,7 @@ from ..i18n import gettext as _
 from ..permissions import access
 from ..queries import QueryError, matching, order_by, readable, to_json
 from ..records import values_of
+from ..records.trail import forget_written, written_event
 from ..tables import Audit, SavedView, utcnow
 from ..transfer.links import LinkResolver
 
@@ -70,7 +71,8 @@ WARN_ROWS = 20  # new rows in one save looked at for look-alikes
 def save_rows(name):
     """{"items": [{"id": 5, "_version": 3, "data": {...}}, {"data": {...}}]} -> one result per
     item: created / updated / unchanged with the saved record, or rejected with the
-    messages per field (and, for a row someone else changed, what they changed)."""
+    messages per field (and, for a row someone else changed, what they changed); the first
+    saved row's answer carries its event, to note what the save set off."""
     entity = entity_or_404(name)
     items, paste = body().get("items"), body().get("paste")
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
@@ -85,6 +87,7 @@ def save_rows(name):
     planned = [{"id": i.get("id"), "data": i.get("data") if isinstance(i.get("data"), dict)
                 else {}, "version": svc.parse_version(i.get("_version"))} for i in items]
     unmatched = resolve_links(entity, planned)
+    forget_written()
     outcomes = svc.save_batch(name, planned)
     ids = [detail if kind != "rejected" else item["id"]
            for (kind, detail), item in zip(outcomes, planned)]
@@ -94,6 +97,8 @@ def save_rows(name):
     results, look_alikes = [], rule(entity) is not None and created <= WARN_ROWS
     for index, ((kind, detail), item, record_id) in enumerate(zip(outcomes, planned, ids)):
         result = {"status": kind, "id": record_id, "record": records.get(record_id)}
+        if kind in ("created", "updated") and written_event(name, record_id):
+            result["event"] = written_event(name, record_id)  # (what it set off: effects.js)
         if kind == "created" and look_alikes and result["record"]:
             result["possible_duplicates"] = warned(entity, record_id, values_of(
                 entity, fetch(entity.model, [record_id])[0]))

@@ -119,6 +119,10 @@ class ComputedField(Field):
             return self.spec[key]
         return self.shown[1].get(key, default)
 
+    @cached_property
+    def options(self):
+        return [normalise_option(o) for o in self.get("options", [])]
+
 
 class Entity:
     def __init__(self, spec, version=0, resolve=None):

@@ -7,7 +7,7 @@ from markupsafe import Markup
 from peewee import CharField
 
 from ..formulas.grammar import FormulaError, parse, reads
-from ..formulas.tree import compile_formula
+from ..formulas.tree import FieldRef, compile_formula
 from ..formulas.types import RESULTS, TEXT
 from ..i18n import gettext as _
 from .base import FieldType, TextLike, register
@@ -56,10 +56,14 @@ class Formula(FieldType):
         return reads(parse(field.spec["formula"]))
 
     def result(self, field):
-        """(the field type it is shown and stored like, its options: scale, currency), or
-        FormulaError when the formula's result cannot be shown as asked."""
+        """(the field type it is shown and stored like, its options: scale, currency, the
+        choices of a choice it reads), or FormulaError when the formula's result cannot be
+        shown as asked."""
         kind = field.tree.type
         asked = field.spec.get("result")
+        read = field.tree.field if isinstance(field.tree, FieldRef) else None
+        if asked is None and read is not None and read.options and kind.kind == "text":
+            return "choice", {"options": read.spec["options"]}  # a stage read: shown by its label
         fits = {"number": ("number", "integer", "money", "percent"), "text": ("text",),
                 "date": ("date",), "datetime": ("datetime", "date"), "boolean": ("boolean",)}[
                     kind.kind]

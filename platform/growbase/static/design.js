@@ -134,8 +134,18 @@
     }));
   }
 
+  function changesTable(rows) {
+    return el("table", {"class": "table table-sm gb-field-changes"}, [
+      el("thead", {}, [el("tr", {}, [say("field"), say("compare_a"), say("compare_b")].map(function (h) {
+        return el("th", {text: h}); }))]),
+      el("tbody", {}, rows.map(function (row) {
+        return el("tr", {}, row.map(function (cell, i) { return el(i ? "td" : "th", {text: cell}); }));
+      }))]);
+  }
+
   // Ask the server for the review, show it, and save on "Apply" with the owner's answers.
-  // `request` = {review: url, save: url, payload: {...}}; done(body) after a save.
+  // `request` = {review: url, save: url, payload: {...}, before: the saved definition (an
+  // entity's: its fields are compared in words; null for a new one)}; done(body) after a save.
   function review(request, done, refused) {
     var state = document.getElementById("gb-save-state");
     if (state) state.textContent = "";
@@ -147,7 +157,15 @@
       var content = document.getElementById("gb-review-body");
       content.innerHTML = "";
       content.appendChild(el("h6", {text: say("changes")}));
-      content.appendChild(diffBlock(body.diff));
+      var fields = request.before !== undefined && window.gbDesign.fieldChanges ?
+        window.gbDesign.fieldChanges(request.before, body.spec, gb.config.entities || []) : null;
+      if (fields) {
+        content.appendChild(fields.length ? changesTable(fields) : el("p", {"class": "text-muted", text: say("fields_same")}));
+        content.appendChild(el("details", {"class": "mb-2 gb-diff-json"}, [el("summary", {"class": "small", text: say("as_json")}),
+                                                                         diffBlock(body.diff)]));
+      } else {
+        content.appendChild(diffBlock(body.diff));
+      }
       if (body.plan && body.plan.length) {
         content.appendChild(el("h6", {text: say("plan")}));
         content.appendChild(el("ul", {"class": "gb-plan"}, body.plan.map(function (l) { return el("li", {text: l}); })));

@@ -6,7 +6,7 @@
   "use strict";
   var d = gbDesign, el = d.el, say = gb.say, call = gb.call, config = gb.config, texts = d.texts, setText = d.setText;
   var LANGS = ["en", "ru"];
-  var spec = null, version = null, name = config.name, selected = null;
+  var spec = null, savedSpec = null, version = null, name = config.name, selected = null;
   var renames = {};  // {field's saved name: {saved choice value: new value}}
   var origins = new WeakMap();  // option object -> its value when loaded
   var savedNames = {};  // field id -> name when loaded
@@ -15,6 +15,7 @@
   var editor = d.jsonEditor(document.getElementById("gb-json"));
 
   function load(body) {
+    savedSpec = body.version ? JSON.parse(JSON.stringify(body.spec)) : null;
     spec = body.spec;
     version = body.version;
     savedNames = {};
@@ -300,7 +301,7 @@
     return out;
   }
 
-  function saved(body) {
+  function done(body) {
     d.showProblems(problems, {});
     editor.clear();
     var fresh = !name;
@@ -325,7 +326,7 @@
     var target = (views.json ? safeName() : spec.entity) || "";
     if (!target) { d.showProblems(problems, {"$.entity": say("name_first")}); return; }
     var url = "/api/designer/entities/" + encodeURIComponent(target);
-    d.review({review: url + "/review", save: url, payload: payload(extra)}, saved, refused);
+    d.review({review: url + "/review", save: url, payload: payload(extra), before: savedSpec}, done, refused);
   }
   function safeName() { try { return editor.parsed().entity; } catch (e) { return spec.entity; } }
 

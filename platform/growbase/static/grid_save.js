@@ -56,6 +56,8 @@
         retryDelay = 0;
         var undo = {changes: [], created: []};
         r.body.results.forEach(function (result, i) { settle(sent[i], result, undo); });
+        var followed = r.body.results.filter(function (result) { return result.event; })[0];
+        if (followed && window.gbEffects) gbEffects.follow(followed.event);  // the SMS, the task
         if (undo.changes.length || undo.created.length) G.undoStack.push(undo);
         persist();
         scheduleFlush(0);

@@ -65,7 +65,7 @@
     var body = el("tbody");
     report.rows.forEach(function (row, i) {
       body.appendChild(el("tr", {}, report.columns.map(function (c, j) {
-        return c.kind === "group" ? el("th", {scope: "row", text: row[j]}) :
+        return c.kind === "group" ? el("th", {scope: "row", "class": "gb-data", text: row[j]}) :
           figure(report, c, row[j], [report.row_filters[i]]);
       })));
     });

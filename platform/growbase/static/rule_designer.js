@@ -238,7 +238,7 @@
     });
     names.forEach(function (pair) {
       box.appendChild(el("button", {type: "button", "class": "btn btn-sm btn-outline-info mr-1 mb-1 gb-placeholder",
-        title: "{{ " + pair[0] + " }}", text: pair[1], onmousedown: function (e) { e.preventDefault(); }, onclick: function () {
+        "data-placeholder": pair[0], text: pair[1], onmousedown: function (e) { e.preventDefault(); }, onclick: function () {
           var target = lastText;
           if (!target) return;
           var text = "{{ " + pair[0] + " }}", start = target.selectionStart || target.value.length;
@@ -266,25 +266,34 @@
   }
 
   // -- try, JSON, save ------------------------------------------------------------------------
-  // The entity's latest records to try on; once one is chosen the preview follows each edit.
-  var listedFor = null;
-  function listRecords() {
-    if (!spec.entity || listedFor === spec.entity) return;
-    listedFor = spec.entity;
-    var first = (fields().filter(function (f) { return !f.to; })[0] || {}).name;
-    call("GET", "/api/" + encodeURIComponent(spec.entity) + "?limit=20&sort=-id").then(function (answer) {
-      var list = document.getElementById("gb-try-records");
-      list.innerHTML = "";
-      (answer.body.items || []).forEach(function (item) {
-        list.appendChild(el("option", {value: item.id, label: "#" + item.id + " " + (first && item[first] !== null ? item[first] : "")}));
+  // The entity's records to try on, by title (newest first, then as typed); once one is
+  // chosen the preview follows each edit. A record's number works too.
+  var titled = {}, asked = null;
+  function listRecords(text) {
+    if (!spec.entity || asked === spec.entity + ":" + (text || "")) return;
+    asked = spec.entity + ":" + (text || "");
+    call("GET", "/api/designer/entities/" + encodeURIComponent(spec.entity) + "/records?q=" + encodeURIComponent(text || ""))
+      .then(function (answer) {
+        var list = document.getElementById("gb-try-records");
+        list.innerHTML = "";
+        (answer.body.items || []).forEach(function (item) {
+          titled[item.title] = item.id;
+          list.appendChild(el("option", {value: item.title}));
+        });
       });
-    });
   }
+  function chosen() {
+    var text = document.getElementById("gb-try-record").value.trim();
+    return titled[text] || (/^#?\d+$/.test(text) ? parseInt(text.replace("#", ""), 10) : null);
+  }
+  document.getElementById("gb-try-record").addEventListener("input", function (e) {
+    if (!chosen()) listRecords(e.target.value.trim());
+  });
   var pending = null;
   document.getElementById("gb-tab-main").addEventListener("input", later);
   document.getElementById("gb-tab-main").addEventListener("change", later);
   function later(e) {
-    if (e.target.id === "gb-try-record" || !document.getElementById("gb-try-record").value) return;
+    if (e.target.id === "gb-try-record" || !chosen()) return;
     clearTimeout(pending);
     pending = setTimeout(tryIt, 700);
   }
@@ -292,7 +301,8 @@
   document.getElementById("gb-try").addEventListener("click", tryIt);
   function tryIt() {
     var out = document.getElementById("gb-try-out");
-    var id = parseInt(document.getElementById("gb-try-record").value, 10);
+    var id = chosen();
+    if (!id) { out.textContent = say("try_pick"); return; }
     var target = (spec.key || "draft");
     call("POST", "/api/designer/rules/" + encodeURIComponent(target) + "/try", {spec: current(), record_id: id}).then(function (answer) {
       out.innerHTML = "";

@@ -5,9 +5,12 @@ and language, the owner changes roles, counts take their plural forms."""
 import re
 from datetime import timedelta
 
+import pytest
+
 from helpers import csrf_token, log_in
 
 from growbase.i18n import plural_forms
+from growbase.records import Conflict
 from growbase.tables import Audit, User
 
 
@@ -244,3 +247,11 @@ def test_a_formula_reading_a_stage_shows_the_stage_s_name(store):
     assert stage.type.name == "choice"
     assert stage.type.display("confirmed", stage, "en") == "Confirmed"
     assert stage.type.display("confirmed", stage, "ru") == "Подтверждён"
+
+
+def test_a_conflict_names_the_field_by_its_label(service, shop):
+    order = service.create("order", {"customer": shop.id})
+    service.update("order", order.id, {"status": "confirmed"})  # a colleague, meanwhile
+    with pytest.raises(Conflict) as refused:
+        service.update("order", order.id, {"status": "cancelled"}, version=order.gb_version)
+    assert "Someone else changed Status after you opened" in str(refused.value)

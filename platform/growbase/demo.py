@@ -88,7 +88,7 @@ def load_demo(seed_dir, staff_password):
         service.create_many("order_line", [
             {"order": order, "position": n + 1, "product": product,
              "quantity": rng.choice([1, 1, 1, 2, 2, 3])} for n, product in enumerate(picked)])
-        orders.append(order)
+        orders.append((order, record["manager"], status))
         made["order"] += 1
         # its stage began, and it last changed, some time between the order and today
         stamps.append((order, ordered + (now - ordered) * rng.choice([0.5, 0.8, 0.95, 1])))
@@ -106,9 +106,12 @@ def load_demo(seed_dir, staff_password):
             made["sales_plan"] += 1
         month = (month - timedelta(days=1)).replace(day=1)
 
-    for i in range(COUNTS["task"]):
-        service.create("task", {"title": rng.choice(data["tasks"]), "order": rng.choice(orders),
-                                "assignee": rng.choice(managers + [users["logistics"].id]),
+    for i in range(COUNTS["task"]):  # each for someone who sees its order
+        order, manager, status = rng.choice(orders)
+        shipping = status in ("confirmed", "awaiting_supply", "ready_to_ship", "shipping")
+        service.create("task", {"title": rng.choice(data["tasks"]), "order": order,
+                                "assignee": users["logistics"].id if shipping and
+                                rng.random() < 0.3 else manager,
                                 "due": now + timedelta(hours=rng.randint(-48, 96)),
                                 "state": rng.choice(["open", "open", "in_progress", "done"])})
         made["task"] += 1

@@ -59,6 +59,16 @@ def add_field(page, label, type_name):
     return page.locator("#gb-fields tr").last
 
 
+def new_rule(page, name, entity, stage, action):
+    """A new rule in the designer: when the entity's stage becomes `stage`, do `action`."""
+    page.goto("/admin/designer/rule/")
+    page.fill("#gb-rule-name", name)
+    page.select_option("#gb-rule-entity", entity)
+    page.select_option("#gb-trigger", "status_changed")
+    page.select_option("#gb-when-to", stage)
+    page.select_option("#gb-add-action", action)
+
+
 def test_owner_builds_an_entity_and_a_rule_in_the_browser_and_it_fires(owner, rest, studio):
     page = owner
     new_entity(page, "repair", "Repair")
@@ -89,12 +99,7 @@ def test_owner_builds_an_entity_and_a_rule_in_the_browser_and_it_fires(owner, re
     assert fields["phone"]["mask"] == "+{7} (000) 000-00-00"
     assert fields["pickup_date"]["required_when"] == {"field": "stage", "eq": "ready"}
 
-    page.goto("/admin/designer/rule/")
-    page.fill("#gb-rule-name", "Repair ready: SMS the customer")
-    page.select_option("#gb-rule-entity", "repair")
-    page.select_option("#gb-trigger", "status_changed")
-    page.select_option("#gb-when-to", "ready")
-    page.select_option("#gb-add-action", "send_sms")
+    new_rule(page, "Repair ready: SMS the customer", "repair", "ready", "send_sms")
     page.click(".gb-action-to")
     page.click(".gb-placeholder[data-placeholder='record.phone']")
     page.fill(".gb-action-text", "Your repair is ready. Pick it up on ")
@@ -454,3 +459,23 @@ def test_a_data_quality_check_is_built_without_json(owner, rest):
     shown = page.locator(".gb-check").last
     shown.locator(".gb-cond-date-amount").wait_for()
     assert shown.locator(".gb-cond-date-amount").input_value() == "7"
+
+
+def test_set_a_field_is_picked_where_which_and_what(owner, rest):
+    """A cancelled order closes its open tasks: the tasks linking to it, their state, Done
+    by name, only those not done yet — every part picked from lists."""
+    page = owner
+    new_rule(page, "Cancelled orders close their tasks", "order", "cancelled", "update_field")
+    action = page.locator(".gb-action[data-action='update_field']")
+    action.locator(".gb-action-on").select_option("task.order")
+    action.locator(".gb-action-field").select_option("state")
+    action.locator(".gb-action-value").select_option(label="Done")
+    action.locator(".gb-cond-add").click()
+    row = action.locator(".gb-cond-row")
+    row.locator(".gb-cond-field").select_option("state")
+    row.locator(".gb-cond-op").select_option("ne")
+    row.locator(".gb-cond-value").select_option("done")
+    apply_review(page)
+    saved = rest("GET", "/api/automations/cancelled_orders_close_their_tasks")[1]
+    assert saved["then"] == [{"update_field": {"on": "task.order", "field": "state", "value": "done",
+                                               "where": {"field": "state", "ne": "done"}}}]

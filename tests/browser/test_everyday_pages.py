@@ -2,6 +2,8 @@
 languages, logistics moving an order's stage on a phone by "Move to…" among only the
 stages it may set, nothing scrolling sideways."""
 
+import json
+
 import pytest
 from helpers import log_in_page, on_a_phone, speak
 from test_grid import wait_until
@@ -135,3 +137,33 @@ def test_logistics_ships_todays_order_from_my_day_on_a_phone(browser, shop, rest
         wait_until(lambda: note.get_attribute("data-done") == "1" and note.is_visible(),
                    seconds=20, message="the note of what the move set off")
         assert page.evaluate(SIDEWAYS) <= 0
+
+
+def test_the_owner_maps_an_intake_with_pickers(page):
+    """The call-back requests become meetings due when the visitor asked: the owner picks
+    the kind by its name and writes the due time from the request — no JSON typed."""
+    page.goto("/admin/intake/callback")
+    original = page.locator("#gb-intake-json").input_value()
+    page.click("text=Change the mapping")
+    editor = page.locator("#gb-intake-editor[data-ready='1']")
+    kind = editor.locator(".gb-map-row[data-field='kind']")
+    assert kind.locator(".gb-map-kind").input_value() == "value"
+    assert "Call" in kind.locator(".gb-map-value option:checked").inner_text()
+    kind.locator(".gb-map-value").select_option(label="Meeting")
+    editor.locator(".gb-map-add").last.select_option("due")
+    row = editor.locator(".gb-map-row[data-field='due']")
+    row.locator(".gb-map-kind").select_option("template")
+    row.locator(".gb-map-template").fill("{{ when }}")
+    page.click(".gb-intake-edit button.btn-primary")
+    page.wait_for_selector(".alert-success")
+    try:
+        spec = json.loads(page.locator("#gb-intake-json").input_value())  # as saved
+        assert spec["fields"]["kind"] == {"value": "meeting"}
+        assert spec["fields"]["due"] == {"template": "{{ when }}"}
+        assert spec["fields"]["customer"]["find"] == ["phone", "email"]  # the rest as it was
+    finally:  # the other tests' shop keeps its intake
+        page.click("text=Change the mapping")
+        page.click("text=The mapping as JSON")
+        page.fill("#gb-intake-json", original)
+        page.click(".gb-intake-edit button.btn-primary")
+        page.wait_for_selector(".alert-success")

@@ -31,6 +31,7 @@ from .shown import (
     change_label,
     channel_words,
     entity_label,
+    job_words,
     marked,
     message_status,
     rule_name,
@@ -193,5 +194,5 @@ def init_admin(app):
                                  action_label=action_label, entity_label=entity_label,
                                  change_label=change_label, source_words=source_words,
                                  run_status=run_status, message_status=message_status,
-                                 channel_words=channel_words)
+                                 channel_words=channel_words, job_words=job_words)
     return admin

@@ -14,7 +14,9 @@ from ..definitions import DefinitionError
 from ..i18n import gettext as _
 from ..intake.receive import rehearse, replay
 from ..intake.store import apply_intakes, new_secret, secret_of
+from ..records import titles
 from ..tables import IntakeEntry
+from .designer import page_config
 from .system import OwnerView
 
 LOG_ROWS = 50
@@ -41,6 +43,19 @@ def described(entity, fields, prefix=""):
             rows.append((label, words))
             rows += [(f"{label} → {sub}", text) for sub, text in described(other, how["fields"], prefix)]
     return rows
+
+
+def title_of(entity_name, record_id):
+    """A record's title for a message (its number when it cannot be seen)."""
+    return titles(catalog().entity(entity_name), [record_id]).get(record_id, f"№ {record_id}")
+
+
+def linked(field, link):
+    """What "Try it" found for a link: the record by its title, or that one would be made."""
+    if link["created"]:
+        return _("%(field)s: new", field=field.label())
+    return _("%(field)s: found %(title)s", field=field.label(),
+             title=title_of(field.type.refers_to(field), link["id"]))
 
 
 def sample(intake):
@@ -71,7 +86,7 @@ class IntakeView(OwnerView):
 
     @expose("/new")
     def new(self):
-        return self.render("admin/intake/detail.html", intake=None, rows=[],
+        return self.page(intake=None, rows=[],
                            spec=json.dumps(STARTER, ensure_ascii=False, indent=2), entries=[])
 
     @expose("/<key>")
@@ -86,8 +101,8 @@ class IntakeView(OwnerView):
             rows += [(f"{other.label()}: {label}", text) for label, text in
                      described(other, lines.fields, f"{lines.array}[].")]
         url = request.host_url.rstrip("/") + url_for("api.intake_receive", key=key)
-        return self.render(
-            "admin/intake/detail.html", intake=intake, rows=rows, entries=entries, url=url,
+        return self.page(
+            intake=intake, rows=rows, entries=entries, url=url,
             secret=secret_of(key), entity=entity,
             form_url=request.host_url.rstrip("/") + url_for("forms.show", key=key),
             sample=json.dumps(sample(intake), ensure_ascii=False),
@@ -115,7 +130,7 @@ class IntakeView(OwnerView):
         return redirect(url_for(".detail", key=spec["key"]))
 
     def render_draft(self, text):
-        return self.render("admin/intake/detail.html", intake=None, rows=[], spec=text,
+        return self.page(intake=None, rows=[], spec=text,
                            entries=[]), 422
 
     @expose("/<key>/try", methods=("POST",))
@@ -128,10 +143,7 @@ class IntakeView(OwnerView):
             status, answer = 422, {"errors": {"$": _("Not valid JSON: %(msg)s", msg=str(exc))}}
         if status < 400:
             entity = catalog().entity(intake.entity)
-            found = [_("%(field)s: found #%(id)s", field=entity.by_name[name].label(),
-                       id=link["id"]) if not link["created"] else
-                     _("%(field)s: new", field=entity.by_name[name].label())
-                     for name, link in answer["links"].items()]
+            found = [linked(entity.by_name[name], link) for name, link in answer["links"].items()]
             flash(_("It would make %(entity)s %(number)s with %(lines)s lines",
                     entity=entity.label(),
                     number=answer["number"] or "", lines=answer["lines"]) +
@@ -160,12 +172,18 @@ class IntakeView(OwnerView):
             flash(str(exc), "error")
             return redirect(url_for(".detail", key=entry.intake))
         if status < 400:
-            flash(_("Taken: record #%(id)s.", id=answer["id"]), "success")
+            flash(_("Taken: %(title)s.", title=title_of(catalog().intake(entry.intake).entity,
+                                                        answer["id"])), "success")
         else:
             for path, problem in answer["errors"].items():
                 flash(_("Still refused: %(path)s: %(problem)s", path=path, problem=problem),
                       "error")
         return redirect(url_for(".detail", key=entry.intake))
+
+    def page(self, **context):
+        """An intake's page (or a new one's): its mapping edited with pickers
+        (static/intake_designer.js), which read the entities and people from `page`."""
+        return self.render("admin/intake/detail.html", page=page_config(), **context)
 
     @staticmethod
     def intake(key):

@@ -54,6 +54,14 @@ def run_status(status):
             "running": _("running")}.get(status, status)
 
 
+def job_words(word):
+    """An import or export job's kind or state in words."""
+    return {"import": _("Import of a file"), "export": _("Export to a file"),
+            "draft": _("waiting for its columns"),
+            "queued": _("queued"), "running": _("running"), "done": _("done"),
+            "failed": _("failed")}.get(word, word)
+
+
 def channel_words(channel):
     """A message's channel in words."""
     return {"sms": "SMS", "email": _("e-mail"), "webhook": _("webhook")}.get(channel, channel)

@@ -21,10 +21,11 @@ class ValidationFailed(RecordError):
 class Conflict(RecordError):
     status = 409
 
-    def __init__(self, fields, version):
+    def __init__(self, fields, version, entity=None):
         self.fields = fields  # {name: {"theirs": ..., "yours": ..., "by": ..., "at": ...}}
         self.version = version
-        names = ", ".join(fields)
+        known = entity.by_name if entity is not None else {}  # (said with their labels)
+        names = ", ".join(known[n].label() if n in known else n for n in fields)
         super().__init__(_("Someone else changed %(names)s after you opened this record. "
                            "Reload it, or keep your values and save again.", names=names)
                          if names else _("Someone else changed this record after you opened "

@@ -131,7 +131,7 @@ class RecordService:
             entity, row = self.get(entity_name, record_id, for_update=True)
             plan = self._change(entity, self._parser(entity), row, data, version)
             if plan.conflict:
-                raise Conflict(plan.conflict, row.gb_version)
+                raise Conflict(plan.conflict, row.gb_version, entity)
             if not plan.changed and not plan.errors:
                 return row
             self._one(entity, plan)
@@ -244,7 +244,7 @@ class RecordService:
             if current is None or record_id in seen or not self.in_rows(entity, rights, current):
                 raise self.missing(entity, record_id)
             if version is not None and version != row.gb_version:
-                raise Conflict(self.changed_since(entity, row, version), row.gb_version)
+                raise Conflict(self.changed_since(entity, row, version), row.gb_version, entity)
         except RecordError as exc:
             plan.refusal = exc
             return plan

@@ -145,11 +145,7 @@
       box.innerHTML = "";
       pairs.forEach(function (pair, i) {
         var field = taskFieldsAll.filter(function (f) { return f.name === pair[0]; })[0];
-        var value = field && field.options ?
-          d.select([["", "—"]].concat(field.options.map(function (o) { return [o.value, d.label(o.label)]; })), pair[1],
-            {"class": "form-control form-control-sm gb-task-value", onchange: function (e) { pair[1] = e.target.value; save(); }}) :
-          el("input", {"class": "form-control form-control-sm gb-task-value", value: pair[1] === undefined ? "" : String(pair[1]),
-            oninput: function (e) { pair[1] = e.target.value; save(); }});
+        var value = d.valuePicker(field, pair[1], function (v) { pair[1] = v; save(); }, "gb-task-value");
         box.appendChild(el("div", {"class": "form-inline mb-1"}, [
           d.select([["", "—"]].concat(taskFieldsAll.map(function (f) { return [f.name, f.label]; })), pair[0],
             {"class": "form-control form-control-sm mr-1 gb-task-field", onchange: function (e) { pair[0] = e.target.value; pair[1] = ""; render(); save(); }}),
@@ -172,6 +168,11 @@
           onclick: function () { spec.then.splice(index, 1); renderThen(); }})])]);
     var body = el("div", {"class": "card-body py-2 form-row"});
     function set(key, value) { if (value === "" || value === undefined) delete params[key]; else params[key] = value; }
+    if (name === "update_field") {  // where, which field, the value: picked (set_field_action.js)
+      body.appendChild(d.setFieldAction(params, set, spec.entity, row));
+      card.appendChild(body);
+      return card;
+    }
     Object.keys(schema.properties).sort(function (a, b) { return rank(a) - rank(b); }).forEach(function (prop) {
       var control, width = 3;
       var roles = ["role", "assign_role"].indexOf(prop) >= 0;

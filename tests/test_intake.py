@@ -293,3 +293,8 @@ def test_the_owner_tries_a_payload_and_nothing_is_kept(api, client, intakes):
     assert model("order").select().count() == 0
     made = post(client, intakes, order("real-1"))
     assert made.get_json()["number"] == answer["number"]  # the trial took no number
+
+
+def test_the_mapping_in_words_names_a_choice_by_its_label(client, intakes):
+    page = client.get("/admin/intake/shop_order").get_data(as_text=True)
+    assert "always &#34;Website&#34;" in page and "always &#34;website&#34;" not in page

@@ -11,6 +11,7 @@ from peewee import fn
 
 from ..catalog import catalog
 from ..definitions import DefinitionError
+from ..i18n import current_locale
 from ..i18n import gettext as _
 from ..intake.receive import rehearse, replay
 from ..intake.store import apply_intakes, new_secret, secret_of
@@ -31,8 +32,10 @@ def described(entity, fields, prefix=""):
         label = field.label() if field is not None else name
         if isinstance(how, str):
             rows.append((label, _("from %(path)s", path=prefix + how)))
-        elif "value" in how:
-            rows.append((label, _("always \"%(value)s\"", value=how["value"])))
+        elif "value" in how:  # (a choice by its label: "Website", not "website")
+            value = field.type.display(how["value"], field, current_locale()) if field and \
+                field.options else how["value"]
+            rows.append((label, _("always \"%(value)s\"", value=value)))
         elif "template" in how:
             rows.append((label, _("written as: %(text)s", text=how["template"])))
         else:

@@ -124,3 +124,14 @@ def test_my_day_speaks_russian_and_needs_a_login(app, day):
     refused = stranger.post("/admin/today/move", data={"entity": "order", "id": 1,
                                                        "stage": "shipping"})
     assert refused.status_code in (302, 400, 401)
+
+
+def test_only_a_date_people_set_makes_a_card_overdue(app, day, owner):
+    """The owner's "stuck" list is sorted by when the order entered its stage: long ago, but
+    not overdue — that stamp is the system's, not a date someone promised."""
+    model = catalog().entity("order").model
+    stuck = day["orders"]["later"]
+    model.update(status_since=utcnow() - timedelta(days=9)).where(model.id == stuck).execute()
+    html = signed_in(app, "owner").get("/admin/today/").get_data(as_text=True)
+    assert "Orders stuck over 7 days" in html and stuck in cards(html)
+    assert "Overdue" not in html

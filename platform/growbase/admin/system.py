@@ -105,7 +105,8 @@ class ProfileView(BaseView):
                  "time_zone": form.get("time_zone", current_user.time_zone)}
         try:
             if typed["email"]:
-                typed["email"] = validate_email(typed["email"], check_deliverability=False).normalized
+                typed["email"] = validate_email(typed["email"],
+                                                check_deliverability=False).normalized
         except EmailNotValidError as exc:
             return self.refused(typed, _("Email: %(reason)s", reason=str(exc)))
         if typed["wants"] and not typed["email"]:

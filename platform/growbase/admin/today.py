@@ -47,11 +47,19 @@ def worth_showing(field, value):
 
 
 def late(value):
-    if value is None:
+    """Is a day (or a moment) before today, in the business's calendar?"""
+    if not isinstance(value, date):
         return False
-    today = datetime.now(business_zone()).date()
-    return (value.date() if isinstance(value, datetime) else value) < today \
-        if isinstance(value, date) else False
+    day = value.date() if isinstance(value, datetime) else value
+    return day < datetime.now(business_zone()).date()
+
+
+def due_field(entity, sort):
+    """The date a list is sorted by, soonest first, that people set (a due date, a delivery
+    day; not a stamp the system keeps): what "overdue" is measured on."""
+    field = entity.active_by_name.get((sort or "").lstrip("-"))
+    return field if field is not None and field.type.dated and not field.automatic \
+        and not sort.startswith("-") else None
 
 
 def targets(field, rights, value, locale):
@@ -78,6 +86,7 @@ def worklist(widget, locale):
     except (LookupError, QueryError, UnknownEntity) as exc:
         return {"title": title(widget, locale), "error": str(exc)}
     named, fields = titles(entity, [r.id for r in rows]), key_fields(entity, rights, sort)
+    due = due_field(entity, sort)
     stage = next((f for f in entity.active_fields if f.type.stages and rights.shows(f.name)), None)
     can_move = rights.can("update")
     cards = []
@@ -86,14 +95,14 @@ def worklist(widget, locale):
             if stage is not None and can_move else []
         cards.append({
             "id": row.id, "version": row.gb_version, "title": named.get(row.id, f"#{row.id}"),
-            "late": late(getattr(row, fields[0].name)) if fields and fields[0].type.dated else False,
+            "late": due is not None and late(getattr(row, due.name)),
             "values": [(f.label(locale), shown_value(entity, f, row, locale)) for f in fields
                        if worth_showing(f, getattr(row, f.name))],
             "stage": shown_value(entity, stage, row, locale) if stage is not None else None,
             "moves": moves, "buttons": len(moves) <= BUTTONS})
     return {"title": title(widget, locale), "entity": entity.name, "count": total,
-            "counted": format_number(total, locale) + ("" if exact else "+"), "grid": grid, "cards": cards,
-            "stage": stage.name if stage is not None else None}
+            "counted": format_number(total, locale) + ("" if exact else "+"), "grid": grid,
+            "cards": cards}
 
 
 class TodayView(BaseView):

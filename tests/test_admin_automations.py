@@ -53,7 +53,7 @@ def test_the_record_page_shows_its_runs_and_planned_reminders(client, shop, serv
     order, = [service.create("order", {"customer": shop.id})]
     run_pending()
     html = page(client, f"/admin/records/order/details/?id={order.id}")
-    assert "order_received" in html and "sms to +79123456789" in html and "stored" in html
+    assert "order_received" in html and "SMS to +79123456789" in html and "stored" in html
     due = (datetime.now() + timedelta(days=1)).replace(second=0, microsecond=0)
     meeting = service.create("task", {"title": "Meet", "kind": "meeting", "due": due,
                                       "assignee": owner.id})

@@ -255,3 +255,18 @@ def test_a_conflict_names_the_field_by_its_label(service, shop):
     with pytest.raises(Conflict) as refused:
         service.update("order", order.id, {"status": "cancelled"}, version=order.gb_version)
     assert "Someone else changed Status after you opened" in str(refused.value)
+
+
+def test_what_a_rule_did_is_read_in_the_reader_s_language(client, shop, service):
+    """The worker says an action's outcome once (in English here); the run log and the
+    note after a save say it again in the reader's language, codes as words."""
+    from helpers import run_pending
+    order = service.create("order", {"customer": shop.id})
+    service.update("order", order.id, {"status": "confirmed"})
+    run_pending()
+    english = page(client, "/admin/runs/")
+    assert "SMS to +79123456789" in english and "task “Check stock for" in english
+    client.post("/language/ru", data={"csrf_token": csrf_token(english)})
+    russian = page(client, "/admin/runs/")
+    assert "SMS для +79123456789" in russian and "задача «Check stock for" in russian
+    assert "sms to" not in russian

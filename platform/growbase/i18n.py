@@ -55,6 +55,17 @@ def gettext(string, /, **params):
     return string % params if params else string
 
 
+class Said(str):
+    """A sentence said now, in this thread's language, that can be said again in another:
+    its message id and parameters go with it (a worker's outcome, read later by people
+    of either language). Extracted by Babel as a gettext keyword."""
+
+    def __new__(cls, msgid, /, **params):
+        said = super().__new__(cls, gettext(msgid, **params))
+        said.msgid, said.params = msgid, params
+        return said
+
+
 def current_locale() -> str:
     forced = getattr(_forced, "locale", None)
     if forced:

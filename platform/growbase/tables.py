@@ -184,7 +184,8 @@ class ActionRun(SystemModel):
     key = CharField(max_length=160, unique=True)  # event:rule:action index
     run = ForeignKeyField(AutomationRun, backref="actions", on_delete="CASCADE")
     action = CharField(max_length=40)
-    outcome = TextField(default="")
+    outcome = TextField(default="")  # as the worker said it
+    said = JSONField(null=True)  # [message id, parameters]: said again in a reader's language
     message = BigIntegerField(null=True)  # the outbox row it wrote, for its delivery state
     at = DateTimeField(default=utcnow)
 

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext
 from flask_login import current_user
 
 from ..backups import is_stale, last_backup
+from ..channels.kinds import channel_words
 from ..catalog import catalog
 from ..i18n import current_locale
 from ..i18n import gettext as _
@@ -26,10 +27,9 @@ from .intake import IntakeView
 from .quality import QualityView
 from .reports import ReportsView
 from .rights import RightsView
-from ..automation.effects import action_label
+from ..automation.effects import action_label, outcome_words
 from .shown import (
     change_label,
-    channel_words,
     entity_label,
     job_words,
     marked,
@@ -194,5 +194,6 @@ def init_admin(app):
                                  action_label=action_label, entity_label=entity_label,
                                  change_label=change_label, source_words=source_words,
                                  run_status=run_status, message_status=message_status,
-                                 channel_words=channel_words, job_words=job_words)
+                                 channel_words=channel_words, job_words=job_words,
+                                 outcome_words=outcome_words)
     return admin

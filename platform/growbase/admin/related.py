@@ -19,7 +19,8 @@ from ..queries import select
 from ..records import titles
 from ..records.values import values_of
 from ..tables import Audit, AutomationRun, Outbox
-from .shown import change_label, channel_words, message_status
+from ..channels.kinds import channel_words
+from .shown import change_label, message_status
 
 SHOWN = 10  # records per panel; the panel links to the list of all of them
 

@@ -62,11 +62,6 @@ def job_words(word):
             "failed": _("failed")}.get(word, word)
 
 
-def channel_words(channel):
-    """A message's channel in words."""
-    return {"sms": "SMS", "email": _("e-mail"), "webhook": _("webhook")}.get(channel, channel)
-
-
 def message_status(status):
     """A message's fate in words."""
     return {"sent": _("sent"), "stored": _("kept in the outbox"), "failed": _("failed"),

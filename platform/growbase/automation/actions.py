@@ -13,6 +13,7 @@ from ..catalog import UnknownEntity, catalog
 from ..conditions import compile as compile_condition, validate as condition_problems
 from ..fields import FieldError
 from ..fields.temporal import span
+from ..i18n import Said
 from ..i18n import gettext as _
 from ..tables import Audit, User
 from . import document_action, messages  # noqa: F401  (register make_document, send_sms,
@@ -34,7 +35,7 @@ class NotifyRole(Action):
         users = users_with_role(params["role"])
         for user in users:
             notify(user.id, text, ctx.entity.name, ctx.record_id)
-        return _("notified %(n)s × %(role)s", n=len(users), role=params["role"])
+        return Said("notified %(n)s × %(role)s", n=len(users), role=params["role"])
 
     def describe(self, params, ctx):
         return _("notify %(n)s × %(role)s: %(text)s", n=len(users_with_role(params["role"])),
@@ -70,10 +71,10 @@ class NotifyUser(Action):
     def run(self, params, ctx):
         user = self.recipient(params, ctx)
         if user is None:
-            return _("skipped: nobody to notify")
+            return Said("skipped: nobody to notify")
         notify(user.id, render(params["text"], **ctx.template_context), ctx.entity.name,
                ctx.record_id)
-        return _("notified %(user)s", user=user.username)
+        return Said("notified %(user)s", user=user.username)
 
     def describe(self, params, ctx):
         user = self.recipient(params, ctx)
@@ -149,7 +150,7 @@ class CreateTask(Action):
         row = ctx.service.create("task", data)
         if data.get("assignee") is not None:  # the task shows up in the assignee's inbox
             notify(data["assignee"], _("New task: %(title)s", title=data["title"]), "task", row.id)
-        return _("task “%(title)s”", title=data["title"])
+        return Said("task “%(title)s”", title=data["title"])
 
     def describe(self, params, ctx):
         data = self.plan(params, ctx)
@@ -259,9 +260,9 @@ class UpdateField(Action):
         for record_id in ids:
             ctx.service.update(target.name, record_id, {params["field"]: value})
         if "on" not in params:
-            return _("%(field)s set", field=params["field"])
-        return _("%(field)s set on %(n)s × %(entity)s", field=params["field"], n=len(ids),
-                 entity=target.name)
+            return Said("%(field)s set", field=params["field"])
+        return Said("%(field)s set on %(n)s × %(entity)s", field=params["field"], n=len(ids),
+                    entity=target.name)
 
     def describe(self, params, ctx):
         target, ids, value = self.plan(params, ctx)

@@ -3,8 +3,22 @@ queued, a task made for Logistics), for the note a person sees after saving. The
 runs them a moment later; the note asks until the event is done."""
 
 from ..catalog import catalog
+from ..channels.kinds import channel_words
 from ..i18n import gettext as _
+from ..permissions import role_label
 from ..tables import ActionRun, AutomationRun, Event, Outbox
+
+PARAM_WORDS = {"role": role_label, "channel": channel_words}  # codes said as words
+
+
+def outcome_words(action):
+    """What an action did, in the reader's language: said again from the message id the
+    worker kept (its parameters' codes in words), else as the worker wrote it."""
+    if not action.said:
+        return action.outcome
+    msgid, params = action.said
+    return _(msgid, **{k: PARAM_WORDS.get(k, str)(v) if isinstance(v, str) else v
+                       for k, v in params.items()})
 
 
 def action_label(name):
@@ -38,7 +52,8 @@ def effects(event_id, user):
         rule = catalog().rule(run.rule)
         items.append({"rule": rule.name if rule else run.rule, "failed": run.status == "failed",
                       "actions": [dict({"action": action_label(a.action)},
-                                       **({"outcome": a.outcome} if user.is_owner else {}),
+                                       **({"outcome": outcome_words(a)} if user.is_owner
+                                          else {}),
                                        **({"delivery": delivery[a.message]}
                                           if a.message in delivery else {}))
                                   for a in actions.get(run.id, [])]})

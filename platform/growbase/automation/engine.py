@@ -10,6 +10,7 @@ from peewee import IntegrityError
 
 from ..catalog import UnknownEntity, catalog
 from ..db import database, fetch, fetch_where, insert_row, update_by_id
+from ..i18n import Said
 from ..records import Actor, RecordService, announce, values_of
 from ..tables import ActionRun, AutomationRun, Event, utcnow
 from .action_base import Action
@@ -149,8 +150,8 @@ def run_rule(rule, entity, event, before, after, prepared=None):
             raise RuntimeError(f"{name}: {exc}") from exc
         insert_row(ActionRun, dict(
             key=f"{event.id}:{rule.key}:{index}", run=run.id, action=name, at=utcnow(),
-            message=ctx.message,
-            outcome=outcome))
+            message=ctx.message, outcome=outcome,
+            said=[outcome.msgid, outcome.params] if isinstance(outcome, Said) else None))
     finish(run, "done", "")
 
 

@@ -11,6 +11,7 @@ import json
 import phonenumbers
 
 from ..channels import post
+from ..i18n import Said
 from ..i18n import gettext as _
 from ..i18n import in_locale
 from ..tables import OWNER, Notification
@@ -42,7 +43,7 @@ class Message(Action):
         return self.recipient(to), subject, body, html, empty
 
     def skipped(self):
-        return _("skipped: no %(channel)s address on the record", channel=self.channel)
+        return Said("skipped: no %(channel)s address on the record", channel=self.channel)
 
     def run(self, params, ctx, attachments=None):
         composed = self.compose(params, ctx)
@@ -60,7 +61,7 @@ class Message(Action):
         if reason:
             tell_owners(told, ctx)
             return outcome
-        return _("%(channel)s to %(to)s", channel=self.channel, to=to)
+        return Said("%(channel)s to %(to)s", channel=self.channel, to=to)
 
     def describe(self, params, ctx):
         composed = self.compose(params, ctx)

@@ -13,6 +13,11 @@ from .outbox import write
 channel_types, register = registry("channel")
 
 
+def channel_words(channel):
+    """A message's channel in words."""
+    return {"sms": "SMS", "email": _("e-mail"), "webhook": _("webhook")}.get(channel, channel)
+
+
 class Channel:
     name = ""
     limited = False  # messages to customers: quiet hours and the daily cap apply

@@ -10,7 +10,7 @@ import requests
 
 from helpers import Server, free_port, wait_for
 
-pytestmark = [pytest.mark.slow,  # waits for the worker's minute sweep once Redis is back
+pytestmark = [pytest.mark.slow,  # a server, a worker and a Redis of its own
               pytest.mark.skipif(shutil.which("redis-server") is None,
                                  reason="needs redis-server (.ci/run installs it)")]
 
@@ -61,11 +61,34 @@ def test_saves_while_redis_is_down_commit_answer_success_and_run_their_rules_lat
         assert set(answers.values()) == {201}, answers  # ... and said so: none to retry
         redis.start()
         assert requests.get(server.base + "/healthz").json()["queue"] == "ok"
+        # the day goes on: the first save the queue takes again also queues what waited,
+        # so it runs now, not at the worker's next minute sweep
+        assert api.post(server.base + "/api/order", json={
+            "customer": customer, "tracking": "T-after"}).status_code == 201
         wait_for(lambda: db.execute("SELECT COUNT(*) FROM gb_event WHERE entity = 'order' AND "
                                     "state = 'pending'").fetchone()[0] == 0, timeout=150)
+        stored |= {row[0] for row in db.execute(
+            "SELECT record_id FROM gb_event WHERE entity = 'order' AND kind = 'created'")}
         runs = dict(db.execute("SELECT record_id, COUNT(*) FROM gb_automation_run WHERE "
                                "entity = 'order' AND trigger = 'created' GROUP BY record_id"))
-        assert set(runs) == stored and set(runs.values()) == {1}  # each ran once
+        assert len(stored) == 101 and set(runs) == stored and set(runs.values()) == {1}
     finally:
         server.stop()
         redis.stop()
+
+
+def test_the_first_queue_call_that_gets_through_queues_what_waited(db, monkeypatch):
+    """After a call the queue refused, the next that gets through also asks for a look at
+    everything waiting — once."""
+    from growbase import db as queueing
+    looks = []
+    monkeypatch.setattr(queueing, "catch_up", [lambda: looks.append("look")])
+    monkeypatch.setattr(queueing, "_missed", [])
+
+    def refused():
+        raise ConnectionError("the queue is down")
+
+    for call in (refused, lambda: None, lambda: None):
+        with db.atomic():
+            queueing.after_commit(call, "an event")
+    assert looks == ["look"]

@@ -32,17 +32,27 @@ SQLITE_PRAGMAS = {
 log = logging.getLogger(__name__)
 
 
+catch_up = []  # what queues a look for everything waiting (set by the worker module)
+_missed = []  # this process could not queue something since the queue last answered
+
+
 def after_commit(call, what):
     """Run `call` once the transaction commits.
 
     WARNING: what fails there (the queue unreachable: Redis down, a full disk) must not
     turn a committed write into an error reply: clients retry, and the write happens
     twice. It is logged; the worker's sweep finds what `call` would have queued (events
-    and messages wait in their tables), so nothing is lost."""
+    and messages wait in their tables), so nothing is lost — and the first call that gets
+    through again also queues a look for them, so they run at once, not at the next
+    minute's sweep."""
     def guarded():
         try:
             call()
+            if _missed and catch_up:
+                catch_up[0]()
+                _missed.clear()
         except Exception as exc:
+            _missed.append(what)
             log.warning("committed, but could not queue %s (%s: %s); the sweep will", what,
                         exc.__class__.__name__, exc)
     database.after_commit(guarded)

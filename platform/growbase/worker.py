@@ -13,7 +13,7 @@ from huey import crontab
 
 from .catalog import catalog
 from .config import current
-from .db import database, is_postgres, open_database
+from .db import catch_up, database, is_postgres, open_database
 from .duplicates.pairs import keep as keep_pairs
 from .duplicates.scan import rule as duplicate_rule
 from .duplicates.scan import scan
@@ -46,7 +46,7 @@ def listen():
     from .channels import gave_up_listeners, queued_listeners
     from .records import listeners
     for hooks, listener in ((listeners, enqueue), (queued_listeners, queue_delivery),
-                            (gave_up_listeners, after_failure)):
+                            (gave_up_listeners, after_failure), (catch_up, process_pending)):
         if listener not in hooks:
             hooks.append(listener)
 

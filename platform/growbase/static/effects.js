@@ -45,5 +45,6 @@
 
   window.gbEffects = {follow: follow};
   var box = document.getElementById("gb-effects");
+  if (box) box.addEventListener("click", function () { box.hidden = true; });  // (read: away)
   if (box && box.dataset.event) follow(box.dataset.event);
 })();

@@ -14,6 +14,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "platform"))
 # the app queues events for the worker: into a queue of the test run's own, never data/
 os.environ.setdefault("HUEY_URL", f"sqlite:///{tempfile.mkdtemp(prefix='gb-tests-')}/huey.db")
+# passwords hashed with a lighter scrypt (the real one takes 75 ms, and tests log in thousands
+# of times); the servers and workers tests start inherit it
+os.environ.setdefault("GROWBASE_PASSWORD_HASH", "scrypt:1024:8:1")
 
 from helpers import PG_URL, Api, configure, free_port, log_in, pg_admin  # noqa: E402
 

@@ -158,3 +158,15 @@ def test_changing_ones_password_keeps_this_session_and_ends_the_others(app, owne
     assert here.get("/admin/").status_code == 200
     assert there.get("/admin/").status_code == 302
     assert log_in(app.test_client(), "owner", "another-pass-3").status_code == 302
+
+
+def test_passwords_are_hashed_with_full_strength_scrypt_unless_told(monkeypatch):
+    """The suite runs with a lighter scrypt (conftest); a shop without the setting gets
+    werkzeug's full one, and a setting that is not a password hash is refused."""
+    monkeypatch.delenv("GROWBASE_PASSWORD_HASH")
+    stored = auth.hashed("a-long-password")
+    assert stored.startswith("scrypt:32768:8:1$") and "a-long-password" not in stored
+    assert auth.check_password_hash(stored, "a-long-password")
+    monkeypatch.setenv("GROWBASE_PASSWORD_HASH", "plain")
+    with pytest.raises(ValueError, match="GROWBASE_PASSWORD_HASH=plain"):
+        auth.hashed("a-long-password")

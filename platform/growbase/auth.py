@@ -1,6 +1,7 @@
 """Accounts: users with a role, hashed passwords, sessions for people, tokens for programs."""
 
 import hashlib
+import os
 import re
 import secrets
 from datetime import datetime, timedelta
@@ -22,7 +23,23 @@ from .permissions import ROLES
 from .tables import ApiToken, User, utcnow
 
 MIN_PASSWORD = 8
-DUMMY_HASH = generate_password_hash("growbase: no such user")  # hashed for unknown names
+
+
+def hash_method():
+    """werkzeug's scrypt (its default) unless GROWBASE_PASSWORD_HASH names a lighter scrypt
+    or pbkdf2 — what the test suite does, as Django's docs advise for tests: thousands of
+    logins there, and the hashing is still the real one."""
+    method = os.environ.get("GROWBASE_PASSWORD_HASH", "scrypt")
+    if method.split(":")[0] not in ("scrypt", "pbkdf2"):
+        raise ValueError(f"GROWBASE_PASSWORD_HASH={method}: use scrypt:N:r:p or pbkdf2:sha256:N")
+    return method
+
+
+def hashed(password):
+    return generate_password_hash(password, method=hash_method())
+
+
+DUMMY_HASH = hashed("growbase: no such user")  # hashed for unknown names
 TOKEN_TOUCH = timedelta(minutes=1)
 PUBLIC_ENDPOINTS = {"auth.login", "auth.code", "health.healthz",
                     "static", "admin.static", "auth.static",
@@ -54,7 +71,7 @@ def check_password_rules(password, username=""):
 def set_password(user, password):
     """A new password ends every session the user had (a thief's too) and any pause."""
     check_password_rules(password, user.username)
-    User.update(password_hash=generate_password_hash(password),
+    User.update(password_hash=hashed(password),
                 session_version=User.session_version + 1).where(User.id == user.id).execute()
     logins.unlock(user.username)
 
@@ -74,7 +91,7 @@ def create_user(username, password, role="manager", full_name="", email="", loca
     check_password_rules(password, username)
     if User.select().where(User.username == username).exists():
         raise AccountError(_("The user %(name)s exists already.", name=username))
-    return User.create(username=username, password_hash=generate_password_hash(password),
+    return User.create(username=username, password_hash=hashed(password),
                        role=role, full_name=full_name, email=email, locale=locale,
                        branch=branch)
 

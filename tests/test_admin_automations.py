@@ -53,7 +53,8 @@ def test_the_record_page_shows_its_runs_and_planned_reminders(client, shop, serv
     order, = [service.create("order", {"customer": shop.id})]
     run_pending()
     html = page(client, f"/admin/records/order/details/?id={order.id}")
-    assert "order_received" in html and "SMS to +79123456789" in html and "stored" in html
+    assert "order_received" in html and "stored" in html
+    assert 'SMS to <span class="gb-data">+79123456789</span>' in html
     due = (datetime.now() + timedelta(days=1)).replace(second=0, microsecond=0)
     meeting = service.create("task", {"title": "Meet", "kind": "meeting", "due": due,
                                       "assignee": owner.id})
@@ -64,9 +65,15 @@ def test_the_record_page_shows_its_runs_and_planned_reminders(client, shop, serv
 
 def test_rules_page_tests_a_rule_on_a_record_without_sending(client, shop, service):
     order = service.create("order", {"customer": shop.id})
-    html = page(client, f"/admin/rules/?test=order_confirmed&record_id={order.id}")
+    service.create("order", {"customer": shop.id})  # (ORD-00002: the newest, not the one asked)
+    html = page(client, "/admin/rules/?test=order_confirmed&record=ORD-00001")  # by its title
+    assert "ask logistics to check stock on <span class=\"gb-data\">ORD-00001" in html
     assert "nothing was sent" in html and "Check stock for ORD-00001" in html
+    assert "Check stock for ORD-00001" in page(  # (the number, as earlier links gave it)
+        client, f"/admin/rules/?test=order_confirmed&record_id={order.id}")
     assert Outbox.select().count() == 0
+    html = page(client, "/admin/rules/?test=order_confirmed&record=Nobody+at+all")
+    assert "No record found by &#34;Nobody at all&#34;" in html
 
 
 def test_only_the_owner_turns_rules_off(app, client, shop):

@@ -235,6 +235,10 @@ def test_the_owner_reads_the_intake_page_and_replays_from_it(client, intakes, se
                        follow_redirects=True)
     assert re.search(r"Taken: ORD-\d{5}", done.text)  # the order by its number, not its id
     assert IntakeEntry.get_by_id(entry).status == "replayed"
+    made = IntakeEntry.get_by_id(entry).record_id
+    log = client.get("/admin/intake/shop_order").text.split("gb-intake-log")[1]
+    assert re.search(rf'id={made}">ORD-\d{{5}} ', log)  # the log names it by its title too
+    assert f">{entry}</td>" not in log and f"#{made}<" not in log  # (no internal numbers)
     bad = dict(catalog().intake("shop_order").spec, entity="orders")
     saved = client.post("/admin/intake/save", data={"csrf_token": csrf, "spec": json.dumps(bad)})
     assert saved.status_code == 422 and "There is no entity" in saved.text

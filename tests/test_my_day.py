@@ -89,15 +89,27 @@ def test_a_move_that_cannot_be_made_is_refused_in_words(app, day):
     html = lena.get("/admin/today/").get_data(as_text=True)
     order = day["orders"]["ready"]
 
-    def move(stage):
-        answer = lena.post("/admin/today/move", data={
+    def move(stage, **more):
+        answer = lena.post("/admin/today/move", data=dict({
             "csrf_token": csrf_token(html), "entity": "order", "id": order, "stage": stage},
-            follow_redirects=True)
-        assert catalog().entity("order").model.get_by_id(order).status == "ready_to_ship"
+            **more), follow_redirects=True)
         return answer.get_data(as_text=True)
 
+    def status():
+        return catalog().entity("order").model.get_by_id(order).status
+
     assert "Status:" in move("cancelled")  # not a stage logistics may set (a crafted form)
-    assert "Courier: Fill this in" in move("shipping")  # shipping needs a courier first
+    assert status() == "ready_to_ship"
+    # shipping needs a courier first: the card asks for it, with its choices, then moves
+    asked = cards(move("shipping"))[order]
+    assert status() == "ready_to_ship"
+    assert "Fill this in" in asked and 'name="set:courier"' in asked
+    assert ">Own courier</option>" in asked and 'name="stage" value="shipping"' in asked
+    assert cards(move("shipping", **{"set:courier": "nobody"}))[order].count("set:courier") == 1
+    assert status() == "ready_to_ship"  # (a courier that is not one is asked again)
+    move("shipping", **{"set:courier": "own"})
+    assert status() == "shipping"
+    assert catalog().entity("order").model.get_by_id(order).courier == "own"
 
 
 def test_a_move_from_an_old_page_does_not_overwrite_a_colleague(app, day, service):

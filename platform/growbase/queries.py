@@ -15,7 +15,7 @@ from .errors import GrowbaseError
 from .fields import link_resolver
 from .i18n import gettext as _
 from .permissions import access, refusal
-from .records import Forbidden, json_values, titles, values_of
+from .records import Forbidden, json_values, titles, unseen, values_of
 
 MAX_PAGE = 1000
 COUNT_CAP = 10_000
@@ -168,11 +168,11 @@ def to_json(entity, rows):
         values = json_values(entity, values_of(entity, row), shown)
         for name, value in values.items():
             if name in linked and value is not None:
-                value = {"id": value, "title": linked[name].get(value, f"#{value}")}
+                value = {"id": value, "title": linked[name].get(value) or unseen()}
             data[name] = value
         out.append(data)
     return out
 
 
 def record_title(entity, row):
-    return titles(entity, [row.id]).get(row.id, f"#{row.id}")
+    return titles(entity, [row.id]).get(row.id) or unseen()

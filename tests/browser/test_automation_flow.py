@@ -42,8 +42,9 @@ def test_confirming_an_order_reaches_outbox_inbox_and_run_log(page, browser, sho
 def test_test_this_rule_in_the_rules_page(page):
     page.goto("/admin/rules/")
     row = page.locator("table.gb-rules tr[data-rule=order_shipped]")
-    row.locator("input[name=record_id]").fill("2")
+    row.locator("input[name=record]").fill("ORD-00002")  # the order by its number, as people say it
     row.locator("button", has_text="Test").click()
     result = page.locator(".gb-test-result")
     assert "nothing was sent" in result.inner_text() and "sms to +7" in result.inner_text()
+    assert "on ORD-00002" in result.inner_text()
     page.screenshot(path=str(ARTIFACTS / "rules-test.png"), full_page=True)

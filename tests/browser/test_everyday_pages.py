@@ -3,6 +3,7 @@ languages, logistics moving an order's stage on a phone by "Move to…" among on
 stages it may set, nothing scrolling sideways."""
 
 import json
+import re
 
 import pytest
 from helpers import log_in_page, on_a_phone, speak
@@ -119,7 +120,6 @@ def test_logistics_ships_todays_order_from_my_day_on_a_phone(browser, shop, rest
     customer = rest("POST", "/api/customer", json={"name": "My Day Client",
                                                    "phone": "+7 916 557-00-04"})
     order = rest("POST", "/api/order", json={"customer": customer["id"], "phone": "+79165570004",
-                                             "courier": "own",
                                              "deliver_by": "2020-01-31"})  # (long overdue: first)
     for stage in ("confirmed", "ready_to_ship"):
         rest("PATCH", f"/api/order/{order['id']}", json={"status": stage})
@@ -131,12 +131,44 @@ def test_logistics_ships_todays_order_from_my_day_on_a_phone(browser, shop, rest
         assert card.locator("a[href='tel:+79165570004']").count() == 1
         assert page.evaluate(SIDEWAYS) <= 0
         card.locator("button", has_text="В доставке").click()
+        # shipping needs a courier: the card asks for it, in words, and the move is not made
+        card.locator("select[name='set:courier']").wait_for()
+        assert "Заполните" in card.inner_text()
+        assert rest("GET", f"/api/order/{order['id']}")["status"] == "ready_to_ship"
+        assert page.evaluate(SIDEWAYS) <= 0
+        card.locator("select[name='set:courier']").select_option(label="Свой курьер")
+        card.locator("button", has_text="В доставке").click()
         wait_until(lambda: rest("GET", f"/api/order/{order['id']}")["status"] == "shipping",
                    message="the new stage")
+        assert rest("GET", f"/api/order/{order['id']}")["courier"] == "own"
         note = page.locator("#gb-effects")
         wait_until(lambda: note.get_attribute("data-done") == "1" and note.is_visible(),
                    seconds=20, message="the note of what the move set off")
         assert page.evaluate(SIDEWAYS) <= 0
+
+
+def test_an_orders_lines_are_cards_on_a_phone_and_a_line_is_added_by_form(browser, shop, rest):
+    customer = rest("POST", "/api/customer", json={"name": "Lines Client",
+                                                   "phone": "+7 916 557-00-05"})
+    order = rest("POST", "/api/order", json={"customer": customer["id"]})
+    product = rest("GET", "/api/product?limit=1")["items"][0]
+    rest("POST", "/api/order_line", json={"order": order["id"], "product": product["id"],
+                                          "quantity": 2})
+    with on_a_phone(browser, shop, "manager1", "ru") as page:
+        page.goto(f"/admin/records/order/details/?id={order['id']}")
+        lines = page.frame_locator("iframe.gb-lines")
+        card = lines.locator(".gb-phone-card").first
+        card.wait_for()
+        assert "Количество: 2" in card.inner_text()
+        assert page.evaluate(SIDEWAYS) <= 0
+        lines.locator("a.gb-phone-only", has_text="Новая").click()  # (the page, not the frame)
+        page.wait_for_url(re.compile(r"/admin/records/order_line/new/"))
+        assert order["number"] in page.locator("form.admin-form").inner_text()  # the order is set
+        page.locator("#quantity").fill("3")
+        page.locator("#product").evaluate("(el, id) => { el.value = id; }", str(product["id"]))
+        page.locator("form.admin-form [type=submit]").first.click()
+        page.wait_for_url(re.compile(rf"/admin/records/order/details/\?id={order['id']}"))
+        wait_until(lambda: lines.locator(".gb-phone-card").count() == 2, message="two lines")
 
 
 def test_the_owner_maps_an_intake_with_pickers(page):

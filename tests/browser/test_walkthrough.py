@@ -33,7 +33,7 @@ WORDS_ALLOWED = {"growbase", "English", "Excel", "Word", "LibreOffice", "SMS", "
 # Visible text and labels in Latin letters outside the data: records' cells, cards, links to
 # records, calendar events, form values (what people typed is theirs, in any language).
 ENGLISH = """() => {
-  const data = 'script,style,code,pre,.tabulator-cell,.gb-card,.gb-phone-card,td,.fc-event,' +
+  const data = 'script,style,code,pre,.tabulator-cell,.gb-card,.gb-phone-card,.fc-event,' +
     '.gb-widget-list,.gb-data,select,option,input,textarea,.select2-container';
   const found = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -81,8 +81,9 @@ def test_every_page_fits_in_both_languages_and_speaks_russian(browser, shop, use
         problems = walk(page, PAGES[user], russian=True)
     finally:
         speak(page, "en")
-    try:
-        problems += [f"(en) {p}" for p in walk(page, PAGES[user], russian=False)]
+    try:  # (English is the shorter: only the phone could scroll sideways)
+        problems += [f"(en) {p}" for p in walk(page, PAGES[user], russian=False)] \
+            if width < 768 else []
     finally:
         page.context.close()
     assert problems == [], "\n".join(problems)

@@ -27,7 +27,7 @@ from .intake import IntakeView
 from .quality import QualityView
 from .reports import ReportsView
 from .rights import RightsView
-from ..automation.effects import action_label, outcome_words
+from ..automation.effects import action_label, outcome_words, typed_params
 from .shown import (
     change_label,
     entity_label,
@@ -195,5 +195,5 @@ def init_admin(app):
                                  change_label=change_label, source_words=source_words,
                                  run_status=run_status, message_status=message_status,
                                  channel_words=channel_words, job_words=job_words,
-                                 outcome_words=outcome_words)
+                                 outcome_words=outcome_words, typed_params=typed_params)
     return admin

@@ -72,7 +72,10 @@ class GridView(BaseView):
         for spec in config["fields"]:
             if spec["name"] == link:
                 spec["hidden"] = True
-        config["part"] = {"link": link, "id": record_id, "order": line_order(entity)}
+        config["part"] = {"link": link, "id": record_id, "order": line_order(entity),
+                          "new": url_for("records.create_view", entity=entity.name, url=url_for(
+                              "records.details_view", entity=field.get("to"), id=record_id),
+                                         **{link: record_id})}  # (a phone adds lines by form)
         response = make_response(self.render("admin/grid/grid.html", entity=entity, page=config))
         # shown inside its record's page, from this site only (every other page: nowhere)
         response.headers["X-Frame-Options"] = "SAMEORIGIN"

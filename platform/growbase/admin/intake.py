@@ -15,9 +15,10 @@ from ..i18n import current_locale
 from ..i18n import gettext as _
 from ..intake.receive import rehearse, replay
 from ..intake.store import apply_intakes, new_secret, secret_of
-from ..records import titles
+from ..records import titles, unseen
 from ..tables import IntakeEntry
 from .designer import page_config
+from .shown import marked
 from .system import OwnerView
 
 LOG_ROWS = 50
@@ -31,13 +32,16 @@ def described(entity, fields, prefix=""):
         field = entity.by_name.get(name)
         label = field.label() if field is not None else name
         if isinstance(how, str):
-            rows.append((label, _("from %(path)s", path=prefix + how)))
+            rows.append((label, marked(_("from %(path)s", path=prefix + how), prefix + how)))
         elif "value" in how:  # (a choice by its label: "Website", not "website")
             value = field.type.display(how["value"], field, current_locale()) if field and \
                 field.options else how["value"]
-            rows.append((label, _("always \"%(value)s\"", value=value)))
+            said = _("always \"%(value)s\"", value=value)
+            rows.append((label, said if field and field.options else marked(said, str(value),
+                                                                              css="gb-data")))
         elif "template" in how:
-            rows.append((label, _("written as: %(text)s", text=how["template"])))
+            rows.append((label, marked(_("written as: %(text)s", text=how["template"]),
+                                       how["template"], css="gb-data")))
         else:
             other = catalog().entity(field.type.refers_to(field))
             keys = [other.by_name[k].label() for k in how["find"] if k in other.by_name]
@@ -49,8 +53,8 @@ def described(entity, fields, prefix=""):
 
 
 def title_of(entity_name, record_id):
-    """A record's title for a message (its number when it cannot be seen)."""
-    return titles(catalog().entity(entity_name), [record_id]).get(record_id, f"№ {record_id}")
+    """A record's title for a message."""
+    return titles(catalog().entity(entity_name), [record_id]).get(record_id) or unseen()
 
 
 def linked(field, link):
@@ -104,8 +108,10 @@ class IntakeView(OwnerView):
             rows += [(f"{other.label()}: {label}", text) for label, text in
                      described(other, lines.fields, f"{lines.array}[].")]
         url = request.host_url.rstrip("/") + url_for("api.intake_receive", key=key)
+        named = titles(entity, [e.record_id for e in entries])
         return self.page(
             intake=intake, rows=rows, entries=entries, url=url,
+            made={e.record_id: named.get(e.record_id) or unseen() for e in entries},
             secret=secret_of(key), entity=entity,
             form_url=request.host_url.rstrip("/") + url_for("forms.show", key=key),
             sample=json.dumps(sample(intake), ensure_ascii=False),

@@ -16,7 +16,7 @@ from ..duplicates.shown import warned
 from ..i18n import gettext as _
 from ..permissions import access
 from ..queries import select
-from ..records import titles
+from ..records import titles, unseen
 from ..records.values import values_of
 from ..tables import Audit, AutomationRun, Outbox
 from ..channels.kinds import channel_words
@@ -48,7 +48,7 @@ def panels(entity, record_id, locale):
         out.append({
             "entity": other.name, "count": total,
             "label": other.plural(locale) + (f" ({link.label(locale)})" if several else ""),
-            "rows": [(row.id, names.get(row.id, f"#{row.id}"), row.gb_created_at) for row in rows],
+            "rows": [(row.id, names.get(row.id) or unseen(), row.gb_created_at) for row in rows],
             "add_url": url_for("records.create_view", entity=other.name, **{link.name: record_id})
             if rights.can("create") and link.name not in rights.read_only else None})
     return out

@@ -70,14 +70,15 @@ def message_status(status):
 
 
 def source_words(source):
-    """The door a change came through: "ui" -> "form", "api:shop" -> "API (shop)" ..."""
+    """The door a change came through: "ui" -> "form", "api:shop" -> "API (shop)" ... (a
+    token's, a file's or a person's name marked as data)."""
     kind, _sep, rest = (source or "").partition(":")
     simple = {"ui": _("form"), "grid": _("grid"), "kanban": _("board"), "calendar": _("calendar"),
               "cli": _("command line"), "demo": _("demo data"), "definition": _("designer"),
               "automation": _("automation"), "users": _("users page"), "intake": _("intake")}
     if not rest:
         return simple.get(kind, source or "")
-    return {"api": lambda: _("API (%(token)s)", token=rest),
+    said = {"api": lambda: _("API (%(token)s)", token=rest),
             "import": lambda: _("import %(what)s", what=rest),
             "automation": lambda: _("rule «%(name)s»", name=rule_name(rest)),
             "login": lambda: _("login from %(address)s", address=rest),
@@ -85,6 +86,7 @@ def source_words(source):
             "merge": lambda: _("merge"),
             "reassign": lambda: _("handed over from %(user)s", user=rest),
             "intake": lambda: _("intake %(name)s", name=rest)}.get(kind, lambda: source)()
+    return said if kind == "automation" else marked(said, rest, css="gb-data")  # (a name)
 
 
 def rights_words(before, after, entity):

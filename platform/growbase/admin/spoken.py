@@ -207,9 +207,33 @@ def action_words(name, params, entity):
     return name
 
 
+def typed(rule, entity):
+    """What the owner typed into a rule, shown in the language it was written in (a task's
+    title, a text a field is compared with): data, not the interface's words."""
+    found = []
+
+    def leaves(node):
+        for key in ("all", "any"):
+            for child in node.get(key, []) if isinstance(node, dict) else []:
+                leaves(child)
+        if isinstance(node, dict) and isinstance(node.get("not"), dict):
+            leaves(node["not"])
+        field = entity.by_name.get(node.get("field")) if isinstance(node, dict) and entity \
+            else None
+        if field is not None and not field.options:
+            found.extend(v for k, v in node.items() if k != "field" and isinstance(v, str))
+    leaves(rule.condition or {})
+    for _name, params in rule.actions:
+        for key in ("title", "text", "subject"):
+            found.extend(_PLACE.sub("\0", str(params.get(key) or "")).split("\0"))
+    return [text.strip() for text in found if text.strip()]
+
+
 def rule_words(rule):
-    """{"when", "if", "then": [...]} of a rule, each in words."""
+    """{"when", "if", "then": [...], "typed": [...]} of a rule, each in words (typed: the
+    fragments of them the owner wrote)."""
     entity = entity_of(rule.entity)
     return {"when": trigger_words(rule, entity),
             "if": condition_words(rule.condition, entity) if rule.condition else "",
-            "then": [action_words(name, params, entity) for name, params in rule.actions]}
+            "then": [action_words(name, params, entity) for name, params in rule.actions],
+            "typed": typed(rule, entity)}

@@ -13,6 +13,8 @@ from ..definitions import DefinitionError
 from ..i18n import LANGUAGES
 from ..i18n import gettext as _
 from ..moments import zone_names
+from ..queries import search_titles
+from ..records import titles
 from ..tables import AutomationRun, Notification, Outbox, User, utcnow
 from .spoken import rule_words
 
@@ -247,6 +249,16 @@ class RunLogView(OwnerView):
         return redirect(back())
 
 
+def tried_on(rule, args):
+    """The record a rule is tested on: found by its title or number as typed ("ORD-00005",
+    "Ivanov"), or by record_id (the form's earlier name)."""
+    if args.get("record_id", "").isdigit():
+        return int(args["record_id"])
+    text = args.get("record", "").strip()
+    found = search_titles(catalog().entity(rule.entity), text, limit=1) if text else []
+    return found[0][0] if found else None
+
+
 class RulesView(OwnerView):
     """The automation rules: what each does, on or off, and "test on this record"."""
 
@@ -255,13 +267,19 @@ class RulesView(OwnerView):
         from ..automation.preview import preview
         from ..records import NotFound
         rules = catalog().rules()
-        tested, key = None, request.args.get("test")
-        if key and catalog().rule(key) and request.args.get("record_id", "").isdigit():
+        tested, key, title = None, request.args.get("test"), None
+        rule = catalog().rule(key) if key else None
+        record_id = tried_on(rule, request.args) if rule else None
+        if record_id is not None:
             try:
-                tested = preview(catalog().rule(key), int(request.args["record_id"]))
+                tested = preview(rule, record_id)
+                title = titles(catalog().entity(rule.entity), [record_id]).get(record_id)
             except NotFound as exc:
                 flash(str(exc), "error")
-        return self.render("admin/system/rules.html", rules=rules, tested=tested,
+        elif rule:
+            flash(_("No record found by \"%(text)s\": type its number or a word of its title.",
+                    text=request.args.get("record", "")), "error")
+        return self.render("admin/system/rules.html", rules=rules, tested=tested, title=title,
                            words={r.key: rule_words(r) for r in rules})
 
     @expose("/toggle/<key>", methods=("POST",))

@@ -18,7 +18,8 @@ from ..i18n import gettext as _
 from ..moments import business_zone
 from ..permissions import access
 from ..queries import QueryError, select
-from ..records import Actor, Conflict, RecordError, RecordService, busy_message, titles
+from ..records import (Actor, Conflict, RecordError, RecordService, ValidationFailed,
+                       busy_message, titles, unseen)
 from ..records.trail import forget_written
 from .views import follow, shown_value
 
@@ -74,6 +75,39 @@ def targets(field, rights, value, locale):
     return [(o, field.type.option_label(o, field, locale), o == step) for o in found]
 
 
+INPUTS = {"date": "date", "integer": "number", "email": "email", "phone": "tel", "url": "url"}
+
+
+def asked(field, locale, error, value):
+    """A field a refused move needs, as the card asks for it: a list of its choices, a date
+    picker, a box to type in."""
+    options = [(o["value"], field.type.option_label(o["value"], field, locale))
+               for o in field.options] if field.options and not field.type.holds_list else None
+    return {"name": field.name, "label": field.label(locale), "error": error, "value": value,
+            "options": options, "input": INPUTS.get(field.type.name, "text")}
+
+
+def fillable(entity, rights, field_name):
+    """Can the card ask for this field (one value typed or picked, the person may set it)?"""
+    field = entity.active_by_name.get(field_name)
+    return field is not None and not field.read_only and field.name not in rights.read_only \
+        and rights.shows(field.name) and not field.type.holds_list \
+        and (field.options or field.type.name in INPUTS or field.type.name in ("text", "money",
+                                                                                  "decimal"))
+
+
+def needs(entity, stage, refusal, form, locale):
+    """What a move refused for missing fields asks on the card, or None when the card cannot
+    ask it (the stage itself refused, a field the person cannot set, a link to pick): then
+    the refusal is said."""
+    rights, errors = access(entity), refusal.errors
+    if stage.name in errors or not all(fillable(entity, rights, name) for name in errors):
+        return None
+    return {"id": form.get("id", type=int), "stage": form.get("stage", ""),
+            "fields": [asked(entity.active_by_name[n], locale, message, form.get(f"set:{n}", ""))
+                       for n, message in errors.items()]}
+
+
 def worklist(widget, locale):
     """One list as the page draws it, or {"error": why} when this person may not see it."""
     try:
@@ -94,7 +128,7 @@ def worklist(widget, locale):
         moves = targets(stage, rights, getattr(row, stage.name), locale) \
             if stage is not None and can_move else []
         cards.append({
-            "id": row.id, "version": row.gb_version, "title": named.get(row.id, f"#{row.id}"),
+            "id": row.id, "version": row.gb_version, "title": named.get(row.id) or unseen(),
             "late": due is not None and late(getattr(row, due.name)),
             "values": [(f.label(locale), shown_value(entity, f, row, locale)) for f in fields
                        if worth_showing(f, getattr(row, f.name))],
@@ -107,10 +141,10 @@ def worklist(widget, locale):
 
 class TodayView(BaseView):
     @expose("/")
-    def index(self):
+    def index(self, asking=None):
         locale = current_locale()
         lists = [worklist(w, locale) for w in worklists(catalog().dashboard(current_user.role))]
-        return self.render("admin/today.html", lists=lists)
+        return self.render("admin/today.html", lists=lists, asking=asking)
 
     @expose("/move", methods=("POST",))
     def move(self):
@@ -126,8 +160,9 @@ class TodayView(BaseView):
             if stage is None or record_id is None:
                 raise RecordError(_("Nothing to move: reload the page."))
             service = RecordService(Actor.for_user(current_user, "ui"), locale=current_locale())
-            service.update(entity.name, record_id, {stage.name: form.get("stage", "")},
-                           version=form.get("version"))
+            filled = {k[4:]: v for k, v in form.items() if k.startswith("set:")}
+            service.update(entity.name, record_id, dict(filled, **{stage.name: form.get(
+                "stage", "")}), version=form.get("version"))
         except UnknownEntity:
             flash(_("Nothing to move: reload the page."), "error")
             return back
@@ -135,6 +170,12 @@ class TodayView(BaseView):
             flash(_("Someone else changed this record after you opened the page; here it is "
                     "as it is now. Move it again if you still need to."), "error")
             return back
+        except ValidationFailed as exc:  # (a courier to name first: asked on the card)
+            asking = needs(entity, stage, exc, form, current_locale())
+            if asking is None:
+                flash(str(exc), "error")
+                return back
+            return self.index(asking), 422
         except RecordError as exc:
             flash(str(exc), "error")
             return back

@@ -33,7 +33,7 @@ from .filters import filters_for
 from .related import look_alikes, panels, timeline
 from ..records.parts import parts
 from ..records.trail import forget_written, written_event
-from ..fields.links import ReferenceLoader
+from ..fields.links import ReferenceLoader, unseen
 from .forms import build_form_class, form_data, form_layout, show_errors, submitted
 
 
@@ -51,7 +51,7 @@ def shown_value(entity, field, row, locale, titles=None):
     if shown is not None:
         return shown
     if value is not None and (titles is not None or field.get("to")):
-        title = titles.get(value, f"#{value}") if titles is not None \
+        title = titles.get(value) or unseen() if titles is not None \
             else field.type.display(value, field, locale)
         if not field.get("to"):  # (a person)
             return title
@@ -117,8 +117,11 @@ class EntityView(BaseModelView):
 
     def _formatter(self, field):
         def format_value(view, context, model, name):
-            return shown_value(self.entity, field, model, self.locale,
-                               g.get("gb_titles", {}).get(name))
+            shown = shown_value(self.entity, field, model, self.locale,
+                                g.get("gb_titles", {}).get(name))
+            if field.options:  # (a choice reads in the reader's language; the rest is data)
+                return shown
+            return Markup('<span class="gb-data">{}</span>').format(shown)
         return format_value
 
     # -- forms -----------------------------------------------------------

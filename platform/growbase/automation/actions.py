@@ -13,7 +13,7 @@ from ..catalog import UnknownEntity, catalog
 from ..conditions import compile as compile_condition, validate as condition_problems
 from ..fields import FieldError
 from ..fields.temporal import span
-from ..i18n import Said
+from ..i18n import Said, in_locale
 from ..i18n import gettext as _
 from ..tables import Audit, User
 from . import document_action, messages  # noqa: F401  (register make_document, send_sms,
@@ -148,8 +148,11 @@ class CreateTask(Action):
     def run(self, params, ctx):
         data = self.plan(params, ctx)
         row = ctx.service.create("task", data)
-        if data.get("assignee") is not None:  # the task shows up in the assignee's inbox
-            notify(data["assignee"], _("New task: %(title)s", title=data["title"]), "task", row.id)
+        if data.get("assignee") is not None:  # the task shows up in the assignee's inbox,
+            assignee = User.get_or_none(id=data["assignee"])  # said in the assignee's language
+            with in_locale(assignee.locale if assignee else None):
+                text = _("New task: %(title)s", title=data["title"])
+            notify(data["assignee"], text, "task", row.id)
         return Said("task “%(title)s”", title=data["title"])
 
     def describe(self, params, ctx):

@@ -21,6 +21,13 @@ def outcome_words(action):
                        for k, v in params.items()})
 
 
+def typed_params(action):
+    """The parts of what an action did that are data, not words (a task's title, a phone
+    number, a login), for a page to mark apart."""
+    params = action.said[1] if action.said else {}
+    return [str(params[k]) for k in ("title", "to", "user") if params.get(k)]
+
+
 def action_label(name):
     """An automation action as the designer names it ("Send an SMS")."""
     return {"notify_role": _("Notify a role"), "notify_user": _("Notify a user"),

@@ -12,7 +12,7 @@ from ..i18n import pick
 from ..permissions import access
 from ..quality.tally import linked, summary
 from ..queries import QueryError, select
-from ..records import Forbidden, titles
+from ..records import Forbidden, titles, unseen
 from ..reports.engine import ReportRefused, run
 from ..tables import SavedView
 
@@ -56,7 +56,7 @@ def records(widget):
     total, exact, rows = select(entity, condition, None, sort, widget.get("limit", 8))
     named = titles(entity, [row.id for row in rows])
     return {"count": total, "exact": exact, "grid": grid, "entity": entity.name,
-            "items": [{"id": row.id, "title": named.get(row.id, f"#{row.id}"),
+            "items": [{"id": row.id, "title": named.get(row.id) or unseen(),
                        "url": url_for("records.details_view", entity=entity.name, id=row.id)}
                       for row in rows]}
 

@@ -13,6 +13,12 @@ from .base import FieldError, FieldType, register
 LINK_OPERATORS = ("eq", "ne", "in", "not_in", "is_empty")
 
 
+def unseen():
+    """What a link shows for a record the reader may not see, or one deleted: not its
+    internal number, which says nothing to a person."""
+    return _("(not available)")
+
+
 class Reference(FieldType):
     operators = LINK_OPERATORS
     indexed = True
@@ -43,7 +49,7 @@ class Reference(FieldType):
     def display(self, value, field, locale="en"):
         if value is None:
             return ""
-        return self.titles(field, [value]).get(value, f"#{value}")
+        return self.titles(field, [value]).get(value) or unseen()
 
     def form_text(self, value, field, locale="en"):
         return "" if value is None else str(value)

@@ -11,8 +11,8 @@ from .errors import (BatchValidationFailed, Conflict, Forbidden, NotFound, Recor
                      ValidationFailed, busy_message)
 from .service import RecordService
 from .trail import announce, listeners
-from .values import json_values, titles, values_of
+from .values import json_values, titles, unseen, values_of
 
 __all__ = ["SYSTEM", "Actor", "BatchValidationFailed", "Conflict", "Forbidden", "NotFound",
-           "RecordError", "RecordService", "ValidationFailed", "announce", "busy_message",
+           "RecordError", "RecordService", "ValidationFailed", "announce", "busy_message", "unseen",
            "json_values", "listeners", "titles", "values_of"]

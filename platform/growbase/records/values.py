@@ -6,7 +6,9 @@ from functools import lru_cache
 from ..conditions import evaluate, fields_in
 from ..db import fetch
 from ..fields import link_resolver
+from ..fields.links import unseen  # noqa: F401  (records.unseen)
 from ..i18n import current_locale
+from ..i18n import gettext as _
 from ..permissions import access
 
 
@@ -41,7 +43,7 @@ def titles(entity, ids, depth=0):
     """Return {id: title} rendered from the entity's title template, in one query.
 
     Only of records the acting role may see, without fields hidden from it: a link to
-    anything else shows its number, as a link to a deleted record does."""
+    anything else shows unseen(), as a link to a deleted record does."""
     ids = [i for i in set(ids) if i is not None]
     rights = access(entity)
     if not ids or not rights.can("read"):
@@ -66,11 +68,11 @@ def titles(entity, ids, depth=0):
                 return ""
             value = getattr(row, field.name)
             if field.name in nested:
-                return nested[field.name].get(value, "" if value is None else f"#{value}")
+                return nested[field.name].get(value, "" if value is None else unseen())
             return field.type.display(value, field, locale)
         text = re.sub(r"{(\w+)}", lambda m: show(m) if m.group(1) in entity.by_name else m.group(0),
                       entity.title_template).strip()
-        result[row.id] = text or f"#{row.id}"
+        result[row.id] = text or _("(no title)")
     return result
 
 

@@ -216,7 +216,7 @@
     var columns = G.buildColumns((G.layout || {}).columns);
     if (G.ordered()) columns.unshift({rowHandle: true, formatter: "handle", headerSort: false, frozen: true,
                                       width: 30, minWidth: 30, resizable: false, cssClass: "gb-handle"});
-    var phone = G.phoneCards = G.onPhone() && !cfg.part;
+    var phone = G.phoneCards = G.onPhone();
     G.table = new Tabulator("#gb-grid", Object.assign({
       height: cfg.part ? "calc(100vh - 60px)" : "calc(100vh - 260px)", layout: "fitData", index: "id",
       columns: columns, movableRows: G.ordered(),

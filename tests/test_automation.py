@@ -2,10 +2,12 @@
 
 import pytest
 
+from growbase.automation.effects import outcome_words
 from growbase.automation.engine import handle_event
 from growbase.automation.rules import apply_rules
 from growbase.catalog import catalog
 from growbase.definitions import DefinitionError
+from growbase.i18n import in_locale
 from growbase.records import RecordService
 from growbase.tables import ActionRun, AutomationRun, Event, Notification, Outbox, User
 
@@ -158,7 +160,11 @@ def test_delivered_order_closes_its_open_tasks_only(shop, service):
     states = {t.id: t.state for t in RecordService().get("task", 1)[0].model.select()}
     assert [states[i] for i in mine] == ["done", "done"] and states[theirs] == "open"
     run = AutomationRun.get(AutomationRun.rule == "order_delivered")
-    assert "state set on 2 × task" in run.actions.get().outcome
+    assert "state set on 2 × task" in run.actions.get().outcome  # (as the worker wrote it)
+    # a page says it with the field's and the entity's labels, in the reader's language
+    assert outcome_words(run.actions.get()) == "State set on 2 × Tasks"
+    with in_locale("ru"):
+        assert outcome_words(run.actions.get()) == "Состояние изменено у 2 × Задачи"
 
 
 def test_update_field_reaches_the_linked_record(shop, service):

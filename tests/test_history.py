@@ -70,13 +70,16 @@ def test_only_the_owner_reads_and_undoes_history(app, shop):
     assert "/admin/audit/" not in browser.get("/admin/").get_data(as_text=True)
 
 
-def test_exports_are_on_record_with_how_many_rows(api, service):
+def test_exports_are_on_record_with_how_many_rows(api, client, service):
     service.create("customer", {"name": "Один"})
     job = api.post("/api/customer/export", json={"format": "csv"}).get_json()
     run_queued_jobs()
     logged = Audit.get(Audit.action == "export")
     assert (logged.username, logged.entity, logged.changes["rows"][1]) == ("owner", "customer", 1)
     assert logged.source == f"export:{job['id']}"
+    page = client.get("/admin/audit/").get_data(as_text=True)  # the owner reads it in words
+    assert "export to a file" in page and "<strong>rows</strong>" in page
+    assert f"export:{job['id']}" not in page
 
 
 def test_a_bad_day_in_the_filter_says_how_to_write_it(api):

@@ -185,7 +185,9 @@ def shown(audit, locale):
     for name, pair in (audit.changes or {}).items():
         field = entity.by_name.get(name) if entity else None
         old, new = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
-        out.append((name, field.label(locale) if field else name,
+        label = field.label(locale) if field else {"rows": _("rows"), "file": _("file")}.get(
+            name, name)  # (an export's entry: how many rows, into which file)
+        out.append((name, label,
                     _show(field, old, locale), _show(field, new, locale),
                     field is not None and not field.automatic))
     return out

@@ -11,7 +11,7 @@ from ..i18n import current_locale
 from ..i18n import gettext as _
 from ..records import RecordError
 from ..permissions import role_label
-from .shown import entity_of, rights_words, rule_name
+from .shown import entity_of, rights_words, rule_name, titles_of
 from .system import OwnerView, say_done
 
 
@@ -45,7 +45,8 @@ class AuditView(OwnerView):
             entries = []
         rows = [(a, said(a)) for a in entries]
         return self.render("admin/system/audit.html", items=history.grouped(rows),
-                           params=params, entities=catalog().entities())
+                           named=titles_of(entries), params=params,
+                           entities=catalog().entities())
 
     @expose("/<int:audit_id>/revert", methods=("POST",))
     def revert(self, audit_id):

@@ -80,6 +80,7 @@ def source_words(source):
         return simple.get(kind, source or "")
     said = {"api": lambda: _("API (%(token)s)", token=rest),
             "import": lambda: _("import %(what)s", what=rest),
+            "export": lambda: _("export to a file"),
             "automation": lambda: _("rule «%(name)s»", name=rule_name(rest)),
             "login": lambda: _("login from %(address)s", address=rest),
             "revert": lambda: _("set back (entry %(entry)s)", entry=rest),

@@ -262,8 +262,8 @@ class UpdateField(Action):
         target, ids, value = self.plan(params, ctx)
         for record_id in ids:
             ctx.service.update(target.name, record_id, {params["field"]: value})
-        if "on" not in params:
-            return Said("%(field)s set", field=params["field"])
+        if "on" not in params:  # (the entity kept to say the field by its label)
+            return Said("%(field)s set", field=params["field"], entity=target.name)
         return Said("%(field)s set on %(n)s × %(entity)s", field=params["field"], n=len(ids),
                     entity=target.name)
 

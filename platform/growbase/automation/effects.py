@@ -17,8 +17,14 @@ def outcome_words(action):
     if not action.said:
         return action.outcome
     msgid, params = action.said
-    return _(msgid, **{k: PARAM_WORDS.get(k, str)(v) if isinstance(v, str) else v
-                       for k, v in params.items()})
+    words = {k: PARAM_WORDS.get(k, str)(v) if isinstance(v, str) else v
+             for k, v in params.items()}
+    entity = catalog().entity(params["entity"]) if params.get("entity") in catalog() else None
+    if entity is not None:  # a field and an entity by their labels, not their keys
+        words["entity"] = entity.plural()
+        field = entity.active_by_name.get(params.get("field"))
+        words["field"] = field.label() if field is not None else words.get("field")
+    return _(msgid, **words)
 
 
 def typed_params(action):

@@ -77,7 +77,7 @@ def test_paste_twenty_rows_two_bad_phones_then_fix_them_with_the_mask(page, rest
         page.keyboard.type("9160009999"[:-1] + str(bad))
         assert page.evaluate("document.activeElement.value") == f"+7 (916) 000-99-9{bad}"
         page.keyboard.press("Enter")
-        page.wait_for_timeout(300)
+        wait_until(lambda: red.count() == 1 - bad, message="the fixed cell no longer red")
     wait_until(lambda: len(orders(rest, client)) == 20, message="the fixed rows saved")
     saved(page)
     assert red.count() == 0
@@ -168,18 +168,24 @@ def test_fill_down_and_pick_a_link_by_searching(page, rest, client):
     assert cell(page, 1, "customer").inner_text() == "Picked Person"
 
 
+def layout_saved(page):
+    """Until the grid has stored the user's columns (its PUT answered)."""
+    return page.expect_response(lambda r: r.url.endswith("/layout") and
+                                r.request.method == "PUT" and r.ok)
+
+
 def test_hidden_and_resized_columns_are_remembered_for_the_user(page, rest, client):
     new_order(rest, client)
     open_grid(page, client)
     page.click("#gb-columns-menu")
-    page.locator("#gb-columns label", has_text="Comment").locator("input").uncheck()
-    page.wait_for_timeout(800)  # the layout is saved half a second after the last change
+    with layout_saved(page):  # (half a second after the last change)
+        page.locator("#gb-columns label", has_text="Comment").locator("input").uncheck()
     page.reload()
     page.wait_for_selector(".tabulator-row")
     assert page.locator(".tabulator-col[tabulator-field=comment]").is_hidden()
     page.click("#gb-columns-menu")
-    page.locator("#gb-columns label", has_text="Comment").locator("input").check()
-    page.wait_for_timeout(800)
+    with layout_saved(page):
+        page.locator("#gb-columns label", has_text="Comment").locator("input").check()
 
 
 def test_edits_made_offline_wait_and_are_saved_when_back(page, rest, client):

@@ -5,15 +5,18 @@ edit, so they are checked, audited ("revert" / "restore" as their source) and fi
 automations a change would.
 """
 
+import re
 from datetime import datetime, time, timedelta
 
 from peewee import OP, Expression, Value
 
 from .catalog import UnknownEntity, catalog
 from .errors import GrowbaseError
+from .i18n import current_locale
 from .i18n import gettext as _
 from .db import fetch
-from .records import Actor, RecordError, RecordService, json_values, values_of
+from .records import (Actor, RecordError, RecordService, json_values, titles, unseen,
+                      values_of)
 from .tables import Audit
 
 PASTE = "grid:paste:"  # (api.PASTE: the source of a paste's changes)
@@ -125,17 +128,18 @@ def undo_group(source, user):
                 restore_entry(audit, service)
                 done["restored"] += 1
             except RecordError as exc:
-                done["left"].append(f"#{audit.record_id}: {exc}")
+                done["left"].append(f"{named(entity, audit.record_id)}: {exc}")
             continue
         if not found:
-            done["left"].append(_("#%(id)s is gone already.", id=audit.record_id))
+            done["left"].append(_("%(title)s is gone already.",
+                                  title=named(entity, audit.record_id)))
             continue
         row = found[0]
         try:
             if audit.action == "create":
                 if row.gb_version != audit.record_version:
-                    done["left"].append(_("#%(id)s was changed after the paste; it stays.",
-                                          id=row.id))
+                    done["left"].append(_("%(title)s was changed after the paste; it stays.",
+                                          title=named(entity, row.id)))
                     continue
                 service.delete(entity.name, row.id, row.gb_version)
                 done["deleted"] += 1
@@ -148,10 +152,10 @@ def undo_group(source, user):
                     service.update(entity.name, row.id, back)
                     done["reverted"] += len(back)
                 if len(back) < len(typed):
-                    done["left"].append(_("#%(id)s: a cell changed after the paste stays as "
-                                          "it is now.", id=row.id))
+                    done["left"].append(_("%(title)s: a cell changed after the paste stays "
+                                          "as it is now.", title=named(entity, row.id)))
         except RecordError as exc:
-            done["left"].append(f"#{row.id}: {exc}")
+            done["left"].append(f"{named(entity, row.id)}: {exc}")
     return done
 
 
@@ -191,6 +195,29 @@ def shown(audit, locale):
                     _show(field, old, locale), _show(field, new, locale),
                     field is not None and not field.automatic))
     return out
+
+
+def named(entity, record_id):
+    """A record as an undo's note names it: its title, or the one its deletion kept."""
+    return titles(entity, [record_id]).get(record_id) or deleted_titles(
+        entity, [record_id], current_locale()).get(record_id) or unseen()
+
+
+def deleted_titles(entity, ids, locale):
+    """{id: title} of deleted records, from the values their deletion kept (a log names a
+    deleted order "ORD-00092 Ivan Petrov", not by its internal number)."""
+    rows = Audit.select().where((Audit.entity == entity.name) & (Audit.action == "delete") &
+                                Audit.record_id.in_(list(ids))).order_by(Audit.id)
+    found = {}
+    for audit in rows:
+        kept = {name: pair[0] if isinstance(pair, list) else pair
+                for name, pair in (audit.changes or {}).items()}
+        title = re.sub(r"{(\w+)}", lambda m: _show(entity.by_name.get(m.group(1)), kept.get(
+            m.group(1)), locale) if m.group(1) in entity.by_name else m.group(0),
+            entity.title_template).strip()
+        if title:
+            found[audit.record_id] = title
+    return found
 
 
 def _show(field, value, locale):

@@ -7,15 +7,24 @@ from markupsafe import Markup, escape
 from ..catalog import catalog
 from ..i18n import current_locale
 from ..i18n import gettext as _
-from ..permissions import ACTIONS, role_label
+from ..history import deleted_titles
+from ..permissions import ACTIONS, access, role_label
 from ..records.values import titles
 from .spoken import condition_words, entity_of, value_words
 
 
+def sees_all(entity):
+    """May this person read any record of the entity whole (no row rule, no hidden title
+    field)? Then a deleted one may be named from what its deletion kept."""
+    rights = access(entity)
+    return rights.can("read") and rights.rows is None and \
+        all(rights.shows(f.name) for f in entity.title_fields)
+
+
 def titles_of(rows):
     """{(entity, id): "ORD-00121 Ivan Petrov"} for log rows (runs, history entries: each has
-    .entity and .record_id), a query per entity; records the person may not see (or gone)
-    keep their number."""
+    .entity and .record_id), a query per entity; a deleted record by the title its deletion
+    kept; one the person may not see keeps its number."""
     wanted = {}
     for row in rows:
         if row.record_id:
@@ -24,6 +33,9 @@ def titles_of(rows):
     for name, ids in wanted.items():
         entity = entity_of(name)
         named = titles(entity, ids) if entity is not None else {}
+        gone = set(ids) - set(named)
+        if gone and entity is not None and sees_all(entity):
+            named.update(deleted_titles(entity, gone, current_locale()))
         for record_id in ids:
             found[(name, record_id)] = named.get(record_id) or f"№ {record_id}"
     return found

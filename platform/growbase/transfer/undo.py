@@ -5,6 +5,7 @@ was left."""
 
 from ..catalog import catalog
 from ..db import database, fetch
+from ..history import named
 from ..i18n import gettext as _
 from ..records import Conflict, Forbidden, NotFound, RecordService, json_values, values_of
 from ..tables import Audit, Job
@@ -33,7 +34,7 @@ def undo_import(job_id, actor):
         # links the import changed are put back first: what it created may then go
         for item, (kind, outcome) in zip(updates, service.save_batch(entity.name, updates)):
             if kind == "rejected":
-                left(done, item["id"], "; ".join(outcome.values()))
+                left(done, entity, item["id"], "; ".join(outcome.values()))
             elif kind == "updated":
                 done["restored"] += 1
         # each as the import left it (its version then), else someone changed it since
@@ -47,17 +48,17 @@ def undo_import(job_id, actor):
             if kind == "deleted":
                 done["deleted"] += 1
             elif isinstance(outcome, Conflict):
-                done["left"].append(_("#%(id)s was changed after the import; it is kept.",
-                                      id=record_id))
+                done["left"].append(_("%(title)s was changed after the import; it is kept.",
+                                      title=named(entity, record_id)))
             elif not isinstance(outcome, NotFound):  # (not found: deleted since)
-                left(done, record_id, outcome)
+                left(done, entity, record_id, outcome)
         result = dict(job.result or {}, undone=True, undo=done)
         Job.update(result=result).where(Job.id == job_id).execute()
     return done
 
 
-def left(done, record_id, why):
-    done["left"].append(_("#%(id)s: %(why)s", id=record_id, why=why))
+def left(done, entity, record_id, why):
+    done["left"].append(f"{named(entity, record_id)}: {why}")
 
 
 def taken_back(entity, entry, row, done):
@@ -70,6 +71,8 @@ def taken_back(entity, entry, row, done):
         else:
             kept.append(name)
     if kept:
-        done["left"].append(_("#%(id)s: %(fields)s changed again after the import; kept.",
-                              id=entry.record_id, fields=", ".join(kept)))
+        done["left"].append(_("%(title)s: %(fields)s changed again after the import; kept.",
+                              title=named(entity, entry.record_id), fields=", ".join(
+                                  entity.by_name[n].label() if n in entity.by_name else n
+                                  for n in kept)))
     return [{"id": row.id, "data": back, "version": row.gb_version}] if back else []

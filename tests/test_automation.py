@@ -255,8 +255,8 @@ def test_test_this_rule_shows_what_would_be_sent_and_sends_nothing(shop, service
     shown = preview(catalog().rule("order_confirmed"), order.id)
     assert shown["matches"] is True
     sms, task = shown["actions"]
-    assert sms["would"] == "sms to +79123456789: Заказ ORD-00001 подтверждён. Сумма: 100,00\u00a0₽."
-    assert task["would"] == "task \"Check stock for ORD-00001\" for lena"
+    assert sms["would"] == "SMS to +79123456789: Заказ ORD-00001 подтверждён. Сумма: 100,00\u00a0₽."
+    assert task["would"] == "task \"Check stock for ORD-00001\" for Лена"  # (her name)
     assert Outbox.select().count() == 0 and AutomationRun.select().count() == 0
     assert catalog().entity("task").model.select().count() == 0
 

@@ -45,6 +45,6 @@ def test_test_this_rule_in_the_rules_page(page):
     row.locator("input[name=record]").fill("ORD-00002")  # the order by its number, as people say it
     row.locator("button", has_text="Test").click()
     result = page.locator(".gb-test-result")
-    assert "nothing was sent" in result.inner_text() and "sms to +7" in result.inner_text()
+    assert "nothing was sent" in result.inner_text() and "SMS to +7" in result.inner_text()
     assert "on ORD-00002" in result.inner_text()
     page.screenshot(path=str(ARTIFACTS / "rules-test.png"), full_page=True)

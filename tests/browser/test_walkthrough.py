@@ -18,6 +18,7 @@ PAGES = {
                  "/admin/no-such-page/"],
     "owner": ["/admin/", "/admin/today/", "/admin/records/customer/details/?id=3",
               "/admin/records/order/details/?id=5", "/admin/reports/new/", "/admin/rules/",
+              "/admin/rules/?test=order_confirmed&record=ORD-00005",
               "/admin/outbox/", "/admin/runs/", "/admin/users/", "/admin/permissions/",
               "/admin/permissions/order/", "/admin/designer/", "/admin/designer/entity/order",
               "/admin/designer/rule/order_confirmed", "/admin/audit/", "/admin/duplicates/",

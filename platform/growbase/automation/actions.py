@@ -13,8 +13,9 @@ from ..catalog import UnknownEntity, catalog
 from ..conditions import compile as compile_condition, validate as condition_problems
 from ..fields import FieldError
 from ..fields.temporal import span
-from ..i18n import Said, in_locale
+from ..i18n import Said, current_locale, in_locale
 from ..i18n import gettext as _
+from ..permissions import role_label
 from ..tables import Audit, User
 from . import document_action, messages  # noqa: F401  (register make_document, send_sms,
 #                                                  send_email and call_webhook)
@@ -39,7 +40,8 @@ class NotifyRole(Action):
 
     def describe(self, params, ctx):
         return _("notify %(n)s × %(role)s: %(text)s", n=len(users_with_role(params["role"])),
-                 role=params["role"], text=render(params["text"], **ctx.template_context))
+                 role=role_label(params["role"]),
+                 text=render(params["text"], **ctx.template_context))
 
 
 @register
@@ -159,7 +161,7 @@ class CreateTask(Action):
         data = self.plan(params, ctx)
         user = User.get_or_none(User.id == data.get("assignee"))
         return _("task \"%(title)s\" for %(user)s", title=data["title"],
-                 user=user.username if user else "-")
+                 user=user.display_name if user else "-")
 
 
 def least_loaded(task, role, _rule):
@@ -269,8 +271,10 @@ class UpdateField(Action):
 
     def describe(self, params, ctx):
         target, ids, value = self.plan(params, ctx)
-        return _("set %(field)s = %(value)s on %(n)s × %(entity)s", field=params["field"],
-                 value=value, n=len(ids), entity=target.name)
+        field = target.by_name[params["field"]]
+        return _("set %(field)s = %(value)s on %(n)s × %(entity)s", field=field.label(),
+                 value=field.type.display(value, field, current_locale()), n=len(ids),
+                 entity=target.plural())
 
 
 def is_template(value):

@@ -11,6 +11,7 @@ import json
 import phonenumbers
 
 from ..channels import post
+from ..channels.kinds import channel_words
 from ..i18n import Said
 from ..i18n import gettext as _
 from ..i18n import in_locale
@@ -68,7 +69,7 @@ class Message(Action):
         if composed is None:
             return self.skipped()
         to, subject, body, _html, empty = composed
-        said = _("%(channel)s to %(to)s", channel=self.channel, to=to) + ": " + " · ".join(
+        said = _("%(channel)s to %(to)s", channel=channel_words(self.channel), to=to) + ": " + " · ".join(
             part for part in (subject, body) if part)
         return said + (" — " + _("would be held: %(reason)s", reason=held_because(empty))
                        if empty else "")

@@ -15,6 +15,9 @@ PAGES = {
                  "/admin/records/customer/new/", "/admin/inbox/", "/admin/profile/",
                  "/admin/reports/", "/admin/reports/my_orders_by_stage/",
                  "/admin/records/contact_log/new/", "/admin/grid/contact_log/",
+                 "/admin/records/order/new/", "/admin/records/task/new/",
+                 "/admin/grid/customer/", "/admin/grid/customer/kanban/",
+                 "/admin/reports/sales_by_product/", "/admin/transfer/",
                  "/admin/no-such-page/"],
     "owner": ["/admin/", "/admin/today/", "/admin/records/customer/details/?id=3",
               "/admin/records/order/details/?id=5", "/admin/reports/new/", "/admin/rules/",
@@ -23,14 +26,21 @@ PAGES = {
               "/admin/permissions/order/", "/admin/designer/", "/admin/designer/entity/order",
               "/admin/designer/rule/order_confirmed", "/admin/audit/", "/admin/duplicates/",
               "/admin/documents/", "/admin/intake/", "/admin/intake/shop_order",
-              "/admin/intake/callback", "/admin/quality/", "/admin/transfer/"],
+              "/admin/intake/callback", "/admin/quality/", "/admin/transfer/",
+              "/admin/records/order/edit/?id=5", "/admin/records/task/new/",
+              "/admin/grid/customer/", "/admin/grid/order_line/", "/admin/designer/entity/",
+              "/admin/designer/rule/", "/admin/intake/new", "/admin/reports/",
+              "/admin/reports/sales_by_product/", "/admin/reports/time_in_stage/",
+              "/admin/reports/sales_by_manager/edit/", "/admin/transfer/import/customer/",
+              "/admin/permissions/customer/", "/admin/documents/"],
     "accountant": ["/admin/", "/admin/grid/order/", "/admin/reports/"],
     "logistics": ["/admin/", "/admin/today/", "/admin/grid/order/", "/admin/grid/order/kanban/",
-                  "/admin/records/order/", "/admin/inbox/", "/admin/profile/"],
+                  "/admin/records/order/", "/admin/inbox/", "/admin/profile/",
+                  "/admin/grid/task/", "/admin/grid/task/kanban/", "/admin/grid/product/"],
 }
 WORDS_ALLOWED = {"growbase", "English", "Excel", "Word", "LibreOffice", "SMS", "API", "JSON",  # names
                  "Enter", "Tab", "Esc", "Ctrl", "Shift", "Alt", "Delete",  # keys' names
-                 "xlsx", "csv", "zip", "docx", "pdf"}  # and files' kinds
+                 "xlsx", "csv", "ods", "zip", "docx", "pdf"}  # and files' kinds
 
 # Visible text and labels in Latin letters outside the data: records' cells, cards, links to
 # records, calendar events, form values (what people typed is theirs, in any language).

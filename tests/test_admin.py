@@ -184,7 +184,10 @@ def test_a_customer_card_shows_what_links_to_it_and_what_happened(client, shop, 
     card = unescape(page(client, f"/admin/records/customer/details/?id={shop.id}"))
     panels = dict(re.findall(r'data-entity="(\w+)">.*?<strong>(.*?)</strong>', card, re.S))
     assert panels["order"] == "Orders (1)" and panels["contact_log"].endswith("(1)")
-    assert "ORD-00001" in card and f"/admin/records/order/new/?customer={shop.id}" in card
+    assert "ORD-00001" in card
+    add = re.search(r'href="(/admin/records/order/new/\?[^"]+)"', card).group(1)
+    assert f"customer={shop.id}" in add  # a new order for this customer, back to the card
+    assert f"url=/admin/records/customer/details/?id%3D{shop.id}" in add
     assert "Activity" in card and "created" in card
     form = page(client, f"/admin/records/order/new/?customer={shop.id}")
     assert re.search(rf'name="customer"[^>]*value="{shop.id}"|value="{shop.id}"[^>]*name="customer"', form)

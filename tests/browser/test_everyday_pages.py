@@ -171,6 +171,26 @@ def test_an_orders_lines_are_cards_on_a_phone_and_a_line_is_added_by_form(browse
         wait_until(lambda: lines.locator(".gb-phone-card").count() == 2, message="two lines")
 
 
+def test_a_manager_logs_a_call_from_the_customers_card_on_a_phone(browser, shop, rest):
+    customer = rest("POST", "/api/customer", json={"name": "Call Client",
+                                                   "phone": "+7 916 557-00-06"})
+    with on_a_phone(browser, shop, "manager1", "ru") as page:
+        page.goto(f"/admin/records/customer/details/?id={customer['id']}")
+        page.locator(".gb-related-panel[data-entity=contact_log] .gb-related-add").click()
+        page.wait_for_url(re.compile(r"/admin/records/contact_log/new/"))
+        assert "Call Client" in page.locator("form.admin-form").inner_text()  # already set
+        assert page.evaluate(SIDEWAYS) <= 0
+        page.select_option("#channel", label="Звонок")
+        page.fill("#summary", "Перезвонить в пятницу")
+        page.locator("form.admin-form [type=submit]").first.click()
+        page.wait_for_url(re.compile(rf"/admin/records/customer/details/\?id={customer['id']}"))
+        logged = rest("GET", f"/api/contact_log?customer={customer['id']}")["items"]
+        assert [(c["channel"], c["summary"]) for c in logged] == [("call",
+                                                                  "Перезвонить в пятницу")]
+        panel = page.locator(".gb-related-panel[data-entity=contact_log]")  # back on the card
+        assert "Журнал контактов (1)" in panel.inner_text()
+
+
 def test_the_owner_maps_an_intake_with_pickers(page):
     """The call-back requests become meetings due when the visitor asked: the owner picks
     the kind by its name and writes the due time from the request — no JSON typed."""

@@ -49,7 +49,9 @@ def panels(entity, record_id, locale):
             "entity": other.name, "count": total,
             "label": other.plural(locale) + (f" ({link.label(locale)})" if several else ""),
             "rows": [(row.id, names.get(row.id) or unseen(), row.gb_created_at) for row in rows],
-            "add_url": url_for("records.create_view", entity=other.name, **{link.name: record_id})
+            "add_url": url_for("records.create_view", entity=other.name, url=url_for(
+                "records.details_view", entity=entity.name, id=record_id),  # (back here)
+                **{link.name: record_id})
             if rights.can("create") and link.name not in rights.read_only else None})
     return out
 

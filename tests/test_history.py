@@ -126,3 +126,14 @@ def test_a_paste_is_undone_at_once_except_what_changed_since(api, shop, service)
     assert api.get(f"/api/order/{pasted[2]['id']}").status_code == 404
     assert api.post("/api/audit/paste/undo", json={"source": "grid:paste:nope"}).status_code \
         == 404
+
+
+def test_the_door_a_change_came_through_is_said_in_words(app):
+    """Sources are codes ("undo grid:paste:p-1"); the history says them in words, names in
+    them (a token's, a file's) marked as data."""
+    from growbase.admin.shown import source_words
+    with app.test_request_context():
+        assert source_words("undo grid:paste:p-1") == "undo: grid: a paste"
+        assert source_words("undo merge:5") == "undo: merge"
+        assert str(source_words("undo api:shop")) == 'undo: API (<span class="gb-data">shop</span>)'
+        assert source_words("export:12") == "export to a file"

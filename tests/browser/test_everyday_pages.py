@@ -88,7 +88,8 @@ def test_saving_a_stage_says_what_it_set_off(page, rest):
     page.select_option("select[name=status]", "confirmed")
     page.click("input[type=submit][value=Save]")
     note = page.locator("#gb-effects")
-    wait_until(lambda: note.get_attribute("data-done") == "1" and note.is_visible(), seconds=20,
+    # (the shop's one worker may still be busy with an earlier test's big import)
+    wait_until(lambda: note.get_attribute("data-done") == "1" and note.is_visible(), seconds=60,
                message="the note of what the save set off")
     text = note.inner_text()
     assert "This save set off" in text and "Order confirmed" in text

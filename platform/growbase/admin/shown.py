@@ -84,6 +84,8 @@ def message_status(status):
 def source_words(source):
     """The door a change came through: "ui" -> "form", "api:shop" -> "API (shop)" ... (a
     token's, a file's or a person's name marked as data)."""
+    if (source or "").startswith("undo "):  # ("undo grid:paste:p-1": a paste taken back)
+        return escape(_("undo: %(what)s", what="{}")).format(source_words(source[5:]))
     kind, _sep, rest = (source or "").partition(":")
     simple = {"ui": _("form"), "grid": _("grid"), "kanban": _("board"), "calendar": _("calendar"),
               "cli": _("command line"), "demo": _("demo data"), "definition": _("designer"),
@@ -93,6 +95,7 @@ def source_words(source):
     said = {"api": lambda: _("API (%(token)s)", token=rest),
             "import": lambda: _("import %(what)s", what=rest),
             "export": lambda: _("export to a file"),
+            "grid": lambda: _("grid: a paste") if rest.startswith("paste:") else _("grid"),
             "automation": lambda: _("rule «%(name)s»", name=rule_name(rest)),
             "login": lambda: _("login from %(address)s", address=rest),
             "revert": lambda: _("set back (entry %(entry)s)", entry=rest),

@@ -15,6 +15,7 @@ from .errors import GrowbaseError
 from .i18n import current_locale
 from .i18n import gettext as _
 from .db import fetch
+from .permissions import access
 from .records import (Actor, RecordError, RecordService, json_values, titles, unseen,
                       values_of)
 from .tables import Audit
@@ -200,12 +201,24 @@ def shown(audit, locale):
 def named(entity, record_id):
     """A record as an undo's note names it: its title, or the one its deletion kept."""
     return titles(entity, [record_id]).get(record_id) or deleted_titles(
-        entity, [record_id], current_locale()).get(record_id) or unseen()
+        entity, [record_id]).get(record_id) or unseen()
 
 
-def deleted_titles(entity, ids, locale):
+def sees_all(entity):
+    """May this person read any record of the entity whole (no row rule, no hidden title
+    field)? Only then is a deleted one named from what its deletion kept."""
+    rights = access(entity)
+    return rights.can("read") and rights.rows is None and \
+        all(rights.shows(f.name) for f in entity.title_fields)
+
+
+def deleted_titles(entity, ids):
     """{id: title} of deleted records, from the values their deletion kept (a log names a
-    deleted order "ORD-00092 Ivan Petrov", not by its internal number)."""
+    deleted order "ORD-00092 Ivan Petrov", not by its internal number), for a person who
+    may read the entity whole."""
+    if not sees_all(entity):
+        return {}
+    locale = current_locale()
     rows = Audit.select().where((Audit.entity == entity.name) & (Audit.action == "delete") &
                                 Audit.record_id.in_(list(ids))).order_by(Audit.id)
     found = {}

@@ -8,17 +8,9 @@ from ..catalog import catalog
 from ..i18n import current_locale
 from ..i18n import gettext as _
 from ..history import deleted_titles
-from ..permissions import ACTIONS, access, role_label
+from ..permissions import ACTIONS, role_label
 from ..records.values import titles
 from .spoken import condition_words, entity_of, value_words
-
-
-def sees_all(entity):
-    """May this person read any record of the entity whole (no row rule, no hidden title
-    field)? Then a deleted one may be named from what its deletion kept."""
-    rights = access(entity)
-    return rights.can("read") and rights.rows is None and \
-        all(rights.shows(f.name) for f in entity.title_fields)
 
 
 def titles_of(rows):
@@ -34,8 +26,8 @@ def titles_of(rows):
         entity = entity_of(name)
         named = titles(entity, ids) if entity is not None else {}
         gone = set(ids) - set(named)
-        if gone and entity is not None and sees_all(entity):
-            named.update(deleted_titles(entity, gone, current_locale()))
+        if gone and entity is not None:
+            named.update(deleted_titles(entity, gone))
         for record_id in ids:
             found[(name, record_id)] = named.get(record_id) or f"№ {record_id}"
     return found
